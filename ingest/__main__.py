@@ -1,0 +1,67 @@
+"""CLI: `python -m ingest [PATH ...] [--rebuild]`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ingest.pipeline import IngestPipeline, IngestReport
+
+
+def _print_summary(report: IngestReport) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    table = Table(title="Kết quả nạp văn bản / Ingest summary")
+    table.add_column("Mục / Item")
+    table.add_column("Số lượng / Count", justify="right")
+    table.add_row("Thêm mới / added", str(len(report.added)))
+    table.add_row("Cập nhật / updated", str(len(report.updated)))
+    table.add_row("Không đổi / unchanged", str(len(report.unchanged)))
+    table.add_row("Gỡ bỏ / removed", str(len(report.removed)))
+    table.add_row("Bỏ qua / skipped", str(len(report.skipped)))
+    table.add_row("Đoạn (chunk) đã xử lý / chunks", str(report.chunks))
+    table.add_row("Đoạn đã nhúng / passages embedded", str(report.embedded))
+    table.add_row("Tốc độ nhúng / passages per s", f"{report.passages_per_second:.1f}")
+    table.add_row("Thời gian / seconds", f"{report.seconds:.1f}")
+    console.print(table)
+    for skipped in report.skipped:
+        console.print(f"[yellow]Bỏ qua[/yellow] {skipped.path}: {skipped.reason_vi} / {skipped.reason_en}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    from tqdm import tqdm
+
+    from qa_service.components.bundle import open_components
+    from qa_service.settings import get_settings
+
+    parser = argparse.ArgumentParser(prog="python -m ingest", description="Nạp văn bản vào chỉ mục / ingest documents")
+    parser.add_argument("paths", nargs="*", type=Path, help="files or folders (default: corpus/)")
+    parser.add_argument("--rebuild", action="store_true", help="re-embed everything")
+    args = parser.parse_args(argv)
+    settings = get_settings()
+    paths = args.paths or [settings.corpus_dir]
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        print(f"Không tìm thấy / not found: {', '.join(map(str, missing))}", file=sys.stderr)
+        return 2
+    components = open_components(settings)
+    pipeline = IngestPipeline(settings, components.embedder, components.store, components.registry, components.segmenter)
+    bar = tqdm(total=0, unit="doc", desc="Nạp văn bản")
+
+    def progress(name: str, done: int, total: int) -> None:
+        bar.total = total
+        bar.n = done
+        bar.set_postfix_str(name[:40])
+        bar.refresh()
+
+    report = pipeline.run(paths, rebuild=args.rebuild, progress=progress)
+    bar.close()
+    _print_summary(report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

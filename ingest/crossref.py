@@ -1,0 +1,94 @@
+"""enrich: detect the documents a text cites («Nghị quyết số 23-NQ/TW, ngày
+22/3/2018 của Bộ Chính trị», «Kế hoạch số 197-KH/TU», «Luật Đầu tư»)."""
+
+from __future__ import annotations
+
+import re
+
+from qa_service.models import CrossRef
+from qa_service.text import VI_LOWER, VI_UPPER, fold
+
+KINDS = (
+    "Nghị quyết Đại hội",
+    "Nghị quyết",
+    "Nghị định",
+    "Kết luận",
+    "Kế hoạch",
+    "Chương trình hành động",
+    "Chỉ thị",
+    "Quyết định",
+    "Thông tư",
+    "Văn bản hợp nhất",
+    "Luật",
+)
+_KIND = "|".join(re.escape(k) for k in KINDS[1:])
+NUMBER = r"\d{1,4}(?:/\d{4})?[-/][A-ZĐa-zđ]{1,6}(?:[-/][A-ZĐa-zđ0-9]{1,8}){0,3}"
+NUMBERED_REF = re.compile(
+    rf"\b(?P<kind>{_KIND})\s+(?:số\s+)?(?P<number>{NUMBER})"
+    rf"(?:\s*,?\s*ngày\s+(?P<date>\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{4}}))?"
+    rf"(?:\s+(?:của|do)\s+(?P<issuer>(?:Ban Chấp hành Trung ương|Bộ Chính trị|Ban Bí thư|Chính phủ|Quốc hội|"
+    rf"Thủ tướng Chính phủ|Tỉnh ủy|Ủy ban nhân dân tỉnh|Hội đồng nhân dân tỉnh|Ban Thường vụ Tỉnh ủy|Bộ [{VI_UPPER}][{VI_LOWER}]+(?: [{VI_UPPER}][{VI_LOWER}]+)*)"
+    rf"(?: khóa [IVXLC]+)?))?"
+)
+NAMED_LAW = re.compile(rf"\b(Luật|Bộ luật)\s+((?:[{VI_UPPER}][{VI_LOWER}]*)(?:\s+[{VI_LOWER}]+){{0,5}})")
+# words that end a law's name in running text («Luật Quy hoạch và tiềm năng…»)
+_NAME_STOP = {"và", "của", "này", "số", "năm", "về", "theo", "tại", "được", "đã", "với", "để", "thì", "các", "có", "ngày"}
+
+
+def normalize_number(number: str) -> str:
+    return re.sub(r"\s+", "", number).upper().replace("Đ", "D")
+
+
+def ref_key(number: str | None, title: str | None) -> str:
+    if number:
+        return "no:" + normalize_number(number)
+    return "name:" + fold(title or "").lower()
+
+
+def find_refs(text: str) -> list[CrossRef]:
+    refs: list[CrossRef] = []
+    seen: set[str] = set()
+    for m in NUMBERED_REF.finditer(text):
+        number = m.group("number")
+        if not re.search(r"[A-ZĐ]", number):
+            continue
+        key = ref_key(number, None)
+        if key in seen:
+            continue
+        seen.add(key)
+        refs.append(
+            CrossRef(
+                key=key,
+                kind=m.group("kind"),
+                number=number,
+                date=_iso_date(m.group("date")),
+                issuer=m.group("issuer"),
+                raw=m.group(0),
+            )
+        )
+    for m in NAMED_LAW.finditer(text):
+        words = m.group(2).split()
+        name_words: list[str] = []
+        for word in words:
+            if name_words and word in _NAME_STOP:
+                break
+            name_words.append(word)
+        if not name_words or name_words[0].lower() in {"này"}:
+            continue
+        title = f"{m.group(1)} {' '.join(name_words)}"
+        # «Luật số 61/2020/QH14» is caught above; «Luật này» is not a reference
+        if re.match(r"\d", name_words[0]):
+            continue
+        key = ref_key(None, title)
+        if key in seen:
+            continue
+        seen.add(key)
+        refs.append(CrossRef(key=key, kind=m.group(1), title=title, raw=m.group(0)))
+    return refs
+
+
+def _iso_date(value: str | None) -> str | None:
+    if not value:
+        return None
+    day, month, year = re.split(r"[/.-]", value)
+    return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"

@@ -1,0 +1,246 @@
+"""Ingestion as small steps: load -> clean -> split -> enrich -> embed -> upsert.
+
+Chunk ids are `doc_id:content-hash`, so an unchanged corpus embeds nothing and
+a changed file re-embeds only the chunks that changed. The registry commit is
+the last step per document: a run killed midway leaves the previous index
+usable and the next run finishes the work (vectors already in Chroma are
+reused, stray ones are swept).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.chunker import make_chunks
+from ingest.clean import clean
+from ingest.crossref import find_refs
+from ingest.readers import SUPPORTED, IngestError, RawDocument, load
+from ingest.structure import StructuredDocument, structure
+from qa_service.components.embedder import Embedder
+from qa_service.components.lexical import WordSegmenter, lexical_tokens
+from qa_service.components.registry import Registry
+from qa_service.components.vector_store import ChromaDenseStore
+from qa_service.models import Chunk, CrossRef, DocumentMeta
+from qa_service.settings import Settings
+from qa_service.text import fold
+
+# bump when cleaning/chunking changes, so every document is re-processed once
+PIPELINE_VERSION = "3"
+
+
+@dataclass
+class Skipped:
+    path: str
+    reason_vi: str
+    reason_en: str
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    chunks: int = 0
+    embedded: int = 0
+    seconds: float = 0.0
+    embed_seconds: float = 0.0
+
+    @property
+    def passages_per_second(self) -> float:
+        return self.embedded / self.embed_seconds if self.embed_seconds else 0.0
+
+
+@dataclass
+class PreparedDocument:
+    meta: DocumentMeta
+    structured: StructuredDocument
+    chunks: list[Chunk]
+    refs: list[CrossRef]
+
+
+ProgressFn = Callable[[str, int, int], None]
+
+
+def doc_id_for(path: Path) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(path.stem).lower()).strip("-")
+    return slug or "document"
+
+
+def discover(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(
+                p for p in sorted(path.rglob("*")) if p.is_file() and p.name.lower() != "readme.md" and not p.name.startswith(".")
+            )
+        else:
+            files.append(path)
+    return files
+
+
+def prepare(raw: RawDocument, settings: Settings, overrides: dict[str, object] | None = None) -> PreparedDocument:
+    """clean -> split -> enrich, without the model."""
+    paragraphs = clean(raw)
+    structured = structure(paragraphs)
+    if not structured.units:
+        raise IngestError("không tìm thấy đoạn văn nào", "no paragraphs found")
+    doc_id = str((overrides or {}).get("doc_id") or doc_id_for(raw.path))
+    meta = _metadata(doc_id, raw, structured, overrides or {})
+    short_title = meta.title if len(meta.title) <= 90 else meta.title[:87] + "…"
+    chunks = make_chunks(
+        doc_id, structured.text, structured.units, short_title, settings.chunking.max_tokens, settings.chunking.min_tokens
+    )
+    refs: list[CrossRef] = []
+    own = {meta.doc_number.upper()} if meta.doc_number else set()
+    for chunk in chunks:
+        found = [r for r in find_refs(chunk.text) if (r.number or "").upper() not in own]
+        chunk.refs = [r.key for r in found]
+        for ref in found:
+            refs.append(ref.model_copy(update={"doc_id": doc_id, "chunk_id": chunk.chunk_id}))
+    return PreparedDocument(meta, structured, chunks, refs)
+
+
+def _metadata(doc_id: str, raw: RawDocument, sd: StructuredDocument, overrides: dict[str, object]) -> DocumentMeta:
+    fm = raw.front_matter
+    found = sd.meta
+
+    def pick(*values: object) -> str | None:
+        for value in values:
+            if value not in (None, ""):
+                return str(value)
+        return None
+
+    signer = pick(fm.get("signer"))
+    signer_name = found.get("signer") or (signer.split(",")[0].strip() if signer else None)
+    title = pick(overrides.get("title"), fm.get("title"), found.get("title_guess"))
+    if not title:
+        first = next((o.title for o in sd.outline if o.level == 0), None)
+        title = first or raw.path.stem.replace("-", " ").capitalize()
+    return DocumentMeta(
+        doc_id=doc_id,
+        title=title,
+        doc_number=pick(overrides.get("doc_number"), fm.get("doc_number"), found.get("doc_number")),
+        doc_type=pick(overrides.get("doc_type"), fm.get("doc_type"), found.get("doc_type")),
+        issuer=pick(overrides.get("issuer"), fm.get("issuer"), found.get("issuer")),
+        issued=pick(overrides.get("issued"), fm.get("issued"), found.get("issued")),
+        signer=pick(signer_name),
+        signer_position=pick(found.get("signer_position")),
+        recipients=list(found.get("recipients") or []),  # type: ignore[call-overload]
+        language=str(fm.get("language") or "vi"),
+        source_path=str(raw.path),
+        source_hash=f"{raw.source_hash}:{PIPELINE_VERSION}",
+        pages=raw.pages,
+    )
+
+
+class IngestPipeline:
+    def __init__(
+        self,
+        settings: Settings,
+        embedder: Embedder,
+        store: ChromaDenseStore,
+        registry: Registry,
+        segmenter: WordSegmenter,
+    ) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.store = store
+        self.registry = registry
+        self.segmenter = segmenter
+
+    def run(
+        self,
+        paths: list[Path],
+        rebuild: bool = False,
+        progress: ProgressFn | None = None,
+        overrides: dict[str, dict[str, object]] | None = None,
+    ) -> IngestReport:
+        started = time.perf_counter()
+        report = IngestReport()
+        files = discover(paths)
+        known = {d.doc_id: d for d in self.registry.documents()}
+        seen: set[str] = set()
+        for index, path in enumerate(files):
+            if progress:
+                progress(path.name, index, len(files))
+            if path.suffix.lower() not in SUPPORTED:
+                report.skipped.append(Skipped(str(path), f"định dạng không hỗ trợ ({path.suffix})", f"unsupported file type ({path.suffix})"))
+                continue
+            doc_id = str((overrides or {}).get(str(path), {}).get("doc_id") or doc_id_for(path))
+            seen.add(doc_id)
+            try:
+                self.ingest_file(path, report, rebuild, (overrides or {}).get(str(path)), known)
+            except IngestError as exc:
+                report.skipped.append(Skipped(str(path), exc.reason_vi, exc.reason_en))
+        # a file removed from a scanned folder leaves both indexes
+        scanned_dirs = [p.resolve() for p in paths if p.is_dir()]
+        for doc_id, meta in known.items():
+            src = Path(meta.source_path).resolve()
+            if doc_id not in seen and any(d in src.parents for d in scanned_dirs) and not src.exists():
+                self.remove(doc_id)
+                report.removed.append(doc_id)
+        self.sweep()
+        report.seconds = time.perf_counter() - started
+        if progress:
+            progress("", len(files), len(files))
+        return report
+
+    def ingest_file(
+        self,
+        path: Path,
+        report: IngestReport,
+        rebuild: bool = False,
+        overrides: dict[str, object] | None = None,
+        known: dict[str, DocumentMeta] | None = None,
+    ) -> str:
+        raw = load(path)
+        doc_id = str((overrides or {}).get("doc_id") or doc_id_for(path))
+        current = self.registry.source_hash(doc_id)
+        if not rebuild and current == f"{raw.source_hash}:{PIPELINE_VERSION}" and not overrides:
+            report.unchanged.append(doc_id)
+            return doc_id
+        prepared = prepare(raw, self.settings, {**(overrides or {}), "doc_id": doc_id})
+        self._embed_and_upsert(prepared, report, rebuild)
+        old_ids = set(self.registry.chunk_ids(doc_id))
+        tokens = {c.chunk_id: lexical_tokens(c.context.split(" > ")[-1] + " " + c.text if c.context else c.text, self.segmenter) for c in prepared.chunks}
+        self.registry.replace_document(
+            prepared.meta, prepared.structured.text, prepared.structured.outline, prepared.chunks, tokens, prepared.refs
+        )
+        stale = sorted(old_ids - {c.chunk_id for c in prepared.chunks})
+        if stale:
+            self.store.delete(stale)
+        (report.updated if current else report.added).append(doc_id)
+        report.chunks += len(prepared.chunks)
+        return doc_id
+
+    def _embed_and_upsert(self, prepared: PreparedDocument, report: IngestReport, rebuild: bool) -> None:
+        ids = [c.chunk_id for c in prepared.chunks]
+        existing = set() if rebuild else self.store.existing_ids(ids)
+        todo = [c for c in prepared.chunks if c.chunk_id not in existing]
+        batch = 64
+        for start in range(0, len(todo), batch):
+            part = todo[start : start + batch]
+            t0 = time.perf_counter()
+            vectors = self.embedder.embed_batch([c.embed_text for c in part])
+            report.embed_seconds += time.perf_counter() - t0
+            report.embedded += len(part)
+            self.store.upsert([(c.chunk_id, c.doc_id, v) for c, v in zip(part, vectors, strict=True)])
+
+    def remove(self, doc_id: str) -> bool:
+        ids = self.registry.delete_document(doc_id)
+        if ids:
+            self.store.delete(ids)
+        return bool(ids)
+
+    def sweep(self) -> int:
+        """Delete vectors the registry does not know (left by a killed run)."""
+        stray = sorted(self.store.all_ids() - set(self.registry.chunk_ids()))
+        if stray:
+            self.store.delete(stray)
+        return len(stray)

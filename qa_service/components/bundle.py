@@ -1,0 +1,44 @@
+"""Open every heavy component once (model, Chroma, registry, lexical index)."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from qa_service.components.embedder import Embedder, SentenceTransformerEmbedder
+from qa_service.components.lexical import BM25Index, PyviSegmenter, WordSegmenter
+from qa_service.components.registry import Registry
+from qa_service.components.vector_store import ChromaDenseStore
+from qa_service.settings import Settings
+
+
+@dataclass
+class Components:
+    settings: Settings
+    embedder: Embedder
+    store: ChromaDenseStore
+    registry: Registry
+    segmenter: WordSegmenter
+    lexical: BM25Index = field(default_factory=BM25Index)
+    _reload_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def refresh_lexical(self, force: bool = False) -> None:
+        """Rebuild BM25 when the registry changed (another worker or an ingest job wrote to it)."""
+        version = self.registry.version()
+        if not force and version == self.lexical.version:
+            return
+        with self._reload_lock:
+            if force or version != self.lexical.version:
+                self.lexical.build(self.registry.iter_tokens(), version)
+
+
+def open_components(settings: Settings, embedder: Embedder | None = None) -> Components:
+    components = Components(
+        settings=settings,
+        embedder=embedder or SentenceTransformerEmbedder(settings.embedding),
+        store=ChromaDenseStore(settings),
+        registry=Registry(settings.registry_path),
+        segmenter=PyviSegmenter(),
+    )
+    components.refresh_lexical(force=True)
+    return components

@@ -1,0 +1,147 @@
+"""Lexical index: BM25 over the same chunks as the dense index.
+
+Tokens are Vietnamese words from pyvi's segmenter (accented, «công_nghiệp»)
+plus diacritic-folded syllables and syllable bigrams («cong», «cong_nghiep»),
+so a question typed without diacritics («ty le lap day») still matches
+«tỷ lệ lấp đầy». The token lists are persisted in the registry (SQLite beside
+Chroma); the sparse BM25 matrix is built from them when the index opens and
+rebuilt when the registry's version stamp changes.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from collections.abc import Iterable
+from typing import Protocol
+
+import numpy as np
+from scipy import sparse
+
+from qa_service.text import fold, nfc
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+# function words that carry no retrieval signal; folded form
+_STOP = {
+    "va", "cua", "cac", "nhung", "la", "co", "duoc", "trong", "cho", "de", "voi", "theo", "tai", "tu", "den",
+    "mot", "so", "nay", "do", "thi", "ma", "khi", "ve", "gi", "nao", "nhu", "the", "ra", "sao", "bao", "nhieu",
+    "hay", "hoac", "nhat", "la", "o", "cung", "da", "se", "dang",
+}
+
+
+class WordSegmenter(Protocol):
+    def segment(self, text: str) -> list[str]: ...
+
+
+class PyviSegmenter:
+    """pyvi's CRF word segmenter (model inside the wheel)."""
+
+    def __init__(self) -> None:
+        from pyvi import ViTokenizer
+
+        self._tokenize = ViTokenizer.tokenize
+
+    def segment(self, text: str) -> list[str]:
+        return self._tokenize(text).split()
+
+
+def lexical_tokens(text: str, segmenter: WordSegmenter) -> list[str]:
+    text = nfc(text).lower()
+    tokens: list[str] = []
+    for word in segmenter.segment(text):
+        if "_" in word and _WORD.fullmatch(word):
+            tokens.append("w:" + word)  # accented compound word
+    syllables = [fold(s) for s in _WORD.findall(text)]
+    content = [s for s in syllables if s not in _STOP]
+    tokens.extend(content)
+    tokens.extend(f"{a}_{b}" for a, b in zip(syllables, syllables[1:], strict=False) if a not in _STOP or b not in _STOP)
+    return tokens
+
+
+class BM25Index:
+    """Okapi BM25 as a sparse matrix: one query = a few column sums."""
+
+    def __init__(self, k1: float = 1.2, b: float = 0.75) -> None:
+        self.k1, self.b = k1, b
+        self.ids: list[str] = []
+        self.vocab: dict[str, int] = {}
+        self.weights: sparse.csc_matrix = sparse.csc_matrix((0, 0))
+        self.version: int = -1
+        self._lock = threading.Lock()
+
+    def build(self, rows: Iterable[tuple[str, list[str]]], version: int) -> None:
+        ids: list[str] = []
+        vocab: dict[str, int] = {}
+        indptr = [0]
+        indices: list[int] = []
+        data: list[float] = []
+        for chunk_id, tokens in rows:
+            ids.append(chunk_id)
+            counts: dict[int, int] = {}
+            for tok in tokens:
+                col = vocab.setdefault(tok, len(vocab))
+                counts[col] = counts.get(col, 0) + 1
+            indices.extend(counts.keys())
+            data.extend(counts.values())
+            indptr.append(len(indices))
+        n_docs, n_terms = len(ids), len(vocab)
+        tf = sparse.csr_matrix(
+            (np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int32), np.asarray(indptr)),
+            shape=(n_docs, n_terms),
+        )
+        if n_docs:
+            lengths = np.asarray(tf.sum(axis=1)).ravel()
+            avg = float(lengths.mean()) or 1.0
+            df = np.bincount(tf.indices, minlength=n_terms)
+            idf = np.log(1.0 + (n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
+            norm = self.k1 * (1 - self.b + self.b * lengths / avg)
+            tf = tf.tocoo()
+            values = tf.data * (self.k1 + 1) / (tf.data + norm[tf.row]) * idf[tf.col]
+            weights = sparse.csc_matrix((values.astype(np.float32), (tf.row, tf.col)), shape=(n_docs, n_terms))
+        else:
+            weights = sparse.csc_matrix((0, 0), dtype=np.float32)
+        with self._lock:
+            self.ids, self.vocab, self.weights, self.version = ids, vocab, weights, version
+
+    def search(self, tokens: list[str], top_k: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
+        with self._lock:
+            ids, vocab, weights = self.ids, self.vocab, self.weights
+        cols = sorted({vocab[t] for t in tokens if t in vocab})
+        if not cols or not ids:
+            return []
+        scores = np.asarray(weights[:, cols].sum(axis=1)).ravel()
+        if allowed is not None:
+            mask = np.fromiter((cid in allowed for cid in ids), dtype=bool, count=len(ids))
+            scores = np.where(mask, scores, 0.0)
+        k = min(top_k, int((scores > 0).sum()))
+        if k == 0:
+            return []
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top])]
+        return [(ids[i], float(scores[i])) for i in top]
+
+    def max_score(self, tokens: list[str]) -> float:
+        """Upper bound of a query's score (all its terms in one chunk), for normalising."""
+        with self._lock:
+            vocab, weights = self.vocab, self.weights
+        cols = sorted({vocab[t] for t in tokens if t in vocab})
+        if not cols:
+            return 0.0
+        return float(sum(weights[:, c].max() for c in cols))
+
+
+def idf_weighted_coverage(query_tokens: list[str], doc_tokens: set[str], index: BM25Index) -> float:
+    """Share of the query's information (idf mass) present in a chunk."""
+    with index._lock:
+        vocab, n = index.vocab, max(len(index.ids), 1)
+        weights = index.weights
+    total = covered = 0.0
+    for tok in set(query_tokens):
+        col = vocab.get(tok)
+        df = weights[:, col].nnz if col is not None else 0
+        idf = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+        total += idf
+        if tok in doc_tokens:
+            covered += idf
+    return covered / total if total else 0.0

@@ -1,0 +1,95 @@
+"""Dense index: Chroma, reached through llama-index's ChromaVectorStore.
+
+Embedded (PersistentClient) by default; `QA__VECTOR_STORE__MODE=http` uses a
+Chroma server. Nodes carry only ids in metadata: text and citations live in
+the registry, so what the user sees never depends on what Chroma stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from qa_service.settings import Settings
+
+
+@dataclass
+class DenseHit:
+    chunk_id: str
+    score: float
+
+
+class ChromaDenseStore:
+    def __init__(self, settings: Settings) -> None:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+        if settings.vector_store.mode == "http":
+            self._client = chromadb.HttpClient(
+                host=settings.vector_store.host, port=settings.vector_store.port, settings=chroma_settings
+            )
+        else:
+            settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+            self._client = chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+        self.collection = self._client.get_or_create_collection(
+            settings.collection_name, metadata={"hnsw:space": "cosine", "dim": settings.embedding.dim}
+        )
+        self.store = ChromaVectorStore(chroma_collection=self.collection)
+
+    def existing_ids(self, ids: list[str]) -> set[str]:
+        found: set[str] = set()
+        for start in range(0, len(ids), 1000):
+            part = ids[start : start + 1000]
+            found.update(self.collection.get(ids=part, include=[])["ids"])
+        return found
+
+    def all_ids(self) -> set[str]:
+        out: set[str] = set()
+        offset = 0
+        while True:
+            batch = self.collection.get(include=[], limit=5000, offset=offset)["ids"]
+            out.update(batch)
+            if len(batch) < 5000:
+                return out
+            offset += 5000
+
+    def upsert(self, items: list[tuple[str, str, np.ndarray]]) -> None:
+        """items: (chunk_id, doc_id, vector)."""
+        from llama_index.core.schema import TextNode
+
+        nodes = [
+            TextNode(id_=chunk_id, text="", embedding=vector.tolist(), metadata={"doc_id": doc_id})
+            for chunk_id, doc_id, vector in items
+        ]
+        for start in range(0, len(nodes), 500):
+            self.store.add(nodes[start : start + 500])
+
+    def delete(self, ids: list[str]) -> None:
+        for start in range(0, len(ids), 1000):
+            self.collection.delete(ids=ids[start : start + 1000])
+
+    def query(self, vector: np.ndarray, top_k: int, doc_ids: list[str] | None = None) -> list[DenseHit]:
+        from llama_index.core.vector_stores.types import (
+            FilterOperator,
+            MetadataFilter,
+            MetadataFilters,
+            VectorStoreQuery,
+        )
+
+        filters = None
+        if doc_ids:
+            filters = MetadataFilters(
+                filters=[MetadataFilter(key="doc_id", value=list(doc_ids), operator=FilterOperator.IN)]
+            )
+        result = self.store.query(
+            VectorStoreQuery(query_embedding=vector.tolist(), similarity_top_k=top_k, filters=filters)
+        )
+        ids = result.ids or []
+        sims = result.similarities or []
+        return [DenseHit(cid, float(s)) for cid, s in zip(ids, sims, strict=False)]
+
+    def count(self) -> int:
+        return int(self.collection.count())

@@ -1,0 +1,100 @@
+"""One typed settings object for the service, ingestion and tools.
+
+Environment overrides use the `QA__` prefix and `__` for nesting, e.g.
+`QA__RETRIEVAL__TOP_K=8` or `QA__DATA_DIR=/srv/qa`. Settings are read when
+`get_settings()` is first called, never at import.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class EmbeddingSettings(BaseModel):
+    model_dir: Path | None = Field(None, description="sentence-transformers folder; default <data_dir>/models/e5-small")
+    model_id: str = "multilingual-e5-small-q4"
+    dim: int = 384
+    batch_size: int = Field(8, ge=1, le=256, description="8 beats 32 on 2 cores: less padding waste")
+    query_prefix: str = "query: "
+    passage_prefix: str = "passage: "
+    max_seq_length: int = Field(512, ge=32, le=512)
+    threads: int = Field(2, ge=1, le=64)
+
+    @property
+    def model_path(self) -> Path:
+        assert self.model_dir is not None  # filled in by Settings validator
+        return self.model_dir
+
+
+class VectorStoreSettings(BaseModel):
+    mode: Literal["embedded", "http"] = "embedded"
+    host: str = "127.0.0.1"
+    port: int = Field(8001, ge=1, le=65535)
+
+
+class ChunkingSettings(BaseModel):
+    max_tokens: int = Field(200, ge=32, le=480, description="merge small units up to this many model tokens")
+    min_tokens: int = Field(40, ge=0, le=200, description="units smaller than this are merged with a neighbour")
+
+
+class RetrievalSettings(BaseModel):
+    top_k: int = Field(10, ge=1, le=50)
+    candidates: int = Field(40, ge=5, le=400, description="per retriever, before fusion")
+    rrf_k: int = Field(60, ge=1, le=1000)
+    dense_weight: float = Field(1.0, ge=0.0)
+    lexical_weight: float = Field(1.0, ge=0.0)
+
+
+class AnswerSettings(BaseModel):
+    max_citations: int = Field(4, ge=1, le=10)
+    # evidence strength below which we refuse; calibrated on eval/dev set (see eval/README.md)
+    refuse_below: float = Field(0.35, ge=0.0, le=1.0)
+    max_question_chars: int = Field(2000, ge=10)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="QA__", env_nested_delimiter="__", extra="ignore")
+
+    data_dir: Path = PROJECT_ROOT / "var"
+    corpus_dir: Path = PROJECT_ROOT / "corpus"
+    embedding: EmbeddingSettings = EmbeddingSettings()  # type: ignore[call-arg]
+    vector_store: VectorStoreSettings = VectorStoreSettings()
+    chunking: ChunkingSettings = ChunkingSettings()
+    retrieval: RetrievalSettings = RetrievalSettings()
+    answer: AnswerSettings = AnswerSettings()
+    api_url: str = "http://127.0.0.1:8000"
+
+    @model_validator(mode="after")
+    def _fill_paths(self) -> Settings:
+        if self.embedding.model_dir is None:
+            self.embedding.model_dir = self.data_dir / "models" / "e5-small"
+        return self
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.index_dir / "chroma"
+
+    @property
+    def registry_path(self) -> Path:
+        return self.index_dir / "registry.sqlite"
+
+    @property
+    def collection_name(self) -> str:
+        # the model id and dimension are part of the name: a different model never mixes vectors
+        return f"chunks__{self.embedding.model_id}__{self.embedding.dim}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
