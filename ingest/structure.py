@@ -176,8 +176,12 @@ def _read_header(body: list[Paragraph], style: str) -> tuple[dict[str, object], 
                     meta["doc_type"] = doc_type.capitalize()
                     rest = text[len(doc_type) :].strip()
                     nxt = head[i + 1].text if i + 1 < len(head) else ""
-                    subject = rest or (nxt if nxt.upper() == nxt and len(nxt) > 2 else "")
-                    title = doc_type.capitalize() + (" " + subject.lower() if subject else "")
+                    subject = rest or (nxt if 2 < len(nxt) < 250 and not NUMBER_LINE.search(nxt) and not DATE_LINE.search(nxt) else "")
+                    if subject.upper() == subject:
+                        subject = subject.lower()
+                    else:
+                        subject = subject[:1].lower() + subject[1:]
+                    title = doc_type.capitalize() + (" " + subject if subject else "")
                     if doc_type == "LUẬT" and subject:
                         title = "Luật " + subject.capitalize()
                     meta["title_guess"] = title

@@ -11,6 +11,7 @@ _WS = re.compile(r"\s+")
 _TOKEN = re.compile(r"\w+|[^\w\s]", re.UNICODE)
 # sentence ends: . ; ! ? followed by space and an upper-case letter, digit or quote
 _SENT_END = re.compile(r"(?<=[.!?;])\s+(?=[\"“(]?[A-ZÀ-ỸĐ0-9])")
+_SENT_END_STRICT = re.compile(r"(?<=[.!?])\s+(?=[\"“(]?[A-ZÀ-ỸĐ0-9])")
 
 VI_UPPER = "A-ZÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝĂĐĨŨƠƯẠ-ỸĐ"
 VI_LOWER = "a-zàáâãèéêìíòóôõùúýăđĩũơưạ-ỹđ"
@@ -45,11 +46,11 @@ def count_tokens(text: str) -> int:
     return len(_TOKEN.findall(text))
 
 
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans (start, end) inside `text`."""
+def split_sentences(text: str, semicolons: bool = True) -> list[tuple[int, int]]:
+    """Sentence spans (start, end) inside `text`; `semicolons` also cuts at «;»."""
     spans: list[tuple[int, int]] = []
     start = 0
-    for m in _SENT_END.finditer(text):
+    for m in (_SENT_END if semicolons else _SENT_END_STRICT).finditer(text):
         end = m.start()
         if len(text[start:end].strip()) <= 4:
             continue  # «2.» or «a)» is an enumerator, not a sentence

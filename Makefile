@@ -1,0 +1,60 @@
+# Hỏi đáp chính sách — one entry point for setup, run, test.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+MODEL := var/models/e5-small/conversion.json
+API_PORT ?= 8000
+UI_PORT ?= 8501
+# torch: the CPU wheel that lies on disk on these machines; never a CUDA build from PyPI
+TORCH := torch==2.13.0
+FIND_LINKS := $(if $(wildcard /opt/wheels),--find-links /opt/wheels,--index-url https://download.pytorch.org/whl/cpu --extra-index-url https://pypi.org/simple)
+
+.PHONY: setup ingest api ui run test lint bench eval clean
+
+$(STAMP): pyproject.toml
+	command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON)"; exit 1; }
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip wheel setuptools
+	$(BIN)/pip install -q $(FIND_LINKS) "$(TORCH)"
+	$(BIN)/pip install -q -e ".[dev]"
+	touch $(STAMP)
+
+$(MODEL): $(STAMP)
+	HF_HUB_OFFLINE=1 $(BIN)/python -m ingest.model_setup --check
+
+setup: $(STAMP) $(MODEL)
+
+ingest: setup
+	$(BIN)/python -m ingest
+
+api: setup
+	$(BIN)/uvicorn qa_service.app:create_app --factory --host 127.0.0.1 --port $(API_PORT)
+
+ui: setup
+	QA__API_URL=http://127.0.0.1:$(API_PORT) $(BIN)/streamlit run ui/app.py --server.port $(UI_PORT) --server.headless true --browser.gatherUsageStats false
+
+# set up from nothing, ingest corpus/, start the API (:8000) and the UI (:8501); Ctrl-C stops both
+run: ingest
+	@set -m; \
+	$(BIN)/uvicorn qa_service.app:create_app --factory --host 127.0.0.1 --port $(API_PORT) & api=$$!; \
+	trap 'kill $$api 2>/dev/null' EXIT INT TERM; \
+	QA__API_URL=http://127.0.0.1:$(API_PORT) $(BIN)/streamlit run ui/app.py --server.port $(UI_PORT) --server.headless true --browser.gatherUsageStats false
+
+lint: $(STAMP)
+	$(BIN)/ruff check ingest qa_service ui eval tests
+	$(BIN)/mypy
+
+test: setup lint
+	$(BIN)/python -m pytest -q tests
+
+bench: setup
+	$(BIN)/python -m eval.bench_ingest
+	$(BIN)/python -m eval.bench_api
+
+eval: setup
+	$(BIN)/python -m eval.run_eval
+
+clean:
+	rm -rf var/index

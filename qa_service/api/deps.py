@@ -1,0 +1,33 @@
+"""Dependencies: the components opened in the lifespan, and the services over them."""
+
+from __future__ import annotations
+
+from fastapi import Request
+
+from qa_service.components.bundle import Components
+from qa_service.services.answer import ExtractiveAnswerer
+from qa_service.services.documents import DocumentService
+from qa_service.services.retrieval import HybridRetriever
+
+
+class ServiceNotReady(RuntimeError):
+    pass
+
+
+def get_components(request: Request) -> Components:
+    components = getattr(request.app.state, "components", None)
+    if components is None:
+        raise ServiceNotReady()
+    return components
+
+
+def get_retriever(request: Request) -> HybridRetriever:
+    return request.app.state.retriever  # type: ignore[no-any-return]
+
+
+def get_answerer(request: Request) -> ExtractiveAnswerer:
+    return request.app.state.answerer  # type: ignore[no-any-return]
+
+
+def get_documents(request: Request) -> DocumentService:
+    return request.app.state.documents  # type: ignore[no-any-return]

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Path
+
+from qa_service.api.deps import get_components, get_documents
+from qa_service.api.errors import ApiError
+from qa_service.api.schemas import CitedDocument, DocumentDetail, DocumentOut, DocumentsResponse, OutlineItem
+from qa_service.components.bundle import Components
+from qa_service.models import DocumentMeta
+from qa_service.resources import msg
+from qa_service.services.documents import CitedEntry, DocumentService
+
+router = APIRouter(tags=["documents"])
+
+
+def _doc_out(meta: DocumentMeta, count: int) -> DocumentOut:
+    return DocumentOut(
+        doc_id=meta.doc_id,
+        title=meta.title,
+        number=meta.doc_number,
+        type=meta.doc_type,
+        issuer=meta.issuer,
+        date=meta.issued,
+        signer=meta.signer,
+        chunk_count=count,
+        source_file=meta.source_path.rsplit("/", 1)[-1],
+        pages=meta.pages,
+    )
+
+
+def _cited_out(entry: CitedEntry) -> CitedDocument:
+    ref = entry.ref
+    return CitedDocument(
+        key=ref.key,
+        kind=ref.kind,
+        number=ref.number,
+        title=ref.title,
+        date=ref.date,
+        issuer=ref.issuer,
+        loaded=entry.loaded_doc_id is not None,
+        loaded_doc_id=entry.loaded_doc_id,
+        cited_from=entry.cited_from,
+    )
+
+
+@router.get("/documents", response_model=DocumentsResponse, summary="Văn bản đã nạp và văn bản được dẫn chiếu")
+def list_documents(
+    components: Components = Depends(get_components), service: DocumentService = Depends(get_documents)
+) -> DocumentsResponse:
+    cited = [_cited_out(e) for e in service.cited()]
+    return DocumentsResponse(
+        loaded=[_doc_out(m, n) for m, n in service.loaded()],
+        cited_not_loaded=[c for c in cited if not c.loaded],
+        cited_loaded=[c for c in cited if c.loaded],
+    )
+
+
+@router.get("/documents/{doc_id}", response_model=DocumentDetail, summary="Toàn văn và mục lục / full text and outline")
+def get_document(
+    doc_id: str = Path(..., max_length=200),
+    components: Components = Depends(get_components),
+    service: DocumentService = Depends(get_documents),
+) -> DocumentDetail:
+    found = service.detail(doc_id)
+    if found is None:
+        m = msg("errors", "unknown_document")
+        raise ApiError(404, "unknown_document", m["vi"].format(ids=doc_id[:100]), m["en"].format(ids=doc_id[:100]))
+    meta, count, text, outline = found
+    return DocumentDetail(
+        document=_doc_out(meta, count), text=text, outline=[OutlineItem(**o.model_dump()) for o in outline]
+    )

@@ -1,0 +1,159 @@
+"""Request and response models: the HTTP contract."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+MAX_QUESTION = 2000
+
+
+class HistoryTurn(BaseModel):
+    role: Literal["user", "assistant"]
+    content: str = Field(..., max_length=20000)
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty / không được để trống")
+    return value
+
+
+class SearchRequest(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"query": "tỷ lệ lấp đầy khu công nghiệp", "top_k": 5}]}
+    )
+    query: str = Field(..., min_length=1, max_length=MAX_QUESTION, description="Câu truy vấn / search text")
+    top_k: int = Field(10, ge=1, le=50)
+    doc_ids: list[str] | None = Field(None, max_length=100)
+
+    _check = field_validator("query")(_not_blank)
+
+
+class Hit(BaseModel):
+    chunk_id: str
+    doc_id: str
+    doc_title: str
+    doc_number: str | None
+    citation_label: str
+    section_path: list[str]
+    text: str
+    score: float
+    page: int | None = None
+    start: int
+    end: int
+
+
+class SearchResponse(BaseModel):
+    hits: list[Hit]
+    took_ms: float
+
+
+class AskRequest(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"question": "Mục tiêu tỷ trọng công nghiệp trong GRDP đến 2025 là bao nhiêu?"},
+                {
+                    "question": "còn cụm công nghiệp thì sao?",
+                    "history": [
+                        {"role": "user", "content": "Tỷ lệ lấp đầy các khu công nghiệp đến 2025 đạt bao nhiêu?"},
+                        {"role": "assistant", "content": "Trên 65% [1]"},
+                    ],
+                },
+            ]
+        }
+    )
+    question: str = Field(..., min_length=1, max_length=MAX_QUESTION, description="Câu hỏi / question")
+    top_k: int | None = Field(None, ge=1, le=50)
+    doc_ids: list[str] | None = Field(None, max_length=100)
+    history: list[HistoryTurn] | None = Field(None, max_length=50)
+    mode: Literal["extractive"] = "extractive"
+
+    _check = field_validator("question")(_not_blank)
+
+
+class CitationOut(BaseModel):
+    n: int
+    chunk_id: str
+    doc_id: str
+    doc_title: str
+    doc_number: str | None
+    citation_label: str
+    section_path: list[str]
+    quote: str
+    text: str
+    page: int | None = None
+    start: int
+    end: int
+    quote_start: int = Field(..., description="offset of the quote in the document's cleaned text")
+
+
+class AskResponse(BaseModel):
+    answer: str
+    answered: bool
+    citations: list[CitationOut]
+    suggestions: list[Hit] = Field(default_factory=list)
+    standalone_question: str
+    took_ms: float
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    documents: int
+    chunks: int
+    embedding_model: str
+
+
+class DocumentOut(BaseModel):
+    doc_id: str
+    title: str
+    number: str | None
+    type: str | None
+    issuer: str | None
+    date: str | None
+    signer: str | None = None
+    chunk_count: int
+    source_file: str
+    pages: int | None = None
+
+
+class CitedDocument(BaseModel):
+    key: str
+    kind: str
+    number: str | None
+    title: str | None
+    date: str | None
+    issuer: str | None
+    loaded: bool
+    loaded_doc_id: str | None = None
+    cited_from: list[str] = Field(..., description="citation labels where the programme cites it")
+
+
+class DocumentsResponse(BaseModel):
+    loaded: list[DocumentOut]
+    cited_not_loaded: list[CitedDocument]
+    cited_loaded: list[CitedDocument]
+
+
+class OutlineItem(BaseModel):
+    level: int
+    label: str
+    title: str
+    start: int
+    end: int
+
+
+class DocumentDetail(BaseModel):
+    document: DocumentOut
+    text: str
+    outline: list[OutlineItem]
+
+
+class ErrorBody(BaseModel):
+    error: str
+    message_vi: str
+    message_en: str
+    request_id: str
+    details: list[dict[str, object]] | None = None

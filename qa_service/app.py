@@ -1,0 +1,48 @@
+"""FastAPI application: `qa_service.app:create_app()`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from qa_service.api import errors
+from qa_service.api.routers import ask, documents, health, search
+from qa_service.components.bundle import Components, open_components
+from qa_service.services.answer import ExtractiveAnswerer
+from qa_service.services.documents import DocumentService
+from qa_service.services.retrieval import HybridRetriever
+from qa_service.settings import Settings, get_settings
+
+DESCRIPTION = """
+Hỏi đáp về văn bản chính sách, có trích dẫn kiểm chứng được.
+
+Questions about Vietnamese policy documents, answered with verifiable citations.
+Mọi trích dẫn (`quote`) đều được kiểm tra là có nguyên văn trong đoạn được dẫn.
+"""
+
+
+def create_app(settings: Settings | None = None, components: Components | None = None) -> FastAPI:
+    """Build the app. The model, Chroma and the lexical index open once, in the lifespan."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        opened = components or open_components(settings or get_settings())
+        app.state.components = opened
+        app.state.retriever = HybridRetriever(opened)
+        app.state.answerer = ExtractiveAnswerer(opened, app.state.retriever)
+        app.state.documents = DocumentService(opened)
+        # warm the query path so the first user does not pay for it
+        app.state.retriever.retrieve("khởi động", 1)
+        yield
+        if components is None:
+            opened.registry.close()
+
+    logging.basicConfig(level=logging.INFO)
+    app = FastAPI(title="Hỏi đáp chính sách", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    errors.install(app)
+    for router in (health.router, search.router, ask.router, documents.router):
+        app.include_router(router)
+    return app

@@ -1,0 +1,54 @@
+"""Load user-facing strings and prompts from files (qa_service/resources/)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+RESOURCES = Path(__file__).resolve().parent / "resources"
+
+
+@lru_cache(maxsize=None)
+def messages() -> dict[str, Any]:
+    data = yaml.safe_load((RESOURCES / "messages.yaml").read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def msg(section: str, key: str) -> Any:
+    return messages()[section][key]
+
+
+_EN_STOP = {
+    "the", "a", "an", "of", "to", "in", "on", "for", "and", "or", "is", "are", "was", "were", "be", "by", "with",
+    "what", "which", "who", "how", "when", "where", "why", "does", "do", "did", "will", "would", "should", "can",
+    "this", "that", "these", "those", "its", "it", "their", "there", "about", "from", "at", "as", "much", "many",
+    "programme", "program", "document", "say", "says", "said", "according", "any", "some", "have", "has", "get",
+    "our", "my", "we", "i", "you", "they", "into", "than", "more", "most", "by", "until", "under", "access",
+}
+
+
+@lru_cache(maxsize=1)
+def glossary() -> dict[str, str]:
+    data = yaml.safe_load((RESOURCES / "glossary_en_vi.yaml").read_text(encoding="utf-8"))
+    return {str(k).lower(): str(v) for k, v in data.items()}
+
+
+def english_terms(question: str) -> tuple[list[str], dict[str, str]]:
+    """Content words/phrases of an English question and their Vietnamese glossary terms."""
+    import re
+
+    text = question.lower()
+    mapped: dict[str, str] = {}
+    for phrase in sorted(glossary(), key=len, reverse=True):
+        if " " in phrase and re.search(rf"\b{re.escape(phrase)}\b", text):
+            mapped[phrase] = glossary()[phrase]
+            text = re.sub(rf"\b{re.escape(phrase)}\b", " ", text)
+    words = [w for w in re.findall(r"[a-z0-9]+", text) if w not in _EN_STOP and len(w) > 1]
+    for w in words:
+        if w in glossary():
+            mapped[w] = glossary()[w]
+    return list(mapped.keys() - set(words)) + words, mapped

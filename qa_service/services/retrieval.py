@@ -1,0 +1,142 @@
+"""Hybrid retrieval: dense (Chroma) + lexical (BM25), fused by weighted
+reciprocal rank; adjacent hits of one section are merged into one passage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from qa_service.components.bundle import Components
+from qa_service.components.lexical import lexical_tokens
+from qa_service.labels import group_label
+from qa_service.models import Chunk, ScoredChunk
+from qa_service.text import collapse_ws, has_diacritics, is_vietnamese, nfc
+
+
+class Retriever(Protocol):
+    def retrieve(self, query: str, top_k: int, doc_ids: list[str] | None = None) -> list[ScoredChunk]: ...
+
+
+class UnknownDocument(LookupError):
+    def __init__(self, doc_ids: list[str]) -> None:
+        super().__init__(", ".join(doc_ids))
+        self.doc_ids = doc_ids
+
+
+@dataclass
+class RetrievalModes:
+    dense: bool = True
+    lexical: bool = True
+    merge_neighbours: bool = True
+
+
+def normalize_query(query: str) -> str:
+    return collapse_ws(nfc(query))
+
+
+class HybridRetriever:
+    def __init__(self, components: Components, modes: RetrievalModes | None = None) -> None:
+        self.c = components
+        self.modes = modes or RetrievalModes()
+
+    def retrieve(self, query: str, top_k: int, doc_ids: list[str] | None = None) -> list[ScoredChunk]:
+        settings = self.c.settings.retrieval
+        query = normalize_query(query)
+        self.c.refresh_lexical()
+        allowed: set[str] | None = None
+        if doc_ids:
+            known = {d.doc_id for d in self.c.registry.documents()}
+            missing = [d for d in doc_ids if d not in known]
+            if missing:
+                raise UnknownDocument(missing)
+            allowed = {cid for d in doc_ids for cid in self.c.registry.chunk_ids(d)}
+        n = max(settings.candidates, top_k * 2)
+        dense: list[tuple[str, float]] = []
+        if self.modes.dense:
+            vector = self.c.embedder.embed_query(query)
+            hits = self.c.store.query(vector, n, doc_ids)
+            dense = [(h.chunk_id, h.score) for h in hits]
+        lexical: list[tuple[str, float]] = []
+        if self.modes.lexical:
+            lexical = self.c.lexical.search(lexical_tokens(query, self.c.segmenter), n, allowed)
+        fused: dict[str, dict[str, float]] = {}
+        for rank, (cid, score) in enumerate(dense):
+            entry = fused.setdefault(cid, {})
+            entry["dense_rank"], entry["dense_score"] = rank, score
+        for rank, (cid, score) in enumerate(lexical):
+            entry = fused.setdefault(cid, {})
+            entry["lexical_rank"], entry["lexical_score"] = rank, score
+        k = settings.rrf_k
+        dense_weight = settings.dense_weight
+        if not has_diacritics(query) and is_vietnamese(query):
+            # the embedding model reads unaccented Vietnamese poorly; the folded lexical tokens do not
+            dense_weight *= settings.unaccented_dense_factor
+        for entry in fused.values():
+            entry["score"] = dense_weight / (k + entry.get("dense_rank", 10_000)) + settings.lexical_weight / (
+                k + entry.get("lexical_rank", 10_000)
+            )
+        order = sorted(fused, key=lambda cid: -fused[cid]["score"])[: top_k * 2]
+        chunks = self.c.registry.chunks(order)
+        results: list[ScoredChunk] = []
+        for cid in order:
+            chunk = chunks.get(cid)
+            if chunk is None:  # a vector from an unfinished ingest: not committed, not shown
+                continue
+            e = fused[cid]
+            results.append(
+                ScoredChunk(
+                    chunk=chunk,
+                    score=e["score"],
+                    dense_score=e.get("dense_score"),
+                    lexical_score=e.get("lexical_score"),
+                    dense_rank=int(e["dense_rank"]) if "dense_rank" in e else None,
+                    lexical_rank=int(e["lexical_rank"]) if "lexical_rank" in e else None,
+                )
+            )
+        if self.modes.merge_neighbours:
+            results = merge_adjacent(results)
+        return results[:top_k]
+
+
+def merge_adjacent(results: list[ScoredChunk]) -> list[ScoredChunk]:
+    """Fold a hit into a better-ranked hit that is its neighbour in the same section."""
+    kept: list[ScoredChunk] = []
+    for hit in results:
+        host = next(
+            (
+                k
+                for k in kept
+                if k.chunk.doc_id == hit.chunk.doc_id
+                and k.chunk.section_ids == hit.chunk.section_ids
+                and _touches(k.chunk, hit.chunk)
+            ),
+            None,
+        )
+        if host is None:
+            kept.append(hit)
+            continue
+        host.chunk = _join(host.chunk, hit.chunk)
+    return kept
+
+
+def _touches(a: Chunk, b: Chunk) -> bool:
+    lo_a, hi_a = a.start, a.end
+    return b.start <= hi_a + 1 and b.end >= lo_a - 1
+
+
+def _join(a: Chunk, b: Chunk) -> Chunk:
+    first, second = (a, b) if a.start <= b.start else (b, a)
+    if second.end <= first.end:
+        return a
+    gap = "\n" if second.start > first.end else ""
+    text = first.text + gap + second.text[max(0, first.end - second.start) :]
+    units = first.units + [u for u in second.units if u.start >= first.end]
+    return a.model_copy(
+        update={
+            "text": text,
+            "start": first.start,
+            "end": second.end,
+            "units": units,
+            "citation_label": group_label([u.label for u in units]) if units else a.citation_label,
+        }
+    )

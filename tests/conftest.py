@@ -1,0 +1,67 @@
+"""Shared fixtures: the real embedding model, a real Chroma and registry in
+temporary folders, the real FastAPI app."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from qa_service.settings import EmbeddingSettings, Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+DATASET = SHARED / "datasets" / "congbao-8-chu-de"
+CORPUS = ROOT / "corpus"
+PROGRAMME = CORPUS / "chuong-trinh-hanh-dong-phat-trien-cong-nghiep-2021-2025.md"
+LUAT_DAU_TU = DATASET / "docs" / "uu_dai_dt" / "luat-so-61-2020-qh14-31682.txt"
+
+
+def require_shared() -> None:
+    if not DATASET.exists():
+        pytest.fail(f"../shared dataset missing at {DATASET}: tests read it in place")
+
+
+@pytest.fixture(scope="session")
+def model_dir() -> Path:
+    from ingest.model_setup import convert
+
+    path = ROOT / "var" / "models" / "e5-small"
+    convert(path)
+    return path
+
+
+def make_settings(data_dir: Path, model_dir: Path, **extra: object) -> Settings:
+    return Settings(data_dir=data_dir, embedding=EmbeddingSettings(model_dir=model_dir), **extra)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def embedder(model_dir: Path):  # type: ignore[no-untyped-def]
+    from qa_service.components.embedder import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder(EmbeddingSettings(model_dir=model_dir))
+
+
+@pytest.fixture(scope="session")
+def corpus_components(tmp_path_factory: pytest.TempPathFactory, embedder, model_dir: Path):  # type: ignore[no-untyped-def]
+    from ingest.pipeline import IngestPipeline
+    from qa_service.components.bundle import open_components
+
+    settings = make_settings(tmp_path_factory.mktemp("index"), model_dir)
+    components = open_components(settings, embedder)
+    pipeline = IngestPipeline(settings, embedder, components.store, components.registry, components.segmenter)
+    report = pipeline.run([CORPUS])
+    assert report.added and not report.skipped
+    components.refresh_lexical()
+    return components
+
+
+@pytest.fixture(scope="session")
+def client(corpus_components) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    from qa_service.app import create_app
+
+    app = create_app(corpus_components.settings, corpus_components)
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client

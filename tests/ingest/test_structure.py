@@ -1,0 +1,91 @@
+"""Cleaning, structure and chunking on the real documents (no model needed)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.crossref import find_refs
+from ingest.pipeline import prepare
+from ingest.readers import load
+from qa_service.settings import Settings
+from tests.conftest import LUAT_DAU_TU, PROGRAMME, require_shared
+
+
+@pytest.fixture(scope="module")
+def programme():  # type: ignore[no-untyped-def]
+    return prepare(load(PROGRAMME), Settings())
+
+
+def test_grdp_bullet_has_section_path_ii_3_b(programme) -> None:  # type: ignore[no-untyped-def]
+    chunk = next(c for c in programme.chunks if "Tỷ trọng công nghiệp trong GRDP của tỉnh đạt trên 15%" in c.text)
+    assert chunk.section_ids == ["II", "3", "b"]
+    assert chunk.section_path[-1] == "b) Mục tiêu cụ thể giai đoạn 2021-2025"
+    unit = chunk.unit_at(chunk.text.index("Tỷ trọng công nghiệp trong GRDP"))
+    assert unit is not None and unit.label == "Mục II.3.b, ý 1"
+
+
+def test_paragraph_cut_by_page_break_is_joined(programme) -> None:  # type: ignore[no-untyped-def]
+    assert any("vốn đầu tư chưa đáp ứng yêu cầu" in c.text for c in programme.chunks)
+    assert any("Bình An, huyện Châu Thành" in c.text for c in programme.chunks)
+    assert "\nđầu tư chưa" not in programme.structured.text
+
+
+def test_markdown_markup_and_scanning_junk_removed(programme) -> None:  # type: ignore[no-untyped-def]
+    text = programme.structured.text
+    assert "nel" not in text.split()[-60:] and "*nel*" not in text
+    assert "**" not in text and "##" not in text
+    assert "báo cáo kết quả thực hiện với Ban Thường vụ Tỉnh ủy." in text
+
+
+def test_signature_and_recipients_become_metadata_and_stay_answerable(programme) -> None:  # type: ignore[no-untyped-def]
+    meta = programme.meta
+    assert meta.signer == "Mai Văn Huỳnh"
+    assert meta.signer_position and "PHÓ BÍ THƯ THƯỜNG TRỰC" in meta.signer_position
+    assert "Ban Bí thư TW Đảng" in meta.recipients
+    labels = {c.citation_label: c for c in programme.chunks}
+    assert "Mai Văn Huỳnh" in labels["Phần ký"].text
+    assert "Ban Bí thư TW Đảng" in labels["Nơi nhận"].text
+
+
+def test_offsets_point_into_cleaned_text(programme) -> None:  # type: ignore[no-untyped-def]
+    text = programme.structured.text
+    for chunk in programme.chunks:
+        assert text[chunk.start : chunk.end] == chunk.text
+        for unit in chunk.units:
+            assert chunk.start <= unit.start < unit.end <= chunk.end
+
+
+def test_chunk_ids_are_stable_content_hashes(programme) -> None:  # type: ignore[no-untyped-def]
+    again = prepare(load(PROGRAMME), Settings())
+    assert [c.chunk_id for c in again.chunks] == [c.chunk_id for c in programme.chunks]
+    assert len({c.chunk_id for c in programme.chunks}) == len(programme.chunks)
+
+
+def test_cross_references_detected_with_number_date_issuer(programme) -> None:  # type: ignore[no-untyped-def]
+    refs = {r.number: r for r in programme.refs if r.number}
+    assert refs["23-NQ/TW"].date == "2018-03-22" and refs["23-NQ/TW"].issuer == "Bộ Chính trị"
+    assert refs["124/NQ-CP"].issuer == "Chính phủ"
+    assert {"10-NQ/TW", "52-NQ/TW", "197-KH/TU", "50-KL/TW", "01-CTr/TU"} <= set(refs)
+    assert any(r.title == "Luật Đầu tư" for r in programme.refs)
+
+
+def test_cross_reference_patterns() -> None:
+    refs = find_refs("Thực hiện Kế hoạch số 197-KH/TU, ngày 28/02/2020 của Tỉnh ủy và Luật Đầu tư số 61/2020/QH14.")
+    numbers = [r.number for r in refs]
+    assert "197-KH/TU" in numbers
+    assert find_refs("Luật này có hiệu lực") == []
+
+
+def test_law_structure_luat_dau_tu() -> None:
+    require_shared()
+    law = prepare(load(LUAT_DAU_TU), Settings())
+    assert law.meta.doc_number == "61/2020/QH14"
+    assert law.meta.title == "Luật Đầu tư"
+    units = {u.label: (c, u) for c in law.chunks for u in c.units}
+    chunk, unit = units["Điều 15, khoản 1, điểm c"]
+    assert law.structured.text[unit.start : unit.end].startswith("c) Miễn, giảm tiền sử dụng đất, tiền thuê đất")
+    assert chunk.citation_label == "Điều 15, khoản 1"
+    assert "Điều 15. Hình thức và đối tượng áp dụng ưu đãi đầu tư" in chunk.section_path
+    # Gazette page headers, page numbers and signature stamps are gone
+    assert "CÔNG BÁO" not in law.structured.text
+    assert "Ký bởi" not in law.structured.text

@@ -1,0 +1,156 @@
+"""The HTTP contract through the real app on a real index of the programme."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+pytestmark = pytest.mark.slow
+
+HIT_FIELDS = {"chunk_id", "doc_id", "doc_title", "doc_number", "citation_label", "section_path", "text", "score", "page"}
+CITATION_FIELDS = {"n", "chunk_id", "doc_id", "doc_title", "doc_number", "citation_label", "section_path", "quote", "text", "page"}
+
+
+def test_health(client: TestClient) -> None:
+    body = client.get("/health").json()
+    assert body["status"] == "ok" and body["documents"] == 1 and body["chunks"] > 30
+    assert "e5" in body["embedding_model"]
+
+
+def test_search_contract_and_folded_query(client: TestClient) -> None:
+    response = client.post("/search", json={"query": "ty le lap day khu cong nghiep", "top_k": 5})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["took_ms"] > 0 and 1 <= len(body["hits"]) <= 5
+    assert HIT_FIELDS <= set(body["hits"][0])
+    assert any("Tỷ lệ lấp đầy" in h["text"] for h in body["hits"])
+
+
+def test_grdp_target_answered_with_15_percent_cited_to_ii_3_b(client: TestClient) -> None:
+    body = client.post("/ask", json={"question": "Mục tiêu tỷ trọng công nghiệp trong GRDP đến 2025?"}).json()
+    assert body["answered"] is True
+    assert "15%" in body["answer"]
+    first = body["citations"][0]
+    assert CITATION_FIELDS <= set(first)
+    assert first["citation_label"].startswith("Mục II.3.b")
+    assert first["section_path"][-1].startswith("b)")
+    assert "[1]" in body["answer"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Mục tiêu tỷ trọng công nghiệp trong GRDP đến 2025?",
+        "Những khu công nghiệp nào sẽ được hoàn thành đến năm 2025?",
+        "Doanh nghiệp được hỗ trợ gì khi đầu tư vào khu công nghiệp?",
+        "How does the province help small and medium enterprises access credit?",
+        "Ai ký chương trình này?",
+    ],
+)
+def test_every_quote_occurs_in_its_chunk_and_document(client: TestClient, question: str) -> None:
+    body = client.post("/ask", json={"question": question}).json()
+    assert body["answered"], body
+    for cit in body["citations"]:
+        assert cit["quote"] and cit["quote"] in cit["text"]
+        assert f"[{cit['n']}]" in body["answer"]
+        doc = client.get(f"/documents/{cit['doc_id']}").json()
+        assert doc["text"][cit["start"] : cit["end"]] == cit["text"]
+
+
+def test_signer_is_answerable(client: TestClient) -> None:
+    body = client.post("/ask", json={"question": "Ai ký chương trình này?"}).json()
+    assert "Mai Văn Huỳnh" in body["answer"]
+
+
+def test_off_corpus_question_is_refused_with_suggestions(client: TestClient) -> None:
+    body = client.post("/ask", json={"question": "Giá xăng dầu hôm nay là bao nhiêu?"}).json()
+    assert body["answered"] is False
+    assert body["citations"] == []
+    assert "không nêu" in body["answer"]
+    assert body["suggestions"]
+
+
+def test_follow_up_is_rewritten(client: TestClient) -> None:
+    history = [
+        {"role": "user", "content": "Tỷ lệ lấp đầy các khu công nghiệp đến năm 2025 đạt bao nhiêu?"},
+        {"role": "assistant", "content": "Trên 65% [1]"},
+    ]
+    body = client.post("/ask", json={"question": "còn cụm công nghiệp thì sao?", "history": history}).json()
+    assert body["standalone_question"] == "Tỷ lệ lấp đầy các cụm công nghiệp đến năm 2025 đạt bao nhiêu?"
+    assert body["answered"] and "40%" in body["answer"]
+
+
+def test_documents_lists_loaded_and_cited_not_loaded(client: TestClient) -> None:
+    body = client.get("/documents").json()
+    assert body["loaded"][0]["chunk_count"] > 30
+    missing = {d["number"]: d for d in body["cited_not_loaded"] if d["number"]}
+    assert {"23-NQ/TW", "10-NQ/TW", "52-NQ/TW", "124/NQ-CP", "50-KL/TW", "197-KH/TU", "01-CTr/TU"} <= set(missing)
+    assert missing["23-NQ/TW"]["date"] == "2018-03-22"
+    assert any("Mục III.5" in where for where in missing["23-NQ/TW"]["cited_from"])
+
+
+def test_question_about_unloaded_resolution_says_so(client: TestClient) -> None:
+    body = client.post("/ask", json={"question": "Nghị quyết 23-NQ/TW đặt mục tiêu gì?"}).json()
+    assert body["answered"] and "chưa được nạp" in body["answer"]
+    assert any("23-NQ/TW" in c["quote"] for c in body["citations"])
+
+
+def test_document_detail_has_outline_with_offsets(client: TestClient) -> None:
+    doc_id = client.get("/documents").json()["loaded"][0]["doc_id"]
+    body = client.get(f"/documents/{doc_id}").json()
+    titles = [o["title"] for o in body["outline"]]
+    assert "II. QUAN ĐIỂM VÀ MỤC TIÊU" in titles
+    for entry in body["outline"]:
+        assert body["text"][entry["start"] : entry["end"]] == entry["title"] or entry["level"] in (0, 1)
+
+
+def test_doc_ids_filter(client: TestClient) -> None:
+    doc_id = client.get("/documents").json()["loaded"][0]["doc_id"]
+    body = client.post("/search", json={"query": "khuyến công", "doc_ids": [doc_id]}).json()
+    assert body["hits"] and {h["doc_id"] for h in body["hits"]} == {doc_id}
+
+
+@pytest.mark.parametrize(
+    ("payload", "status"),
+    [
+        ({"question": ""}, 422),
+        ({"question": "   \n "}, 422),
+        ({"question": "x" * 2001}, 422),
+        ({"question": "GRDP", "top_k": 0}, 422),
+        ({"question": "GRDP", "top_k": 51}, 422),
+        ({}, 422),
+        ({"question": "GRDP", "doc_ids": ["khong-co"]}, 404),
+    ],
+)
+def test_bad_input_gets_bilingual_error(client: TestClient, payload: dict, status: int) -> None:
+    response = client.post("/ask", json=payload)
+    assert response.status_code == status
+    body = response.json()
+    assert body["message_vi"] and body["message_en"] and body["request_id"]
+    assert "Traceback" not in response.text
+
+
+def test_invalid_json_and_unknown_document(client: TestClient) -> None:
+    response = client.post("/search", content=b"{not json", headers={"content-type": "application/json"})
+    assert response.status_code == 422 and "JSON" in response.json()["message_en"]
+    response = client.get("/documents/khong-co")
+    assert response.status_code == 404 and response.json()["message_vi"].startswith("Không tìm thấy")
+
+
+def test_unexpected_error_is_500_with_request_id_and_no_trace(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    retriever = client.app.state.retriever  # type: ignore[attr-defined]
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("secret internal detail")
+
+    monkeypatch.setattr(retriever, "retrieve", boom)
+    response = client.post("/search", json={"query": "GRDP"})
+    assert response.status_code == 500
+    body = response.json()
+    assert body["request_id"] and "secret" not in response.text
+
+
+def test_openapi_docs_have_vietnamese_examples(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    assert "Mục tiêu tỷ trọng" in str(schema["components"]["schemas"]["AskRequest"])
+    assert client.get("/docs").status_code == 200
