@@ -138,5 +138,5 @@ def _load_docx(path: Path, data: bytes) -> RawDocument:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise IngestError("tệp DOCX hỏng", "broken DOCX file") from exc
-    lines = [(nfc(p.text), None) for p in document.paragraphs]
+    lines: list[tuple[str, int | None]] = [(nfc(p.text), None) for p in document.paragraphs]
     return RawDocument(path=path, kind="docx", lines=lines)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +11,7 @@ import yaml
 RESOURCES = Path(__file__).resolve().parent / "resources"
 
 
-@lru_cache(maxsize=None)
+@cache
 def messages() -> dict[str, Any]:
     data = yaml.safe_load((RESOURCES / "messages.yaml").read_text(encoding="utf-8"))
     assert isinstance(data, dict)
@@ -27,7 +27,7 @@ _EN_STOP = {
     "what", "which", "who", "how", "when", "where", "why", "does", "do", "did", "will", "would", "should", "can",
     "this", "that", "these", "those", "its", "it", "their", "there", "about", "from", "at", "as", "much", "many",
     "programme", "program", "document", "say", "says", "said", "according", "any", "some", "have", "has", "get",
-    "our", "my", "we", "i", "you", "they", "into", "than", "more", "most", "by", "until", "under", "access",
+    "our", "my", "we", "i", "you", "they", "into", "than", "more", "most", "until", "under", "access",
 }
 
 

@@ -26,7 +26,7 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _STOP = {
     "va", "cua", "cac", "nhung", "la", "co", "duoc", "trong", "cho", "de", "voi", "theo", "tai", "tu", "den",
     "mot", "so", "nay", "do", "thi", "ma", "khi", "ve", "gi", "nao", "nhu", "the", "ra", "sao", "bao", "nhieu",
-    "hay", "hoac", "nhat", "la", "o", "cung", "da", "se", "dang",
+    "hay", "hoac", "nhat", "o", "cung", "da", "se", "dang",
 }
 
 

@@ -58,9 +58,9 @@ class ChromaDenseStore:
 
     def upsert(self, items: list[tuple[str, str, np.ndarray]]) -> None:
         """items: (chunk_id, doc_id, vector)."""
-        from llama_index.core.schema import TextNode
+        from llama_index.core.schema import BaseNode, TextNode
 
-        nodes = [
+        nodes: list[BaseNode] = [
             TextNode(id_=chunk_id, text="", embedding=vector.tolist(), metadata={"doc_id": doc_id})
             for chunk_id, doc_id, vector in items
         ]

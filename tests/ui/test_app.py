@@ -1,0 +1,78 @@
+"""The Streamlit app driven by AppTest against the real service over HTTP."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from streamlit.testing.v1 import AppTest
+
+pytestmark = pytest.mark.slow
+APP = str(Path(__file__).resolve().parents[2] / "ui" / "app.py")
+
+
+@pytest.fixture(scope="module")
+def api_url(corpus_components) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    from qa_service.app import create_app
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(corpus_components.settings, corpus_components), port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            if httpx.get(url + "/health").status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    yield url
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def _app(url: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("QA__API_URL", url)
+    return AppTest.from_file(APP, default_timeout=60)
+
+
+def test_ask_shows_answer_with_sources_then_follow_up(api_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _app(api_url, monkeypatch).run()
+    at.chat_input[0].set_value("Tỷ lệ lấp đầy các khu công nghiệp đến năm 2025 đạt bao nhiêu?").run()
+    text = " ".join(m.value for m in at.markdown)
+    assert "65%" in text and "Mục II.3.b" in text
+    assert "<mark>" in text
+    at.chat_input[0].set_value("còn cụm công nghiệp thì sao?").run()
+    assert "40%" in " ".join(m.value for m in at.markdown)
+    assert len(at.session_state.history) == 4
+
+
+def test_refusal_is_shown_as_such(api_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _app(api_url, monkeypatch).run()
+    at.chat_input[0].set_value("Giá xăng dầu hôm nay là bao nhiêu?").run()
+    assert at.warning and "Chưa tìm thấy" in at.warning[0].value
+
+
+def test_open_in_reader(api_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _app(api_url, monkeypatch).run()
+    at.chat_input[0].set_value("Mục tiêu tỷ trọng công nghiệp trong GRDP đến 2025?").run()
+    open_buttons = [b for b in at.button if b.label == "Xem trong văn bản"]
+    open_buttons[0].click().run()
+    assert at.session_state.page == "Đọc văn bản"
+    page = " ".join(m.value for m in at.markdown)
+    assert "id='cited'" in page and "23-NQ/TW" in page
+
+
+def test_api_down_is_said_kindly(monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _app("http://127.0.0.1:9", monkeypatch).run()
+    assert at.error and "Không kết nối được" in at.error[0].value
+    at.chat_input[0].set_value("GRDP?").run()
+    assert not at.exception

@@ -1,0 +1,149 @@
+"""Streamlit app over the QA service (HTTP only)."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+import yaml
+
+from ui.client import ApiUnavailable, QaClient
+
+S: dict[str, Any] = yaml.safe_load((Path(__file__).parent / "strings_vi.yaml").read_text(encoding="utf-8"))
+
+
+def _highlight(text: str, quote: str) -> str:
+    safe = html.escape(text)
+    q = html.escape(quote)
+    if q and q in safe:
+        safe = safe.replace(q, f"<mark>{q}</mark>", 1)
+    return f"<div style='white-space:pre-wrap;overflow-wrap:anywhere'>{safe}</div>"
+
+
+def _sources(citations: list[dict[str, Any]], key: str) -> None:
+    with st.expander(S["sources"], expanded=True):
+        for cit in citations:
+            number = f" ({cit['doc_number']})" if cit.get("doc_number") else ""
+            st.markdown(f"**[{cit['n']}] {cit['doc_title']}{number}** — {cit['citation_label']}")
+            st.markdown(_highlight(cit["text"], cit["quote"]), unsafe_allow_html=True)
+            st.button(
+                S["open_in_reader"],
+                key=f"open-{key}-{cit['n']}",
+                on_click=_open_reader,
+                args=(cit["doc_id"], cit.get("quote_start", cit["start"])),
+            )
+
+
+def _open_reader(doc_id: str, start: int) -> None:
+    # runs before the next script run, so the page selector can still be changed
+    st.session_state.reader = {"doc_id": doc_id, "start": start}
+    st.session_state.page = S["page_reader"]
+
+
+def _show_answer(body: dict[str, Any], key: str) -> None:
+    if not body.get("answered"):
+        st.warning(S["refusal_badge"])
+    st.markdown(body["answer"])
+    if body.get("citations"):
+        _sources(body["citations"], key)
+    elif body.get("suggestions"):
+        with st.expander(S["suggestions"]):
+            for hit in body["suggestions"]:
+                st.markdown(f"- *{hit['citation_label']}*: {hit['text'][:300]}…")
+
+
+def ask_page(client: QaClient) -> None:
+    st.title(S["title"])
+    st.caption(S["caption"])
+    persona = st.radio(S["persona_label"], list(S["personas"]), format_func=lambda p: S["personas"][p], horizontal=True)
+    try:
+        docs = client.documents()["loaded"]
+    except ApiUnavailable as exc:
+        st.error(S["api_slow"] if exc.slow else S["api_down"])
+        docs = []
+    chosen = st.multiselect(S["doc_filter"], [d["doc_id"] for d in docs], format_func=lambda d: next((x["title"] for x in docs if x["doc_id"] == d), d))
+    cols = st.columns(len(S["starters"][persona]))
+    starter = None
+    for col, text in zip(cols, S["starters"][persona], strict=False):
+        if col.button(text, key=f"starter-{text}"):
+            starter = text
+    history: list[dict[str, Any]] = st.session_state.setdefault("history", [])
+    for i, turn in enumerate(history):
+        with st.chat_message(turn["role"]):
+            if turn["role"] == "assistant" and "body" in turn:
+                _show_answer(turn["body"], f"h{i}")
+            else:
+                st.markdown(turn["content"])
+    question = st.chat_input(S["ask_placeholder"]) or starter
+    if not question:
+        return
+    with st.chat_message("user"):
+        st.markdown(question)
+    sent_history = [{"role": t["role"], "content": t["content"]} for t in history][-8:]
+    try:
+        body = client.ask(question, sent_history, chosen)
+    except ApiUnavailable as exc:
+        st.error(S["api_slow"] if exc.slow else S["api_down"])
+        return
+    if "answer" not in body:
+        st.error(body.get("message_vi", S["api_down"]))
+        return
+    history.append({"role": "user", "content": question})
+    history.append({"role": "assistant", "content": body["answer"], "body": body})
+    with st.chat_message("assistant"):
+        _show_answer(body, f"h{len(history)}")
+
+
+def reader_page(client: QaClient) -> None:
+    try:
+        listing = client.documents()
+    except ApiUnavailable as exc:
+        st.error(S["api_slow"] if exc.slow else S["api_down"])
+        return
+    docs = listing["loaded"]
+    if not docs:
+        return
+    target = st.session_state.get("reader") or {}
+    ids = [d["doc_id"] for d in docs]
+    index = ids.index(target["doc_id"]) if target.get("doc_id") in ids else 0
+    doc_id = st.selectbox(S["reader_choose"], ids, index=index, format_func=lambda d: next(x["title"] for x in docs if x["doc_id"] == d))
+    detail = client.document(doc_id)
+    text = detail["text"]
+    with st.sidebar:
+        st.subheader(S["reader_outline"])
+        for entry in detail["outline"]:
+            st.markdown(("&nbsp;" * 3 * entry["level"]) + f"[{html.escape(entry['title'][:70])}](#o{entry['start']})", unsafe_allow_html=True)
+    start = target.get("start") if target.get("doc_id") == doc_id else None
+    anchors = sorted({e["start"] for e in detail["outline"]} | ({start} if start is not None else set()))
+    parts, last = [], 0
+    for pos in anchors:
+        parts.append(html.escape(text[last:pos]))
+        parts.append(f"<span id='o{pos}'></span>" + ("<span id='cited'></span>" if pos == start else ""))
+        last = pos
+    parts.append(html.escape(text[last:]))
+    st.markdown(f"<div style='white-space:pre-wrap;overflow-wrap:anywhere'>{''.join(parts)}</div>", unsafe_allow_html=True)
+    if start is not None:
+        # scroll to the cited place
+        st.html("<script>setTimeout(()=>{const e=window.parent.document.getElementById('cited');if(e)e.scrollIntoView();},300)</script>")
+    st.subheader(S["cited_docs"])
+    for ref in listing["cited_not_loaded"] + listing["cited_loaded"]:
+        status = S["cited_loaded"] if ref["loaded"] else S["cited_not_loaded"]
+        name = ref["number"] or ref["title"]
+        st.markdown(f"- **{ref['kind']} {name}** {ref.get('date') or ''} — {status}")
+
+
+def main() -> None:
+    st.set_page_config(page_title=S["title"], layout="wide")
+    client = QaClient()
+    pages = [S["page_ask"], S["page_reader"]]
+    st.session_state.setdefault("page", pages[0])
+    page = st.sidebar.radio("Trang", pages, key="page", label_visibility="collapsed")
+    if page == S["page_ask"]:
+        ask_page(client)
+    else:
+        reader_page(client)
+
+
+main()
