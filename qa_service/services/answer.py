@@ -131,9 +131,11 @@ class ExtractiveAnswerer:
         special = "Phần ký" if SIGNER_QUESTION.search(question) else "Nơi nhận" if RECIPIENT_QUESTION.search(question) else None
         if special:
             hits = self._section_first(hits, special)
-        candidates = self._candidates(hits[:5], idf)
+        found_special = bool(special and hits and hits[0].chunk.citation_label == special)
+        # «Ai ký…?»: the signature block is the answer, whatever words it shares with the question
+        candidates = self._candidates(hits[:1] if found_special else hits[:5], idf)
         strength = self._strength(hits, idf, vietnamese, original or question)
-        if special and hits and hits[0].chunk.citation_label == special:
+        if found_special:
             strength = max(strength, 1.0)
         if note:
             strength = max(strength, 1.0)

@@ -1,25 +1,31 @@
-"""Property-based fuzzing of the OpenAPI contract: no server errors."""
+"""Property-based fuzzing of the OpenAPI contract: no server errors.
+
+Driven through hypothesis directly: schemathesis' pytest plugin does not
+load under pytest 9 here."""
 
 from __future__ import annotations
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def api_schema(client):  # type: ignore[no-untyped-def]
-    return schemathesis.openapi.from_asgi("/openapi.json", client.app)
+def test_no_server_errors(client) -> None:  # type: ignore[no-untyped-def]
+    schema = schemathesis.openapi.from_asgi("/openapi.json", client.app)
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert {op.path for op in operations} >= {"/health", "/search", "/ask", "/documents", "/documents/{doc_id}"}
+    strategy = st.one_of([op.as_strategy() for op in operations])
+    seen: list[int] = []
 
+    @given(case=strategy)
+    @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+    def check(case) -> None:  # type: ignore[no-untyped-def]
+        response = case.call()
+        seen.append(response.status_code)
+        assert response.status_code < 500, (case.path, case.body, response.text[:300])
 
-schema = schemathesis.pytest.from_fixture("api_schema")
-
-
-@schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
-def test_no_server_errors(case) -> None:  # type: ignore[no-untyped-def]
-    response = case.call()
-    case.validate_response(response, checks=[not_a_server_error])
+    check()
+    assert len(seen) >= 50 and any(code == 200 for code in seen)
