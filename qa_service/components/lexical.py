@@ -10,7 +10,6 @@ rebuilt when the registry's version stamp changes.
 
 from __future__ import annotations
 
-import math
 import re
 import threading
 from collections.abc import Iterable
@@ -120,28 +119,3 @@ class BM25Index:
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top])]
         return [(ids[i], float(scores[i])) for i in top]
-
-    def max_score(self, tokens: list[str]) -> float:
-        """Upper bound of a query's score (all its terms in one chunk), for normalising."""
-        with self._lock:
-            vocab, weights = self.vocab, self.weights
-        cols = sorted({vocab[t] for t in tokens if t in vocab})
-        if not cols:
-            return 0.0
-        return float(sum(weights[:, c].max() for c in cols))
-
-
-def idf_weighted_coverage(query_tokens: list[str], doc_tokens: set[str], index: BM25Index) -> float:
-    """Share of the query's information (idf mass) present in a chunk."""
-    with index._lock:
-        vocab, n = index.vocab, max(len(index.ids), 1)
-        weights = index.weights
-    total = covered = 0.0
-    for tok in set(query_tokens):
-        col = vocab.get(tok)
-        df = weights[:, col].nnz if col is not None else 0
-        idf = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
-        total += idf
-        if tok in doc_tokens:
-            covered += idf
-    return covered / total if total else 0.0
