@@ -4,43 +4,37 @@ from __future__ import annotations
 
 from qa_service.api.schemas import CitationOut, Hit
 from qa_service.components.registry import Registry
-from qa_service.models import ScoredChunk
+from qa_service.models import Chunk, ScoredChunk
 from qa_service.services.answer import Citation
 
 
-def hit_out(hit: ScoredChunk, registry: Registry) -> Hit:
-    chunk = hit.chunk
+def _chunk_fields(chunk: Chunk, registry: Registry) -> dict[str, object]:
+    """What every hit and citation says about its chunk and document."""
     meta = registry.document(chunk.doc_id)
-    return Hit(
-        chunk_id=chunk.chunk_id,
-        doc_id=chunk.doc_id,
-        doc_title=meta.title if meta else chunk.doc_id,
-        doc_number=meta.doc_number if meta else None,
-        citation_label=chunk.citation_label,
-        section_path=chunk.section_path,
-        text=chunk.text,
-        score=round(hit.score, 6),
-        page=chunk.page,
-        start=chunk.start,
-        end=chunk.end,
-    )
+    return {
+        "chunk_id": chunk.chunk_id,
+        "doc_id": chunk.doc_id,
+        "doc_title": meta.title if meta else chunk.doc_id,
+        "doc_number": meta.doc_number if meta else None,
+        "section_path": chunk.section_path,
+        "text": chunk.text,
+        "start": chunk.start,
+        "end": chunk.end,
+    }
+
+
+def hit_out(hit: ScoredChunk, registry: Registry) -> Hit:
+    fields = _chunk_fields(hit.chunk, registry)
+    return Hit(**fields, citation_label=hit.chunk.citation_label, score=round(hit.score, 6), page=hit.chunk.page)  # type: ignore[arg-type]
 
 
 def citation_out(cit: Citation, registry: Registry) -> CitationOut:
-    chunk = cit.chunk
-    meta = registry.document(chunk.doc_id)
+    fields = _chunk_fields(cit.chunk, registry)
     return CitationOut(
+        **fields,  # type: ignore[arg-type]
         n=cit.n,
-        chunk_id=chunk.chunk_id,
-        doc_id=chunk.doc_id,
-        doc_title=meta.title if meta else chunk.doc_id,
-        doc_number=meta.doc_number if meta else None,
         citation_label=cit.label,
-        section_path=chunk.section_path,
         quote=cit.quote,
-        text=chunk.text,
         page=cit.page,
-        start=chunk.start,
-        end=chunk.end,
-        quote_start=chunk.start + chunk.text.find(cit.quote),
+        quote_start=cit.chunk.start + cit.chunk.text.find(cit.quote),
     )
