@@ -4,7 +4,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-MODEL := var/models/e5-small/conversion.json
+MODEL := var/models/e5-small/onnx/model_int8.onnx
 API_PORT ?= 8000
 UI_PORT ?= 8501
 # torch: the CPU wheel that lies on disk on these machines; never a CUDA build from PyPI

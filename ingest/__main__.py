@@ -34,7 +34,7 @@ def _print_summary(report: IngestReport) -> None:
 def main(argv: list[str] | None = None) -> int:
     from tqdm import tqdm
 
-    from qa_service.components.bundle import open_components
+    from qa_service.components.bundle import LazyEmbedder, open_components
     from qa_service.settings import get_settings
 
     parser = argparse.ArgumentParser(prog="python -m ingest", description="Nạp văn bản vào chỉ mục / ingest documents")
@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         print(f"Không tìm thấy / not found: {', '.join(map(str, missing))}", file=sys.stderr)
         return 2
-    components = open_components(settings)
+    components = open_components(settings, LazyEmbedder(settings))
     pipeline = IngestPipeline(settings, components.embedder, components.store, components.registry, components.segmenter)
     bar = tqdm(total=0, unit="doc", desc="Nạp văn bản")
 

@@ -20,8 +20,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 class EmbeddingSettings(BaseModel):
     model_dir: Path | None = Field(None, description="sentence-transformers folder; default <data_dir>/models/e5-small")
     model_id: str = "multilingual-e5-small-q4"
+    # onnx-int8: 1.6x faster than torch on 2 cores, cosine >= 0.99 to it, same retrieval on the dev set
+    backend: Literal["onnx-int8", "torch"] = "onnx-int8"
     dim: int = 384
-    batch_size: int = Field(8, ge=1, le=256, description="8 beats 32 on 2 cores: less padding waste")
+    batch_size: int = Field(4, ge=1, le=256, description="small batches win on 2 cores: less padding waste")
     query_prefix: str = "query: "
     passage_prefix: str = "passage: "
     max_seq_length: int = Field(512, ge=32, le=512)

@@ -26,10 +26,11 @@ def require_shared() -> None:
 
 @pytest.fixture(scope="session")
 def model_dir() -> Path:
-    from ingest.model_setup import convert
+    from ingest.model_setup import convert, export_onnx
 
     path = ROOT / "var" / "models" / "e5-small"
     convert(path)
+    export_onnx(path)
     return path
 
 
@@ -39,9 +40,9 @@ def make_settings(data_dir: Path, model_dir: Path, **extra: object) -> Settings:
 
 @pytest.fixture(scope="session")
 def embedder(model_dir: Path):  # type: ignore[no-untyped-def]
-    from qa_service.components.embedder import SentenceTransformerEmbedder
+    from qa_service.components.embedder import make_embedder
 
-    return SentenceTransformerEmbedder(EmbeddingSettings(model_dir=model_dir))
+    return make_embedder(EmbeddingSettings(model_dir=model_dir))  # the default backend (onnx-int8)
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,9 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from qa_service.components.embedder import Embedder, SentenceTransformerEmbedder
+import numpy as np
+
+from qa_service.components.embedder import Embedder, make_embedder
 from qa_service.components.lexical import BM25Index, PyviSegmenter, WordSegmenter
 from qa_service.components.registry import Registry
 from qa_service.components.vector_store import ChromaDenseStore
@@ -32,10 +34,31 @@ class Components:
                 self.lexical.build(self.registry.iter_tokens(), version)
 
 
+class LazyEmbedder:
+    """Loads the model on first use, so a run with nothing to embed never pays for it."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._real: Embedder | None = None
+        self.model_id = settings.embedding.model_id
+        self.dim = settings.embedding.dim
+
+    def _get(self) -> Embedder:
+        if self._real is None:
+            self._real = make_embedder(self._settings.embedding)
+        return self._real
+
+    def embed_batch(self, texts: list[str]) -> np.ndarray:
+        return self._get().embed_batch(texts)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._get().embed_query(text)
+
+
 def open_components(settings: Settings, embedder: Embedder | None = None) -> Components:
     components = Components(
         settings=settings,
-        embedder=embedder or SentenceTransformerEmbedder(settings.embedding),
+        embedder=embedder or make_embedder(settings.embedding),
         store=ChromaDenseStore(settings),
         registry=Registry(settings.registry_path),
         segmenter=PyviSegmenter(),

