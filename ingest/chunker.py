@@ -34,6 +34,7 @@ def make_chunks(
             groups.append([piece])
             size = tokens
     chunks: list[Chunk] = []
+    seen: dict[str, int] = {}
     for ordinal, group in enumerate(groups):
         start, end = group[0].start, group[-1].end
         text = doc_text[start:end]
@@ -44,6 +45,11 @@ def make_chunks(
         context = " > ".join(p for p in context_parts if p)
         label = _group_label([u.label for u in group])
         digest = hashlib.sha256(f"{context}\n{text}\n{label}".encode()).hexdigest()
+        # identical passages in one document (repeated table rows) still need distinct ids
+        repeat = seen.get(digest, 0)
+        seen[digest] = repeat + 1
+        if repeat:
+            digest = hashlib.sha256(f"{digest}#{repeat}".encode()).hexdigest()
         chunks.append(
             Chunk(
                 chunk_id=f"{doc_id}:{digest[:16]}",

@@ -9,6 +9,7 @@ reused, stray ones are swept).
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Callable
@@ -28,8 +29,10 @@ from qa_service.models import Chunk, CrossRef, DocumentMeta
 from qa_service.settings import Settings
 from qa_service.text import fold
 
+log = logging.getLogger("ingest")
+
 # bump when cleaning/chunking changes, so every document is re-processed once
-PIPELINE_VERSION = "3"
+PIPELINE_VERSION = "4"
 
 
 @dataclass
@@ -178,6 +181,11 @@ class IngestPipeline:
                 self.ingest_file(path, report, rebuild, (overrides or {}).get(str(path)), known)
             except IngestError as exc:
                 report.skipped.append(Skipped(str(path), exc.reason_vi, exc.reason_en))
+            except Exception as exc:  # one bad file must not stop the others; its previous version stays
+                log.exception("ingest of %s failed", path)
+                report.skipped.append(
+                    Skipped(str(path), f"lỗi khi xử lý ({type(exc).__name__})", f"processing failed ({type(exc).__name__})")
+                )
         # a file removed from a scanned folder leaves both indexes
         scanned_dirs = [p.resolve() for p in paths if p.is_dir()]
         for doc_id, meta in known.items():

@@ -89,3 +89,12 @@ def test_law_structure_luat_dau_tu() -> None:
     # Gazette page headers, page numbers and signature stamps are gone
     assert "CÔNG BÁO" not in law.structured.text
     assert "Ký bởi" not in law.structured.text
+
+
+def test_repeated_identical_passages_get_distinct_ids(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    doc = tmp_path / "bang.txt"
+    row = "Kinh doanh dịch vụ đo đạc và bản đồ, theo quy định của pháp luật chuyên ngành về đo đạc."
+    doc.write_text("Điều 1. Danh mục\n" + "\n\n".join([row] * 3) + "\n\nĐiều 2. Hiệu lực\nLuật này có hiệu lực.\n", encoding="utf-8")
+    chunks = prepare(load(doc), Settings(chunking={"max_tokens": 32, "min_tokens": 0})).chunks  # type: ignore[arg-type]
+    ids = [c.chunk_id for c in chunks]
+    assert len(ids) == len(set(ids)) and sum(row in c.text for c in chunks) == 3
