@@ -54,7 +54,7 @@ bench: setup
 	$(BIN)/python -m eval.bench_api
 
 eval: setup
-	$(BIN)/python -m eval.run_eval
+	$(BIN)/python -m eval.run_eval $(if $(wildcard var/library/index/registry.sqlite),--library var/library)
 
 clean:
 	rm -rf var/index

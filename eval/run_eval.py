@@ -1,8 +1,10 @@
-"""Answer quality and speed over the HTTP contract (in-process app, real index).
+"""Answer quality and speed, ours beside the peers, on eval/questions.jsonl.
 
-    python -m eval.run_eval [--questions eval/dev_questions.jsonl]
+    python -m eval.run_eval                      # programme mode (builds its index under eval/out/)
+    python -m eval.run_eval --library DATA_DIR   # library mode: an index holding programme + 412 documents
 
-Prints a table and writes eval/report.json. Scoring follows ../shared/eval/README.md.
+Prints a table and writes eval/report.md, eval/report.json and eval/report.png.
+Scoring follows ../shared/eval/README.md (NFC, whitespace collapsed, lower case, `*` removed).
 """
 
 from __future__ import annotations
@@ -11,85 +13,248 @@ import argparse
 import json
 import statistics
 import time
+from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
-from fastapi.testclient import TestClient
-
+from qa_service.services.followup import rewrite
 from qa_service.text import normalize_for_match as norm
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+QUALITY_KEYS = [
+    "recall@1",
+    "recall@5",
+    "recall@10",
+    "mrr@10",
+    "evidence_within_2000_chars",
+    "key_facts",
+    "citation_support",
+    "quote_verification",
+    "refusal_rate",
+    "false_refusal_rate",
+]
+
+
+def load_questions(path: Path = HERE / "questions.jsonl") -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def _pct(values: list[float], q: float) -> float:
-    if not values:
-        return 0.0
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
 
 
-def evaluate(client: TestClient, questions: list[dict]) -> dict:
+def _query(item: dict[str, Any], rewrite_follow_ups: bool) -> str:
+    if rewrite_follow_ups and item.get("history"):
+        return rewrite(item["question"], item["history"])
+    return str(item["question"])
+
+
+def retrieval_scores(system: Any, items: list[dict[str, Any]], rewrite_follow_ups: bool) -> dict[str, float]:
     ranks: list[int | None] = []
-    within_2000 = facts = refused_ok = false_refusals = support = quotes_ok = quotes = 0
-    answerable = [q for q in questions if q["answerable"]]
-    unanswerable = [q for q in questions if not q["answerable"]]
-    search_ms: list[float] = []
-    ask_ms: list[float] = []
-    for q in questions:
-        t0 = time.perf_counter()
-        hits = client.post("/search", json={"query": q["question"], "top_k": 10}).json()["hits"]
-        search_ms.append((time.perf_counter() - t0) * 1000)
-        t0 = time.perf_counter()
-        body = client.post("/ask", json={"question": q["question"], "history": q.get("history")}).json()
-        ask_ms.append((time.perf_counter() - t0) * 1000)
-        for cit in body["citations"]:
-            quotes += 1
-            quotes_ok += int(cit["quote"] in cit["text"])
-        if not q["answerable"]:
-            refused_ok += int(not body["answered"])
-            continue
-        evidence = [norm(e) for e in q["evidence"]]
-        rank = next((i for i, h in enumerate(hits) if any(e in norm(h["text"]) for e in evidence)), None)
-        ranks.append(rank)
-        joined = norm(" ".join(h["text"] for h in hits))[:2000]
-        within_2000 += int(any(e in joined for e in evidence))
-        if not body["answered"]:
-            false_refusals += 1
-        answer_text = norm(body["answer"])
-        facts += int(all(norm(m) in answer_text for m in q["must"]))
-        support += int(any(any(e in norm(c["text"]) for e in evidence) for c in body["citations"]))
+    within = 0
+    answerable = [i for i in items if i["answerable"]]
+    for item in answerable:
+        texts = system.search(_query(item, rewrite_follow_ups), 10)
+        evidence = [norm(e) for e in item["evidence"]]
+        ranks.append(next((r for r, t in enumerate(texts) if any(e in norm(t) for e in evidence)), None))
+        within += int(any(e in norm(" ".join(texts))[:2000] for e in evidence))
     n = max(len(answerable), 1)
     return {
-        "questions": len(questions),
         "recall@1": sum(1 for r in ranks if r is not None and r < 1) / n,
         "recall@5": sum(1 for r in ranks if r is not None and r < 5) / n,
         "recall@10": sum(1 for r in ranks if r is not None and r < 10) / n,
         "mrr@10": sum(1 / (r + 1) for r in ranks if r is not None) / n,
-        "evidence_within_2000_chars": within_2000 / n,
-        "key_facts": facts / n,
-        "citation_support": support / n,
+        "evidence_within_2000_chars": within / n,
+    }
+
+
+def answer_scores(client: Any, items: list[dict[str, Any]]) -> tuple[dict[str, float], list[dict[str, Any]]]:
+    """Through the HTTP contract: /search and /ask, timed."""
+    facts = support = quotes = quotes_ok = refused = false_refusals = 0
+    search_ms: list[float] = []
+    ask_ms: list[float] = []
+    rows = []
+    for item in items:
+        t0 = time.perf_counter()
+        client.post("/search", json={"query": item["question"], "top_k": 10})
+        search_ms.append((time.perf_counter() - t0) * 1000)
+        t0 = time.perf_counter()
+        body = client.post("/ask", json={"question": item["question"], "history": item.get("history")}).json()
+        ask_ms.append((time.perf_counter() - t0) * 1000)
+        for cit in body["citations"]:
+            quotes += 1
+            quotes_ok += int(cit["quote"] in cit["text"])
+        row = {"id": item["id"], "answered": body["answered"]}
+        if not item["answerable"]:
+            refused += int(not body["answered"])
+        else:
+            evidence = [norm(e) for e in item["evidence"]]
+            answer = norm(body["answer"])
+            row["fact"] = all(norm(m) in answer for m in item["must"])
+            row["support"] = any(any(e in norm(c["text"]) for e in evidence) for c in body["citations"])
+            facts += int(row["fact"])
+            support += int(row["support"])
+            false_refusals += int(not body["answered"])
+        rows.append(row)
+    n_ans = max(sum(1 for i in items if i["answerable"]), 1)
+    n_un = sum(1 for i in items if not i["answerable"])
+    scores = {
+        "key_facts": facts / n_ans,
+        "citation_support": support / n_ans,
         "quote_verification": quotes_ok / quotes if quotes else 1.0,
-        "refusal_rate_unanswerable": refused_ok / max(len(unanswerable), 1),
-        "false_refusal_rate": false_refusals / n,
+        "refusal_rate": refused / n_un if n_un else float("nan"),
+        "false_refusal_rate": false_refusals / n_ans,
         "search_ms_p50": statistics.median(search_ms),
         "search_ms_p95": _pct(search_ms, 0.95),
         "ask_ms_p50": statistics.median(ask_ms),
         "ask_ms_p95": _pct(ask_ms, 0.95),
     }
+    return scores, rows
+
+
+def evaluate_ours(client: Any, retriever: Any, items: list[dict[str, Any]]) -> dict[str, Any]:
+    from eval.peers import ours
+
+    result: dict[str, Any] = {}
+    result.update(retrieval_scores(ours(retriever, "ours"), items, rewrite_follow_ups=True))
+    scores, _ = answer_scores(client, items)
+    result.update(scores)
+    return result
+
+
+def breakdown(client: Any, retriever: Any, items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for item in items:
+        groups[f"persona:{item['persona']}"].append(item)
+        if item["kind"] != "plain":
+            groups[f"kind:{item['kind']}"].append(item)
+    return {name: {**evaluate_ours(client, retriever, group), "n": len(group)} for name, group in sorted(groups.items())}
+
+
+def _open(data_dir: Path, corpus: Path | None) -> Any:
+    from ingest.pipeline import IngestPipeline
+    from qa_service.components.bundle import open_components
+    from qa_service.settings import EmbeddingSettings, Settings, get_settings
+
+    base = get_settings()
+    settings = Settings(data_dir=data_dir, embedding=EmbeddingSettings(model_dir=base.embedding.model_path))
+    components = open_components(settings)
+    if corpus is not None:
+        IngestPipeline(settings, components.embedder, components.store, components.registry, components.segmenter).run([corpus])
+        components.refresh_lexical()
+    return components
+
+
+def run(library_dir: Path | None = None, with_peers: bool = True) -> dict[str, Any]:
+    from fastapi.testclient import TestClient
+
+    from eval.peers import LlamaIndexDefaults, PlainBM25, ours
+    from qa_service.app import create_app
+    from qa_service.services.retrieval import HybridRetriever, RetrievalModes
+
+    items = load_questions()
+    programme_items = [i for i in items if i["corpus"] == "programme"]
+    programme_file = ROOT / "corpus" / "chuong-trinh-hanh-dong-phat-trien-cong-nghiep-2021-2025.md"
+    components = _open(HERE / "out" / "programme", ROOT / "corpus")
+    report: dict[str, Any] = {"questions": len(programme_items), "systems": {}}
+    with TestClient(create_app(components.settings, components)) as client:
+        full = HybridRetriever(components)
+        systems: list[Any] = []
+        if with_peers:
+            systems += [LlamaIndexDefaults([programme_file], components.embedder), PlainBM25([programme_file])]
+        systems += [
+            ours(HybridRetriever(components, RetrievalModes(lexical=False)), "ours: dense only"),
+            ours(HybridRetriever(components, RetrievalModes(dense=False)), "ours: lexical only"),
+        ]
+        for system in systems:
+            rewritten = system.name.startswith("ours")
+            report["systems"][system.name] = retrieval_scores(system, programme_items, rewrite_follow_ups=rewritten)
+        report["systems"]["ours"] = evaluate_ours(client, full, programme_items)
+        report["breakdown"] = breakdown(client, full, programme_items)
+    if library_dir is not None:
+        lib = _open(library_dir, None)
+        with TestClient(create_app(lib.settings, lib)) as client:
+            retriever = HybridRetriever(lib)
+            report["library_mode"] = {
+                "documents": lib.registry.counts()[0],
+                "chunks": lib.registry.counts()[1],
+                "programme_questions": evaluate_ours(client, retriever, programme_items),
+                "library_questions": evaluate_ours(client, retriever, [i for i in items if i["corpus"] == "library"]),
+            }
+    return report
+
+
+def _fmt(value: Any) -> str:
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+def write_report(report: dict[str, Any]) -> str:
+    systems = report["systems"]
+    keys = ["recall@1", "recall@5", "recall@10", "mrr@10", "evidence_within_2000_chars"]
+    lines = [
+        "# Evaluation report",
+        "",
+        f"Programme questions: {report['questions']} (eval/questions.jsonl). Command: `make eval`.",
+        "",
+        "## Retrieval, same questions, same embedding model",
+        "",
+        "| system | " + " | ".join(keys) + " |",
+        "|---" * (len(keys) + 1) + "|",
+    ]
+    for name, scores in systems.items():
+        lines.append(f"| {name} | " + " | ".join(_fmt(scores.get(k)) for k in keys) + " |")
+    ours = systems["ours"]
+    lines += ["", "![comparison](report.png)", "", "## Answers (ours, through the HTTP API)", ""]
+    for key in ["key_facts", "citation_support", "quote_verification", "refusal_rate", "false_refusal_rate", "search_ms_p50", "search_ms_p95", "ask_ms_p50", "ask_ms_p95"]:
+        lines.append(f"- {key}: {_fmt(ours[key])}")
+    lines += ["", "## Breakdown (ours)", "", "| group | n | recall@1 | recall@5 | key_facts | refusal_rate | false_refusal_rate |", "|---|---|---|---|---|---|---|"]
+    for name, scores in report["breakdown"].items():
+        lines.append(
+            f"| {name} | {scores['n']} | "
+            + " | ".join(_fmt(scores[k]) for k in ["recall@1", "recall@5", "key_facts", "refusal_rate", "false_refusal_rate"])
+            + " |"
+        )
+    if "library_mode" in report:
+        lib = report["library_mode"]
+        lines += ["", f"## Library mode ({lib['documents']} documents, {lib['chunks']} chunks)", ""]
+        for name in ["programme_questions", "library_questions"]:
+            s = lib[name]
+            lines.append(f"- {name}: " + ", ".join(f"{k} {_fmt(s[k])}" for k in ["recall@1", "recall@5", "mrr@10", "key_facts", "search_ms_p50", "ask_ms_p50"]))
+    text = "\n".join(lines) + "\n"
+    (HERE / "report.md").write_text(text, encoding="utf-8")
+    (HERE / "report.json").write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
+    _chart(systems)
+    return text
+
+
+def _chart(systems: dict[str, dict[str, float]]) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    keys = ["recall@1", "recall@5", "mrr@10", "evidence_within_2000_chars"]
+    fig, ax = plt.subplots(figsize=(9, 4))
+    width = 0.8 / len(systems)
+    for i, (name, scores) in enumerate(systems.items()):
+        ax.bar([k + i * width for k in range(len(keys))], [scores[k] for k in keys], width, label=name)
+    ax.set_xticks([k + 0.4 - width / 2 for k in range(len(keys))], keys)
+    ax.set_ylim(0, 1.05)
+    ax.legend(fontsize=8, loc="lower right")
+    ax.set_title("Retrieval on the programme questions")
+    fig.tight_layout()
+    fig.savefig(HERE / "report.png", dpi=100)
 
 
 def main() -> None:
-    from qa_service.app import create_app
-
     parser = argparse.ArgumentParser()
-    parser.add_argument("--questions", type=Path, default=HERE / "dev_questions.jsonl")
+    parser.add_argument("--library", type=Path, default=None, help="data dir of an index with the 412-document library")
+    parser.add_argument("--no-peers", action="store_true")
     args = parser.parse_args()
-    questions = [json.loads(line) for line in args.questions.read_text(encoding="utf-8").splitlines() if line.strip()]
-    with TestClient(create_app()) as client:
-        report = evaluate(client, questions)
-    width = max(len(k) for k in report)
-    for key, value in report.items():
-        print(f"{key:<{width}}  {value:.3f}" if isinstance(value, float) else f"{key:<{width}}  {value}")
-    (HERE / "report.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
+    report = run(args.library, with_peers=not args.no_peers)
+    print(write_report(report))
 
 
 if __name__ == "__main__":

@@ -66,11 +66,22 @@ def has_diacritics(text: str) -> bool:
     return fold(text) != text
 
 
+_ENGLISH_FUNCTION_WORDS = {
+    "the", "what", "how", "which", "does", "do", "is", "are", "who", "whom", "of", "and", "for", "with", "should",
+    "will", "many", "much", "there", "their", "this", "that", "when", "where", "why", "be", "by", "from", "into",
+}
+
+
 def is_vietnamese(text: str) -> bool:
-    """Rough language guess: Vietnamese if it has diacritics or common unaccented Vietnamese words."""
+    """Language guess: Vietnamese unless it reads as English.
+
+    Diacritics settle it; unaccented text counts as English only when English
+    function words make up a fair share of it («lang nghe truyen thong» stays Vietnamese).
+    """
     if has_diacritics(text):
         return True
-    words = set(re.findall(r"[a-z]+", text.lower()))
-    common_vi = {"cong", "nghiep", "cua", "va", "cac", "nhung", "duoc", "tinh", "doanh", "khu", "gi", "nao", "la"}
-    common_en = {"the", "what", "how", "which", "does", "is", "are", "of", "and", "for", "to", "in", "who"}
-    return len(words & common_vi) >= len(words & common_en) and bool(words & common_vi)
+    words = re.findall(r"[a-z']+", text.lower())
+    if not words:
+        return True
+    english = sum(1 for w in words if w in _ENGLISH_FUNCTION_WORDS)
+    return not (english >= 1 and english / len(words) >= 0.15)

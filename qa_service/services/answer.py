@@ -20,8 +20,8 @@ from qa_service.components.lexical import lexical_tokens
 from qa_service.models import Chunk, ScoredChunk
 from qa_service.resources import english_terms, msg
 from qa_service.services.followup import rewrite
-from qa_service.services.retrieval import HybridRetriever, normalize_query
-from qa_service.text import fold, is_vietnamese, split_sentences
+from qa_service.services.retrieval import HybridRetriever, expand_english, normalize_query
+from qa_service.text import fold, has_diacritics, is_vietnamese, split_sentences
 
 LIST_QUESTION = re.compile(
     r"\b(những|các)\b.*\b(nào|gì)\b|\bgồm\b|\bliệt kê\b|\bnhiệm vụ\b|\bgiải pháp\b|\bwhich\b|\bwhat are\b|\blist\b",
@@ -30,6 +30,15 @@ LIST_QUESTION = re.compile(
 SIGNER_QUESTION = re.compile(r"\bai\b.*\bký\b|\bngười ký\b|\bký\b.*\b(bởi|ai)\b|\bwho signed\b|\bsigned by\b|\bsigner\b", re.IGNORECASE)
 RECIPIENT_QUESTION = re.compile(r"\bgửi\s+(tới|đến|cho)\b|\bnơi nhận\b|\bsent to\b|\brecipients?\b", re.IGNORECASE)
 DOC_NUMBER_IN_QUESTION = re.compile(rf"\b({NUMBER})\b")
+QUANTITY_QUESTION = re.compile(
+    r"\bbao nhiêu\b|\bmấy\b|\bbao lâu\b|\bhow (many|much|long)\b|\bwhat (share|percentage|rate)\b|\bbao nhieu\b|\bmay\b.*\bnam\b",
+    re.IGNORECASE,
+)
+METADATA_QUESTION = {
+    "issued": re.compile(r"ban hành (vào )?ngày nào|ngày ban hành|ngày ký|when was .* (issued|signed)", re.IGNORECASE),
+    "doc_number": re.compile(r"\bsố hiệu\b|\bsố văn bản\b|document number", re.IGNORECASE),
+}
+DIGIT = re.compile(r"\d")
 BULLET_MARK = re.compile(r"^(?:[-–•+]|\d{1,3}\.|[a-zđ]\))\s+")
 
 
@@ -91,12 +100,8 @@ class ExtractiveAnswerer:
         vietnamese = is_vietnamese(standalone)
         top_k = top_k or settings.retrieval.top_k
         note, doc_ids, restrict_refs = self._cited_document(standalone, doc_ids)
-        query = standalone
-        if not vietnamese:
-            # English: add the glossary's Vietnamese terms so lexical matching and sentence choice can work
-            _, mapped = english_terms(standalone)
-            query = f"{standalone} {' '.join(dict.fromkeys(mapped.values()))}"
-        hits = self.retriever.retrieve(query, max(top_k, 8), doc_ids)
+        hits = self.retriever.retrieve(standalone, max(top_k, 8), doc_ids)
+        query = expand_english(standalone)  # sentence choice measures coverage in Vietnamese words
         if restrict_refs:
             citing = [h for h in hits if restrict_refs in h.chunk.refs]
             hits = citing or hits
@@ -131,10 +136,16 @@ class ExtractiveAnswerer:
         special = "Phần ký" if SIGNER_QUESTION.search(question) else "Nơi nhận" if RECIPIENT_QUESTION.search(question) else None
         if special:
             hits = self._section_first(hits, special)
+        missing_meta = self._missing_metadata(question, hits)
+        if missing_meta:
+            return self._refusal(hits, vietnamese, 0.0)
         found_special = bool(special and hits and hits[0].chunk.citation_label == special)
         # «Ai ký…?»: the signature block is the answer, whatever words it shares with the question
-        candidates = self._candidates(hits[:1] if found_special else hits[:5], idf)
+        quantity = bool(QUANTITY_QUESTION.search(original or question))
+        candidates = self._candidates(hits[:1] if found_special else hits[:5], idf, quantity)
         strength = self._strength(hits, idf, vietnamese, original or question)
+        if quantity and candidates and not DIGIT.search(candidates[0].chunk.text[candidates[0].start : candidates[0].end]):
+            strength *= 0.7  # asked for a figure, and the best evidence holds none
         if found_special:
             strength = max(strength, 1.0)
         if note:
@@ -209,9 +220,21 @@ class ExtractiveAnswerer:
             return 0.6 * covered / len(words) + 0.4 * dense_norm
         dense_norm = min(1.0, max(0.0, (dense - 0.78) / (0.92 - 0.78)))
         coverage = max(self._coverage(idf, " ".join(h.chunk.section_path[-1:]) + " " + h.chunk.text) for h in hits[:3])
+        if not has_diacritics(question):
+            # typed without diacritics: the embedding similarity is unreliable, the folded words are not
+            return 0.85 * coverage + 0.15 * dense_norm
         return 0.6 * coverage + 0.4 * dense_norm
 
-    def _candidates(self, hits: list[ScoredChunk], idf: dict[str, float]) -> list[_Candidate]:
+    def _missing_metadata(self, question: str, hits: list[ScoredChunk]) -> bool:
+        """«Ban hành ngày nào?» about a document whose date is not stated: say so, don't guess."""
+        if not hits:
+            return False
+        meta = self.c.registry.document(hits[0].chunk.doc_id)
+        if meta is None:
+            return False
+        return any(pattern.search(question) and not getattr(meta, field) for field, pattern in METADATA_QUESTION.items())
+
+    def _candidates(self, hits: list[ScoredChunk], idf: dict[str, float], quantity: bool = False) -> list[_Candidate]:
         out: list[_Candidate] = []
         for rank, hit in enumerate(hits):
             chunk = hit.chunk
@@ -224,7 +247,10 @@ class ExtractiveAnswerer:
                         continue
                     cov = self._coverage(idf, sentence)
                     prior = 0.45 / (1 + rank)
-                    out.append(_Candidate(rank, chunk, u_start + s, u_start + e, cov + prior))
+                    score = cov + prior
+                    if quantity and not DIGIT.search(sentence):
+                        score *= 0.6  # «bao nhiêu?» is answered by a figure
+                    out.append(_Candidate(rank, chunk, u_start + s, u_start + e, score))
         out.sort(key=lambda c: -c.score)
         return out
 

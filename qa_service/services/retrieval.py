@@ -10,6 +10,7 @@ from qa_service.components.bundle import Components
 from qa_service.components.lexical import lexical_tokens
 from qa_service.labels import group_label
 from qa_service.models import Chunk, ScoredChunk
+from qa_service.resources import english_terms
 from qa_service.text import collapse_ws, has_diacritics, is_vietnamese, nfc
 
 
@@ -34,6 +35,14 @@ def normalize_query(query: str) -> str:
     return collapse_ws(nfc(query))
 
 
+def expand_english(query: str) -> str:
+    """English question + the glossary's Vietnamese terms: both retrievers then see the corpus's words."""
+    if is_vietnamese(query):
+        return query
+    _, mapped = english_terms(query)
+    return f"{query} {' '.join(dict.fromkeys(mapped.values()))}".strip()
+
+
 class HybridRetriever:
     def __init__(self, components: Components, modes: RetrievalModes | None = None) -> None:
         self.c = components
@@ -41,7 +50,7 @@ class HybridRetriever:
 
     def retrieve(self, query: str, top_k: int, doc_ids: list[str] | None = None) -> list[ScoredChunk]:
         settings = self.c.settings.retrieval
-        query = normalize_query(query)
+        query = expand_english(normalize_query(query))
         self.c.refresh_lexical()
         allowed: set[str] | None = None
         if doc_ids:
