@@ -136,7 +136,7 @@ def _metadata(doc_id: str, raw: RawDocument, sd: StructuredDocument, overrides: 
         signer_position=pick(found.get("signer_position")),
         recipients=list(found.get("recipients") or []),  # type: ignore[call-overload]
         language=str(fm.get("language") or "vi"),
-        source_path=str(raw.path),
+        source_path=str(overrides.get("source_path") or raw.path),
         source_hash=f"{raw.source_hash}:{PIPELINE_VERSION}",
         pages=raw.pages,
     )
@@ -251,4 +251,5 @@ class IngestPipeline:
         stray = sorted(self.store.all_ids() - set(self.registry.chunk_ids()))
         if stray:
             self.store.delete(stray)
+        self.store.backfill_doc_key(self.registry.chunk_doc_map())
         return len(stray)

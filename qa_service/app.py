@@ -9,11 +9,12 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from qa_service.api import errors
-from qa_service.api.routers import ask, documents, health, search
+from qa_service.api.routers import admin, ask, documents, health, search
 from qa_service.components.bundle import Components, open_components
 from qa_service.services.answer import ExtractiveAnswerer
 from qa_service.services.documents import DocumentService
 from qa_service.services.retrieval import HybridRetriever
+from qa_service.services.uploads import UploadService
 from qa_service.settings import Settings, get_settings
 
 DESCRIPTION = """
@@ -34,15 +35,17 @@ def create_app(settings: Settings | None = None, components: Components | None =
         app.state.retriever = HybridRetriever(opened)
         app.state.answerer = ExtractiveAnswerer(opened, app.state.retriever)
         app.state.documents = DocumentService(opened)
+        app.state.uploads = UploadService(opened)
         # warm the query path so the first user does not pay for it
         app.state.retriever.retrieve("khởi động", 1)
         yield
+        app.state.uploads.wait_idle()
         if components is None:
             opened.registry.close()
 
     logging.basicConfig(level=logging.INFO)
     app = FastAPI(title="Hỏi đáp chính sách", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     errors.install(app)
-    for router in (health.router, search.router, ask.router, documents.router):
+    for router in (health.router, search.router, ask.router, documents.router, admin.router):
         app.include_router(router)
     return app

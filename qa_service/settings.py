@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -62,6 +62,12 @@ class AnswerSettings(BaseModel):
     max_question_chars: int = Field(2000, ge=10)
 
 
+class AdminSettings(BaseModel):
+    # no token configured = uploads and deletes are disabled (403)
+    token: SecretStr | None = None
+    max_upload_mb: int = Field(50, ge=1, le=1024)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="QA__", env_nested_delimiter="__", extra="ignore")
 
@@ -72,6 +78,7 @@ class Settings(BaseSettings):
     chunking: ChunkingSettings = ChunkingSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
     answer: AnswerSettings = AnswerSettings()
+    admin: AdminSettings = AdminSettings()
     api_url: str = "http://127.0.0.1:8000"
 
     @model_validator(mode="after")
@@ -83,6 +90,10 @@ class Settings(BaseSettings):
     @property
     def index_dir(self) -> Path:
         return self.data_dir / "index"
+
+    @property
+    def upload_dir(self) -> Path:
+        return self.data_dir / "uploads"
 
     @property
     def chroma_dir(self) -> Path:

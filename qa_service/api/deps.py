@@ -8,6 +8,7 @@ from qa_service.components.bundle import Components
 from qa_service.services.answer import ExtractiveAnswerer
 from qa_service.services.documents import DocumentService
 from qa_service.services.retrieval import HybridRetriever
+from qa_service.services.uploads import UploadService
 
 
 class ServiceNotReady(RuntimeError):
@@ -31,3 +32,7 @@ def get_answerer(request: Request) -> ExtractiveAnswerer:
 
 def get_documents(request: Request) -> DocumentService:
     return request.app.state.documents  # type: ignore[no-any-return]
+
+
+def get_uploads(request: Request) -> UploadService:
+    return request.app.state.uploads  # type: ignore[no-any-return]

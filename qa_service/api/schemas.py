@@ -157,3 +157,23 @@ class ErrorBody(BaseModel):
     message_en: str
     request_id: str
     details: list[dict[str, object]] | None = None
+
+
+class UploadAccepted(BaseModel):
+    job_id: str
+    status_url: str
+
+
+class JobOut(BaseModel):
+    job_id: str
+    filename: str
+    status: Literal["queued", "running", "done", "failed"]
+    progress: float
+    doc_id: str | None = None
+    message_vi: str | None = None
+    message_en: str | None = None
+
+
+class DeleteResult(BaseModel):
+    doc_id: str
+    deleted: bool

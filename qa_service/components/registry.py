@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -43,6 +44,17 @@ CREATE TABLE IF NOT EXISTS refs (
     data TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS refs_key ON refs(key);
+CREATE TABLE IF NOT EXISTS jobs (
+    job_id TEXT PRIMARY KEY,
+    filename TEXT NOT NULL,
+    status TEXT NOT NULL,
+    progress REAL NOT NULL DEFAULT 0,
+    doc_id TEXT,
+    message_vi TEXT,
+    message_en TEXT,
+    created REAL NOT NULL,
+    updated REAL NOT NULL
+);
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 INSERT OR IGNORE INTO state(key, value) VALUES ('version', '0');
 """
@@ -168,6 +180,9 @@ class Registry:
             return [r[0] for r in conn.execute("SELECT chunk_id FROM chunks")]
         return [r[0] for r in conn.execute("SELECT chunk_id FROM chunks WHERE doc_id = ? ORDER BY ordinal", (doc_id,))]
 
+    def chunk_doc_map(self) -> dict[str, str]:
+        return dict(self._conn().execute("SELECT chunk_id, doc_id FROM chunks").fetchall())
+
     def chunks(self, ids: list[str]) -> dict[str, Chunk]:
         if not ids:
             return {}
@@ -194,6 +209,33 @@ class Registry:
     def tokens(self, chunk_id: str) -> list[str]:
         row = self._conn().execute("SELECT tokens FROM chunks WHERE chunk_id = ?", (chunk_id,)).fetchone()
         return row[0].split() if row else []
+
+    # -- ingestion jobs (in SQLite so every API worker sees every job) ---
+    def create_job(self, job_id: str, filename: str) -> None:
+        now = time.time()
+        with self._tx() as db:
+            db.execute(
+                "INSERT INTO jobs(job_id, filename, status, created, updated) VALUES (?,?,?,?,?)",
+                (job_id, filename, "queued", now, now),
+            )
+
+    def update_job(self, job_id: str, **fields: object) -> None:
+        allowed = {"status", "progress", "doc_id", "message_vi", "message_en"}
+        sets = [f"{k} = ?" for k in fields if k in allowed]
+        with self._tx() as db:
+            db.execute(
+                f"UPDATE jobs SET {', '.join(sets + ['updated = ?'])} WHERE job_id = ?",
+                [*[v for k, v in fields.items() if k in allowed], time.time(), job_id],
+            )
+
+    def job(self, job_id: str) -> dict[str, object] | None:
+        conn = self._conn()
+        conn.row_factory = sqlite3.Row
+        try:
+            row = conn.execute("SELECT * FROM jobs WHERE job_id = ?", (job_id,)).fetchone()
+        finally:
+            conn.row_factory = None
+        return dict(row) if row else None
 
     def refs(self) -> list[CrossRef]:
         rows = self._conn().execute("SELECT data FROM refs").fetchall()

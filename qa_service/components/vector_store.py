@@ -13,6 +13,9 @@ import numpy as np
 
 from qa_service.settings import Settings
 
+# llama-index writes its own «doc_id» (the node's source, None here) over ours: use a key of our own
+DOC_KEY = "qa_doc_id"
+
 
 @dataclass
 class DenseHit:
@@ -61,7 +64,7 @@ class ChromaDenseStore:
         from llama_index.core.schema import BaseNode, TextNode
 
         nodes: list[BaseNode] = [
-            TextNode(id_=chunk_id, text="", embedding=vector.tolist(), metadata={"doc_id": doc_id})
+            TextNode(id_=chunk_id, text="", embedding=vector.tolist(), metadata={DOC_KEY: doc_id})
             for chunk_id, doc_id, vector in items
         ]
         for start in range(0, len(nodes), 500):
@@ -82,7 +85,7 @@ class ChromaDenseStore:
         filters = None
         if doc_ids:
             filters = MetadataFilters(
-                filters=[MetadataFilter(key="doc_id", value=list(doc_ids), operator=FilterOperator.IN)]
+                filters=[MetadataFilter(key=DOC_KEY, value=list(doc_ids), operator=FilterOperator.IN)]
             )
         result = self.store.query(
             VectorStoreQuery(query_embedding=vector.tolist(), similarity_top_k=top_k, filters=filters)
@@ -90,6 +93,22 @@ class ChromaDenseStore:
         ids = result.ids or []
         sims = result.similarities or []
         return [DenseHit(cid, float(s)) for cid, s in zip(ids, sims, strict=False)]
+
+    def backfill_doc_key(self, doc_of: dict[str, str]) -> int:
+        """Vectors written before DOC_KEY existed get it, without re-embedding."""
+        fixed = 0
+        offset = 0
+        while True:
+            batch = self.collection.get(include=["metadatas"], limit=5000, offset=offset)
+            ids, metas = batch["ids"], batch["metadatas"] or []
+            todo = [(cid, doc_of[cid]) for cid, meta in zip(ids, metas, strict=False) if cid in doc_of and not (meta or {}).get(DOC_KEY)]
+            for start in range(0, len(todo), 1000):
+                part = todo[start : start + 1000]
+                self.collection.update(ids=[c for c, _ in part], metadatas=[{DOC_KEY: d} for _, d in part])
+            fixed += len(todo)
+            if len(ids) < 5000:
+                return fixed
+            offset += 5000
 
     def count(self) -> int:
         return int(self.collection.count())

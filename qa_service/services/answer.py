@@ -42,6 +42,17 @@ DIGIT = re.compile(r"\d")
 BULLET_MARK = re.compile(r"^(?:[-–•+]|\d{1,3}\.|[a-zđ]\))\s+")
 
 
+_REFERENCE = re.compile(
+    rf"\b(?:{'|'.join(['Nghị quyết', 'Nghị định', 'Kết luận', 'Kế hoạch', 'Chương trình hành động', 'Chỉ thị', 'Quyết định', 'Thông tư', 'Luật', 'Văn bản'])})?\s*(?:số\s*)?{NUMBER}",
+    re.IGNORECASE,
+)
+
+
+def strip_reference(question: str) -> str:
+    stripped = _REFERENCE.sub(" ", question, count=1)
+    return " ".join(stripped.split()) or question
+
+
 class QuoteNotVerified(ValueError):
     pass
 
@@ -99,7 +110,11 @@ class ExtractiveAnswerer:
         standalone = rewrite(question, history)
         vietnamese = is_vietnamese(standalone)
         top_k = top_k or settings.retrieval.top_k
-        note, doc_ids, restrict_refs = self._cited_document(standalone, doc_ids)
+        note, routed_ids, restrict_refs = self._cited_document(standalone, doc_ids)
+        if routed_ids and not doc_ids:
+            # the number picked the document; it is not a word its text will contain
+            standalone = strip_reference(standalone)
+        doc_ids = routed_ids
         hits = self.retriever.retrieve(standalone, max(top_k, 8), doc_ids)
         query = expand_english(standalone)  # sentence choice measures coverage in Vietnamese words
         if restrict_refs:

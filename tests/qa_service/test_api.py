@@ -154,3 +154,11 @@ def test_openapi_docs_have_vietnamese_examples(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
     assert "Mục tiêu tỷ trọng" in str(schema["components"]["schemas"]["AskRequest"])
     assert client.get("/docs").status_code == 200
+
+
+def test_dense_retrieval_honours_doc_filter(corpus_components) -> None:  # type: ignore[no-untyped-def]
+    doc_id = corpus_components.registry.documents()[0].doc_id
+    vector = corpus_components.embedder.embed_query("tỷ lệ lấp đầy")
+    hits = corpus_components.store.query(vector, 5, [doc_id])
+    assert len(hits) == 5
+    assert corpus_components.store.query(vector, 5, ["khong-co"]) == []

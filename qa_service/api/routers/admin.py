@@ -1,0 +1,69 @@
+"""Adding and removing documents (admin token required) and ingestion jobs."""
+
+from __future__ import annotations
+
+import hmac
+
+from fastapi import APIRouter, Depends, File, Form, Header, Path, Request, UploadFile
+
+from qa_service.api.deps import get_uploads
+from qa_service.api.errors import ApiError
+from qa_service.api.schemas import DeleteResult, JobOut, UploadAccepted
+from qa_service.services.uploads import UploadMeta, UploadRejected, UploadService
+
+router = APIRouter(tags=["admin"])
+
+
+def require_admin(request: Request, authorization: str | None = Header(None)) -> None:
+    token = request.app.state.components.settings.admin.token
+    if token is None:
+        raise ApiError(403, "admin_disabled", "Chức năng quản trị chưa được bật (chưa cấu hình mã quản trị).", "Admin functions are disabled: no admin token is configured.")
+    if not authorization or not authorization.startswith("Bearer "):
+        raise ApiError(401, "unauthorized", "Cần mã quản trị (Authorization: Bearer …).", "Admin token required (Authorization: Bearer …).")
+    if not hmac.compare_digest(authorization[7:].encode(), token.get_secret_value().encode()):
+        raise ApiError(403, "forbidden", "Mã quản trị không đúng.", "Wrong admin token.")
+
+
+@router.post(
+    "/documents",
+    status_code=202,
+    response_model=UploadAccepted,
+    dependencies=[Depends(require_admin)],
+    summary="Thêm văn bản (PDF, DOCX, Markdown, văn bản) / upload a document",
+)
+async def upload_document(
+    request: Request,
+    file: UploadFile = File(..., description="PDF, DOCX, Markdown hoặc văn bản UTF-8, tối đa 50 MB"),
+    number: str | None = Form(None, max_length=100, description="Số hiệu, ví dụ 23-NQ/TW"),
+    title: str | None = Form(None, max_length=500),
+    issuer: str | None = Form(None, max_length=300),
+    date: str | None = Form(None, max_length=20, description="YYYY-MM-DD"),
+    uploads: UploadService = Depends(get_uploads),
+) -> UploadAccepted:
+    limit = request.app.state.components.settings.admin.max_upload_mb * 1024 * 1024
+    data = await file.read(limit + 1)
+    try:
+        job_id = uploads.submit(data, file.filename or "tai-lieu", UploadMeta(number, title, issuer, date))
+    except UploadRejected as exc:
+        raise ApiError(exc.status, exc.code, exc.vi, exc.en) from exc
+    return UploadAccepted(job_id=job_id, status_url=f"/jobs/{job_id}")
+
+
+@router.get("/jobs/{job_id}", response_model=JobOut, summary="Tiến độ nạp văn bản / ingestion job status")
+def get_job(job_id: str = Path(..., max_length=64), uploads: UploadService = Depends(get_uploads)) -> JobOut:
+    job = uploads.c.registry.job(job_id)
+    if job is None:
+        raise ApiError(404, "unknown_job", "Không tìm thấy công việc này.", "Unknown job.")
+    return JobOut(**job)  # type: ignore[arg-type]
+
+
+@router.delete(
+    "/documents/{doc_id}",
+    response_model=DeleteResult,
+    dependencies=[Depends(require_admin)],
+    summary="Gỡ văn bản khỏi cả hai chỉ mục / remove a document",
+)
+def delete_document(doc_id: str = Path(..., max_length=200), uploads: UploadService = Depends(get_uploads)) -> DeleteResult:
+    if not uploads.delete(doc_id):
+        raise ApiError(404, "unknown_document", f"Không tìm thấy văn bản: {doc_id[:100]}.", f"Unknown document: {doc_id[:100]}.")
+    return DeleteResult(doc_id=doc_id, deleted=True)

@@ -1,0 +1,133 @@
+"""Adding documents at run time: checks (type by content, size, name), a
+background ingestion job per upload, and removal."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import uuid
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+
+from ingest.pipeline import IngestPipeline, IngestReport, doc_id_for
+from ingest.readers import IngestError
+from qa_service.components.bundle import Components
+from qa_service.text import fold
+
+log = logging.getLogger("qa_service.uploads")
+
+
+class UploadRejected(Exception):
+    def __init__(self, status: int, code: str, vi: str, en: str) -> None:
+        super().__init__(en)
+        self.status, self.code, self.vi, self.en = status, code, vi, en
+
+
+@dataclass
+class UploadMeta:
+    number: str | None = None
+    title: str | None = None
+    issuer: str | None = None
+    date: str | None = None
+
+
+def detect_type(data: bytes, filename: str) -> str:
+    """File type from the bytes, not the name. Returns the extension we store it under."""
+    if data.startswith(b"%PDF-"):
+        return ".pdf"
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(BytesIO(data)) as archive:
+                if "word/document.xml" in archive.namelist():
+                    return ".docx"
+        except zipfile.BadZipFile:
+            pass
+        raise UploadRejected(415, "unsupported_type", "Tệp nén không phải DOCX.", "Archive is not a DOCX file.")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UploadRejected(
+            415, "unsupported_type", "Chỉ nhận PDF, DOCX, Markdown hoặc văn bản UTF-8.", "Only PDF, DOCX, Markdown or UTF-8 text."
+        ) from exc
+    if "\x00" in text:
+        raise UploadRejected(415, "unsupported_type", "Tệp nhị phân không được hỗ trợ.", "Binary files are not supported.")
+    markdown = filename.lower().endswith((".md", ".markdown")) or text.startswith("---\n") or bool(re.search(r"^#{1,6} ", text, re.M))
+    return ".md" if markdown else ".txt"
+
+
+def safe_stem(filename: str) -> str:
+    """«../../Nghị quyết 23.pdf» -> «nghi-quyet-23»: no directories, no odd characters."""
+    base = Path(filename.replace("\\", "/")).name
+    stem = base.rsplit(".", 1)[0] if "." in base else base
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(stem).lower()).strip("-")[:80]
+    return slug or "tai-lieu"
+
+
+class UploadService:
+    def __init__(self, components: Components) -> None:
+        self.c = components
+        self.pipeline = IngestPipeline(
+            components.settings, components.embedder, components.store, components.registry, components.segmenter
+        )
+        # one ingestion at a time: the model is shared with live queries on 2 cores
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest")
+        self._write_lock = threading.Lock()
+
+    def submit(self, data: bytes, filename: str, meta: UploadMeta) -> str:
+        limit = self.c.settings.admin.max_upload_mb * 1024 * 1024
+        if len(data) > limit:
+            raise UploadRejected(413, "too_large", "Tệp vượt quá giới hạn dung lượng.", "File too large.")
+        if not data.strip():
+            raise UploadRejected(422, "empty_file", "Tệp rỗng.", "Empty file.")
+        ext = detect_type(data, filename)
+        upload_dir = self.c.settings.upload_dir
+        upload_dir.mkdir(parents=True, exist_ok=True)
+        path = upload_dir / f"{safe_stem(filename)}{ext}"
+        job_id = uuid.uuid4().hex[:16]
+        incoming = upload_dir / f".{job_id}{ext}"
+        incoming.write_bytes(data)
+        self.c.registry.create_job(job_id, path.name)
+        self._executor.submit(self._run, job_id, incoming, path, meta)
+        return job_id
+
+    def _run(self, job_id: str, incoming: Path, final: Path, meta: UploadMeta) -> None:
+        registry = self.c.registry
+        registry.update_job(job_id, status="running", progress=0.1)
+        overrides: dict[str, object] = {"doc_id": doc_id_for(final), "source_path": str(final)}
+        for key, value in (("doc_number", meta.number), ("title", meta.title), ("issuer", meta.issuer), ("issued", meta.date)):
+            if value:
+                overrides[key] = value
+        try:
+            with self._write_lock:
+                # ingest from the staging name, then keep the file under its clean name
+                doc_id = self.pipeline.ingest_file(incoming, IngestReport(), rebuild=False, overrides=overrides)
+                incoming.replace(final)
+            registry.update_job(job_id, status="done", progress=1.0, doc_id=doc_id, message_vi="Đã nạp văn bản.", message_en="Document ingested.")
+        except IngestError as exc:
+            incoming.unlink(missing_ok=True)
+            registry.update_job(job_id, status="failed", progress=1.0, message_vi=exc.reason_vi, message_en=exc.reason_en)
+        except Exception as exc:  # the job must end with a status, whatever happened
+            log.exception("upload job %s failed", job_id)
+            incoming.unlink(missing_ok=True)
+            registry.update_job(
+                job_id, status="failed", progress=1.0, message_vi=f"Lỗi khi xử lý ({type(exc).__name__}).", message_en=f"Processing failed ({type(exc).__name__})."
+            )
+
+    def delete(self, doc_id: str) -> bool:
+        meta = self.c.registry.document(doc_id)
+        if meta is None:
+            return False
+        with self._write_lock:
+            self.pipeline.remove(doc_id)
+        source = Path(meta.source_path)
+        if source.parent == self.c.settings.upload_dir and source.exists():
+            source.unlink()
+        return True
+
+    def wait_idle(self) -> None:
+        """For shutdown: let a running ingestion finish its commit."""
+        self._executor.shutdown(wait=True)

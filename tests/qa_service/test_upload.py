@@ -1,0 +1,113 @@
+"""Adding and removing documents through the API, on a private index."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from ingest.pipeline import IngestPipeline
+from qa_service.app import create_app
+from qa_service.components.bundle import open_components
+from tests.conftest import CORPUS, DATASET, make_settings, require_shared
+
+pytestmark = pytest.mark.slow
+TOKEN = "mat-khau-quan-tri"
+RESOLUTION = Path(__file__).resolve().parents[1] / "data" / "nghi-quyet-23-nq-tw-thu-nghiem.md"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+def _client(tmp: Path, embedder, model_dir: Path, token: str | None) -> TestClient:  # type: ignore[no-untyped-def]
+    settings = make_settings(tmp, model_dir, admin={"token": token, "max_upload_mb": 1})
+    components = open_components(settings, embedder)
+    IngestPipeline(settings, embedder, components.store, components.registry, components.segmenter).run([CORPUS])
+    return TestClient(create_app(settings, components), raise_server_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def admin_client(tmp_path_factory: pytest.TempPathFactory, embedder, model_dir: Path) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    with _client(tmp_path_factory.mktemp("upload"), embedder, model_dir, TOKEN) as client:
+        yield client
+
+
+def _wait(client: TestClient, job_id: str) -> dict:
+    for _ in range(600):
+        job = client.get(f"/jobs/{job_id}").json()
+        if job["status"] in {"done", "failed"}:
+            return job
+        time.sleep(0.1)
+    raise AssertionError("job did not finish")
+
+
+def test_no_token_configured_means_upload_disabled(tmp_path: Path, embedder, model_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    with _client(tmp_path, embedder, model_dir, None) as client:
+        response = client.post("/documents", files={"file": ("a.md", b"# A\n\nNoi dung.")}, headers=AUTH)
+        assert response.status_code == 403 and "chưa được bật" in response.json()["message_vi"]
+
+
+def test_missing_or_wrong_token(admin_client: TestClient) -> None:
+    files = {"file": ("a.md", b"Noi dung.")}
+    assert admin_client.post("/documents", files=files).status_code == 401
+    assert admin_client.post("/documents", files=files, headers={"Authorization": "Bearer sai"}).status_code == 403
+    assert admin_client.delete("/documents/x", headers={"Authorization": "Bearer sai"}).status_code == 403
+
+
+def test_oversized_and_wrong_type(admin_client: TestClient) -> None:
+    big = admin_client.post("/documents", files={"file": ("big.txt", b"a" * (1024 * 1024 + 10))}, headers=AUTH)
+    assert big.status_code == 413 and big.json()["message_en"]
+    binary = admin_client.post("/documents", files={"file": ("anh.pdf", b"\x89PNG\r\n\x1a\n\x00\x00")}, headers=AUTH)
+    assert binary.status_code == 415
+
+
+def test_cited_resolution_becomes_loaded_and_answers_from_it(admin_client: TestClient) -> None:
+    before = admin_client.post("/ask", json={"question": "Nghị quyết 23-NQ/TW đặt mục tiêu gì?"}).json()
+    assert "chưa được nạp" in before["answer"]
+
+    data = RESOLUTION.read_bytes()
+    response = admin_client.post(
+        "/documents", files={"file": ("../../../etc/Nghị quyết 23.md", data)}, data={"number": "23-NQ/TW"}, headers=AUTH
+    )
+    assert response.status_code == 202
+    job = _wait(admin_client, response.json()["job_id"])
+    assert job["status"] == "done", job
+    doc_id = job["doc_id"]
+    assert doc_id == "nghi-quyet-23"  # the path in the name was dropped
+    settings = admin_client.app.state.components.settings  # type: ignore[attr-defined]
+    assert (settings.upload_dir / "nghi-quyet-23.md").exists()
+    assert not any(p.name.startswith("nghi-quyet-23") for p in CORPUS.iterdir())
+
+    listing = admin_client.get("/documents").json()
+    assert any(d["doc_id"] == doc_id for d in listing["loaded"])
+    loaded = {c["number"]: c for c in listing["cited_loaded"]}
+    assert loaded["23-NQ/TW"]["loaded_doc_id"] == doc_id
+    assert "23-NQ/TW" not in {c["number"] for c in listing["cited_not_loaded"]}
+
+    body = admin_client.post("/ask", json={"question": "Nghị quyết 23-NQ/TW đặt mục tiêu tỷ trọng công nghiệp trong GDP bao nhiêu?"}).json()
+    assert body["answered"] and "40%" in body["answer"]
+    assert body["citations"][0]["doc_id"] == doc_id
+
+    deleted = admin_client.delete(f"/documents/{doc_id}", headers=AUTH)
+    assert deleted.status_code == 200
+    assert admin_client.get(f"/documents/{doc_id}").status_code == 404
+    components = admin_client.app.state.components  # type: ignore[attr-defined]
+    assert components.store.count() == components.registry.counts()[1]
+    assert admin_client.delete(f"/documents/{doc_id}", headers=AUTH).status_code == 404
+
+
+def test_broken_pdf_fails_the_job_and_leaves_the_index(admin_client: TestClient) -> None:
+    require_shared()
+    components = admin_client.app.state.components  # type: ignore[attr-defined]
+    before = components.registry.counts()
+    pdf = (DATASET / "pdf" / "thong-tu-so-30-2026-tt-bkhcn-469714.pdf").read_bytes()
+    response = admin_client.post("/documents", files={"file": ("hong.pdf", pdf[: len(pdf) // 4])}, headers=AUTH)
+    job = _wait(admin_client, response.json()["job_id"])
+    assert job["status"] == "failed" and "PDF" in job["message_en"]
+    assert components.registry.counts() == before
+    assert admin_client.post("/search", json={"query": "GRDP"}).status_code == 200
+
+
+def test_unknown_job_is_404(admin_client: TestClient) -> None:
+    assert admin_client.get("/jobs/khong-co").status_code == 404
