@@ -11,7 +11,7 @@ UI_PORT ?= 8501
 TORCH := torch==2.13.0
 FIND_LINKS := $(if $(wildcard /opt/wheels),--find-links /opt/wheels,--index-url https://download.pytorch.org/whl/cpu --extra-index-url https://pypi.org/simple)
 
-.PHONY: setup ingest api ui run test lint bench eval clean
+.PHONY: setup ingest api ui run test lint bench eval clean browser-deps
 
 $(STAMP): pyproject.toml
 	command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON)"; exit 1; }
@@ -46,7 +46,13 @@ lint: $(STAMP)
 	$(BIN)/ruff check ingest qa_service ui eval tests
 	$(BIN)/mypy
 
-test: setup lint
+# the browser test needs Debian's chromium + chromium-driver (installed here when running as root, as CI does)
+browser-deps:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	  else echo "install chromium and chromium-driver (apt) for the browser test"; fi; }
+
+test: setup lint browser-deps
 	$(BIN)/python -m pytest -q tests
 
 bench: setup

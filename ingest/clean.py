@@ -81,8 +81,10 @@ def strip_markdown(line: str) -> tuple[str, bool]:
 
 def _markdown_paragraphs(lines: list[tuple[str, int | None]]) -> list[Paragraph]:
     paragraphs: list[Paragraph] = []
+    soft_break = False  # the previous line ended in two spaces: a line break inside one title
     for line, page in lines:
         if not line.strip():
+            soft_break = False
             continue
         text, heading = strip_markdown(line)
         if not text:
@@ -92,14 +94,16 @@ def _markdown_paragraphs(lines: list[tuple[str, int | None]]) -> list[Paragraph]
             paragraphs
             and paragraphs[-1].heading_hint
             and heading
-            and line.endswith("  ")
+            and soft_break
             and paragraphs[-1].text
             and not ENDS_SENTENCE.search(paragraphs[-1].text)
             and _soft_break_title(paragraphs[-1].text)
         ):
             paragraphs[-1].text += " " + text
+            soft_break = line.endswith("  ")
             continue
         paragraphs.append(Paragraph(text, page, heading))
+        soft_break = line.endswith("  ")
     return paragraphs
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import streamlit as st
 import yaml
 
+from ui.briefing import to_docx, to_markdown
 from ui.client import ApiUnavailable, QaClient
 
 S: dict[str, Any] = yaml.safe_load((Path(__file__).parent / "strings_vi.yaml").read_text(encoding="utf-8"))
@@ -32,22 +33,30 @@ def _sources(citations: list[dict[str, Any]], key: str) -> None:
                 S["open_in_reader"],
                 key=f"open-{key}-{cit['n']}",
                 on_click=_open_reader,
-                args=(cit["doc_id"], cit.get("quote_start", cit["start"])),
+                args=(cit["doc_id"], cit.get("quote_start", cit["start"]), len(cit["quote"])),
             )
 
 
-def _open_reader(doc_id: str, start: int) -> None:
+def _open_reader(doc_id: str, start: int, length: int) -> None:
     # runs before the next script run, so the page selector can still be changed
-    st.session_state.reader = {"doc_id": doc_id, "start": start}
+    st.session_state.reader = {"doc_id": doc_id, "start": start, "end": start + length}
     st.session_state.page = S["page_reader"]
 
 
-def _show_answer(body: dict[str, Any], key: str) -> None:
+def _pin(question: str, body: dict[str, Any]) -> None:
+    briefing: list[dict[str, Any]] = st.session_state.setdefault("briefing", [])
+    if not any(item["question"] == question for item in briefing):
+        briefing.append({"question": question, "answer": body["answer"], "citations": body["citations"]})
+
+
+def _show_answer(body: dict[str, Any], key: str, question: str = "") -> None:
     if not body.get("answered"):
         st.warning(S["refusal_badge"])
     st.markdown(body["answer"])
     if body.get("citations"):
         _sources(body["citations"], key)
+        pinned = any(item["question"] == question for item in st.session_state.get("briefing", []))
+        st.button(S["pinned"] if pinned else S["pin"], key=f"pin-{key}", disabled=pinned, on_click=_pin, args=(question, body))
     elif body.get("suggestions"):
         with st.expander(S["suggestions"]):
             for hit in body["suggestions"]:
@@ -73,7 +82,7 @@ def ask_page(client: QaClient) -> None:
     for i, turn in enumerate(history):
         with st.chat_message(turn["role"]):
             if turn["role"] == "assistant" and "body" in turn:
-                _show_answer(turn["body"], f"h{i}")
+                _show_answer(turn["body"], f"h{i}", history[i - 1]["content"])
             else:
                 st.markdown(turn["content"])
     question = st.chat_input(S["ask_placeholder"]) or starter
@@ -93,7 +102,69 @@ def ask_page(client: QaClient) -> None:
     history.append({"role": "user", "content": question})
     history.append({"role": "assistant", "content": body["answer"], "body": body})
     with st.chat_message("assistant"):
-        _show_answer(body, f"h{len(history)}")
+        _show_answer(body, f"h{len(history) - 1}", question)
+
+
+def briefing_panel() -> None:
+    items: list[dict[str, Any]] = st.session_state.get("briefing", [])
+    with st.sidebar:
+        st.subheader(S["briefing"])
+        if not items:
+            st.caption(S["briefing_empty"])
+            return
+        for item in items:
+            st.markdown(f"- {item['question']}")
+        st.download_button(S["export_md"], to_markdown(items), file_name="tom-tat.md", mime="text/markdown")
+        st.download_button(
+            S["export_docx"],
+            to_docx(items),
+            file_name="tom-tat.docx",
+            mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+
+
+def admin_page(client: QaClient) -> None:
+    import time
+
+    st.title(S["page_admin"])
+    token = st.text_input(S["admin_token"], type="password")
+    upload = st.file_uploader(S["admin_upload"], type=["pdf", "docx", "md", "txt"])
+    number = st.text_input(S["admin_number"])
+    if st.button(S["admin_submit"], disabled=not (token and upload)) and upload is not None:
+        try:
+            status, body = client.upload(token, upload.name, upload.getvalue(), number or None)
+        except ApiUnavailable as exc:
+            st.error(S["api_slow"] if exc.slow else S["api_down"])
+            return
+        if status != 202:
+            st.error(S["admin_error"].format(reason=body.get("message_vi", status)))
+        else:
+            bar = st.progress(0.0, text=S["admin_progress"])
+            job = body
+            for _ in range(600):
+                job = client.job(body["job_id"])
+                bar.progress(float(job.get("progress", 0.0)), text=S["admin_progress"])
+                if job["status"] in {"done", "failed"}:
+                    break
+                time.sleep(0.5)
+            if job.get("status") == "done":
+                st.success(S["admin_done"].format(doc_id=job["doc_id"]))
+            else:
+                st.error(S["admin_failed"].format(reason=job.get("message_vi")))
+    try:
+        docs = client.documents()["loaded"]
+    except ApiUnavailable as exc:
+        st.error(S["api_slow"] if exc.slow else S["api_down"])
+        return
+    for doc in docs:
+        cols = st.columns([5, 1])
+        cols[0].markdown(f"**{doc['title']}** ({doc.get('number') or '—'}) · {doc['chunk_count']} đoạn")
+        if cols[1].button(S["admin_delete"], key=f"del-{doc['doc_id']}", disabled=not token):
+            status, body = client.delete(token, doc["doc_id"])
+            if status == 200:
+                st.success(S["admin_deleted"].format(doc_id=doc["doc_id"]))
+            else:
+                st.error(S["admin_error"].format(reason=body.get("message_vi", status)))
 
 
 def reader_page(client: QaClient) -> None:
@@ -116,17 +187,29 @@ def reader_page(client: QaClient) -> None:
         for entry in detail["outline"]:
             st.markdown(("&nbsp;" * 3 * entry["level"]) + f"[{html.escape(entry['title'][:70])}](#o{entry['start']})", unsafe_allow_html=True)
     start = target.get("start") if target.get("doc_id") == doc_id else None
-    anchors = sorted({e["start"] for e in detail["outline"]} | ({start} if start is not None else set()))
+    end = target.get("end", start) if start is not None else None
+    anchors = sorted({e["start"] for e in detail["outline"]})
+    cuts = sorted(set(anchors) | ({start, end} if start is not None else set()))
     parts, last = [], 0
-    for pos in anchors:
-        parts.append(html.escape(text[last:pos]))
-        parts.append(f"<span id='o{pos}'></span>" + ("<span id='cited'></span>" if pos == start else ""))
+    for pos in cuts:
+        piece = html.escape(text[last:pos])
+        parts.append(f"<mark>{piece}</mark>" if start is not None and last == start else piece)
+        if pos in anchors:
+            parts.append(f"<span id='o{pos}'></span>")
+        if pos == start:
+            parts.append("<span id='cited'></span>")
         last = pos
     parts.append(html.escape(text[last:]))
     st.markdown(f"<div style='white-space:pre-wrap;overflow-wrap:anywhere'>{''.join(parts)}</div>", unsafe_allow_html=True)
     if start is not None:
-        # scroll to the cited place
-        st.html("<script>setTimeout(()=>{const e=window.parent.document.getElementById('cited');if(e)e.scrollIntoView();},300)</script>")
+        # scroll the page (the component runs in an iframe of the same origin) to the cited place
+        import streamlit.components.v1 as components
+
+        components.html(
+            "<script>setTimeout(function(){var e=window.parent.document.getElementById('cited');"
+            "if(e){e.scrollIntoView({block:'center'});}},400);</script>",
+            height=0,
+        )
     st.subheader(S["cited_docs"])
     for ref in listing["cited_not_loaded"] + listing["cited_loaded"]:
         status = S["cited_loaded"] if ref["loaded"] else S["cited_not_loaded"]
@@ -137,13 +220,16 @@ def reader_page(client: QaClient) -> None:
 def main() -> None:
     st.set_page_config(page_title=S["title"], layout="wide")
     client = QaClient()
-    pages = [S["page_ask"], S["page_reader"]]
+    pages = [S["page_ask"], S["page_reader"], S["page_admin"]]
     st.session_state.setdefault("page", pages[0])
     page = st.sidebar.radio("Trang", pages, key="page", label_visibility="collapsed")
     if page == S["page_ask"]:
         ask_page(client)
-    else:
+        briefing_panel()
+    elif page == S["page_reader"]:
         reader_page(client)
+    else:
+        admin_page(client)
 
 
 main()

@@ -38,3 +38,28 @@ class QaClient:
 
     def document(self, doc_id: str) -> dict[str, Any]:
         return self._call("GET", f"/documents/{doc_id}")  # type: ignore[no-any-return]
+
+    def upload(self, token: str, name: str, data: bytes, number: str | None) -> tuple[int, dict[str, Any]]:
+        try:
+            response = httpx.post(
+                self.base_url + "/documents",
+                files={"file": (name, data)},
+                data={"number": number} if number else None,
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=self.timeout,
+            )
+        except httpx.HTTPError as exc:
+            raise ApiUnavailable(slow=isinstance(exc, httpx.TimeoutException)) from exc
+        return response.status_code, response.json()
+
+    def job(self, job_id: str) -> dict[str, Any]:
+        return self._call("GET", f"/jobs/{job_id}")  # type: ignore[no-any-return]
+
+    def delete(self, token: str, doc_id: str) -> tuple[int, dict[str, Any]]:
+        try:
+            response = httpx.delete(
+                self.base_url + f"/documents/{doc_id}", headers={"Authorization": f"Bearer {token}"}, timeout=self.timeout
+            )
+        except httpx.HTTPError as exc:
+            raise ApiUnavailable(slow=isinstance(exc, httpx.TimeoutException)) from exc
+        return response.status_code, response.json()

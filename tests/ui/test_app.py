@@ -76,3 +76,35 @@ def test_api_down_is_said_kindly(monkeypatch: pytest.MonkeyPatch) -> None:
     assert at.error and "Không kết nối được" in at.error[0].value
     at.chat_input[0].set_value("GRDP?").run()
     assert not at.exception
+
+
+def test_pin_and_export_briefing(api_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from docx import Document
+
+    from ui.briefing import to_docx, to_markdown
+
+    at = _app(api_url, monkeypatch).run()
+    at.chat_input[0].set_value("Mục tiêu tỷ trọng công nghiệp trong GRDP đến 2025?").run()
+    pin = [b for b in at.button if b.label == "Ghim vào bản tóm tắt"]
+    pin[0].click().run()
+    briefing = at.session_state.briefing
+    assert len(briefing) == 1 and briefing[0]["citations"]
+    markdown = to_markdown(briefing)
+    assert "Tỷ trọng công nghiệp trong GRDP của tỉnh đạt trên 15%" in markdown
+    assert "Mục II.3.b, ý 1" in markdown and "## Nguồn" in markdown
+    document = Document(io.BytesIO(to_docx(briefing)))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "15%" in text and "Nguồn" in text and "Mục II.3.b" in text
+    assert [b for b in at.button if b.label == "Đã ghim"]
+
+
+def test_filter_limits_answers_to_chosen_document(api_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _app(api_url, monkeypatch).run()
+    doc_id = httpx.get(api_url + "/documents").json()["loaded"][0]["doc_id"]
+    at.multiselect[0].select(doc_id).run()
+    assert at.multiselect[0].value == [doc_id]
+    at.chat_input[0].set_value("Tỷ lệ lấp đầy khu công nghiệp?").run()
+    body = at.session_state.history[-1]["body"]
+    assert body["citations"] and {c["doc_id"] for c in body["citations"]} == {doc_id}
