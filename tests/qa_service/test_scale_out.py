@@ -1,0 +1,103 @@
+"""Scale-out layout: a Chroma server on loopback and two API processes sharing
+it (and the registry). Upload on one, answer from the other."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import CORPUS, ROOT
+
+pytestmark = pytest.mark.slow
+TOKEN = "khoa-thu-nghiem"
+RESOLUTION = Path(__file__).resolve().parents[1] / "data" / "nghi-quyet-23-nq-tw-thu-nghiem.md"
+
+
+def _port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_http(url: str, seconds: float = 120) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            if httpx.get(url, timeout=2).status_code < 500:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    raise AssertionError(f"{url} did not come up")
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory, model_dir: Path) -> Iterator[tuple[str, str]]:
+    tmp = tmp_path_factory.mktemp("cluster")
+    chroma_port = _port()
+    chroma_bin = str(Path(sys.executable).parent / "chroma")
+    procs = [subprocess.Popen([chroma_bin, "run", "--path", str(tmp / "chroma-server"), "--host", "127.0.0.1", "--port", str(chroma_port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    try:
+        _wait_http(f"http://127.0.0.1:{chroma_port}/api/v2/heartbeat")
+        env = {
+            **os.environ,
+            "QA__DATA_DIR": str(tmp / "data"),
+            "QA__EMBEDDING__MODEL_DIR": str(model_dir),
+            "QA__VECTOR_STORE__MODE": "http",
+            "QA__VECTOR_STORE__HOST": "127.0.0.1",
+            "QA__VECTOR_STORE__PORT": str(chroma_port),
+            "QA__ADMIN__TOKEN": TOKEN,
+        }
+        corpus = tmp / "corpus"
+        shutil.copytree(CORPUS, corpus)
+        subprocess.run([sys.executable, "-m", "ingest", str(corpus)], env=env, cwd=ROOT, check=True, capture_output=True)
+        urls = []
+        for _ in range(2):
+            port = _port()
+            procs.append(subprocess.Popen(
+                [sys.executable, "-m", "uvicorn", "qa_service.app:create_app", "--factory", "--host", "127.0.0.1", "--port", str(port)],
+                env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            urls.append(f"http://127.0.0.1:{port}")
+        for url in urls:
+            _wait_http(url + "/health")
+        yield urls[0], urls[1]
+    finally:
+        for proc in reversed(procs):
+            proc.terminate()
+            proc.wait(timeout=30)
+
+
+def test_upload_on_one_worker_answer_from_the_other(cluster: tuple[str, str]) -> None:
+    first, second = cluster
+    assert httpx.get(second + "/health").json()["documents"] == 1
+    response = httpx.post(
+        first + "/documents",
+        files={"file": ("nghi-quyet-23.md", RESOLUTION.read_bytes())},
+        headers={"Authorization": f"Bearer {TOKEN}"},
+        timeout=30,
+    )
+    assert response.status_code == 202
+    job_id = response.json()["job_id"]
+    for _ in range(600):
+        job = httpx.get(f"{second}/jobs/{job_id}").json()  # the job is visible from the other worker
+        if job["status"] in {"done", "failed"}:
+            break
+        time.sleep(0.2)
+    assert job["status"] == "done", job
+    assert httpx.get(second + "/health").json()["documents"] == 2
+    body = httpx.post(
+        second + "/ask", json={"question": "Nghị quyết 23-NQ/TW đặt mục tiêu tỷ trọng công nghiệp trong GDP bao nhiêu?"}, timeout=30
+    ).json()
+    assert body["answered"] and "40%" in body["answer"]
+    assert body["citations"][0]["doc_id"] == job["doc_id"]
+    hits = httpx.post(second + "/search", json={"query": "tỷ trọng giá trị sản phẩm công nghệ cao", "doc_ids": [job["doc_id"]]}).json()["hits"]
+    assert hits and hits[0]["doc_id"] == job["doc_id"]  # dense + lexical both see the new chunks
