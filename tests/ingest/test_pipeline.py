@@ -146,3 +146,56 @@ def test_interrupted_run_leaves_previous_index_usable_and_next_run_completes(tmp
     assert resumed.added == ["luat-so-61-2020-qh14-31682"]
     assert 0 < resumed.embedded < resumed.chunks  # vectors written before the interruption were reused
     assert components.store.count() == components.registry.counts()[1]
+
+
+def test_sigkill_midway_leaves_index_usable_and_next_run_completes(tmp_path: Path, embedder, model_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """A real `python -m ingest` process killed with SIGKILL while embedding a large law."""
+    import os
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import LUAT_DAU_TU, ROOT
+
+    require_shared()
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(PROGRAMME, corpus / PROGRAMME.name)
+    shutil.copy(LUAT_DAU_TU, corpus / LUAT_DAU_TU.name)
+    env = {**os.environ, "QA__DATA_DIR": str(tmp_path / "data"), "QA__EMBEDDING__MODEL_DIR": str(model_dir)}
+    registry_file = tmp_path / "data" / "index" / "registry.sqlite"
+    proc = subprocess.Popen([sys.executable, "-m", "ingest", str(corpus)], env=env, cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        # the programme sorts first; once it is committed the law is being embedded
+        deadline = time.time() + 180
+        while time.time() < deadline:
+            if registry_file.exists():
+                with sqlite3.connect(registry_file) as db:
+                    try:
+                        if db.execute("SELECT COUNT(*) FROM documents").fetchone()[0] >= 1:
+                            break
+                    except sqlite3.OperationalError:
+                        pass
+            time.sleep(0.2)
+        time.sleep(4)
+        assert proc.poll() is None, "ingest finished before it could be killed"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+    components, pipeline = _open(tmp_path, embedder, model_dir)
+    docs, chunks = components.registry.counts()
+    assert docs == 1  # the law was never committed: no half document
+    from qa_service.services.retrieval import HybridRetriever
+
+    components.refresh_lexical()
+    assert HybridRetriever(components).retrieve("tỷ lệ lấp đầy khu công nghiệp", 3)
+    done = subprocess.run([sys.executable, "-m", "ingest", str(corpus)], env=env, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert components.registry.counts()[0] == 2
+    assert components.store.count() == components.registry.counts()[1]
