@@ -32,7 +32,7 @@ from qa_service.text import fold
 log = logging.getLogger("ingest")
 
 # bump when cleaning/chunking changes, so every document is re-processed once
-PIPELINE_VERSION = "5"
+PIPELINE_VERSION = "6"
 
 
 @dataclass

@@ -96,6 +96,44 @@ def _load_text(path: Path, data: bytes, kind: str) -> RawDocument:
 
 
 def _load_pdf(path: Path, data: bytes) -> RawDocument:
+    """pypdfium2 first: 14x faster than pypdf on the Gazette PDFs and closer to their text
+    (word 3-gram F1 0.976 vs 0.935, `python -m eval.bench_pdf`); pypdf when pdfium cannot read it."""
+    try:
+        pages = _pages_pdfium(data)
+    except IngestError:
+        raise
+    except Exception:  # pdfium refused something pypdf may still read
+        pages = _pages_pypdf(data)
+    lines: list[tuple[str, int | None]] = []
+    for number, page_text in enumerate(pages, start=1):
+        lines.extend((line, number) for line in nfc(page_text).split("\n"))
+    if not any(t.strip() for t, _ in lines):
+        raise IngestError("PDF không có lớp chữ (có thể là bản quét)", "PDF has no text layer (scanned image?)")
+    return RawDocument(path=path, kind="pdf", lines=lines, pages=len(pages))
+
+
+def _pages_pdfium(data: bytes) -> list[str]:
+    import pypdfium2
+
+    try:
+        pdf = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError as exc:
+        message = str(exc).lower()
+        if "password" in message:
+            raise IngestError("PDF được mã hóa, cần mật khẩu", "encrypted PDF (password required)") from exc
+        if "format" in message or "file" in message:
+            raise IngestError("PDF hỏng hoặc bị cắt cụt", "broken or truncated PDF") from exc
+        raise
+    try:
+        return [
+            page.get_textpage().get_text_range().replace("\r\n", "\n").replace("\r", "\n")
+            for page in pdf
+        ]
+    finally:
+        pdf.close()
+
+
+def _pages_pypdf(data: bytes) -> list[str]:
     import io
 
     from pypdf import PdfReader
@@ -110,20 +148,11 @@ def _load_pdf(path: Path, data: bytes) -> RawDocument:
                 raise IngestError("PDF được mã hóa", "encrypted PDF") from exc
             if not ok:
                 raise IngestError("PDF được mã hóa, cần mật khẩu", "encrypted PDF (password required)")
-        lines: list[tuple[str, int | None]] = []
-        for number, page in enumerate(reader.pages, start=1):
-            page_text = nfc(page.extract_text() or "")
-            lines.extend((line, number) for line in page_text.split("\n"))
-        pages = len(reader.pages)
+        return [page.extract_text() or "" for page in reader.pages]
     except IngestError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError, AssertionError) as exc:
         raise IngestError("PDF hỏng hoặc bị cắt cụt", f"broken or truncated PDF ({type(exc).__name__})") from exc
-    if not any(t.strip() for t, _ in lines):
-        raise IngestError(
-            "PDF không có lớp chữ (có thể là bản quét)", "PDF has no text layer (scanned image?)"
-        )
-    return RawDocument(path=path, kind="pdf", lines=lines, pages=pages)
 
 
 def _load_docx(path: Path, data: bytes) -> RawDocument:
