@@ -31,7 +31,9 @@ class SearchRequest(BaseModel):
     _check = field_validator("query")(_not_blank)
 
 
-class Hit(BaseModel):
+class ChunkRef(BaseModel):
+    """A passage and where it sits: offsets are into the document's cleaned text (GET /documents/{doc_id})."""
+
     chunk_id: str
     doc_id: str
     doc_title: str
@@ -39,10 +41,13 @@ class Hit(BaseModel):
     citation_label: str
     section_path: list[str]
     text: str
-    score: float
     page: int | None = None
     start: int
     end: int
+
+
+class Hit(ChunkRef):
+    score: float
 
 
 class SearchResponse(BaseModel):
@@ -74,19 +79,9 @@ class AskRequest(BaseModel):
     _check = field_validator("question")(_not_blank)
 
 
-class CitationOut(BaseModel):
+class CitationOut(ChunkRef):
     n: int
-    chunk_id: str
-    doc_id: str
-    doc_title: str
-    doc_number: str | None
-    citation_label: str
-    section_path: list[str]
     quote: str
-    text: str
-    page: int | None = None
-    start: int
-    end: int
     quote_start: int = Field(..., description="offset of the quote in the document's cleaned text")
 
 
