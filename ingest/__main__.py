@@ -51,10 +51,10 @@ def main(argv: list[str] | None = None) -> int:
     pipeline = IngestPipeline(settings, components.embedder, components.store, components.registry, components.segmenter)
     bar = tqdm(total=0, unit="doc", desc="Nạp văn bản")
 
-    def progress(name: str, done: int, total: int) -> None:
+    def progress(name: str, done: int, total: int, report: IngestReport) -> None:
         bar.total = total
         bar.n = done
-        bar.set_postfix_str(name[:40])
+        bar.set_postfix_str(f"{report.chunks} đoạn, {report.passages_per_second:.1f} đoạn/s nhúng, {name[:30]}")
         bar.refresh()
 
     report = pipeline.run(paths, rebuild=args.rebuild, progress=progress)

@@ -67,7 +67,7 @@ class PreparedDocument:
     refs: list[CrossRef]
 
 
-ProgressFn = Callable[[str, int, int], None]
+ProgressFn = Callable[[str, int, int, "IngestReport"], None]
 
 
 def doc_id_for(path: Path) -> str:
@@ -171,7 +171,7 @@ class IngestPipeline:
         seen: set[str] = set()
         for index, path in enumerate(files):
             if progress:
-                progress(path.name, index, len(files))
+                progress(path.name, index, len(files), report)
             if path.suffix.lower() not in SUPPORTED:
                 report.skipped.append(Skipped(str(path), f"định dạng không hỗ trợ ({path.suffix})", f"unsupported file type ({path.suffix})"))
                 continue
@@ -196,7 +196,7 @@ class IngestPipeline:
         self.sweep()
         report.seconds = time.perf_counter() - started
         if progress:
-            progress("", len(files), len(files))
+            progress("", len(files), len(files), report)
         return report
 
     def ingest_file(
