@@ -231,6 +231,8 @@ class IngestPipeline:
         ids = [c.chunk_id for c in prepared.chunks]
         existing = set() if rebuild else self.store.existing_ids(ids)
         todo = [c for c in prepared.chunks if c.chunk_id not in existing]
+        if todo:
+            self.embedder.warm()
         batch = 64
         for start in range(0, len(todo), batch):
             part = todo[start : start + batch]

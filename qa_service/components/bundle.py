@@ -54,6 +54,9 @@ class LazyEmbedder:
     def embed_query(self, text: str) -> np.ndarray:
         return self._get().embed_query(text)
 
+    def warm(self) -> None:
+        self._get()
+
 
 def open_components(settings: Settings, embedder: Embedder | None = None) -> Components:
     components = Components(

@@ -20,6 +20,9 @@ class Embedder(Protocol):
 
     def embed_query(self, text: str) -> np.ndarray: ...
 
+    def warm(self) -> None:
+        """Load whatever is loaded lazily, so timings measure embedding only."""
+
 
 class ModelNotPrepared(RuntimeError):
     pass
@@ -75,6 +78,9 @@ class OnnxEmbedder:
     def embed_query(self, text: str) -> np.ndarray:
         return self._cached_query(text)
 
+    def warm(self) -> None:
+        return None
+
 
 def make_embedder(settings: EmbeddingSettings) -> Embedder:
     if settings.backend == "onnx-int8":
@@ -127,3 +133,6 @@ class SentenceTransformerEmbedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         return self._cached_query(text)
+
+    def warm(self) -> None:
+        return None

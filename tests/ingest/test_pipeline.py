@@ -118,6 +118,9 @@ class _FailingEmbedder:
     def embed_query(self, text: str):  # type: ignore[no-untyped-def]
         return self.real.embed_query(text)
 
+    def warm(self) -> None:
+        self.real.warm()
+
 
 def test_interrupted_run_leaves_previous_index_usable_and_next_run_completes(tmp_path: Path, embedder, model_dir: Path) -> None:  # type: ignore[no-untyped-def]
     require_shared()
