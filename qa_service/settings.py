@@ -59,7 +59,6 @@ class AnswerSettings(BaseModel):
     max_citations: int = Field(4, ge=1, le=10)
     # evidence strength below which we refuse; calibrated on eval/dev set (see eval/README.md)
     refuse_below: float = Field(0.62, ge=0.0, le=1.0)
-    max_question_chars: int = Field(2000, ge=10)
 
 
 class AdminSettings(BaseModel):

@@ -106,6 +106,17 @@ class BM25Index:
         with self._lock:
             self.ids, self.vocab, self.weights, self.version = ids, vocab, weights, version
 
+    def idf(self, tokens: list[str]) -> dict[str, float]:
+        """BM25 idf of each token; a token no chunk holds gets the highest weight."""
+        with self._lock:
+            vocab, weights, n = self.vocab, self.weights, max(len(self.ids), 1)
+        out: dict[str, float] = {}
+        for tok in set(tokens):
+            col = vocab.get(tok)
+            df = weights[:, col].nnz if col is not None else 0
+            out[tok] = float(np.log(1.0 + (n - df + 0.5) / (df + 0.5)))
+        return out
+
     def search(self, tokens: list[str], top_k: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
         with self._lock:
             ids, vocab, weights = self.ids, self.vocab, self.weights

@@ -9,7 +9,6 @@ nearest passages as suggestions.
 
 from __future__ import annotations
 
-import math
 import re
 import time
 from dataclasses import dataclass, field
@@ -147,7 +146,7 @@ class ExtractiveAnswerer:
     ) -> AnswerResult:
         answer_settings = self.c.settings.answer
         q_tokens = [t for t in lexical_tokens(question, self.c.segmenter) if not t.startswith("w:") and "_" not in t]
-        idf = self._idf(q_tokens)
+        idf = self.c.lexical.idf(q_tokens)
         special = "Phần ký" if SIGNER_QUESTION.search(question) else "Nơi nhận" if RECIPIENT_QUESTION.search(question) else None
         if special:
             hits = self._section_first(hits, special)
@@ -198,19 +197,6 @@ class ExtractiveAnswerer:
             return hits
         first = ScoredChunk(chunk=match[0], score=hits[0].score)
         return [first] + [h for h in hits if h.chunk.chunk_id != match[0].chunk_id]
-
-    def _idf(self, tokens: list[str]) -> dict[str, float]:
-        index = self.c.lexical
-        n = max(len(index.ids), 1)
-        out: dict[str, float] = {}
-        with index._lock:
-            vocab, weights = index.vocab, index.weights
-        for tok in set(tokens):
-            col = vocab.get(tok)
-            df = weights[:, col].nnz if col is not None else 0
-            # a word absent from every document is what makes a question unanswerable: weigh it fully
-            out[tok] = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
-        return out
 
     @staticmethod
     def _coverage(idf: dict[str, float], text: str) -> float:
