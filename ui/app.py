@@ -114,10 +114,10 @@ def briefing_panel() -> None:
             return
         for item in items:
             st.markdown(f"- {item['question']}")
-        st.download_button(S["export_md"], to_markdown(items), file_name="tom-tat.md", mime="text/markdown")
+        st.download_button(S["export_md"], to_markdown(items, S), file_name="tom-tat.md", mime="text/markdown")
         st.download_button(
             S["export_docx"],
-            to_docx(items),
+            to_docx(items, S),
             file_name="tom-tat.docx",
             mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         )
@@ -158,7 +158,7 @@ def admin_page(client: QaClient) -> None:
         return
     for doc in docs:
         cols = st.columns([5, 1])
-        cols[0].markdown(f"**{doc['title']}** ({doc.get('number') or '—'}) · {doc['chunk_count']} đoạn")
+        cols[0].markdown(S["admin_doc_line"].format(title=doc["title"], number=doc.get("number") or "—", chunks=doc["chunk_count"]))
         if cols[1].button(S["admin_delete"], key=f"del-{doc['doc_id']}", disabled=not token):
             status, body = client.delete(token, doc["doc_id"])
             if status == 200:
@@ -222,7 +222,7 @@ def main() -> None:
     client = QaClient()
     pages = [S["page_ask"], S["page_reader"], S["page_admin"]]
     st.session_state.setdefault("page", pages[0])
-    page = st.sidebar.radio("Trang", pages, key="page", label_visibility="collapsed")
+    page = st.sidebar.radio(S["pages_label"], pages, key="page", label_visibility="collapsed")
     if page == S["page_ask"]:
         ask_page(client)
         briefing_panel()
