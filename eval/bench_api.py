@@ -1,65 +1,158 @@
-"""/search and /ask latency on a real uvicorn server, sequential and with 20 concurrent clients.
+"""/search and /ask latency on a real uvicorn process: sequential p50/p95, then N
+concurrent clients for a fixed time; API memory and index size.
 
-    python -m eval.bench_api   (needs `make ingest` first)
+    python -m eval.bench_api [--data-dir DIR] [--mode embedded|http] [--clients 20] [--duration 60]
+
+`--mode http` starts a Chroma server on loopback and copies the embedded collection
+into it (vectors are copied, not re-embedded), then runs the API against the server.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
+import shutil
 import socket
 import statistics
-import threading
+import subprocess
+import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
-import uvicorn
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 
 
-def main(duration: float = 60.0, clients: int = 20) -> None:
-    from qa_service.app import create_app
-
+def _port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(), port=port, log_level="warning"))
-    threading.Thread(target=server.run, daemon=True).start()
-    url = f"http://127.0.0.1:{port}"
-    while True:
+        return int(sock.getsockname()[1])
+
+
+def _wait(url: str, seconds: float = 180) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
         try:
-            if httpx.get(url + "/health").status_code == 200:
-                break
+            if httpx.get(url, timeout=2).status_code < 500:
+                return
         except httpx.HTTPError:
-            time.sleep(0.2)
-    questions = [json.loads(x)["question"] for x in (HERE / "dev_questions.jsonl").read_text(encoding="utf-8").splitlines()]
-    for path, key in (("/search", "query"), ("/ask", "question")):
-        times = []
-        for q in questions * 3:
+            time.sleep(0.3)
+    raise RuntimeError(f"{url} did not come up")
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _du_mb(path: Path) -> float:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1024 / 1024
+
+
+def _copy_to_server(data_dir: Path, port: int) -> None:
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    from qa_service.settings import Settings
+
+    settings = Settings(data_dir=data_dir)
+    local = chromadb.PersistentClient(path=str(settings.chroma_dir), settings=ChromaSettings(anonymized_telemetry=False))
+    remote = chromadb.HttpClient(host="127.0.0.1", port=port, settings=ChromaSettings(anonymized_telemetry=False))
+    source = local.get_collection(settings.collection_name)
+    target = remote.get_or_create_collection(settings.collection_name, metadata=source.metadata)
+    offset = 0
+    while True:
+        batch = source.get(include=["embeddings", "metadatas"], limit=2000, offset=offset)
+        if not batch["ids"]:
+            break
+        target.add(ids=batch["ids"], embeddings=batch["embeddings"], metadatas=batch["metadatas"])
+        offset += len(batch["ids"])
+
+
+def main() -> None:
+    from qa_service.settings import get_settings
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data-dir", type=Path, default=None)
+    parser.add_argument("--mode", choices=["embedded", "http"], default="embedded")
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--duration", type=float, default=60.0)
+    args = parser.parse_args()
+    base = get_settings()
+    data_dir = (args.data_dir or base.data_dir).resolve()
+    env = {**os.environ, "QA__DATA_DIR": str(data_dir), "QA__EMBEDDING__MODEL_DIR": str(base.embedding.model_path)}
+    procs: list[subprocess.Popen[bytes]] = []
+    scratch = Path(tempfile.mkdtemp())
+    try:
+        if args.mode == "http":
+            chroma_port = _port()
+            procs.append(subprocess.Popen([str(Path(sys.executable).parent / "chroma"), "run", "--path", str(scratch / "chroma"),
+                                           "--host", "127.0.0.1", "--port", str(chroma_port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            _wait(f"http://127.0.0.1:{chroma_port}/api/v2/heartbeat")
             t0 = time.perf_counter()
-            httpx.post(url + path, json={key: q}, timeout=30).raise_for_status()
-            times.append((time.perf_counter() - t0) * 1000)
-        times.sort()
-        print(f"{path}: p50 {statistics.median(times):.0f} ms, p95 {times[int(0.95 * len(times))]:.0f} ms (sequential, n={len(times)})")
-    errors = done = 0
-    stop = time.perf_counter() + duration
-
-    def worker(i: int) -> tuple[int, int]:
-        ok = bad = 0
+            _copy_to_server(data_dir, chroma_port)
+            print(f"copied the collection to the Chroma server in {time.perf_counter() - t0:.1f} s")
+            env.update({"QA__VECTOR_STORE__MODE": "http", "QA__VECTOR_STORE__HOST": "127.0.0.1", "QA__VECTOR_STORE__PORT": str(chroma_port)})
+        port = _port()
+        api = subprocess.Popen([sys.executable, "-m", "uvicorn", "qa_service.app:create_app", "--factory", "--host", "127.0.0.1",
+                                "--port", str(port), "--log-level", "warning"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        procs.append(api)
+        url = f"http://127.0.0.1:{port}"
+        _wait(url + "/health")
+        health = httpx.get(url + "/health").json()
+        print(f"mode {args.mode}: {health['documents']} documents, {health['chunks']} chunks; index on disk {_du_mb(data_dir / 'index'):.0f} MB")
+        questions = [json.loads(x)["question"] for x in (HERE / "questions.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
         with httpx.Client(timeout=60) as client:
-            while time.perf_counter() < stop:
-                r = client.post(url + "/ask", json={"question": questions[(i + ok) % len(questions)]})
-                ok, bad = (ok + 1, bad) if r.status_code == 200 else (ok, bad + 1)
-        return ok, bad
+            for path, key in (("/search", "query"), ("/ask", "question")):
+                times = []
+                for q in questions:
+                    t0 = time.perf_counter()
+                    client.post(url + path, json={key: q}).raise_for_status()
+                    times.append((time.perf_counter() - t0) * 1000)
+                times.sort()
+                print(f"{path}: p50 {statistics.median(times):.0f} ms, p95 {times[int(0.95 * len(times))]:.0f} ms (sequential, n={len(times)})")
+        stop = time.perf_counter() + args.duration
 
-    with ThreadPoolExecutor(clients) as pool:
-        for ok, bad in pool.map(worker, range(clients)):
-            done += ok
-            errors += bad
-    print(f"{clients} concurrent clients for {duration:.0f} s: {done} answers, {errors} errors, {done / duration:.1f} req/s")
-    server.should_exit = True
+        def worker(i: int) -> tuple[int, int, list[float]]:
+            ok = bad = 0
+            lat: list[float] = []
+            with httpx.Client(timeout=60) as client:
+                while time.perf_counter() < stop:
+                    t0 = time.perf_counter()
+                    try:
+                        r = client.post(url + "/ask", json={"question": questions[(i * 7 + ok + bad) % len(questions)]})
+                        good = r.status_code == 200
+                    except httpx.HTTPError:
+                        good = False
+                    lat.append((time.perf_counter() - t0) * 1000)
+                    ok, bad = (ok + 1, bad) if good else (ok, bad + 1)
+            return ok, bad, lat
+
+        with ThreadPoolExecutor(args.clients) as pool:
+            results = list(pool.map(worker, range(args.clients)))
+        done = sum(r[0] for r in results)
+        errors = sum(r[1] for r in results)
+        lat = sorted(x for r in results for x in r[2])
+        print(
+            f"{args.clients} concurrent clients for {args.duration:.0f} s on /ask: {done} answers, {errors} errors, "
+            f"{done / args.duration:.1f} req/s, p50 {statistics.median(lat):.0f} ms, p95 {lat[int(0.95 * len(lat))]:.0f} ms"
+        )
+        print(f"API process memory (RSS): {_rss_mb(api.pid):.0f} MB")
+    finally:
+        for proc in reversed(procs):
+            proc.terminate()
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 if __name__ == "__main__":
