@@ -253,5 +253,8 @@ class IngestPipeline:
         stray = sorted(self.store.all_ids() - set(self.registry.chunk_ids()))
         if stray:
             self.store.delete(stray)
-        self.store.backfill_doc_key(self.registry.chunk_doc_map())
+        if self.registry.state("doc_key_backfilled") != "1":
+            # once per index: vectors written before the doc key existed get it
+            self.store.backfill_doc_key(self.registry.chunk_doc_map())
+            self.registry.set_state("doc_key_backfilled", "1")
         return len(stray)

@@ -142,6 +142,14 @@ class Registry:
         db.execute("UPDATE state SET value = CAST(value AS INTEGER) + 1 WHERE key = 'version'")
 
     # -- reads -----------------------------------------------------------
+    def state(self, key: str) -> str | None:
+        row = self._conn().execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_state(self, key: str, value: str) -> None:
+        with self._tx() as db:
+            db.execute("INSERT OR REPLACE INTO state(key, value) VALUES (?, ?)", (key, value))
+
     def version(self) -> int:
         row = self._conn().execute("SELECT value FROM state WHERE key = 'version'").fetchone()
         return int(row[0])

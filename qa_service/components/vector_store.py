@@ -8,6 +8,7 @@ the registry, so what the user sees never depends on what Chroma stored.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -27,8 +28,6 @@ class ChromaDenseStore:
     def __init__(self, settings: Settings) -> None:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
-        from llama_index.vector_stores.chroma import ChromaVectorStore
-
         chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
         if settings.vector_store.mode == "http":
             self._client = chromadb.HttpClient(
@@ -40,7 +39,16 @@ class ChromaDenseStore:
         self.collection = self._client.get_or_create_collection(
             settings.collection_name, metadata={"hnsw:space": "cosine", "dim": settings.embedding.dim}
         )
-        self.store = ChromaVectorStore(chroma_collection=self.collection)
+        self._store: Any = None
+
+    @property
+    def store(self) -> Any:
+        """llama-index's ChromaVectorStore over our collection, built on first use (its import costs ~2 s)."""
+        if self._store is None:
+            from llama_index.vector_stores.chroma import ChromaVectorStore
+
+            self._store = ChromaVectorStore(chroma_collection=self.collection)
+        return self._store
 
     def existing_ids(self, ids: list[str]) -> set[str]:
         found: set[str] = set()
