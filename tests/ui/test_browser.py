@@ -69,9 +69,6 @@ def browser() -> Iterator[object]:
     driver.quit()
 
 
-from tests.ui.test_app import api_url  # noqa: E402,F401  (the real service fixture)
-
-
 def test_ask_see_citation_open_reader(browser, ui_url: str) -> None:  # type: ignore[no-untyped-def]
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
