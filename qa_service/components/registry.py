@@ -53,7 +53,8 @@ CREATE TABLE IF NOT EXISTS jobs (
     message_vi TEXT,
     message_en TEXT,
     created REAL NOT NULL,
-    updated REAL NOT NULL
+    updated REAL NOT NULL,
+    owner TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 INSERT OR IGNORE INTO state(key, value) VALUES ('version', '0');
@@ -65,7 +66,12 @@ class Registry:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._local = threading.local()
-        self._conn().executescript(SCHEMA)
+        conn = self._conn()
+        conn.executescript(SCHEMA)
+        # indexes made before jobs had an owner
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(jobs)")}
+        if "owner" not in columns:
+            conn.execute("ALTER TABLE jobs ADD COLUMN owner TEXT NOT NULL DEFAULT ''")
 
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
@@ -219,13 +225,17 @@ class Registry:
         return row[0].split() if row else []
 
     # -- ingestion jobs (in SQLite so every API worker sees every job) ---
-    def create_job(self, job_id: str, filename: str) -> None:
+    def create_job(self, job_id: str, filename: str, owner: str) -> None:
         now = time.time()
         with self._tx() as db:
             db.execute(
-                "INSERT INTO jobs(job_id, filename, status, created, updated) VALUES (?,?,?,?,?)",
-                (job_id, filename, "queued", now, now),
+                "INSERT INTO jobs(job_id, filename, status, created, updated, owner) VALUES (?,?,?,?,?,?)",
+                (job_id, filename, "queued", now, now, owner),
             )
+
+    def unfinished_jobs(self) -> list[tuple[str, str]]:
+        rows = self._conn().execute("SELECT job_id, owner FROM jobs WHERE status IN ('queued', 'running')").fetchall()
+        return [(r[0], r[1]) for r in rows]
 
     def update_job(self, job_id: str, **fields: object) -> None:
         allowed = {"status", "progress", "doc_id", "message_vi", "message_en"}

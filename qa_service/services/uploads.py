@@ -4,7 +4,9 @@ background ingestion job per upload, and removal."""
 from __future__ import annotations
 
 import logging
+import os
 import re
+import socket
 import threading
 import uuid
 import zipfile
@@ -76,6 +78,25 @@ class UploadService:
         # one ingestion at a time: the model is shared with live queries on 2 cores
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest")
         self._write_lock = threading.Lock()
+        self.owner = f"{socket.gethostname()}:{os.getpid()}"
+        self._close_orphans()
+
+    def _close_orphans(self) -> None:
+        """Jobs whose process on this host died (killed mid-ingest) will never finish: say so.
+
+        Nothing they did is committed (the registry is the commit point), so the index is as before
+        and the user can simply upload again."""
+        host = socket.gethostname()
+        for job_id, owner in self.c.registry.unfinished_jobs():
+            owner_host, _, pid = owner.rpartition(":")
+            if owner_host == host and pid.isdigit() and not Path(f"/proc/{pid}").exists():
+                self.c.registry.update_job(
+                    job_id,
+                    status="failed",
+                    progress=1.0,
+                    message_vi="Bị gián đoạn (dịch vụ khởi động lại). Chỉ mục không thay đổi; hãy tải lên lại.",
+                    message_en="Interrupted (service restarted). The index is unchanged; upload again.",
+                )
 
     def submit(self, data: bytes, filename: str, meta: UploadMeta) -> str:
         limit = self.c.settings.admin.max_upload_mb * 1024 * 1024
@@ -90,7 +111,7 @@ class UploadService:
         job_id = uuid.uuid4().hex[:16]
         incoming = upload_dir / f".{job_id}{ext}"
         incoming.write_bytes(data)
-        self.c.registry.create_job(job_id, path.name)
+        self.c.registry.create_job(job_id, path.name, self.owner)
         self._executor.submit(self._run, job_id, incoming, path, meta)
         return job_id
 

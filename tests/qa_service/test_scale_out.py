@@ -101,3 +101,60 @@ def test_upload_on_one_worker_answer_from_the_other(cluster: tuple[str, str]) ->
     assert body["citations"][0]["doc_id"] == job["doc_id"]
     hits = httpx.post(second + "/search", json={"query": "tỷ trọng giá trị sản phẩm công nghệ cao", "doc_ids": [job["doc_id"]]}).json()["hits"]
     assert hits and hits[0]["doc_id"] == job["doc_id"]  # dense + lexical both see the new chunks
+
+
+def test_api_killed_during_an_upload_job_leaves_index_usable_and_retry_completes(tmp_path: Path, model_dir: Path) -> None:
+    import signal
+
+    from tests.conftest import LUAT_DAU_TU, require_shared
+
+    require_shared()
+    env = {**os.environ, "QA__DATA_DIR": str(tmp_path / "data"), "QA__EMBEDDING__MODEL_DIR": str(model_dir), "QA__ADMIN__TOKEN": TOKEN}
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    subprocess.run([sys.executable, "-m", "ingest", str(corpus)], env=env, cwd=ROOT, check=True, capture_output=True)
+
+    def start() -> tuple[subprocess.Popen[bytes], str]:
+        port = _port()
+        proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "qa_service.app:create_app", "--factory", "--host", "127.0.0.1",
+                                 "--port", str(port)], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        url = f"http://127.0.0.1:{port}"
+        _wait_http(url + "/health")
+        return proc, url
+
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    law = LUAT_DAU_TU.read_bytes()
+    proc, url = start()
+    try:
+        job_id = httpx.post(url + "/documents", files={"file": ("luat-dau-tu.txt", law)}, headers=auth, timeout=30).json()["job_id"]
+        for _ in range(300):
+            if httpx.get(f"{url}/jobs/{job_id}").json()["status"] == "running":
+                break
+            time.sleep(0.1)
+        time.sleep(2)  # well inside the embedding of ~400 chunks
+        assert httpx.get(f"{url}/jobs/{job_id}").json()["status"] == "running"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+    proc, url = start()
+    try:
+        assert httpx.get(url + "/health").json()["documents"] == 1
+        assert httpx.post(url + "/search", json={"query": "tỷ lệ lấp đầy"}).json()["hits"]
+        job = httpx.get(f"{url}/jobs/{job_id}").json()
+        assert job["status"] == "failed" and "Interrupted" in job["message_en"]
+        retry = httpx.post(url + "/documents", files={"file": ("luat-dau-tu.txt", law)}, headers=auth, timeout=30).json()["job_id"]
+        for _ in range(1200):
+            job = httpx.get(f"{url}/jobs/{retry}").json()
+            if job["status"] in {"done", "failed"}:
+                break
+            time.sleep(0.25)
+        assert job["status"] == "done", job
+        assert httpx.get(url + "/health").json()["documents"] == 2
+        body = httpx.post(url + "/ask", json={"question": "Luật Đầu tư quy định các hình thức ưu đãi đầu tư nào?"}, timeout=30).json()
+        assert body["answered"] and body["citations"][0]["doc_id"] == job["doc_id"]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
