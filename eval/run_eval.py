@@ -104,7 +104,7 @@ def answer_scores(client: Any, items: list[dict[str, Any]]) -> tuple[dict[str, f
         "key_facts": facts / n_ans,
         "citation_support": support / n_ans,
         "quote_verification": quotes_ok / quotes if quotes else 1.0,
-        "refusal_rate": refused / n_un if n_un else float("nan"),
+        "refusal_rate": refused / n_un if n_un else None,
         "false_refusal_rate": false_refusals / n_ans,
         "search_ms_p50": statistics.median(search_ms),
         "search_ms_p95": _pct(search_ms, 0.95),
@@ -187,6 +187,8 @@ def run(library_dir: Path | None = None, with_peers: bool = True) -> dict[str, A
 
 
 def _fmt(value: Any) -> str:
+    if value is None:
+        return "–"
     return f"{value:.3f}" if isinstance(value, float) else str(value)
 
 

@@ -24,6 +24,8 @@ def test_quality_not_below_baseline(client: TestClient, corpus_components) -> No
     worse = {}
     for key in QUALITY_KEYS:
         expected = baseline["ours"][key]
+        if expected is None or scores[key] is None:
+            continue
         # false refusals: lower is better
         drop = scores[key] - expected if key == "false_refusal_rate" else expected - scores[key]
         if drop > baseline["tolerance"]:
