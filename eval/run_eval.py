@@ -70,7 +70,7 @@ def retrieval_scores(system: Any, items: list[dict[str, Any]], rewrite_follow_up
     }
 
 
-def answer_scores(client: Any, items: list[dict[str, Any]]) -> tuple[dict[str, float], list[dict[str, Any]]]:
+def answer_scores(client: Any, items: list[dict[str, Any]]) -> tuple[dict[str, float | None], list[dict[str, Any]]]:
     """Through the HTTP contract: /search and /ask, timed."""
     facts = support = quotes = quotes_ok = refused = false_refusals = 0
     search_ms: list[float] = []
