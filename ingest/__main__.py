@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         print(f"Không tìm thấy / not found: {', '.join(map(str, missing))}", file=sys.stderr)
         return 2
-    components = open_components(settings, LazyEmbedder(settings))
+    components = open_components(settings, LazyEmbedder(settings), build_lexical=False)
     pipeline = IngestPipeline(settings, components.embedder, components.store, components.registry, components.segmenter)
     bar = tqdm(total=0, unit="doc", desc="Nạp văn bản")
 

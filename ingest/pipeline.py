@@ -19,7 +19,7 @@ from pathlib import Path
 from ingest.chunker import make_chunks
 from ingest.clean import clean
 from ingest.crossref import find_refs
-from ingest.readers import SUPPORTED, IngestError, RawDocument, load
+from ingest.readers import SUPPORTED, IngestError, RawDocument, file_hash, load
 from ingest.structure import StructuredDocument, structure
 from qa_service.components.embedder import Embedder
 from qa_service.components.lexical import WordSegmenter, lexical_tokens
@@ -207,12 +207,14 @@ class IngestPipeline:
         overrides: dict[str, object] | None = None,
         known: dict[str, DocumentMeta] | None = None,
     ) -> str:
-        raw = load(path)
         doc_id = str((overrides or {}).get("doc_id") or doc_id_for(path))
         current = self.registry.source_hash(doc_id)
-        if not rebuild and current == f"{raw.source_hash}:{PIPELINE_VERSION}" and not overrides:
-            report.unchanged.append(doc_id)
-            return doc_id
+        if not rebuild and not overrides and current and path.is_file():
+            # hash the bytes before parsing anything: an unchanged file costs one read
+            if current == f"{file_hash(path.read_bytes())}:{PIPELINE_VERSION}":
+                report.unchanged.append(doc_id)
+                return doc_id
+        raw = load(path)
         prepared = prepare(raw, self.settings, {**(overrides or {}), "doc_id": doc_id})
         self._embed_and_upsert(prepared, report, rebuild)
         old_ids = set(self.registry.chunk_ids(doc_id))

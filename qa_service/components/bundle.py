@@ -58,7 +58,7 @@ class LazyEmbedder:
         self._get()
 
 
-def open_components(settings: Settings, embedder: Embedder | None = None) -> Components:
+def open_components(settings: Settings, embedder: Embedder | None = None, build_lexical: bool = True) -> Components:
     components = Components(
         settings=settings,
         embedder=embedder or make_embedder(settings.embedding),
@@ -66,5 +66,6 @@ def open_components(settings: Settings, embedder: Embedder | None = None) -> Com
         registry=Registry(settings.registry_path),
         segmenter=PyviSegmenter(),
     )
-    components.refresh_lexical(force=True)
+    if build_lexical:  # the service needs it; ingestion only writes tokens
+        components.refresh_lexical(force=True)
     return components
