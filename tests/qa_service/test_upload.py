@@ -111,3 +111,22 @@ def test_broken_pdf_fails_the_job_and_leaves_the_index(admin_client: TestClient)
 
 def test_unknown_job_is_404(admin_client: TestClient) -> None:
     assert admin_client.get("/jobs/khong-co").status_code == 404
+
+
+def test_docx_upload_is_ingested(admin_client: TestClient) -> None:
+    import io
+
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("KẾ HOẠCH THỬ NGHIỆM")
+    document.add_paragraph("1. Hỗ trợ doanh nghiệp chế biến hải sản đạt chứng nhận xanh trong năm đầu tiên.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    # named .bin on purpose: the type comes from the content
+    response = admin_client.post("/documents", files={"file": ("ke-hoach.bin", buffer.getvalue())}, headers=AUTH)
+    job = _wait(admin_client, response.json()["job_id"])
+    assert job["status"] == "done", job
+    hits = admin_client.post("/search", json={"query": "chứng nhận xanh hải sản", "doc_ids": [job["doc_id"]]}).json()["hits"]
+    assert hits and "chứng nhận xanh" in hits[0]["text"]
+    assert admin_client.delete(f"/documents/{job['doc_id']}", headers=AUTH).status_code == 200
