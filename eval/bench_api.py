@@ -28,13 +28,13 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 
 
-def _port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
 
 
-def _wait(url: str, seconds: float = 180) -> None:
+def wait_http(url: str, seconds: float = 180) -> None:
     deadline = time.time() + seconds
     while time.time() < deadline:
         try:
@@ -92,20 +92,20 @@ def main() -> None:
     scratch = Path(tempfile.mkdtemp())
     try:
         if args.mode == "http":
-            chroma_port = _port()
+            chroma_port = free_port()
             procs.append(subprocess.Popen([str(Path(sys.executable).parent / "chroma"), "run", "--path", str(scratch / "chroma"),
                                            "--host", "127.0.0.1", "--port", str(chroma_port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-            _wait(f"http://127.0.0.1:{chroma_port}/api/v2/heartbeat")
+            wait_http(f"http://127.0.0.1:{chroma_port}/api/v2/heartbeat")
             t0 = time.perf_counter()
             _copy_to_server(data_dir, chroma_port)
             print(f"copied the collection to the Chroma server in {time.perf_counter() - t0:.1f} s")
             env.update({"QA__VECTOR_STORE__MODE": "http", "QA__VECTOR_STORE__HOST": "127.0.0.1", "QA__VECTOR_STORE__PORT": str(chroma_port)})
-        port = _port()
+        port = free_port()
         api = subprocess.Popen([sys.executable, "-m", "uvicorn", "qa_service.app:create_app", "--factory", "--host", "127.0.0.1",
                                 "--port", str(port), "--log-level", "warning"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         procs.append(api)
         url = f"http://127.0.0.1:{port}"
-        _wait(url + "/health")
+        wait_http(url + "/health")
         health = httpx.get(url + "/health").json()
         print(f"mode {args.mode}: {health['documents']} documents, {health['chunks']} chunks; index on disk {_du_mb(data_dir / 'index'):.0f} MB")
         questions = [json.loads(x)["question"] for x in (HERE / "questions.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from eval.bench_api import free_port, wait_http
 from tests.conftest import CORPUS, ROOT
 
 pytestmark = pytest.mark.slow
@@ -22,32 +22,15 @@ TOKEN = "khoa-thu-nghiem"
 RESOLUTION = Path(__file__).resolve().parents[1] / "data" / "nghi-quyet-23-nq-tw-thu-nghiem.md"
 
 
-def _port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_http(url: str, seconds: float = 120) -> None:
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            if httpx.get(url, timeout=2).status_code < 500:
-                return
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    raise AssertionError(f"{url} did not come up")
-
-
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory, model_dir: Path) -> Iterator[tuple[str, str]]:
     tmp = tmp_path_factory.mktemp("cluster")
-    chroma_port = _port()
+    chroma_port = free_port()
     chroma_bin = str(Path(sys.executable).parent / "chroma")
     procs = [subprocess.Popen([chroma_bin, "run", "--path", str(tmp / "chroma-server"), "--host", "127.0.0.1", "--port", str(chroma_port)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
     try:
-        _wait_http(f"http://127.0.0.1:{chroma_port}/api/v2/heartbeat")
+        wait_http(f"http://127.0.0.1:{chroma_port}/api/v2/heartbeat")
         env = {
             **os.environ,
             "QA__DATA_DIR": str(tmp / "data"),
@@ -62,13 +45,13 @@ def cluster(tmp_path_factory: pytest.TempPathFactory, model_dir: Path) -> Iterat
         subprocess.run([sys.executable, "-m", "ingest", str(corpus)], env=env, cwd=ROOT, check=True, capture_output=True)
         urls = []
         for _ in range(2):
-            port = _port()
+            port = free_port()
             procs.append(subprocess.Popen(
                 [sys.executable, "-m", "uvicorn", "qa_service.app:create_app", "--factory", "--host", "127.0.0.1", "--port", str(port)],
                 env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
             urls.append(f"http://127.0.0.1:{port}")
         for url in urls:
-            _wait_http(url + "/health")
+            wait_http(url + "/health")
         yield urls[0], urls[1]
     finally:
         for proc in reversed(procs):
@@ -115,11 +98,11 @@ def test_api_killed_during_an_upload_job_leaves_index_usable_and_retry_completes
     subprocess.run([sys.executable, "-m", "ingest", str(corpus)], env=env, cwd=ROOT, check=True, capture_output=True)
 
     def start() -> tuple[subprocess.Popen[bytes], str]:
-        port = _port()
+        port = free_port()
         proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "qa_service.app:create_app", "--factory", "--host", "127.0.0.1",
                                  "--port", str(port)], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         url = f"http://127.0.0.1:{port}"
-        _wait_http(url + "/health")
+        wait_http(url + "/health")
         return proc, url
 
     auth = {"Authorization": f"Bearer {TOKEN}"}
