@@ -11,7 +11,16 @@ UI_PORT ?= 8501
 TORCH := torch==2.13.0
 FIND_LINKS := $(if $(wildcard /opt/wheels),--find-links /opt/wheels,--index-url https://download.pytorch.org/whl/cpu --extra-index-url https://pypi.org/simple)
 
-.PHONY: setup ingest api ui run test lint bench eval clean browser-deps
+# optional generator (Qwen2.5-Coder-1.5B-Instruct GGUF + llama-cpp-python built here): `make setup-llm`.
+# `make run` leaves it out unless LLM=1; `make test` includes it unless LLM=0 (its tests then skip).
+LLM ?=
+LLM_STAMP := $(VENV)/.llm-installed
+LLM_MODEL := var/models/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DLLAMA_CURL=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF
+RUN_LLM := $(if $(filter 1,$(LLM)),setup-llm)
+TEST_LLM := $(if $(filter 0,$(LLM)),,setup-llm)
+
+.PHONY: setup setup-llm ingest api ui run test lint bench eval eval-generative clean browser-deps
 
 $(STAMP): pyproject.toml
 	command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON)"; exit 1; }
@@ -26,6 +35,16 @@ $(MODEL): $(STAMP)
 
 setup: $(STAMP) $(MODEL)
 
+# ~12 min the first time (compiles llama.cpp on 2 cores); pip caches the wheel, so later installs take seconds
+$(LLM_STAMP): $(STAMP)
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" CMAKE_BUILD_PARALLEL_LEVEL=2 $(BIN)/pip install -q -e ".[dev,llm]"
+	touch $(LLM_STAMP)
+
+$(LLM_MODEL): $(STAMP)
+	$(BIN)/python -m qa_service.components.generator_setup --check
+
+setup-llm: $(LLM_STAMP) $(LLM_MODEL)
+
 ingest: setup
 	$(BIN)/python -m ingest
 
@@ -36,7 +55,7 @@ ui: setup
 	QA__API_URL=http://127.0.0.1:$(API_PORT) $(BIN)/streamlit run ui/app.py --server.port $(UI_PORT) --server.headless true --browser.gatherUsageStats false
 
 # set up from nothing, ingest corpus/, start the API (:8000) and the UI (:8501); Ctrl-C stops both
-run: ingest
+run: ingest $(RUN_LLM)
 	@set -m; \
 	$(BIN)/uvicorn qa_service.app:create_app --factory --host 127.0.0.1 --port $(API_PORT) & api=$$!; \
 	trap 'kill $$api 2>/dev/null' EXIT INT TERM; \
@@ -52,8 +71,8 @@ browser-deps:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
 	  else echo "install chromium and chromium-driver (apt) for the browser test"; fi; }
 
-test: setup lint browser-deps
-	$(BIN)/python -m pytest -q tests
+test: setup $(TEST_LLM) lint browser-deps
+	QA_TEST_REQUIRE_LLM=$(if $(TEST_LLM),1,0) $(BIN)/python -m pytest -q tests
 
 bench: setup
 	$(BIN)/python -m eval.bench_ingest
@@ -61,6 +80,10 @@ bench: setup
 
 eval: setup
 	$(BIN)/python -m eval.run_eval $(if $(wildcard var/library/index/registry.sqlite),--library var/library)
+
+# written-out answers on the eval set (needs `make setup-llm`; ~20 s a question on 2 cores)
+eval-generative: setup setup-llm
+	$(BIN)/python -m eval.run_eval --mode generative
 
 clean:
 	rm -rf var/index

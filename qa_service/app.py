@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -11,8 +12,10 @@ from fastapi import FastAPI
 from qa_service.api import errors
 from qa_service.api.routers import admin, ask, documents, health, search
 from qa_service.components.bundle import Components, open_components
+from qa_service.components.generator import Generator, GeneratorStatus, load_generator
 from qa_service.services.answer import ExtractiveAnswerer
 from qa_service.services.documents import DocumentService
+from qa_service.services.generative import GenerativeAnswerer
 from qa_service.services.retrieval import HybridRetriever
 from qa_service.services.uploads import UploadService
 from qa_service.settings import Settings, get_settings
@@ -25,8 +28,16 @@ Mọi trích dẫn (`quote`) đều được kiểm tra là có nguyên văn tro
 """
 
 
-def create_app(settings: Settings | None = None, components: Components | None = None) -> FastAPI:
-    """Build the app. The model, Chroma and the lexical index open once, in the lifespan."""
+def create_app(
+    settings: Settings | None = None,
+    components: Components | None = None,
+    generator: tuple[Generator | None, GeneratorStatus] | None = None,
+) -> FastAPI:
+    """Build the app. The models, Chroma and the lexical index open once, in the lifespan.
+
+    `generator` lets tests share one loaded LLM between apps; by default it is loaded from settings
+    (and is simply unavailable when `make setup-llm` was not run).
+    """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -34,6 +45,11 @@ def create_app(settings: Settings | None = None, components: Components | None =
         app.state.components = opened
         app.state.retriever = HybridRetriever(opened)
         app.state.answerer = ExtractiveAnswerer(opened, app.state.retriever)
+        llm, status = generator or load_generator(opened.settings.generator)
+        app.state.generative = GenerativeAnswerer(opened, app.state.answerer, llm, status)
+        if llm is not None:
+            # read the fixed prompt prefix in the background; a request meanwhile just waits for the model
+            threading.Thread(target=app.state.generative.warm, name="llm-warm", daemon=True).start()
         app.state.documents = DocumentService(opened)
         app.state.uploads = UploadService(opened)
         # warm the query path so the first user does not pay for it

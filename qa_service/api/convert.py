@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from qa_service.api.schemas import CitationOut, Hit
+from qa_service.api.schemas import AskResponse, CitationOut, Hit, RetractedOut
 from qa_service.components.registry import Registry
 from qa_service.models import Chunk, ScoredChunk
-from qa_service.services.answer import Citation
+from qa_service.services.answer import AnswerResult, Citation
 
 
 def _chunk_fields(chunk: Chunk, registry: Registry) -> dict[str, object]:
@@ -37,4 +37,20 @@ def citation_out(cit: Citation, registry: Registry) -> CitationOut:
         quote=cit.quote,
         page=cit.page,
         quote_start=cit.chunk.start + cit.chunk.text.find(cit.quote),
+    )
+
+
+def ask_response(result: AnswerResult, registry: Registry) -> AskResponse:
+    return AskResponse(
+        answer=result.answer,
+        answered=result.answered,
+        citations=[citation_out(c, registry) for c in result.citations],
+        suggestions=[hit_out(h, registry) for h in result.suggestions],
+        standalone_question=result.standalone_question,
+        took_ms=result.took_ms,
+        mode=result.mode,  # type: ignore[arg-type]
+        fallback=result.fallback,
+        retracted=[RetractedOut(text=r.text, reason=r.reason) for r in result.retracted],  # type: ignore[arg-type]
+        first_token_ms=result.first_token_ms,
+        generation_ms=result.generation_ms,
     )

@@ -7,6 +7,7 @@ from fastapi import Request
 from qa_service.components.bundle import Components
 from qa_service.services.answer import ExtractiveAnswerer
 from qa_service.services.documents import DocumentService
+from qa_service.services.generative import GenerativeAnswerer
 from qa_service.services.retrieval import HybridRetriever
 from qa_service.services.uploads import UploadService
 
@@ -36,3 +37,7 @@ def get_documents(request: Request) -> DocumentService:
 
 def get_uploads(request: Request) -> UploadService:
     return request.app.state.uploads  # type: ignore[no-any-return]
+
+
+def get_generative(request: Request) -> GenerativeAnswerer:
+    return request.app.state.generative  # type: ignore[no-any-return]

@@ -74,7 +74,9 @@ class AskRequest(BaseModel):
     top_k: int | None = Field(None, ge=1, le=50)
     doc_ids: list[str] | None = Field(None, max_length=100)
     history: list[HistoryTurn] | None = Field(None, max_length=50)
-    mode: Literal["extractive"] = "extractive"
+    mode: Literal["extractive", "generative"] | None = Field(
+        None, description="extractive (quotes, fast) or generative (written out by the local LLM, checked); default from settings"
+    )
 
     _check = field_validator("question")(_not_blank)
 
@@ -85,6 +87,13 @@ class CitationOut(ChunkRef):
     quote_start: int = Field(..., description="offset of the quote in the document's cleaned text")
 
 
+class RetractedOut(BaseModel):
+    text: str = Field(..., description="generated sentence that failed verification and is not in `answer`")
+    reason: Literal[
+        "no_citation", "unknown_source", "unsupported_figure", "restates_question", "low_coverage", "incomplete"
+    ]
+
+
 class AskResponse(BaseModel):
     answer: str
     answered: bool
@@ -92,6 +101,17 @@ class AskResponse(BaseModel):
     suggestions: list[Hit] = Field(default_factory=list)
     standalone_question: str
     took_ms: float
+    mode: Literal["extractive", "generative"] = "extractive"
+    fallback: bool = Field(False, description="generative mode gave way to the extractive answer")
+    retracted: list[RetractedOut] = Field(default_factory=list)
+    first_token_ms: float | None = None
+    generation_ms: float | None = None
+
+
+class GenerativeStatusOut(BaseModel):
+    available: bool
+    reason: Literal["disabled", "runtime_missing", "model_missing", "model_mismatch", "load_failed"] | None = None
+    model: str | None = None
 
 
 class Health(BaseModel):
@@ -99,6 +119,7 @@ class Health(BaseModel):
     documents: int
     chunks: int
     embedding_model: str
+    generative: GenerativeStatusOut
 
 
 class DocumentOut(BaseModel):

@@ -66,6 +66,14 @@ class Citation:
 
 
 @dataclass
+class Retracted:
+    """A generated sentence that failed verification and is not shown."""
+
+    text: str
+    reason: str
+
+
+@dataclass
 class AnswerResult:
     answer: str
     answered: bool
@@ -74,6 +82,14 @@ class AnswerResult:
     standalone_question: str = ""
     strength: float = 0.0
     took_ms: float = 0.0
+    hits: list[ScoredChunk] = field(default_factory=list)  # what retrieval returned (the generator's sources)
+    note: str | None = None  # said before the answer, e.g. «văn bản … chưa được nạp»
+    mode: str = "extractive"
+    fallback: bool = False  # generative mode gave way to the extractive answer
+    retracted: list[Retracted] = field(default_factory=list)
+    first_token_ms: float | None = None
+    generation_ms: float | None = None
+    generated_sentences: int = 0
 
 
 @dataclass
@@ -121,6 +137,7 @@ class ExtractiveAnswerer:
             hits = citing or hits
         result = self._compose(query, hits, vietnamese, note, standalone)
         result.standalone_question = standalone
+        result.hits = hits
         result.took_ms = (time.perf_counter() - started) * 1000
         return result
 
@@ -183,7 +200,7 @@ class ExtractiveAnswerer:
         if not citations:
             return self._refusal(hits, vietnamese, strength)
         text = self._render(citations, vietnamese, note)
-        return AnswerResult(text, True, citations, strength=strength)
+        return AnswerResult(text, True, citations, strength=strength, note=note)
 
     def _section_first(self, hits: list[ScoredChunk], label: str) -> list[ScoredChunk]:
         """«Ai ký…?», «gửi tới đâu?»: the signature block / distribution list of the best document."""

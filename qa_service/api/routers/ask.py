@@ -1,14 +1,48 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+import json
+import logging
+from collections.abc import Iterator
 
-from qa_service.api.convert import citation_out, hit_out
-from qa_service.api.deps import get_answerer, get_components
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import StreamingResponse
+
+from qa_service.api.convert import ask_response
+from qa_service.api.deps import get_answerer, get_components, get_generative
+from qa_service.api.errors import ApiError, request_id
 from qa_service.api.schemas import AskRequest, AskResponse
 from qa_service.components.bundle import Components
+from qa_service.resources import msg
 from qa_service.services.answer import ExtractiveAnswerer
+from qa_service.services.generative import (
+    Event,
+    FinalEvent,
+    GenerativeAnswerer,
+    GeneratorBusy,
+    GeneratorUnavailable,
+    SourcesEvent,
+    TokenEvent,
+)
 
 router = APIRouter(tags=["ask"])
+log = logging.getLogger("qa_service.ask")
+
+STREAM_DOC = """Server-sent events / luồng sự kiện:
+`sources` (passages given to the model), `token` (text as it is written, not yet checked),
+`final` (the checked answer: the same body as POST /ask; sentences that failed are in `retracted`),
+`error` (message_vi / message_en). Extractive mode and refusals send only `final`."""
+
+
+def _mode(body: AskRequest, components: Components) -> str:
+    return body.mode or components.settings.answer.default_mode
+
+
+def _generator_error(exc: Exception) -> ApiError:
+    if isinstance(exc, GeneratorBusy):
+        m = msg("errors", "generator_busy")
+        return ApiError(503, "generator_busy", m["vi"], m["en"])
+    m = msg("errors", "generative_unavailable")
+    return ApiError(503, "generative_unavailable", m["vi"], m["en"])
 
 
 @router.post("/ask", response_model=AskResponse, summary="Hỏi và nhận câu trả lời có trích dẫn / ask with citations")
@@ -16,14 +50,70 @@ def ask(
     body: AskRequest,
     components: Components = Depends(get_components),
     answerer: ExtractiveAnswerer = Depends(get_answerer),
+    generative: GenerativeAnswerer = Depends(get_generative),
 ) -> AskResponse:
     history = [h.model_dump() for h in body.history] if body.history else None
-    result = answerer.answer(body.question, body.top_k, body.doc_ids, history)
-    return AskResponse(
-        answer=result.answer,
-        answered=result.answered,
-        citations=[citation_out(c, components.registry) for c in result.citations],
-        suggestions=[hit_out(h, components.registry) for h in result.suggestions],
-        standalone_question=result.standalone_question,
-        took_ms=result.took_ms,
-    )
+    if _mode(body, components) == "generative":
+        try:
+            result = generative.answer(body.question, body.top_k, body.doc_ids, history)
+        except (GeneratorUnavailable, GeneratorBusy) as exc:
+            raise _generator_error(exc) from None
+    else:
+        result = answerer.answer(body.question, body.top_k, body.doc_ids, history)
+    return ask_response(result, components.registry)
+
+
+def _sse(event: str, data: object) -> str:
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+@router.post(
+    "/ask/stream",
+    summary="Hỏi, nhận câu trả lời dần dần (SSE) / ask, streamed as server-sent events",
+    description=STREAM_DOC,
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}}},
+)
+def ask_stream(
+    body: AskRequest,
+    request: Request,
+    components: Components = Depends(get_components),
+    answerer: ExtractiveAnswerer = Depends(get_answerer),
+    generative: GenerativeAnswerer = Depends(get_generative),
+) -> StreamingResponse:
+    history = [h.model_dump() for h in body.history] if body.history else None
+    events: Iterator[Event]
+    if _mode(body, components) == "generative":
+        try:
+            # retrieval and taking the model happen here, so «busy» / «unavailable» are plain 503 responses
+            events = generative.stream(body.question, body.top_k, body.doc_ids, history)
+        except (GeneratorUnavailable, GeneratorBusy) as exc:
+            raise _generator_error(exc) from None
+    else:
+        events = iter([FinalEvent(answerer.answer(body.question, body.top_k, body.doc_ids, history))])
+    rid = request_id(request)
+
+    def body_stream() -> Iterator[str]:
+        try:
+            for event in events:
+                if isinstance(event, SourcesEvent):
+                    sources = [
+                        {"n": s.n, "chunk_id": s.chunk.chunk_id, "doc_id": s.chunk.doc_id, "label": s.label, "text": s.text}
+                        for s in event.sources
+                    ]
+                    yield _sse("sources", {"sources": sources})
+                elif isinstance(event, TokenEvent):
+                    yield _sse("token", {"text": event.text})
+                else:
+                    yield _sse("final", ask_response(event.result, components.registry).model_dump(mode="json"))
+        except Exception:  # headers are sent: report in-band, never the exception's text
+            log.exception("stream failed (request %s)", rid)
+            m = msg("errors", "generation_failed")
+            yield _sse("error", {"error": "generation_failed", "message_vi": m["vi"], "message_en": m["en"], "request_id": rid})
+        finally:
+            close = getattr(events, "close", None)
+            if close:
+                close()
+
+    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no", "X-Request-ID": rid}
+    return StreamingResponse(body_stream(), media_type="text/event-stream", headers=headers)

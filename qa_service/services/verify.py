@@ -1,0 +1,199 @@
+"""Check a generated answer sentence by sentence against the sources it cites.
+
+Nothing the model writes is shown before it passes here. A sentence is kept
+only if
+1. it carries at least one `[n]` and every n is a source we gave the model;
+2. every figure in it (number, percentage, date, document number) occurs in
+   the text of the source(s) it cites;
+3. enough of its content words occur in that text (`min_coverage`); for an
+   answer in English, whose words cannot match the Vietnamese text, the
+   embedding similarity to the cited sentences stands in for word coverage.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ingest.crossref import NUMBER, normalize_number
+from qa_service.text import nfc, split_sentences
+
+MARKER = re.compile(r"\[\s*(\d{1,2}(?:\s*[,;]\s*\d{1,2})*)\s*\]")
+DOC_NUMBER = re.compile(rf"\b{NUMBER}")
+DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b")
+FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
+WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+# function syllables that carry no claim: covering them proves nothing
+STOPWORDS = frozenset(
+    """và của các những là được có cho trong với để theo về này đó từ đến trên tại một như thì mà khi đã sẽ
+    cũng nhằm bao gồm gì nào nhau hoặc hay nếu vào ra lại đang rất nhiều ít còn chỉ đều việc sự cần phải
+    không chưa ở bằng do vì nên tuy nhưng tới qua nữa mỗi mọi nhất hơn
+    the a an of to in on for and or is are be by with as at from that this which it its their""".split()
+)
+
+
+@dataclass
+class Source:
+    n: int
+    text: str  # exactly the text the model was shown
+
+
+@dataclass
+class SentenceCheck:
+    text: str
+    cited: list[int]
+    kept: bool
+    # no_citation | unknown_source | unsupported_figure | restates_question | low_coverage | incomplete
+    reason: str | None = None
+    coverage: float = 0.0
+
+
+@dataclass
+class Verification:
+    sentences: list[SentenceCheck] = field(default_factory=list)
+
+    @property
+    def kept(self) -> list[SentenceCheck]:
+        return [s for s in self.sentences if s.kept]
+
+    @property
+    def dropped(self) -> list[SentenceCheck]:
+        return [s for s in self.sentences if not s.kept]
+
+    @property
+    def kept_share(self) -> float:
+        return len(self.kept) / len(self.sentences) if self.sentences else 0.0
+
+
+def _figures(text: str, evidence: bool = False) -> tuple[set[str], set[str], set[str]]:
+    """(document numbers, dates, plain numbers) in a text, normalised for comparison."""
+    numbers = {normalize_number(m.group(0)) for m in DOC_NUMBER.finditer(text)}
+    rest = DOC_NUMBER.sub(" ", text)
+    dates = {f"{int(d)}/{int(m)}/{y}" for d, m, y in DATE.findall(rest)}
+    rest = DATE.sub(" ", rest)
+    plain = {_plain(f) for f in FIGURE.findall(rest)}
+    if evidence:  # «năm 2018» may restate part of a cited date
+        for d, m, y in DATE.findall(text):
+            plain |= {str(int(d)), str(int(m)), y}
+    return numbers, dates, plain
+
+
+def _plain(figure: str) -> str:
+    # «2.000» and «2000» are the same figure; a trailing «,0» is not a different one
+    return re.sub(r"[.,]", "", figure.rstrip(".,")).lstrip("0") or "0"
+
+
+def content_words(text: str) -> list[str]:
+    return [w for w in (m.group(0).lower() for m in WORD.finditer(nfc(text))) if w not in STOPWORDS and len(w) > 1]
+
+
+def coverage(sentence: str, evidence: str) -> float:
+    words = content_words(sentence)
+    if not words:
+        return 1.0
+    present = set(content_words(evidence))
+    return sum(1 for w in words if w in present) / len(words)
+
+
+def unsupported_figures(sentence: str, evidence: str) -> list[str]:
+    s_numbers, s_dates, s_plain = _figures(sentence)
+    e_numbers, e_dates, e_plain = _figures(evidence, evidence=True)
+    missing = sorted(s_numbers - e_numbers) + sorted(s_dates - e_dates) + sorted(s_plain - e_plain)
+    return missing
+
+
+def _adds_information(claim: str, question: str, evidence: str) -> bool:
+    asked = set(content_words(question))
+    present = set(content_words(evidence))
+    new = [w for w in content_words(claim) if w not in asked and w in present]
+    figures = _figures(claim)[2] - _figures(question)[2]
+    return len(new) >= 2 or bool(figures)
+
+
+def split_answer(text: str) -> list[str]:
+    """Sentences of a generated answer; a marker after the full stop belongs to the sentence before it."""
+    text = re.sub(
+        r"([.!?])((?:\s*\[\s*\d{1,2}(?:\s*[,;]\s*\d{1,2})*\s*\])+)",
+        lambda m: " " + m.group(2).strip() + m.group(1),
+        text,
+    )
+    pieces: list[str] = []
+    for line in text.splitlines():
+        line = re.sub(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+", "", line).strip()
+        if not line:
+            continue
+        pieces.extend(line[s:e].strip() for s, e in split_sentences(line, semicolons=False))
+    return [p for p in pieces if p]
+
+
+def strip_markers(sentence: str) -> str:
+    return " ".join(re.sub(r"\s*" + MARKER.pattern, "", sentence).split())
+
+
+def verify_answer(
+    text: str,
+    sources: list[Source],
+    min_coverage: float,
+    complete: bool = True,
+    similarity: Callable[[str, list[str]], float] | None = None,
+    min_similarity: float = 0.85,
+    question: str = "",
+) -> Verification:
+    """Check every sentence; `complete=False` marks a trailing sentence cut by a timeout as incomplete."""
+    by_n = {s.n: s for s in sources}
+    result = Verification()
+    sentences = split_answer(text)
+    for i, sentence in enumerate(sentences):
+        cited = sorted({int(n) for m in MARKER.finditer(sentence) for n in re.split(r"\s*[,;]\s*", m.group(1))})
+        check = SentenceCheck(sentence, cited, kept=False)
+        result.sentences.append(check)
+        if not complete and i == len(sentences) - 1 and not re.search(r"[.!?]\s*$", sentence):
+            check.reason = "incomplete"
+            continue
+        if not cited:
+            check.reason = "no_citation"
+            continue
+        if any(n not in by_n for n in cited):
+            check.reason = "unknown_source"
+            continue
+        claim = strip_markers(sentence)
+        evidence = "\n".join(by_n[n].text for n in cited)
+        if unsupported_figures(claim, evidence):
+            check.reason = "unsupported_figure"
+            continue
+        if question and similarity is None and not _adds_information(claim, question, evidence):
+            check.reason = "restates_question"  # «X liên quan đến Y [1].» echoes the question, answers nothing
+            continue
+        check.coverage = coverage(claim, evidence)
+        if similarity is not None:
+            # English answer: meaning, not words, is compared with the Vietnamese source
+            evidence_sentences = [evidence[s:e] for s, e in split_sentences(evidence, semicolons=False)] or [evidence]
+            check.coverage = similarity(claim, evidence_sentences)
+            threshold = min_similarity
+        else:
+            threshold = min_coverage
+        if check.coverage < threshold:
+            check.reason = "low_coverage"
+            continue
+        check.kept = True
+    return result
+
+
+def best_supporting_sentence(claim: str, sentences: list[str]) -> str:
+    """The evidence sentence sharing most content words with `claim` (becomes the citation's quote)."""
+    claim_words = set(content_words(claim))
+    return max(sentences, key=lambda text: len(claim_words & set(content_words(text))))
+
+
+def cosine_max(embed: Callable[[list[str]], np.ndarray]) -> Callable[[str, list[str]], float]:
+    """Similarity for English answers: best cosine between the claim and any cited sentence."""
+
+    def similarity(claim: str, sentences: list[str]) -> float:
+        vectors = embed([claim, *sentences])
+        return float(np.max(vectors[1:] @ vectors[0]))
+
+    return similarity
