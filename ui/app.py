@@ -52,7 +52,11 @@ def _pin(question: str, body: dict[str, Any]) -> None:
 def _show_answer(body: dict[str, Any], key: str, question: str = "") -> None:
     if not body.get("answered"):
         st.warning(S["refusal_badge"])
+    if body.get("mode") == "generative" and body.get("answered"):
+        st.caption(S["generative_fallback"] if body.get("fallback") else S["generative_badge"])
     st.markdown(body["answer"])
+    if body.get("retracted") and not body.get("fallback"):
+        st.caption(S["generative_retracted"].format(n=len(body["retracted"])))
     if body.get("citations"):
         _sources(body["citations"], key)
         pinned = any(item["question"] == question for item in st.session_state.get("briefing", []))
@@ -61,6 +65,39 @@ def _show_answer(body: dict[str, Any], key: str, question: str = "") -> None:
         with st.expander(S["suggestions"]):
             for hit in body["suggestions"]:
                 st.markdown(f"- *{hit['citation_label']}*: {hit['text'][:300]}…")
+
+
+def _generative_toggle(client: QaClient) -> bool:
+    try:
+        available = bool(client.health().get("generative", {}).get("available"))
+    except ApiUnavailable:
+        available = False
+    return st.toggle(
+        S["generative_toggle"],
+        key="generative",
+        disabled=not available,
+        help=S["generative_help"] if available else S["generative_unavailable"],
+    )
+
+
+def _stream_answer(client: QaClient, question: str, history: list[dict[str, str]], doc_ids: list[str]) -> dict[str, Any]:
+    """Show the model's words as they come, then replace them with the checked answer."""
+    body: dict[str, Any] = {}
+    with st.chat_message("assistant"):
+        status = st.caption(S["generative_reading"])
+        draft = st.empty()
+        text = ""
+        for event, data in client.ask_stream(question, history, doc_ids):
+            if event == "token":
+                text += data["text"]
+                draft.markdown(text + " ▌")
+            elif event == "sources":
+                status.caption(S["generative_writing"].format(n=len(data["sources"])))
+            elif event in {"final", "error"}:
+                body = data
+        status.empty()
+        draft.empty()  # unchecked text never stays on screen
+    return body
 
 
 def ask_page(client: QaClient) -> None:
@@ -78,6 +115,7 @@ def ask_page(client: QaClient) -> None:
     for col, text in zip(cols, S["starters"][persona], strict=False):
         if col.button(text, key=f"starter-{text}"):
             starter = text
+    generative = _generative_toggle(client)
     history: list[dict[str, Any]] = st.session_state.setdefault("history", [])
     for i, turn in enumerate(history):
         with st.chat_message(turn["role"]):
@@ -92,7 +130,10 @@ def ask_page(client: QaClient) -> None:
         st.markdown(question)
     sent_history = [{"role": t["role"], "content": t["content"]} for t in history][-8:]
     try:
-        body = client.ask(question, sent_history, chosen)
+        if generative:
+            body = _stream_answer(client, question, sent_history, chosen)
+        else:
+            body = client.ask(question, sent_history, chosen)
     except ApiUnavailable as exc:
         st.error(S["api_slow"] if exc.slow else S["api_down"])
         return

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -32,6 +34,33 @@ class QaClient:
 
     def ask(self, question: str, history: list[dict[str, str]], doc_ids: list[str] | None) -> dict[str, Any]:
         return self._call("POST", "/ask", json={"question": question, "history": history or None, "doc_ids": doc_ids or None})  # type: ignore[no-any-return]
+
+    def health(self) -> dict[str, Any]:
+        return self._call("GET", "/health")  # type: ignore[no-any-return]
+
+    def ask_stream(
+        self, question: str, history: list[dict[str, str]], doc_ids: list[str] | None, mode: str = "generative"
+    ) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Server-sent events of POST /ask/stream as (event, data); an HTTP error comes as ("error", body)."""
+        payload = {"question": question, "history": history or None, "doc_ids": doc_ids or None, "mode": mode}
+        # a written-out answer takes tens of seconds on the CPU: wait for it, but not forever
+        timeout = httpx.Timeout(self.timeout, read=180.0)
+        try:
+            with httpx.stream("POST", self.base_url + "/ask/stream", json=payload, timeout=timeout) as response:
+                if response.status_code != 200:
+                    response.read()
+                    yield "error", response.json()
+                    return
+                event = ""
+                for line in response.iter_lines():
+                    if line.startswith("event: "):
+                        event = line[7:]
+                    elif line.startswith("data: "):
+                        yield event, json.loads(line[6:])
+        except httpx.TimeoutException as exc:
+            raise ApiUnavailable(slow=True) from exc
+        except httpx.HTTPError as exc:
+            raise ApiUnavailable(slow=False) from exc
 
     def documents(self) -> dict[str, Any]:
         return self._call("GET", "/documents")  # type: ignore[no-any-return]

@@ -81,3 +81,28 @@ def test_filter_limits_answers_to_chosen_document(api_url: str, monkeypatch: pyt
     at.chat_input[0].set_value("Tỷ lệ lấp đầy khu công nghiệp?").run()
     body = at.session_state.history[-1]["body"]
     assert body["citations"] and {c["doc_id"] for c in body["citations"]} == {doc_id}
+
+
+def test_generative_toggle_is_disabled_without_a_model(api_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _app(api_url, monkeypatch).run()
+    toggle = at.toggle(key="generative")
+    assert toggle.label == "Trả lời diễn giải (chậm hơn)" and toggle.disabled
+    assert "make setup-llm" in toggle.help
+
+
+@pytest.mark.llm
+def test_generative_answer_shows_only_checked_text(gen_api_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _app(gen_api_url, monkeypatch)
+    at.default_timeout = 180
+    at.run()
+    assert not at.toggle(key="generative").disabled
+    at.toggle(key="generative").set_value(True).run()
+    at.chat_input[0].set_value("Mục tiêu tỷ trọng công nghiệp trong GRDP đến năm 2025 là bao nhiêu?").run()
+    body = at.session_state.history[-1]["body"]
+    assert body["mode"] == "generative" and body["answered"]
+    shown = " ".join(m.value for m in at.markdown)
+    assert body["answer"] in shown and "15%" in shown
+    assert "▌" not in shown  # the streamed draft was replaced by the checked answer
+    captions = " ".join(c.value for c in at.caption)
+    assert "Câu trả lời diễn giải" in captions
+    assert any(e.label == "Nguồn trích dẫn" for e in at.expander)
