@@ -83,7 +83,7 @@ eval: setup
 
 # written-out answers on the eval set (needs `make setup-llm`; ~20 s a question on 2 cores)
 eval-generative: setup setup-llm
-	$(BIN)/python -m eval.run_eval --mode generative
+	$(BIN)/python -m eval.run_generative
 
 clean:
 	rm -rf var/index
