@@ -16,7 +16,7 @@ pytestmark = pytest.mark.slow
 def test_no_server_errors(client) -> None:  # type: ignore[no-untyped-def]
     schema = schemathesis.openapi.from_asgi("/openapi.json", client.app)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert {op.path for op in operations} >= {"/health", "/search", "/ask", "/documents", "/documents/{doc_id}"}
+    assert {op.path for op in operations} >= {"/health", "/search", "/ask", "/ask/stream", "/documents", "/documents/{doc_id}"}
     strategy = st.one_of([op.as_strategy() for op in operations])
     seen: list[int] = []
 
@@ -25,7 +25,9 @@ def test_no_server_errors(client) -> None:  # type: ignore[no-untyped-def]
     def check(case) -> None:  # type: ignore[no-untyped-def]
         response = case.call()
         seen.append(response.status_code)
-        assert response.status_code < 500, (case.path, case.body, response.text[:300])
+        # the one intended 5xx: generative mode asked of a service without the optional LLM (documented 503)
+        intended = response.status_code == 503 and response.json().get("error") == "generative_unavailable"
+        assert response.status_code < 500 or intended, (case.path, case.body, response.text[:300])
 
     check()
     assert len(seen) >= 50 and any(code == 200 for code in seen)
