@@ -26,11 +26,10 @@ from qa_service.text import normalize_for_match as norm
 THRESHOLDS = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8]
 
 
-def _sse(response: Any) -> tuple[list[tuple[str, dict[str, Any]]], float | None, float]:
-    """Events of a streamed answer, the time to the first token and to the end (ms)."""
+def _sse(response: Any, t0: float) -> tuple[list[tuple[str, dict[str, Any]]], float | None, float]:
+    """Events of a streamed answer, the time from `t0` (request sent) to the first token and to the end (ms)."""
     events: list[tuple[str, dict[str, Any]]] = []
     first: float | None = None
-    t0 = time.perf_counter()
     event = ""
     for line in response.iter_lines():
         if line.startswith("event: "):
@@ -124,8 +123,9 @@ def run(every: int, limit: int | None) -> dict[str, Any]:
             t0 = time.perf_counter()
             extractive = client.post("/ask", json=payload).json()
             extractive_ms = (time.perf_counter() - t0) * 1000
+            t0 = time.perf_counter()
             with client.stream("POST", "/ask/stream", json={**payload, "mode": "generative"}) as response:
-                events, first_ms, total_ms = _sse(response)
+                events, first_ms, total_ms = _sse(response, t0)
             final = events[-1][1]
             sources = next((d["sources"] for e, d in events if e == "sources"), None)
             raw = "".join(d["text"] for e, d in events if e == "token") if sources is not None else None

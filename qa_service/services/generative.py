@@ -21,14 +21,13 @@ from string import Template
 from qa_service.components.bundle import Components
 from qa_service.components.generator import Generator, GeneratorStatus
 from qa_service.models import Chunk
-from qa_service.resources import injection_patterns, prompt
+from qa_service.resources import injection_patterns, msg, prompt
 from qa_service.services.answer import BULLET_MARK, AnswerResult, Citation, ExtractiveAnswerer, Retracted, verify_quote
 from qa_service.services.verify import (
     MARKER,
     Source,
     best_supporting_sentence,
     content_words,
-    cosine_max,
     strip_markers,
     verify_answer,
 )
@@ -185,7 +184,7 @@ class GenerativeAnswerer:
         if self.generator is None:
             return
         with self.generator.lock:
-            for _ in self.generator.generate(self._messages("khởi động", [], True), 1):
+            for _ in self.generator.generate(self._messages("khởi động", []), 1):
                 break
 
     # -- generation ------------------------------------------------------
@@ -196,7 +195,7 @@ class GenerativeAnswerer:
             yield FinalEvent(dataclasses.replace(base, fallback=True))
             return
         yield SourcesEvent(sources)
-        messages = self._messages(base.standalone_question, sources, vietnamese)
+        messages = self._messages(base.standalone_question, sources)
         settings = self.settings
         pieces: list[str] = []
         first_token: float | None = None
@@ -223,9 +222,8 @@ class GenerativeAnswerer:
         result.took_ms = (time.perf_counter() - started) * 1000
         yield FinalEvent(result)
 
-    def _messages(self, question: str, sources: list[PromptSource], vietnamese: bool) -> list[dict[str, str]]:
-        language = "tiếng Việt" if vietnamese else "tiếng Anh (English)"
-        system = Template(prompt("generative_system")).substitute(language=language)
+    def _messages(self, question: str, sources: list[PromptSource]) -> list[dict[str, str]]:
+        system = prompt("generative_system")
         source_tpl = Template(prompt("source"))
         block = "\n".join(source_tpl.substitute(n=s.n, label=s.label, heading=s.heading, text=s.text).strip() for s in sources)
         user = Template(prompt("generative_user")).substitute(sources=block, question=question)
@@ -305,13 +303,11 @@ class GenerativeAnswerer:
         self, base: AnswerResult, sources: list[PromptSource], text: str, complete: bool, vietnamese: bool
     ) -> AnswerResult:
         settings = self.settings
-        similarity = None if vietnamese else cosine_max(self.c.embedder.embed_batch)
         verification = verify_answer(
             text,
             [Source(s.n, f"{s.heading}\n{s.text}") for s in sources],  # all the model saw of it
             settings.min_coverage,
             complete=complete,
-            similarity=similarity,
             question=base.standalone_question,
         )
         retracted = [Retracted(s.text, s.reason or "") for s in verification.dropped]
@@ -345,6 +341,8 @@ class GenerativeAnswerer:
             page = unit.page if unit and unit.page else source.chunk.page
             citations.append(Citation(new, source.chunk, quote, label, page))
         answer = " ".join(sentences)
+        if not vietnamese:
+            answer = f"{msg('answer', 'generative_in_vietnamese_en')}\n\n{answer}"
         return dataclasses.replace(
             base,
             answer=f"{base.note}\n\n{answer}" if base.note else answer,
