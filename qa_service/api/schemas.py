@@ -90,7 +90,13 @@ class CitationOut(ChunkRef):
 class RetractedOut(BaseModel):
     text: str = Field(..., description="generated sentence that failed verification and is not in `answer`")
     reason: Literal[
-        "no_citation", "unknown_source", "unsupported_figure", "restates_question", "low_coverage", "incomplete"
+        "no_citation",
+        "unknown_source",
+        "unsupported_figure",
+        "unsupported_name",
+        "restates_question",
+        "low_coverage",
+        "incomplete",
     ]
 
 

@@ -3,8 +3,8 @@
 Nothing the model writes is shown before it passes here. A sentence is kept
 only if
 1. it carries at least one `[n]` and every n is a source we gave the model;
-2. every figure in it (number, percentage, date, document number) occurs in
-   the text of the source(s) it cites;
+2. every figure in it (number, percentage, date, document number) and every
+   name (capitalised words) occurs in the text of the source(s) it cites;
 3. enough of its content words occur in that text (`min_coverage`), and it
    says something the question did not already say.
 Answers are written in Vietnamese, the sources' language, so that rule 3 can
@@ -46,7 +46,7 @@ class SentenceCheck:
     text: str
     cited: list[int]
     kept: bool
-    # no_citation | unknown_source | unsupported_figure | restates_question | low_coverage | incomplete
+    # no_citation | unknown_source | unsupported_figure | unsupported_name | restates_question | low_coverage | incomplete
     reason: str | None = None
     coverage: float = 0.0
 
@@ -84,6 +84,48 @@ def _figures(text: str, evidence: bool = False) -> tuple[set[str], set[str], set
 def _plain(figure: str) -> str:
     # «2.000» and «2000» are the same figure; a trailing «,0» is not a different one
     return re.sub(r"[.,]", "", figure.rstrip(".,")).lstrip("0") or "0"
+
+
+def _capitalised_runs(text: str) -> list[tuple[int, str]]:
+    """(offset, «Thanh Lộc») for each run of capitalised words separated by single spaces."""
+    runs: list[tuple[int, str]] = []
+    start = end = -1
+    for m in WORD.finditer(text):
+        if m.group(0)[0].isupper():
+            if start >= 0 and text[end : m.start()] == " ":
+                end = m.end()
+                continue
+            if start >= 0:
+                runs.append((start, text[start:end]))
+            start, end = m.start(), m.end()
+        elif start >= 0:
+            runs.append((start, text[start:end]))
+            start = -1
+    if start >= 0:
+        runs.append((start, text[start:end]))
+    return runs
+
+
+def unsupported_names(sentence: str, evidence: str) -> list[str]:
+    """Names (capitalised words and runs of them) not written exactly so in the cited text.
+
+    A misspelt place or body («Thành Lộc» for «Thanh Lộc», «Uní ban») misleads like a wrong figure."""
+    missing = []
+    lowered = evidence.lower()
+    for offset, name in _capitalised_runs(sentence):
+        words = name.split()
+        at_start = not sentence[:offset].strip(" -–•*\"“(")
+        if len(words) == 1:
+            # a capitalised first word is just the start of the sentence: word coverage judges it
+            if not at_start and name.lower() not in lowered:
+                missing.append(name)
+            continue
+        variants = {name}
+        if at_start:
+            variants.add(" ".join([words[0].lower(), *words[1:]]))
+        if not any(v in evidence for v in variants):
+            missing.append(name)
+    return missing
 
 
 def content_words(text: str) -> list[str]:
@@ -161,6 +203,9 @@ def verify_answer(
         evidence = "\n".join(by_n[n].text for n in cited)
         if unsupported_figures(claim, evidence):
             check.reason = "unsupported_figure"
+            continue
+        if unsupported_names(claim, evidence):
+            check.reason = "unsupported_name"
             continue
         if question and not _adds_information(claim, question, evidence):
             check.reason = "restates_question"  # «X liên quan đến Y [1].» echoes the question, answers nothing

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qa_service.services.verify import Source, split_answer, unsupported_figures, verify_answer
+from qa_service.services.verify import Source, split_answer, unsupported_figures, unsupported_names, verify_answer
 
 SOURCES = [
     Source(1, "- Tỷ trọng công nghiệp trong GRDP của tỉnh đạt trên 15%.\n- Tổng kim ngạch xuất khẩu ngành công nghiệp tăng bình quân 7%/năm."),
@@ -78,3 +78,13 @@ def test_an_english_sentence_cannot_be_checked_against_vietnamese_text() -> None
     # hence answers are written in Vietnamese whatever the question's language
     result = check("Industry should exceed 15% of the province's GRDP [1].")
     assert result.sentences[0].reason == "low_coverage"
+
+
+def test_misspelt_names_are_dropped() -> None:
+    evidence = "hoàn thành 02 khu công nghiệp: Thanh Lộc (giai đoạn 2), huyện Châu Thành; Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"
+    assert unsupported_names("Khu công nghiệp Thanh Lộc, huyện Châu Thành", evidence) == []
+    assert unsupported_names("Thành Lộc, huyện Châu Thành", evidence) == ["Thành Lộc"]
+    assert unsupported_names("Ban Mặt trận Tổ quốc Việt Nam tỉnh phối hợp với Uní ban", evidence) == ["Uní"]
+    assert unsupported_names("Tỉnh hoàn thành khu công nghiệp", evidence) == []  # an ordinary first word
+    result = verify_answer("Khu công nghiệp Thành Lộc hoàn thành năm 2025 [1].", [Source(1, evidence + " năm 2025")], 0.6)
+    assert result.sentences[0].reason == "unsupported_name"
