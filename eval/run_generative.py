@@ -83,7 +83,7 @@ def calibrate(rows: list[dict[str, Any]], min_kept_share: float) -> list[dict[st
     for threshold in THRESHOLDS:
         kept = total = fallbacks = facts = 0
         for row in generated:
-            sources = [Source(s["n"], s["text"]) for s in row["sources"]]
+            sources = [Source(s["n"], f"{s.get('heading', '')}\n{s['text']}") for s in row["sources"]]  # as the service checks
             check = verify_answer(row["raw"], sources, threshold, question=row["standalone"])
             kept += len(check.kept)
             total += len(check.sentences)
@@ -143,7 +143,7 @@ def run(every: int, limit: int | None) -> dict[str, Any]:
                     "fallback": final["fallback"],
                     "retracted": final["retracted"],
                     "raw": raw,
-                    "sources": [{"n": s["n"], "text": s["text"]} for s in sources or []],
+                    "sources": [{"n": s["n"], "heading": s["heading"], "text": s["text"]} for s in sources or []],
                     "first_token_ms": first_ms,
                     "total_ms": total_ms,
                     "extractive_ms": extractive_ms,

@@ -98,7 +98,14 @@ def ask_stream(
             for event in events:
                 if isinstance(event, SourcesEvent):
                     sources = [
-                        {"n": s.n, "chunk_id": s.chunk.chunk_id, "doc_id": s.chunk.doc_id, "label": s.label, "text": s.text}
+                        {
+                            "n": s.n,
+                            "chunk_id": s.chunk.chunk_id,
+                            "doc_id": s.chunk.doc_id,
+                            "label": s.label,
+                            "heading": s.heading,
+                            "text": s.text,
+                        }
                         for s in event.sources
                     ]
                     yield _sse("sources", {"sources": sources})
