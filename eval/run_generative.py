@@ -202,6 +202,7 @@ def write_report(report: dict[str, Any]) -> str:
     ]
     for key in ("key_facts", "citation_support", "refusal_rate", "false_refusal_rate"):
         lines.append(f"| {key} | {_f(ext[key])} | {_f(gen[key])} |")
+    lines.append(f"| whole answer p50 (ms) | {_f(ext['ms_p50'])} | {_f(gen['total_ms_p50'])} |")
     lines += [
         "",
         "| generative mode | value |",
