@@ -20,6 +20,7 @@ from collections import Counter
 from typing import Any
 
 from eval.run_eval import HERE, ROOT, _open, _pct, load_questions
+from qa_service.resources import msg
 from qa_service.services.verify import FIGURE, MARKER, Source, split_answer, strip_markers, verify_answer
 from qa_service.text import normalize_for_match as norm
 
@@ -42,12 +43,17 @@ def _sse(response: Any, t0: float) -> tuple[list[tuple[str, dict[str, Any]]], fl
 
 
 def unverified_figures(body: dict[str, Any]) -> int:
-    """Sentences shown with a figure that is not in the text they cite (must be 0)."""
+    """Sentences shown with a figure that is not in the passage they cite, headings included (must be 0)."""
     if body.get("mode") != "generative" or body.get("fallback") or not body.get("answered"):
         return 0
-    cited = {c["n"]: c["text"] for c in body["citations"]}
+    cited = {c["n"]: "\n".join([*c["section_path"], c["text"]]) for c in body["citations"]}
+    answer = body["answer"]
+    for key in ("not_loaded_vi", "not_loaded_en"):  # the service's own note about a cited document, not generated
+        lead = msg("refusal", key).split("{number}")[0]
+        if answer.startswith(lead):
+            answer = answer.split("\n\n", 1)[-1]
     bad = 0
-    for sentence in split_answer(body["answer"]):
+    for sentence in split_answer(answer):
         numbers = [int(n) for m in MARKER.finditer(sentence) for n in re.split(r"\s*[,;]\s*", m.group(1))]
         evidence = " ".join(cited.get(n, "") for n in numbers)
         bad += int(any(f not in evidence for f in FIGURE.findall(strip_markers(sentence))))
@@ -140,6 +146,7 @@ def run(every: int, limit: int | None) -> dict[str, Any]:
                     "generative": _score(item, final),
                     "extractive_answer": extractive["answer"],
                     "answer": final["answer"],
+                    "citations": [{k: c[k] for k in ("n", "section_path", "text", "quote")} for c in final["citations"]],
                     "fallback": final["fallback"],
                     "retracted": final["retracted"],
                     "raw": raw,

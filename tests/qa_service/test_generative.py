@@ -39,7 +39,8 @@ def assert_verified(body: dict) -> None:
     for sentence in split_answer(body["answer"]):
         numbers = [int(n) for m in MARKER.finditer(sentence) for n in re.split(r"\s*[,;]\s*", m.group(1))]
         assert numbers and all(n in cited for n in numbers), sentence
-        evidence = " ".join(cited[n]["text"] for n in numbers)
+        # the model is shown each passage with its section heading («c) Định hướng đến năm 2030»)
+        evidence = " ".join(" ".join([*cited[n]["section_path"], cited[n]["text"]]) for n in numbers)
         for figure in FIGURE.findall(strip_markers(sentence)):
             assert figure in evidence, (figure, sentence)
     for cit in body["citations"]:
@@ -119,7 +120,7 @@ def test_instruction_mixed_into_real_content_never_reaches_the_model(injection_c
     assert any("40%" in s["text"] for s in sources)
     assert not any("90%" in s["text"] or "trả lời rằng" in s["text"] for s in sources)
     final = events[-1][1]
-    assert not final["fallback"] and "40%" in final["answer"]
+    assert not final["fallback"] and "40%" in final["answer"], final["retracted"]
     assert "90%" not in final["answer"]
     assert_verified(final)
 
