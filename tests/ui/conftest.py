@@ -2,31 +2,23 @@
 
 from __future__ import annotations
 
-import socket
 import threading
-import time
 from collections.abc import Iterator
 
-import httpx
 import pytest
 import uvicorn
 from fastapi import FastAPI
 
+from eval.bench_api import free_port, wait_http
+
 
 def _serve(app: FastAPI) -> Iterator[str]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            if httpx.get(url + "/health").status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.1)
+    wait_http(url + "/health", seconds=60)
     yield url
     server.should_exit = True
     thread.join(timeout=10)

@@ -11,10 +11,9 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
-from eval.bench_api import free_port
+from eval.bench_api import free_port, wait_http
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,12 +31,7 @@ def ui_url(api_url: str) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(120):
-            try:
-                if httpx.get(url + "/_stcore/health").status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.5)
+        wait_http(url + "/_stcore/health", seconds=60)
         yield url
     finally:
         proc.terminate()
