@@ -45,6 +45,20 @@ def _generator_error(exc: Exception) -> ApiError:
     return ApiError(503, "generative_unavailable", m["vi"], m["en"])
 
 
+def _events(
+    body: AskRequest, components: Components, answerer: ExtractiveAnswerer, generative: GenerativeAnswerer
+) -> Iterator[Event]:
+    """The answer as events, in the requested mode. Retrieval and taking the model happen here, before
+    any event, so «busy» / «unavailable» are plain 503 responses for /ask and /ask/stream alike."""
+    history = [h.model_dump() for h in body.history] if body.history else None
+    if _mode(body, components) == "generative":
+        try:
+            return generative.stream(body.question, body.top_k, body.doc_ids, history)
+        except (GeneratorUnavailable, GeneratorBusy) as exc:
+            raise _generator_error(exc) from None
+    return iter([FinalEvent(answerer.answer(body.question, body.top_k, body.doc_ids, history))])
+
+
 @router.post("/ask", response_model=AskResponse, summary="Hỏi và nhận câu trả lời có trích dẫn / ask with citations")
 def ask(
     body: AskRequest,
@@ -52,15 +66,9 @@ def ask(
     answerer: ExtractiveAnswerer = Depends(get_answerer),
     generative: GenerativeAnswerer = Depends(get_generative),
 ) -> AskResponse:
-    history = [h.model_dump() for h in body.history] if body.history else None
-    if _mode(body, components) == "generative":
-        try:
-            result = generative.answer(body.question, body.top_k, body.doc_ids, history)
-        except (GeneratorUnavailable, GeneratorBusy) as exc:
-            raise _generator_error(exc) from None
-    else:
-        result = answerer.answer(body.question, body.top_k, body.doc_ids, history)
-    return ask_response(result, components.registry)
+    # consumed to the end, so a generation releases the model before the response is sent
+    finals = [e.result for e in _events(body, components, answerer, generative) if isinstance(e, FinalEvent)]
+    return ask_response(finals[-1], components.registry)
 
 
 def _sse(event: str, data: object) -> str:
@@ -81,16 +89,7 @@ def ask_stream(
     answerer: ExtractiveAnswerer = Depends(get_answerer),
     generative: GenerativeAnswerer = Depends(get_generative),
 ) -> StreamingResponse:
-    history = [h.model_dump() for h in body.history] if body.history else None
-    events: Iterator[Event]
-    if _mode(body, components) == "generative":
-        try:
-            # retrieval and taking the model happen here, so «busy» / «unavailable» are plain 503 responses
-            events = generative.stream(body.question, body.top_k, body.doc_ids, history)
-        except (GeneratorUnavailable, GeneratorBusy) as exc:
-            raise _generator_error(exc) from None
-    else:
-        events = iter([FinalEvent(answerer.answer(body.question, body.top_k, body.doc_ids, history))])
+    events = _events(body, components, answerer, generative)
     rid = request_id(request)
 
     def body_stream() -> Iterator[str]:
