@@ -1,12 +1,14 @@
 """Generative mode beside extractive mode on eval/questions.jsonl (needs `make setup-llm`).
 
-    python -m eval.run_generative [--every K] [--limit N]
+    python -m eval.run_generative [--every K] [--offset I] [--limit N] [--out NAME]
 
 Goes through the real app over the HTTP contract: POST /ask (extractive) and
 POST /ask/stream (generative), timing the first token and the whole answer as a
-client sees them. Then re-checks the raw generated texts at other coverage
-thresholds (no new generation) to show how `generator.min_coverage` was chosen.
-Writes eval/report_generative.md and eval/report_generative.json.
+client sees them. Then re-checks the raw generated texts at other thresholds
+(no new generation) to show how `generator.min_coverage` and
+`generator.min_question_focus` were chosen. `--every 2` and `--every 2 --offset 1`
+are disjoint halves: choose on one, report on the other.
+Writes eval/NAME.md and eval/NAME.json (NAME defaults to report_generative).
 """
 
 from __future__ import annotations
@@ -21,10 +23,19 @@ from typing import Any
 
 from eval.run_eval import HERE, ROOT, _open, _pct, load_questions
 from qa_service.resources import msg
-from qa_service.services.verify import FIGURE, MARKER, Source, split_answer, strip_markers, verify_answer
+from qa_service.services.verify import (
+    FIGURE,
+    MARKER,
+    Source,
+    question_focus,
+    split_answer,
+    strip_markers,
+    verify_answer,
+)
 from qa_service.text import normalize_for_match as norm
 
 THRESHOLDS = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8]
+FOCUS_THRESHOLDS = [0.0, 0.4, 0.5, 0.6, 0.7, 0.8]
 
 
 def _sse(response: Any, t0: float) -> tuple[list[tuple[str, dict[str, Any]]], float | None, float]:
@@ -82,42 +93,47 @@ def _score(item: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def calibrate(rows: list[dict[str, Any]], min_kept_share: float) -> list[dict[str, float]]:
-    """Re-verify the stored generations at other coverage thresholds."""
-    table = []
+def calibrate(rows: list[dict[str, Any]], settings: Any) -> dict[str, list[dict[str, float]]]:
+    """Re-verify the stored generations at other thresholds, one setting varied at a time."""
     generated = [r for r in rows if r.get("raw") is not None]
-    for threshold in THRESHOLDS:
+    n_ans = max(sum(1 for r in generated if r["answerable"]), 1)
+
+    def recheck(min_coverage: float, min_focus: float) -> dict[str, float]:
         kept = total = fallbacks = facts = 0
         for row in generated:
             sources = [Source(s["n"], f"{s.get('heading', '')}\n{s['text']}") for s in row["sources"]]  # as the service checks
-            check = verify_answer(row["raw"], sources, threshold, question=row["standalone"])
+            check = verify_answer(row["raw"], sources, min_coverage, question=row["standalone"])
             kept += len(check.kept)
             total += len(check.sentences)
-            fell_back = not check.kept or check.kept_share < min_kept_share
+            answer = " ".join(strip_markers(s.text) for s in check.kept)
+            fell_back = not check.kept or check.kept_share < settings.min_kept_share
+            if not fell_back:
+                focus, _ = question_focus(answer, row["standalone"], "\n".join(s.text for s in sources))
+                fell_back = focus < min_focus
             fallbacks += int(fell_back)
             if row["answerable"]:
-                shown = row["extractive_answer"] if fell_back else " ".join(s.text for s in check.kept)
+                shown = row["extractive_answer"] if fell_back else answer
                 facts += int(all(norm(m) in norm(shown) for m in row["must"]))
-        n_ans = max(sum(1 for r in generated if r["answerable"]), 1)
-        table.append(
-            {
-                "min_coverage": threshold,
-                "sentences_kept": kept / total if total else 0.0,
-                "fallback_rate": fallbacks / len(generated) if generated else 0.0,
-                "key_facts_of_generated": facts / n_ans,
-            }
-        )
-    return table
+        return {
+            "sentences_kept": kept / total if total else 0.0,
+            "fallback_rate": fallbacks / len(generated) if generated else 0.0,
+            "key_facts_of_generated": facts / n_ans,
+        }
+
+    return {
+        "min_coverage": [{"min_coverage": t, **recheck(t, settings.min_question_focus)} for t in THRESHOLDS],
+        "min_question_focus": [{"min_question_focus": t, **recheck(settings.min_coverage, t)} for t in FOCUS_THRESHOLDS],
+    }
 
 
-def run(every: int, limit: int | None) -> dict[str, Any]:
+def run(every: int, limit: int | None, offset: int = 0) -> dict[str, Any]:
     from fastapi.testclient import TestClient
 
     from qa_service.app import create_app
     from qa_service.components.generator import load_generator
     from qa_service.settings import get_settings
 
-    items = [i for i in load_questions() if i["corpus"] == "programme"][::every][:limit]
+    items = [i for i in load_questions() if i["corpus"] == "programme"][offset::every][:limit]
     components = _open(HERE / "out" / "programme", ROOT / "corpus")
     generator = load_generator(get_settings().generator)
     if generator[0] is None:
@@ -148,6 +164,7 @@ def run(every: int, limit: int | None) -> dict[str, Any]:
                     "answer": final["answer"],
                     "citations": [{k: c[k] for k in ("n", "section_path", "text", "quote")} for c in final["citations"]],
                     "fallback": final["fallback"],
+                    "fallback_reason": final.get("fallback_reason"),
                     "retracted": final["retracted"],
                     "raw": raw,
                     "sources": [{"n": s["n"], "heading": s["heading"], "text": s["text"]} for s in sources or []],
@@ -169,6 +186,7 @@ def run(every: int, limit: int | None) -> dict[str, Any]:
     return {
         "questions": len(rows),
         "every": every,
+        "offset": offset,
         "extractive": {**_quality(rows, "extractive"), "ms_p50": statistics.median(r["extractive_ms"] for r in rows)},
         "generative": {
             **_quality(rows, "generative"),
@@ -182,10 +200,12 @@ def run(every: int, limit: int | None) -> dict[str, Any]:
             "total_ms_p50": statistics.median(totals) if totals else None,
             "total_ms_p95": _pct(totals, 0.95) if totals else None,
             "drop_reasons": dict(reasons),
+            "fallback_reasons": dict(Counter(r["fallback_reason"] for r in generated if r["fallback"])),
         },
         "settings": {"min_coverage": settings.min_coverage, "min_kept_share": settings.min_kept_share,
+                     "min_question_focus": settings.min_question_focus,
                      "max_source_tokens": settings.max_source_tokens, "max_new_tokens": settings.max_new_tokens},
-        "calibration": calibrate(rows, settings.min_kept_share),
+        "calibration": calibrate(rows, settings),
         "rows": rows,
     }
 
@@ -196,13 +216,14 @@ def _f(value: Any) -> str:
     return f"{value:.3f}" if isinstance(value, float) and value <= 1.0 else f"{value:,.0f}" if isinstance(value, float) else str(value)
 
 
-def write_report(report: dict[str, Any]) -> str:
+def write_report(report: dict[str, Any], name: str = "report_generative") -> str:
     ext, gen = report["extractive"], report["generative"]
     lines = [
         "# Generative vs extractive answers",
         "",
-        f"{report['questions']} programme questions of eval/questions.jsonl (every {report['every']}th), "
-        "through the real app; generative mode via POST /ask/stream. `python -m eval.run_generative`.",
+        f"{report['questions']} programme questions of eval/questions.jsonl (every {report['every']}th from "
+        f"#{report.get('offset', 0)}), through the real app; generative mode via POST /ask/stream. "
+        f"`python -m eval.run_generative --every {report['every']} --offset {report.get('offset', 0)}`.",
         "",
         "| metric | extractive | generative |",
         "|---|---|---|",
@@ -219,27 +240,32 @@ def write_report(report: dict[str, Any]) -> str:
                 "first_token_ms_p50", "first_token_ms_p95", "total_ms_p50", "total_ms_p95"):
         lines.append(f"| {key} | {_f(gen[key])} |")
     lines.append(f"| drop reasons | {', '.join(f'{k}: {v}' for k, v in sorted(gen['drop_reasons'].items()))} |")
-    lines += [
-        "",
-        f"Calibration of `generator.min_coverage` (now {report['settings']['min_coverage']}): the same generations re-checked.",
-        "",
-        "| min_coverage | sentences kept | fallback rate | key facts (questions the model was asked) |",
-        "|---|---|---|---|",
-    ]
-    for row in report["calibration"]:
-        lines.append(f"| {row['min_coverage']} | {row['sentences_kept']:.3f} | {row['fallback_rate']:.3f} | {row['key_facts_of_generated']:.3f} |")
+    lines.append(f"| fallback reasons | {', '.join(f'{k}: {v}' for k, v in sorted(gen.get('fallback_reasons', {}).items()))} |")
+    for setting, table in report["calibration"].items():
+        lines += [
+            "",
+            f"Calibration of `generator.{setting}` (now {report['settings'][setting]}): the same generations re-checked, "
+            "other settings as they are.",
+            "",
+            f"| {setting} | sentences kept | fallback rate | key facts (questions the model was asked) |",
+            "|---|---|---|---|",
+        ]
+        for row in table:
+            lines.append(f"| {row[setting]} | {row['sentences_kept']:.3f} | {row['fallback_rate']:.3f} | {row['key_facts_of_generated']:.3f} |")
     text = "\n".join(lines) + "\n"
-    (HERE / "report_generative.md").write_text(text, encoding="utf-8")
-    (HERE / "report_generative.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    (HERE / f"{name}.md").write_text(text, encoding="utf-8")
+    (HERE / f"{name}.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     return text
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--every", type=int, default=1, help="take every k-th programme question")
+    parser.add_argument("--offset", type=int, default=0, help="start at this programme question (0-based)")
     parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--out", default="report_generative", help="report name under eval/ (.md and .json)")
     args = parser.parse_args()
-    print(write_report(run(args.every, args.limit)))
+    print(write_report(run(args.every, args.limit, args.offset), args.out))
 
 
 if __name__ == "__main__":

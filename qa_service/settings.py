@@ -86,6 +86,8 @@ class GeneratorSettings(BaseModel):
     # a sentence is shown only if this share of its content words occur in the cited text (calibrated: eval/README.md)
     min_coverage: float = Field(0.6, ge=0.0, le=1.0)
     min_kept_share: float = Field(0.5, ge=0.0, le=1.0, description="below this share of verified sentences -> extractive fallback")
+    # the checked answer must keep this share of the question's terms that the sources use (eval/README.md)
+    min_question_focus: float = Field(0.6, ge=0.0, le=1.0)
 
 
 class AdminSettings(BaseModel):

@@ -53,7 +53,15 @@ def _show_answer(body: dict[str, Any], key: str, question: str = "") -> None:
     if not body.get("answered"):
         st.warning(S["refusal_badge"])
     if body.get("mode") == "generative" and body.get("answered"):
-        st.caption(S["generative_fallback"] if body.get("fallback") else S["generative_badge"])
+        if body.get("fallback"):
+            why = (
+                "generative_fallback_focus"
+                if body.get("fallback_reason") == "misses_question"
+                else "generative_fallback"
+            )
+            st.caption(S[why])
+        else:
+            st.caption(S["generative_badge"])
     st.markdown(body["answer"])
     if body.get("retracted") and not body.get("fallback"):
         st.caption(S["generative_retracted"].format(n=len(body["retracted"])))

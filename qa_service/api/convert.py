@@ -50,6 +50,7 @@ def ask_response(result: AnswerResult, registry: Registry) -> AskResponse:
         took_ms=result.took_ms,
         mode=result.mode,  # type: ignore[arg-type]
         fallback=result.fallback,
+        fallback_reason=result.fallback_reason,  # type: ignore[arg-type]
         retracted=[RetractedOut(text=r.text, reason=r.reason) for r in result.retracted],  # type: ignore[arg-type]
         first_token_ms=result.first_token_ms,
         generation_ms=result.generation_ms,

@@ -95,6 +95,7 @@ class RetractedOut(BaseModel):
         "unsupported_figure",
         "unsupported_name",
         "restates_question",
+        "dropped_lead",
         "low_coverage",
         "incomplete",
     ]
@@ -109,6 +110,11 @@ class AskResponse(BaseModel):
     took_ms: float
     mode: Literal["extractive", "generative"] = "extractive"
     fallback: bool = Field(False, description="generative mode gave way to the extractive answer")
+    fallback_reason: Literal["no_sources", "unverified", "misses_question"] | None = Field(
+        None,
+        description="no_sources: nothing fit to show the model; unverified: too few sentences passed the checks; "
+        "misses_question: the checked text left out what the question asks about",
+    )
     retracted: list[RetractedOut] = Field(default_factory=list)
     first_token_ms: float | None = None
     generation_ms: float | None = None

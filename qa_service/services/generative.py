@@ -28,6 +28,7 @@ from qa_service.services.verify import (
     Source,
     best_supporting_sentence,
     content_words,
+    question_focus,
     strip_markers,
     verify_answer,
 )
@@ -192,7 +193,7 @@ class GenerativeAnswerer:
         vietnamese = is_vietnamese(base.standalone_question)
         sources = self._sources(generator, base)
         if not sources:  # nothing fit to show the model (e.g. only instruction-like text): the quotes stand
-            yield FinalEvent(dataclasses.replace(base, fallback=True))
+            yield FinalEvent(dataclasses.replace(base, fallback=True, fallback_reason="no_sources"))
             return
         yield SourcesEvent(sources)
         messages = self._messages(base.standalone_question, sources)
@@ -312,9 +313,25 @@ class GenerativeAnswerer:
         )
         retracted = [Retracted(s.text, s.reason or "") for s in verification.dropped]
         kept = verification.kept
+        fallback_reason = None
         if not kept or verification.kept_share < settings.min_kept_share:
+            fallback_reason = "unverified"
+        else:
+            # every kept sentence is true to its source; together they must still be about what was asked
+            focus, _ = question_focus(
+                " ".join(strip_markers(s.text) for s in kept),
+                base.standalone_question,
+                "\n".join(f"{s.heading}\n{s.text}" for s in sources),  # as the model saw them
+            )
+            if focus < settings.min_question_focus:
+                fallback_reason = "misses_question"
+        if fallback_reason:
             return dataclasses.replace(
-                base, fallback=True, retracted=retracted, generated_sentences=len(verification.sentences)
+                base,
+                fallback=True,
+                fallback_reason=fallback_reason,
+                retracted=retracted,
+                generated_sentences=len(verification.sentences),
             )
         by_n = {s.n: s for s in sources}
         renumber: dict[int, int] = {}

@@ -6,7 +6,14 @@ only if
 2. every figure in it (number, percentage, date, document number) and every
    name (capitalised words) occurs in the text of the source(s) it cites;
 3. enough of its content words occur in that text (`min_coverage`), and it
-   says something the question did not already say.
+   says something the question did not already say;
+4. when it rewrites one source sentence, it keeps that sentence's lead: in
+   this genre the first words carry the directive or its subject
+   («Kiên quyết đưa ra khỏi quy hoạch các khu…», «Các huyện, thành ủy…»), and
+   a copy of the rest reverses or reassigns the claim.
+The answer as a whole must also keep the question's own terms where the
+sources use them (`question_focus`): an answer about «quy hoạch» to a
+question on «quy hoạch treo» answers something else.
 Answers are written in Vietnamese, the sources' language, so that rule 3 can
 be checked at all: cross-lingual embedding similarity cannot tell a right
 English claim from an unrelated one here (0.771 vs 0.770, eval/README.md).
@@ -25,6 +32,14 @@ DOC_NUMBER = re.compile(rf"\b{NUMBER}")
 DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b")
 FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+LIST_MARK = re.compile(r"^\s*(?:[-*•+]|[a-zđ0-9]{1,2}[.)])\s*")
+# connectives that open a sentence without being its lead
+OPENER = re.compile(
+    r"^(?:bên cạnh đó|đặc biệt là|đặc biệt|trên cơ sở|đồng thời|tuy nhiên|ngoài ra|trong đó|theo đó|mặt khác|"
+    r"nhìn chung|với|qua đó|từ đó)\b[\s,:]*"
+)
+PHRASE_BREAK = re.compile(r"[,.;:!?()«»\"“”\[\]–\n]+")
+LEAD_SYLLABLES = 5
 
 # function syllables that carry no claim: covering them proves nothing
 STOPWORDS = frozenset(
@@ -46,7 +61,8 @@ class SentenceCheck:
     text: str
     cited: list[int]
     kept: bool
-    # no_citation | unknown_source | unsupported_figure | unsupported_name | restates_question | low_coverage | incomplete
+    # no_citation | unknown_source | unsupported_figure | unsupported_name | restates_question | dropped_lead
+    # | low_coverage | incomplete
     reason: str | None = None
     coverage: float = 0.0
 
@@ -116,7 +132,7 @@ def unsupported_names(sentence: str, evidence: str) -> list[str]:
         words = name.split()
         at_start = not sentence[:offset].strip(" -–•*\"“(")
         if len(words) == 1:
-            # a capitalised first word is just the start of the sentence: word coverage judges it
+            # a capitalised first word is just the start of the sentence: `unknown_first_word` judges it
             if not at_start and name.lower() not in lowered:
                 missing.append(name)
             continue
@@ -126,6 +142,17 @@ def unsupported_names(sentence: str, evidence: str) -> list[str]:
         if not any(v in evidence for v in variants):
             missing.append(name)
     return missing
+
+
+def unknown_first_word(sentence: str, evidence: str, question: str = "") -> str | None:
+    """The first word, capitalised by position only, must still be a word of the source or the question.
+
+    Catches a misspelt body at the start («Uní ban Mặt trận…») that word coverage lets through."""
+    m = WORD.search(nfc(sentence))
+    if not m or m.group(0).lower() in STOPWORDS:
+        return None
+    known = {w.group(0).lower() for w in WORD.finditer(nfc(f"{evidence} {question}"))}
+    return None if m.group(0).lower() in known else m.group(0)
 
 
 def content_words(text: str) -> list[str]:
@@ -153,6 +180,50 @@ def _adds_information(claim: str, question: str, evidence: str) -> bool:
     new = [w for w in content_words(claim) if w not in asked and w in present]
     figures = _figures(claim)[2] - _figures(question)[2]
     return len(new) >= 2 or bool(figures)
+
+
+def _pairs(text: str) -> set[tuple[str, str]]:
+    """Adjacent syllable pairs of content words, within phrases («quy hoạch», «hoạch treo»)."""
+    pairs: set[tuple[str, str]] = set()
+    for phrase in PHRASE_BREAK.split(nfc(text).lower()):
+        syllables = [m.group(0) for m in WORD.finditer(phrase)]
+        pairs |= {(a, b) for a, b in zip(syllables, syllables[1:], strict=False) if _content(a) and _content(b)}
+    return pairs
+
+
+def _content(syllable: str) -> bool:
+    return len(syllable) > 1 and syllable not in STOPWORDS
+
+
+def _lead_pairs(sentence: str) -> set[tuple[str, str]]:
+    text = LIST_MARK.sub("", nfc(sentence).lower())
+    for _ in range(2):
+        text = OPENER.sub("", text.lstrip())
+    syllables = [m.group(0) for m in WORD.finditer(text)][:LEAD_SYLLABLES]
+    return _pairs(" ".join(syllables))
+
+
+def dropped_lead(claim: str, evidence: str) -> bool:
+    """The claim rewrites one evidence sentence (half its content words or more) without its first words."""
+    claim_words = set(content_words(claim))
+    pieces = [p for line in evidence.splitlines() for p in re.split(r"(?<=[.;:])\s+", line) if p.strip()]
+    if not pieces or not claim_words:
+        return False
+    best = max(pieces, key=lambda p: len(claim_words & set(content_words(p))))
+    words = content_words(LIST_MARK.sub("", best))
+    if not words or sum(w in claim_words for w in words) / len(words) < 0.5:
+        return False
+    lead = _lead_pairs(best)
+    return bool(lead) and not lead & _pairs(claim)
+
+
+def question_focus(answer: str, question: str, evidence: str) -> tuple[float, list[str]]:
+    """Share of the question's terms found in the evidence that the answer keeps, and the ones it lost."""
+    focus = _pairs(question) & _pairs(evidence)
+    if not focus:
+        return 1.0, []
+    missing = focus - _pairs(answer)
+    return 1 - len(missing) / len(focus), sorted(" ".join(p) for p in missing)
 
 
 def split_answer(text: str) -> list[str]:
@@ -210,9 +281,15 @@ def verify_answer(
         if question and not _adds_information(claim, question, evidence):
             check.reason = "restates_question"  # «X liên quan đến Y [1].» echoes the question, answers nothing
             continue
+        if dropped_lead(claim, evidence):
+            check.reason = "dropped_lead"
+            continue
         check.coverage = coverage(claim, evidence)
         if check.coverage < min_coverage:
             check.reason = "low_coverage"
+            continue
+        if unknown_first_word(claim, evidence, question):
+            check.reason = "unsupported_name"
             continue
         check.kept = True
     return result

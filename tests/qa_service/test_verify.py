@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from qa_service.services.verify import Source, split_answer, unsupported_figures, unsupported_names, verify_answer
+from qa_service.services.verify import (
+    Source,
+    dropped_lead,
+    question_focus,
+    split_answer,
+    unknown_first_word,
+    unsupported_figures,
+    unsupported_names,
+    verify_answer,
+)
 
 SOURCES = [
     Source(1, "- Tỷ trọng công nghiệp trong GRDP của tỉnh đạt trên 15%.\n- Tổng kim ngạch xuất khẩu ngành công nghiệp tăng bình quân 7%/năm."),
@@ -86,5 +95,54 @@ def test_misspelt_names_are_dropped() -> None:
     assert unsupported_names("Thành Lộc, huyện Châu Thành", evidence) == ["Thành Lộc"]
     assert unsupported_names("Ban Mặt trận Tổ quốc Việt Nam tỉnh phối hợp với Uní ban", evidence) == ["Uní"]
     assert unsupported_names("Tỉnh hoàn thành khu công nghiệp", evidence) == []  # an ordinary first word
+    # ...which must still be a word of the source or the question
+    assert unknown_first_word("Uní ban Mặt trận Tổ quốc Việt Nam tỉnh", evidence) == "Uní"
+    assert unknown_first_word("Tỉnh hoàn thành khu công nghiệp", evidence) is None
+    assert unknown_first_word("Xã hoàn thành khu công nghiệp", evidence) == "Xã"
+    assert unknown_first_word("Xã hoàn thành khu công nghiệp", evidence, question="Xã đã làm gì?") is None
+    result = verify_answer("Uní ban Mặt trận Tổ quốc Việt Nam tỉnh hoàn thành [1].", [Source(1, evidence + " hoàn thành")], 0.6)
+    assert result.sentences[0].reason == "unsupported_name"
     result = verify_answer("Khu công nghiệp Thành Lộc hoàn thành năm 2025 [1].", [Source(1, evidence + " năm 2025")], 0.6)
     assert result.sentences[0].reason == "unsupported_name"
+
+
+# from the programme and what the model wrote about it (eval/report_generative.json, q-041 / q-079 / q-037)
+REMOVE = "Kiên quyết đưa ra khỏi quy hoạch các khu, cụm công nghiệp không có dự án đầu tư, vị trí không thuận lợi."
+DUTY = (
+    "2. Các huyện, thành ủy, đảng ủy trực thuộc Tỉnh ủy có trách nhiệm quán triệt, tuyên truyền, phổ biến và xây dựng"
+    " kế hoạch thực hiện Chương trình này có hiệu quả, phù hợp với tình hình thực tế của đơn vị, địa phương."
+)
+
+
+def test_a_copy_without_the_sentences_lead_is_dropped() -> None:
+    # without «Kiên quyết đưa ra khỏi quy hoạch» the list reads as a description, not as the zones to remove
+    assert dropped_lead("Khu, cụm công nghiệp không có dự án đầu tư, vị trí không thuận lợi", REMOVE)
+    # without «Các huyện, thành ủy» the duty has no bearer
+    assert dropped_lead(
+        "Chương trình được quán triệt, tuyên truyền, phổ biến và xây dựng kế hoạch thực hiện có hiệu quả, phù hợp với"
+        " tình hình thực tế của đơn vị, địa phương",
+        DUTY,
+    )
+    result = verify_answer("Khu, cụm công nghiệp không có dự án đầu tư, vị trí không thuận lợi [1].", [Source(1, REMOVE)], 0.6)
+    assert result.sentences[0].reason == "dropped_lead"
+
+
+def test_a_copy_keeping_the_lead_or_a_short_claim_passes() -> None:
+    assert not dropped_lead("Tỉnh kiên quyết đưa ra khỏi quy hoạch các khu, cụm công nghiệp không có dự án đầu tư", REMOVE)
+    assert not dropped_lead("Các huyện, thành ủy có trách nhiệm quán triệt, tuyên truyền Chương trình", DUTY)
+    # a connective is not the lead: «Đặc biệt với…» may go
+    evidence = "Đặc biệt với định hướng tập trung đầu tư xây dựng kết cấu hạ tầng kinh tế-xã hội đồng bộ."
+    assert not dropped_lead("Tỉnh định hướng tập trung đầu tư xây dựng kết cấu hạ tầng kinh tế-xã hội đồng bộ", evidence)
+    # a claim using little of the sentence is judged by coverage, not by the lead
+    assert not dropped_lead("Các khu, cụm công nghiệp có vị trí không thuận lợi", REMOVE + " Thêm nhiều nội dung khác nữa ở đây.")
+
+
+def test_question_focus_counts_the_question_terms_the_sources_use() -> None:
+    question = "Làm thế nào để khắc phục tình trạng quy hoạch treo?"
+    evidence = "Khắc phục tình trạng quy hoạch treo; tăng cường công tác quản lý quy hoạch."
+    share, missing = question_focus("Tăng cường công tác quản lý quy hoạch", question, evidence)
+    assert share < 0.3 and "hoạch treo" in missing
+    share, missing = question_focus("Khắc phục tình trạng quy hoạch treo bằng cách tăng cường quản lý", question, evidence)
+    assert share == 1.0 and missing == []
+    # terms the sources do not use cannot be asked of the answer
+    assert question_focus("Tăng cường quản lý", question, "Tăng cường công tác quản lý.") == (1.0, [])
