@@ -206,8 +206,23 @@ def run(every: int, limit: int | None, offset: int = 0) -> dict[str, Any]:
                      "min_question_focus": settings.min_question_focus,
                      "max_source_tokens": settings.max_source_tokens, "max_new_tokens": settings.max_new_tokens},
         "calibration": calibrate(rows, settings),
+        "halves": _halves(rows) if every == 1 and offset == 0 else None,
         "rows": rows,
     }
+
+
+def _halves(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The verification thresholds were chosen on the even-numbered half (`--every 2`); the odd half is unseen."""
+    out = {}
+    for name, part in (("chosen_on (--every 2)", rows[0::2]), ("held_out (--every 2 --offset 1)", rows[1::2])):
+        generated = [r for r in part if r["raw"] is not None]
+        out[name] = {
+            "questions": len(part),
+            "key_facts_extractive": _quality(part, "extractive")["key_facts"],
+            "key_facts_generative": _quality(part, "generative")["key_facts"],
+            "fallback_rate": sum(r["fallback"] for r in generated) / len(generated) if generated else 0.0,
+        }
+    return out
 
 
 def _f(value: Any) -> str:
@@ -241,6 +256,13 @@ def write_report(report: dict[str, Any], name: str = "report_generative") -> str
         lines.append(f"| {key} | {_f(gen[key])} |")
     lines.append(f"| drop reasons | {', '.join(f'{k}: {v}' for k, v in sorted(gen['drop_reasons'].items()))} |")
     lines.append(f"| fallback reasons | {', '.join(f'{k}: {v}' for k, v in sorted(gen.get('fallback_reasons', {}).items()))} |")
+    if report.get("halves"):
+        lines += ["", "| half | questions | key facts extractive | key facts generative | fallback rate |", "|---|---|---|---|---|"]
+        for name, half in report["halves"].items():
+            lines.append(
+                f"| {name} | {half['questions']} | {half['key_facts_extractive']:.3f} | {half['key_facts_generative']:.3f} "
+                f"| {half['fallback_rate']:.3f} |"
+            )
     for setting, table in report["calibration"].items():
         lines += [
             "",
