@@ -27,7 +27,7 @@ from qa_service.services.verify import (
     FIGURE,
     MARKER,
     Source,
-    question_focus,
+    fallback_reason,
     split_answer,
     strip_markers,
     verify_answer,
@@ -106,10 +106,8 @@ def calibrate(rows: list[dict[str, Any]], settings: Any) -> dict[str, list[dict[
             kept += len(check.kept)
             total += len(check.sentences)
             answer = " ".join(strip_markers(s.text) for s in check.kept)
-            fell_back = not check.kept or check.kept_share < settings.min_kept_share
-            if not fell_back:
-                focus, _ = question_focus(answer, row["standalone"], "\n".join(s.text for s in sources))
-                fell_back = focus < min_focus
+            evidence = "\n".join(s.text for s in sources)
+            fell_back = bool(fallback_reason(check, row["standalone"], evidence, settings.min_kept_share, min_focus))
             fallbacks += int(fell_back)
             if row["answerable"]:
                 shown = row["extractive_answer"] if fell_back else answer

@@ -97,6 +97,8 @@ class RetractedOut(BaseModel):
         "restates_question",
         "dropped_lead",
         "low_coverage",
+        "misattributed_name",
+        "wrong_source",
         "incomplete",
     ]
 

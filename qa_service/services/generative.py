@@ -28,7 +28,7 @@ from qa_service.services.verify import (
     Source,
     best_supporting_sentence,
     content_words,
-    question_focus,
+    fallback_reason,
     strip_markers,
     verify_answer,
 )
@@ -227,7 +227,9 @@ class GenerativeAnswerer:
         system = prompt("generative_system")
         source_tpl = Template(prompt("source"))
         block = "\n".join(source_tpl.substitute(n=s.n, label=s.label, heading=s.heading, text=s.text).strip() for s in sources)
-        user = Template(prompt("generative_user")).substitute(sources=block, question=question)
+        # a lone source: the 1.5B model otherwise numbers its sentences like footnotes, [1] [2] [3]
+        reminder = prompt("reminder_one_source" if len(sources) == 1 else "reminder_sources").strip()
+        user = Template(prompt("generative_user")).substitute(sources=block, question=question, reminder=reminder)
         # one worked example (fictional, not from any document) shows the citation format; it is part of
         # the fixed prefix, so llama.cpp reads it once and reuses it
         return [
@@ -313,23 +315,19 @@ class GenerativeAnswerer:
         )
         retracted = [Retracted(s.text, s.reason or "") for s in verification.dropped]
         kept = verification.kept
-        fallback_reason = None
-        if not kept or verification.kept_share < settings.min_kept_share:
-            fallback_reason = "unverified"
-        else:
-            # every kept sentence is true to its source; together they must still be about what was asked
-            focus, _ = question_focus(
-                " ".join(strip_markers(s.text) for s in kept),
-                base.standalone_question,
-                "\n".join(f"{s.heading}\n{s.text}" for s in sources),  # as the model saw them
-            )
-            if focus < settings.min_question_focus:
-                fallback_reason = "misses_question"
-        if fallback_reason:
+        # every kept sentence is true to its source; together they must still answer what was asked
+        reason = fallback_reason(
+            verification,
+            base.standalone_question,
+            "\n".join(f"{s.heading}\n{s.text}" for s in sources),  # as the model saw them
+            settings.min_kept_share,
+            settings.min_question_focus,
+        )
+        if reason:
             return dataclasses.replace(
                 base,
                 fallback=True,
-                fallback_reason=fallback_reason,
+                fallback_reason=reason,
                 retracted=retracted,
                 generated_sentences=len(verification.sentences),
             )

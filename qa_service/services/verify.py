@@ -10,7 +10,11 @@ only if
 4. when it rewrites one source sentence, it keeps that sentence's lead: in
    this genre the first words carry the directive or its subject
    («Kiên quyết đưa ra khỏi quy hoạch các khu…», «Các huyện, thành ủy…»), and
-   a copy of the rest reverses or reassigns the claim.
+   a copy of the rest reverses or reassigns the claim;
+5. a name is not attached to what another sentence of the source says about
+   someone else («Ban Tuyên giáo Tỉnh ủy» given the Văn phòng's task), no
+   part of it before a marker merely restates the question, and it does not
+   cite one source while being, phrase for phrase, another one we gave.
 The answer as a whole must also keep the question's own terms where the
 sources use them (`question_focus`): an answer about «quy hoạch» to a
 question on «quy hoạch treo» answers something else.
@@ -40,6 +44,9 @@ OPENER = re.compile(
 )
 PHRASE_BREAK = re.compile(r"[,.;:!?()«»\"“”\[\]–\n]+")
 LEAD_SYLLABLES = 5
+# a sentence covered below WRONG_SOURCE_OWN by its own source and by this much more by another: wrong [n]
+WRONG_SOURCE_OWN = 0.7
+WRONG_SOURCE_MARGIN = 0.3
 
 # function syllables that carry no claim: covering them proves nothing
 STOPWORDS = frozenset(
@@ -62,7 +69,7 @@ class SentenceCheck:
     cited: list[int]
     kept: bool
     # no_citation | unknown_source | unsupported_figure | unsupported_name | restates_question | dropped_lead
-    # | low_coverage | incomplete
+    # | low_coverage | misattributed_name | wrong_source | incomplete
     reason: str | None = None
     coverage: float = 0.0
 
@@ -217,6 +224,58 @@ def dropped_lead(claim: str, evidence: str) -> bool:
     return bool(lead) and not lead & _pairs(claim)
 
 
+def _phrase_pairs(text: str) -> set[tuple[str, str]]:
+    """Consecutive content words within phrases, function words skipped («kỹ thuật các khu» -> thuật·khu)."""
+    pairs: set[tuple[str, str]] = set()
+    for phrase in PHRASE_BREAK.split(nfc(text).lower()):
+        words = [m.group(0) for m in WORD.finditer(phrase) if _content(m.group(0))]
+        pairs |= set(zip(words, words[1:], strict=False))
+    return pairs
+
+
+def phrase_coverage(claim: str, evidence: str) -> float:
+    pairs = _phrase_pairs(claim)
+    if len(pairs) < 3:  # too short to judge by phrases
+        return 1.0
+    return len(pairs & _phrase_pairs(evidence)) / len(pairs)
+
+
+def wrong_source(claim: str, cited: str, others: list[str]) -> bool:
+    """Cites one source while another one we gave holds it phrase for phrase (the model picked the wrong [n])."""
+    if not others:
+        return False
+    own = phrase_coverage(claim, cited)
+    return own < WRONG_SOURCE_OWN and max(phrase_coverage(claim, o) for o in others) >= own + WRONG_SOURCE_MARGIN
+
+
+def misattributed_names(claim: str, evidence: str) -> list[str]:
+    """Names that are in the source, but not in the sentence of it the claim otherwise restates."""
+    names = [name for _, name in _capitalised_runs(claim) if len(name.split()) > 1]
+    rest = claim
+    for name in names:
+        rest = rest.replace(name, " ")
+    rest_words = set(content_words(rest))
+    if not names or len(rest_words) < 4:
+        return []
+    # list items are lines; «;» and «:» stay inside a sentence (a list of places is one statement)
+    sentences = [p for line in evidence.splitlines() for p in re.split(r"(?<=[.!?])\s+", line) if p.strip()]
+    best = max(sentences, key=lambda s: len(rest_words & set(content_words(s))))
+    if len(rest_words & set(content_words(best))) / len(rest_words) < 0.5:
+        return []  # the claim is not a restatement of one sentence
+    return [n for n in names if n not in best and n[0].lower() + n[1:] not in best]
+
+
+def _segments(sentence: str) -> list[str]:
+    """The pieces of a sentence that end in a marker («A [1], B [2].» -> A, B)."""
+    pieces, last = [], 0
+    for m in MARKER.finditer(sentence):
+        piece = sentence[last : m.start()].strip(" ,;")
+        if piece:
+            pieces.append(piece)
+        last = m.end()
+    return pieces
+
+
 def question_focus(answer: str, question: str, evidence: str) -> tuple[float, list[str]]:
     """Share of the question's terms found in the evidence that the answer keeps, and the ones it lost."""
     focus = _pairs(question) & _pairs(evidence)
@@ -278,7 +337,11 @@ def verify_answer(
         if unsupported_names(claim, evidence):
             check.reason = "unsupported_name"
             continue
-        if question and not _adds_information(claim, question, evidence):
+        segments = _segments(sentence)
+        if question and (
+            not _adds_information(claim, question, evidence)
+            or (len(segments) > 1 and not all(_adds_information(s, question, evidence) for s in segments))
+        ):
             check.reason = "restates_question"  # «X liên quan đến Y [1].» echoes the question, answers nothing
             continue
         if dropped_lead(claim, evidence):
@@ -291,6 +354,12 @@ def verify_answer(
         if unknown_first_word(claim, evidence, question):
             check.reason = "unsupported_name"
             continue
+        if misattributed_names(claim, evidence):
+            check.reason = "misattributed_name"
+            continue
+        if wrong_source(claim, evidence, [s.text for s in sources if s.n not in cited]):
+            check.reason = "wrong_source"
+            continue
         check.kept = True
     return result
 
@@ -299,3 +368,17 @@ def best_supporting_sentence(claim: str, sentences: list[str]) -> str:
     """The evidence sentence sharing most content words with `claim` (becomes the citation's quote)."""
     claim_words = set(content_words(claim))
     return max(sentences, key=lambda text: len(claim_words & set(content_words(text))))
+
+
+def fallback_reason(
+    verification: Verification, question: str, evidence: str, min_kept_share: float, min_question_focus: float
+) -> str | None:
+    """Why the checked text cannot stand as the answer (-> the extractive one), or None.
+
+    unverified: too few sentences passed, or the first did (the model writes its direct answer first; what
+    follows only elaborates); misses_question: what passed leaves out the question's own terms."""
+    kept = verification.kept
+    if not kept or verification.kept_share < min_kept_share or not verification.sentences[0].kept:
+        return "unverified"
+    focus, _ = question_focus(" ".join(strip_markers(s.text) for s in kept), question, evidence)
+    return "misses_question" if focus < min_question_focus else None
