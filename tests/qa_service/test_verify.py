@@ -5,12 +5,15 @@ from __future__ import annotations
 from qa_service.services.verify import (
     Source,
     dropped_lead,
+    fallback_reason,
+    misattributed_names,
     question_focus,
     split_answer,
     unknown_first_word,
     unsupported_figures,
     unsupported_names,
     verify_answer,
+    wrong_source,
 )
 
 SOURCES = [
@@ -146,3 +149,59 @@ def test_question_focus_counts_the_question_terms_the_sources_use() -> None:
     assert share == 1.0 and missing == []
     # terms the sources do not use cannot be asked of the answer
     assert question_focus("Tăng cường quản lý", question, "Tăng cường công tác quản lý.") == (1.0, [])
+
+
+# IV. TỔ CHỨC THỰC HIỆN, items 3 and 4 (the model gave item 4's task to item 3's body: eval q-080)
+DUTIES = (
+    "3. Ban Tuyên giáo Tỉnh ủy chỉ đạo, định hướng các cơ quan thông tin đại chúng của tỉnh, thường xuyên phổ biến"
+    " các chủ trương, chính sách của Đảng, Nhà nước về phát triển công nghiệp.\n"
+    "4. Văn phòng Tỉnh ủy phối hợp với các cơ quan, đơn vị có liên quan theo dõi việc triển khai thực hiện Chương"
+    " trình hành động này, định kỳ báo cáo kết quả thực hiện với Ban Thường vụ Tỉnh ủy."
+)
+
+
+def test_a_body_given_another_items_task_is_dropped() -> None:
+    wrong = "Ban Tuyên giáo Tỉnh ủy phối hợp với các cơ quan, đơn vị có liên quan theo dõi việc triển khai thực hiện Chương trình"
+    assert misattributed_names(wrong, DUTIES) == ["Ban Tuyên"]
+    assert verify_answer(f"{wrong} [1].", [Source(1, DUTIES)], 0.6).sentences[0].reason == "misattributed_name"
+    right = "Văn phòng Tỉnh ủy phối hợp với các cơ quan, đơn vị có liên quan theo dõi việc triển khai thực hiện Chương trình"
+    assert misattributed_names(right, DUTIES) == []
+    # a list of places separated by «;» is one statement, not several sentences
+    places = "03 cụm công nghiệp: Vĩnh Hòa Hưng Nam, huyện Gò Quao; Bình An, huyện Châu Thành; Hàm Ninh, thành phố Phú Quốc."
+    claim = "Quy hoạch 03 cụm công nghiệp Vĩnh Hòa Hưng Nam, huyện Gò Quao; Bình An, huyện Châu Thành"
+    assert misattributed_names(claim, "Chú trọng tính khả thi việc quy hoạch " + places) == []
+
+
+def test_citing_one_source_for_anothers_words_is_dropped() -> None:
+    own = "Huy động các nguồn lực đầu tư hạ tầng kỹ thuật các khu, cụm công nghiệp trên cơ sở huy động các nguồn lực của xã hội."
+    other = (
+        "Đẩy mạnh công tác xã hội hóa để huy động các nguồn lực đầu tư hạ tầng công nghiệp theo hình thức đối tác"
+        " công-tư tại các dự án trọng điểm về phát triển công nghiệp."
+    )
+    claim = "Huy động nguồn lực đầu tư hạ tầng công nghiệp theo hình thức đối tác công-tư tại các dự án trọng điểm"
+    assert wrong_source(claim, own, [other])
+    assert not wrong_source(claim, other, [own])
+    result = verify_answer(f"{claim} [1].", [Source(1, own), Source(2, other)], 0.6)
+    assert result.sentences[0].reason == "wrong_source"
+
+
+def test_a_piece_before_a_marker_that_restates_the_question_is_dropped() -> None:
+    question = "Tỉnh đề xuất bổ sung những dự án năng lượng nào vào quy hoạch điện quốc gia?"
+    sources = [
+        Source(1, "2. Nâng cao chất lượng công tác lập quy hoạch và quản lý quy hoạch phát triển công nghiệp"),
+        Source(2, "Đề xuất bổ sung vào quy hoạch điện quốc gia các dự án điện gió, điện mặt trời của tỉnh."),
+    ]
+    text = (
+        "Để nâng cao chất lượng công tác lập quy hoạch và quản lý quy hoạch phát triển công nghiệp [1], tỉnh đề xuất"
+        " bổ sung những dự án năng lượng vào quy hoạch điện quốc gia [2]."
+    )
+    assert verify_answer(text, sources, 0.6, question=question).sentences[0].reason == "restates_question"
+
+
+def test_fallback_when_the_first_sentence_fails_or_the_question_is_missed() -> None:
+    kept_first = check("Tỷ trọng công nghiệp trong GRDP của tỉnh đạt trên 15% [1]. Điều này chưa rõ.")
+    assert fallback_reason(kept_first, "", SOURCES[0].text, 0.5, 0.6) is None
+    dropped_first = check("Điều này chưa rõ. Tỷ trọng công nghiệp trong GRDP của tỉnh đạt trên 15% [1].")
+    assert fallback_reason(dropped_first, "", SOURCES[0].text, 0.5, 0.6) == "unverified"
+    question = "Tổng kim ngạch xuất khẩu ngành công nghiệp tăng bao nhiêu?"
+    assert fallback_reason(kept_first, question, SOURCES[0].text, 0.5, 0.6) == "misses_question"
