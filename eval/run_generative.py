@@ -19,6 +19,7 @@ import re
 import statistics
 import time
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from eval.run_eval import HERE, ROOT, _open, _pct, load_questions
@@ -124,14 +125,15 @@ def calibrate(rows: list[dict[str, Any]], settings: Any) -> dict[str, list[dict[
     }
 
 
-def run(every: int, limit: int | None, offset: int = 0) -> dict[str, Any]:
+def run(every: int, limit: int | None, offset: int = 0, questions: Path | None = None) -> dict[str, Any]:
     from fastapi.testclient import TestClient
 
     from qa_service.app import create_app
     from qa_service.components.generator import load_generator
     from qa_service.settings import get_settings
 
-    items = [i for i in load_questions() if i["corpus"] == "programme"][offset::every][:limit]
+    items = [i for i in load_questions(questions or HERE / "questions.jsonl") if i["corpus"] == "programme"]
+    items = items[offset::every][:limit]
     components = _open(HERE / "out" / "programme", ROOT / "corpus")
     generator = load_generator(get_settings().generator)
     if generator[0] is None:
@@ -185,6 +187,7 @@ def run(every: int, limit: int | None, offset: int = 0) -> dict[str, Any]:
         "questions": len(rows),
         "every": every,
         "offset": offset,
+        "question_file": f"eval/{(questions or HERE / 'questions.jsonl').name}",
         "extractive": {**_quality(rows, "extractive"), "ms_p50": statistics.median(r["extractive_ms"] for r in rows)},
         "generative": {
             **_quality(rows, "generative"),
@@ -234,7 +237,8 @@ def write_report(report: dict[str, Any], name: str = "report_generative") -> str
     lines = [
         "# Generative vs extractive answers",
         "",
-        f"{report['questions']} programme questions of eval/questions.jsonl (every {report['every']}th from "
+        f"{report['questions']} programme questions of {report.get('question_file', 'eval/questions.jsonl')} "
+        f"(every {report['every']}th from "
         f"#{report.get('offset', 0)}), through the real app; generative mode via POST /ask/stream. "
         f"`python -m eval.run_generative --every {report['every']} --offset {report.get('offset', 0)}`.",
         "",
@@ -284,8 +288,9 @@ def main() -> None:
     parser.add_argument("--offset", type=int, default=0, help="start at this programme question (0-based)")
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--out", default="report_generative", help="report name under eval/ (.md and .json)")
+    parser.add_argument("--questions", type=Path, default=None, help="another question file (eval/questions_fresh.jsonl)")
     args = parser.parse_args()
-    print(write_report(run(args.every, args.limit, args.offset), args.out))
+    print(write_report(run(args.every, args.limit, args.offset, args.questions), args.out))
 
 
 if __name__ == "__main__":
