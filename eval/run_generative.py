@@ -260,9 +260,9 @@ def write_report(report: dict[str, Any], name: str = "report_generative") -> str
     lines.append(f"| fallback reasons | {', '.join(f'{k}: {v}' for k, v in sorted(gen.get('fallback_reasons', {}).items()))} |")
     if report.get("halves"):
         lines += ["", "| half | questions | key facts extractive | key facts generative | fallback rate |", "|---|---|---|---|---|"]
-        for name, half in report["halves"].items():
+        for half_name, half in report["halves"].items():
             lines.append(
-                f"| {name} | {half['questions']} | {half['key_facts_extractive']:.3f} | {half['key_facts_generative']:.3f} "
+                f"| {half_name} | {half['questions']} | {half['key_facts_extractive']:.3f} | {half['key_facts_generative']:.3f} "
                 f"| {half['fallback_rate']:.3f} |"
             )
     for setting, table in report["calibration"].items():

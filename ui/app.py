@@ -54,11 +54,10 @@ def _show_answer(body: dict[str, Any], key: str, question: str = "") -> None:
         st.warning(S["refusal_badge"])
     if body.get("mode") == "generative" and body.get("answered"):
         if body.get("fallback"):
-            why = (
-                "generative_fallback_focus"
-                if body.get("fallback_reason") == "misses_question"
-                else "generative_fallback"
-            )
+            why = {
+                "misses_question": "generative_fallback_focus",
+                "question_language": "generative_fallback_language",
+            }.get(body.get("fallback_reason") or "", "generative_fallback")
             st.caption(S[why])
         else:
             st.caption(S["generative_badge"])

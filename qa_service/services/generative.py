@@ -176,6 +176,20 @@ class GenerativeAnswerer:
         if not base.answered:
             # weak evidence: refuse without asking the model (it answers even from nothing)
             return iter([FinalEvent(base)])
+        if not is_vietnamese(base.standalone_question):
+            # the checks read the question's own terms against Vietnamese sources; an English question gives
+            # them nothing to read (and cross-lingual similarity cannot tell right from unrelated here), so
+            # the model is not asked: the original quotes stand, and the answer says why
+            note = msg("answer", "generative_needs_vietnamese_en")
+            return iter(
+                [
+                    FinalEvent(
+                        dataclasses.replace(
+                            base, answer=f"{note}\n\n{base.answer}", fallback=True, fallback_reason="question_language"
+                        )
+                    )
+                ]
+            )
         if not self.generator.lock.acquire(timeout=self.settings.queue_timeout_s):
             raise GeneratorBusy()
         return _HeldStream(self.generator.lock, self._generate(self.generator, base, started))
@@ -190,7 +204,6 @@ class GenerativeAnswerer:
 
     # -- generation ------------------------------------------------------
     def _generate(self, generator: Generator, base: AnswerResult, started: float) -> Iterator[Event]:
-        vietnamese = is_vietnamese(base.standalone_question)
         sources = self._sources(generator, base)
         if not sources:  # nothing fit to show the model (e.g. only instruction-like text): the quotes stand
             yield FinalEvent(dataclasses.replace(base, fallback=True, fallback_reason="no_sources"))
@@ -217,7 +230,7 @@ class GenerativeAnswerer:
         if len(pieces) >= settings.max_new_tokens:
             complete = False
         generation_s = time.perf_counter() - t0
-        result = self._checked(base, sources, "".join(pieces), complete, vietnamese)
+        result = self._checked(base, sources, "".join(pieces), complete)
         result.first_token_ms = None if first_token is None else first_token * 1000
         result.generation_ms = generation_s * 1000
         result.took_ms = (time.perf_counter() - started) * 1000
@@ -303,7 +316,7 @@ class GenerativeAnswerer:
 
     # -- verification ----------------------------------------------------
     def _checked(
-        self, base: AnswerResult, sources: list[PromptSource], text: str, complete: bool, vietnamese: bool
+        self, base: AnswerResult, sources: list[PromptSource], text: str, complete: bool
     ) -> AnswerResult:
         settings = self.settings
         verification = verify_answer(
@@ -356,8 +369,6 @@ class GenerativeAnswerer:
             page = unit.page if unit and unit.page else source.chunk.page
             citations.append(Citation(new, source.chunk, quote, label, page))
         answer = " ".join(sentences)
-        if not vietnamese:
-            answer = f"{msg('answer', 'generative_in_vietnamese_en')}\n\n{answer}"
         return dataclasses.replace(
             base,
             answer=f"{base.note}\n\n{answer}" if base.note else answer,

@@ -232,6 +232,18 @@ def test_verified_answer_that_misses_the_question_falls_back(corpus_components) 
     assert not body["fallback"] and body["answer"] == reply
 
 
+def test_question_not_in_vietnamese_gets_the_quotes_without_asking_the_model(corpus_components) -> None:  # type: ignore[no-untyped-def]
+    client, fake = scripted_client(corpus_components, "Tỷ trọng công nghiệp trong GRDP của tỉnh đạt trên 15% [1].")
+    with client:
+        body = client.post(
+            "/ask", json={"question": "What is the target occupancy rate of industrial parks by 2030?", "mode": "generative"}
+        ).json()
+    assert not any("occupancy" in messages[-1]["content"] for messages in fake.prompts)  # only the start-up warm-up
+    assert body["answered"] and body["fallback"] and body["fallback_reason"] == "question_language"
+    assert body["answer"].startswith("Written-out answers are given only to questions asked in Vietnamese")
+    assert "85%" in body["answer"] and body["citations"]
+
+
 def test_busy_model_is_a_503_not_a_hang(corpus_components) -> None:  # type: ignore[no-untyped-def]
     client, fake = scripted_client(corpus_components, "x [1].", queue_timeout_s=0.2)
     with client, fake.lock:  # another request holds the model
