@@ -207,7 +207,7 @@ def run(every: int, limit: int | None, offset: int = 0, questions: Path | None =
                      "min_question_focus": settings.min_question_focus,
                      "max_source_tokens": settings.max_source_tokens, "max_new_tokens": settings.max_new_tokens},
         "calibration": calibrate(rows, settings),
-        "halves": _halves(rows) if every == 1 and offset == 0 else None,
+        "halves": _halves(rows) if every == 1 and offset == 0 and questions is None else None,
         "rows": rows,
     }
 
