@@ -189,11 +189,14 @@ def _adds_information(claim: str, question: str, evidence: str) -> bool:
     return len(new) >= 2 or bool(figures)
 
 
-def _pairs(text: str) -> set[tuple[str, str]]:
-    """Adjacent syllable pairs of content words, within phrases («quy hoạch», «hoạch treo»)."""
+def _pairs(text: str, skip_function_words: bool = False) -> set[tuple[str, str]]:
+    """Pairs of content words within phrases: adjacent ones («quy hoạch», «hoạch treo»), or with
+    `skip_function_words` also across a function word («kỹ thuật các khu» -> thuật·khu)."""
     pairs: set[tuple[str, str]] = set()
     for phrase in PHRASE_BREAK.split(nfc(text).lower()):
         syllables = [m.group(0) for m in WORD.finditer(phrase)]
+        if skip_function_words:
+            syllables = [s for s in syllables if _content(s)]
         pairs |= {(a, b) for a, b in zip(syllables, syllables[1:], strict=False) if _content(a) and _content(b)}
     return pairs
 
@@ -224,20 +227,11 @@ def dropped_lead(claim: str, evidence: str) -> bool:
     return bool(lead) and not lead & _pairs(claim)
 
 
-def _phrase_pairs(text: str) -> set[tuple[str, str]]:
-    """Consecutive content words within phrases, function words skipped («kỹ thuật các khu» -> thuật·khu)."""
-    pairs: set[tuple[str, str]] = set()
-    for phrase in PHRASE_BREAK.split(nfc(text).lower()):
-        words = [m.group(0) for m in WORD.finditer(phrase) if _content(m.group(0))]
-        pairs |= set(zip(words, words[1:], strict=False))
-    return pairs
-
-
 def phrase_coverage(claim: str, evidence: str) -> float:
-    pairs = _phrase_pairs(claim)
+    pairs = _pairs(claim, skip_function_words=True)
     if len(pairs) < 3:  # too short to judge by phrases
         return 1.0
-    return len(pairs & _phrase_pairs(evidence)) / len(pairs)
+    return len(pairs & _pairs(evidence, skip_function_words=True)) / len(pairs)
 
 
 def wrong_source(claim: str, cited: str, others: list[str]) -> bool:
