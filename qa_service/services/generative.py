@@ -319,9 +319,10 @@ class GenerativeAnswerer:
         self, base: AnswerResult, sources: list[PromptSource], text: str, complete: bool
     ) -> AnswerResult:
         settings = self.settings
+        seen = [Source(s.n, f"{s.heading}\n{s.text}") for s in sources]  # all the model saw of them
         verification = verify_answer(
             text,
-            [Source(s.n, f"{s.heading}\n{s.text}") for s in sources],  # all the model saw of it
+            seen,
             settings.min_coverage,
             complete=complete,
             question=base.standalone_question,
@@ -332,7 +333,7 @@ class GenerativeAnswerer:
         reason = fallback_reason(
             verification,
             base.standalone_question,
-            "\n".join(f"{s.heading}\n{s.text}" for s in sources),  # as the model saw them
+            "\n".join(s.text for s in seen),
             settings.min_kept_share,
             settings.min_question_focus,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from eval.run_generative import _halves, calibrate
@@ -43,3 +44,16 @@ def test_halves_split_chosen_and_held_out_questions() -> None:
     chosen, held_out = halves.values()
     assert chosen["questions"] == held_out["questions"] == 2
     assert chosen["fallback_rate"] == 0.0 and held_out["fallback_rate"] == 1.0
+
+
+def test_report_is_written_under_the_name_asked_for(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    import eval.run_generative as run_generative
+
+    report = json.loads((Path(run_generative.HERE) / "report_generative.json").read_text(encoding="utf-8"))
+    assert report["halves"]  # the table whose loop once renamed the output file
+    monkeypatch.setattr(run_generative, "HERE", tmp_path)
+    text = run_generative.write_report(report, "named")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["named.json", "named.md"]
+    assert text.startswith("# Generative vs extractive answers") and "held_out" in text
