@@ -31,7 +31,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 $(MODEL): $(STAMP)
-	HF_HUB_OFFLINE=1 $(BIN)/python -m ingest.model_setup --check
+	HF_HUB_OFFLINE=1 $(BIN)/python -m qa_service.components.embedder_setup --check
 
 setup: $(STAMP) $(MODEL)
 

@@ -10,8 +10,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from ingest.pipeline import IngestPipeline
 from qa_service.components.bundle import open_components
+from qa_service.ingestion.pipeline import IngestPipeline
 from qa_service.settings import EmbeddingSettings, Settings, get_settings
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,8 +10,8 @@ import re
 import time
 from pathlib import Path
 
-from ingest.clean import clean
-from ingest.readers import RawDocument, _pages_pdfium, _pages_pypdf
+from qa_service.ingestion.clean import clean
+from qa_service.ingestion.readers import RawDocument, _pages_pdfium, _pages_pypdf
 from qa_service.text import nfc
 
 DATASET = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "congbao-8-chu-de"

@@ -134,8 +134,8 @@ def breakdown(client: Any, retriever: Any, items: list[dict[str, Any]]) -> dict[
 
 
 def _open(data_dir: Path, corpus: Path | None) -> Any:
-    from ingest.pipeline import IngestPipeline
     from qa_service.components.bundle import open_components
+    from qa_service.ingestion.pipeline import IngestPipeline
     from qa_service.settings import EmbeddingSettings, Settings, get_settings
 
     base = get_settings()

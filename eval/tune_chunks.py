@@ -12,9 +12,9 @@ from pathlib import Path
 
 from eval.peers import ours
 from eval.run_eval import HERE, ROOT, load_questions, retrieval_scores
-from ingest.pipeline import IngestPipeline
 from qa_service.components.bundle import open_components
 from qa_service.components.embedder import make_embedder
+from qa_service.ingestion.pipeline import IngestPipeline
 from qa_service.services.retrieval import HybridRetriever
 from qa_service.settings import ChunkingSettings, EmbeddingSettings, Settings, get_settings
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ingest.pipeline import IngestPipeline, IngestReport
+from qa_service.ingestion.pipeline import IngestPipeline, IngestReport
 
 
 def _print_summary(report: IngestReport) -> None:

@@ -28,7 +28,7 @@ def require_shared() -> None:
 
 @pytest.fixture(scope="session")
 def model_dir() -> Path:
-    from ingest.model_setup import convert, export_onnx
+    from qa_service.components.embedder_setup import convert, export_onnx
 
     path = ROOT / "var" / "models" / "e5-small"
     convert(path)
@@ -49,8 +49,8 @@ def embedder(model_dir: Path):  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="session")
 def corpus_components(tmp_path_factory: pytest.TempPathFactory, embedder, model_dir: Path):  # type: ignore[no-untyped-def]
-    from ingest.pipeline import IngestPipeline
     from qa_service.components.bundle import open_components
+    from qa_service.ingestion.pipeline import IngestPipeline
 
     settings = make_settings(tmp_path_factory.mktemp("index"), model_dir)
     components = open_components(settings, embedder)

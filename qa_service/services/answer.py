@@ -13,10 +13,10 @@ import re
 import time
 from dataclasses import dataclass, field
 
-from ingest.crossref import NUMBER, normalize_number
 from qa_service.components.bundle import Components
 from qa_service.components.lexical import lexical_tokens
 from qa_service.models import Chunk, ScoredChunk
+from qa_service.references import NUMBER, normalize_number
 from qa_service.resources import english_terms, msg
 from qa_service.services.followup import rewrite
 from qa_service.services.retrieval import HybridRetriever, expand_english, normalize_query

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ingest.crossref import normalize_number, ref_key
 from qa_service.components.bundle import Components
 from qa_service.models import CrossRef, DocumentMeta, OutlineEntry
+from qa_service.references import normalize_number, ref_key
 from qa_service.text import fold
 
 

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
-from ingest.pipeline import IngestPipeline, IngestReport, doc_id_for
-from ingest.readers import IngestError
 from qa_service.components.bundle import Components
+from qa_service.ingestion.pipeline import IngestPipeline, IngestReport, doc_id_for
+from qa_service.ingestion.readers import IngestError
 from qa_service.text import fold
 
 log = logging.getLogger("qa_service.uploads")

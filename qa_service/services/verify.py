@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.crossref import NUMBER, normalize_number
+from qa_service.references import NUMBER, normalize_number
 from qa_service.text import nfc, split_sentences
 
 MARKER = re.compile(r"\[\s*(\d{1,2}(?:\s*[,;]\s*\d{1,2})*)\s*\]")

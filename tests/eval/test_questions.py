@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.pipeline import prepare
-from ingest.readers import load
+from qa_service.ingestion.pipeline import prepare
+from qa_service.ingestion.readers import load
 from qa_service.settings import Settings
 from qa_service.text import normalize_for_match as norm
 from tests.conftest import DATASET, PROGRAMME, require_shared

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from ingest.pipeline import IngestPipeline
 from qa_service.app import create_app
 from qa_service.components.bundle import open_components
 from qa_service.components.generator import GeneratorStatus, load_generator
+from qa_service.ingestion.pipeline import IngestPipeline
 from qa_service.services.verify import FIGURE, MARKER, split_answer, strip_markers
 from qa_service.settings import GeneratorSettings
 from tests.conftest import make_settings

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from ingest.pipeline import IngestPipeline
 from qa_service.app import create_app
 from qa_service.components.bundle import open_components
+from qa_service.ingestion.pipeline import IngestPipeline
 from tests.conftest import CORPUS, DATASET, make_settings, require_shared
 
 pytestmark = pytest.mark.slow

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.pipeline import IngestPipeline
 from qa_service.components.bundle import Components, open_components
+from qa_service.ingestion.pipeline import IngestPipeline
 from tests.conftest import DATASET, PROGRAMME, make_settings, require_shared
 
 pytestmark = pytest.mark.slow

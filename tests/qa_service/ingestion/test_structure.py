@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.crossref import find_refs
-from ingest.pipeline import prepare
-from ingest.readers import load
+from qa_service.ingestion.pipeline import prepare
+from qa_service.ingestion.readers import load
+from qa_service.references import find_refs
 from qa_service.settings import Settings
 from tests.conftest import LUAT_DAU_TU, PROGRAMME, require_shared
 

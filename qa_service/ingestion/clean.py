@@ -8,7 +8,7 @@ import re
 import statistics
 from dataclasses import dataclass
 
-from ingest.readers import RawDocument
+from qa_service.ingestion.readers import RawDocument
 from qa_service.text import VI_LOWER, VI_UPPER, collapse_ws
 
 GAZETTE_HEADER = re.compile(r"^\s*CÔNG\s*BÁO\s*/\s*Số\s*[\d\s+]+/\s*Ngày\s*[\d\s-]+\s*$", re.IGNORECASE)

@@ -16,16 +16,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest.chunker import make_chunks
-from ingest.clean import clean
-from ingest.crossref import find_refs
-from ingest.readers import SUPPORTED, IngestError, RawDocument, file_hash, load
-from ingest.structure import StructuredDocument, structure
 from qa_service.components.embedder import Embedder
 from qa_service.components.lexical import WordSegmenter, lexical_tokens
 from qa_service.components.registry import Registry
 from qa_service.components.vector_store import ChromaDenseStore
+from qa_service.ingestion.chunker import make_chunks
+from qa_service.ingestion.clean import clean
+from qa_service.ingestion.readers import SUPPORTED, IngestError, RawDocument, file_hash, load
+from qa_service.ingestion.structure import StructuredDocument, structure
 from qa_service.models import Chunk, CrossRef, DocumentMeta
+from qa_service.references import find_refs
 from qa_service.settings import Settings
 from qa_service.text import fold
 

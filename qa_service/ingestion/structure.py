@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.clean import Paragraph
+from qa_service.ingestion.clean import Paragraph
 from qa_service.models import OutlineEntry
 from qa_service.text import VI_LOWER, VI_UPPER
 
