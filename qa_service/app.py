@@ -58,6 +58,7 @@ def create_app(
         app.state.uploads.wait_idle()
         if components is None:
             opened.registry.close()
+            opened.jobs.close()
 
     logging.basicConfig(level=logging.INFO)
     app = FastAPI(title="Hỏi đáp chính sách", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)

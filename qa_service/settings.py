@@ -135,6 +135,10 @@ class Settings(BaseSettings):
         return self.index_dir / "registry.sqlite"
 
     @property
+    def jobs_path(self) -> Path:
+        return self.index_dir / "jobs.sqlite"
+
+    @property
     def collection_name(self) -> str:
         # the model id and dimension are part of the name: a different model never mixes vectors
         return f"chunks__{self.embedding.model_id}__{self.embedding.dim}"

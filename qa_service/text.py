@@ -27,6 +27,11 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
 
 
+def slug(text: str, fallback: str, max_length: int = 80) -> str:
+    """«Nghị quyết 23» -> «nghi-quyet-23»: ASCII letters, digits and hyphens only (document ids, file names)."""
+    return re.sub(r"[^a-z0-9]+", "-", fold(text).lower()).strip("-")[:max_length].strip("-") or fallback
+
+
 def collapse_ws(text: str) -> str:
     return _WS.sub(" ", text).strip()
 

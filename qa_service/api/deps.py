@@ -5,15 +5,12 @@ from __future__ import annotations
 from fastapi import Request
 
 from qa_service.components.bundle import Components
+from qa_service.errors import ServiceNotReady
 from qa_service.services.answer import ExtractiveAnswerer
 from qa_service.services.documents import DocumentService
 from qa_service.services.generative import GenerativeAnswerer
 from qa_service.services.retrieval import HybridRetriever
 from qa_service.services.uploads import UploadService
-
-
-class ServiceNotReady(RuntimeError):
-    pass
 
 
 def get_components(request: Request) -> Components:

@@ -11,17 +11,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from qa_service.api.deps import ServiceNotReady
 from qa_service.api.schemas import MAX_QUESTION
+from qa_service.errors import QAError
 from qa_service.resources import msg
-from qa_service.services.retrieval import UnknownDocument
 
 log = logging.getLogger("qa_service")
-
-
-class ApiError(Exception):
-    def __init__(self, status: int, code: str, vi: str, en: str) -> None:
-        self.status, self.code, self.vi, self.en = status, code, vi, en
 
 
 def request_id(request: Request) -> str:
@@ -78,28 +72,15 @@ def install(app: FastAPI) -> None:
         details = [{"loc": [str(x) for x in e.get("loc", ())], "type": str(e.get("type", ""))} for e in errors]
         return _body(request, 422, "validation_error", vi, en, details)
 
-    @app.exception_handler(UnknownDocument)
-    async def on_unknown_doc(request: Request, exc: UnknownDocument) -> JSONResponse:
-        m = msg("errors", "unknown_document")
-        ids = ", ".join(exc.doc_ids)[:200]
-        return _body(request, 404, "unknown_document", m["vi"].format(ids=ids), m["en"].format(ids=ids))
-
-    @app.exception_handler(ApiError)
-    async def on_api_error(request: Request, exc: ApiError) -> JSONResponse:
-        return _body(request, exc.status, exc.code, exc.vi, exc.en)
-
-    @app.exception_handler(ServiceNotReady)
-    async def on_not_ready(request: Request, exc: ServiceNotReady) -> JSONResponse:
-        m = msg("errors", "not_ready")
-        return _body(request, 503, "not_ready", m["vi"], m["en"])
+    @app.exception_handler(QAError)
+    async def on_qa_error(request: Request, exc: QAError) -> JSONResponse:
+        return _body(request, exc.status, exc.code, exc.message_vi, exc.message_en)
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        if exc.status_code == 404:
-            return _body(request, 404, "not_found", "Không tìm thấy địa chỉ này.", "Not found.")
-        if exc.status_code == 405:
-            return _body(request, 405, "method_not_allowed", "Phương thức không được hỗ trợ.", "Method not allowed.")
-        return _body(request, exc.status_code, "http_error", "Yêu cầu không hợp lệ.", "Bad request.")
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        m = msg("errors", code)
+        return _body(request, exc.status_code, code, m["vi"], m["en"])
 
     @app.exception_handler(Exception)
     async def on_any(request: Request, exc: Exception) -> JSONResponse:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from qa_service.components.embedder import Embedder, make_embedder
+from qa_service.components.jobs import JobStore
 from qa_service.components.lexical import BM25Index, PyviSegmenter, WordSegmenter
 from qa_service.components.registry import Registry
 from qa_service.components.vector_store import ChromaDenseStore
@@ -21,6 +22,7 @@ class Components:
     store: ChromaDenseStore
     registry: Registry
     segmenter: WordSegmenter
+    jobs: JobStore
     lexical: BM25Index = field(default_factory=BM25Index)
     _reload_lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -65,6 +67,7 @@ def open_components(settings: Settings, embedder: Embedder | None = None, build_
         store=ChromaDenseStore(settings),
         registry=Registry(settings.registry_path),
         segmenter=PyviSegmenter(),
+        jobs=JobStore(settings.jobs_path),
     )
     if build_lexical:  # the service needs it; ingestion only writes tokens
         components.refresh_lexical(force=True)

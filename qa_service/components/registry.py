@@ -12,12 +12,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
+from qa_service.components.sqlite import SqliteFile
 from qa_service.models import Chunk, CrossRef, DocumentMeta, OutlineEntry
 
 SCHEMA = """
@@ -44,61 +41,13 @@ CREATE TABLE IF NOT EXISTS refs (
     data TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS refs_key ON refs(key);
-CREATE TABLE IF NOT EXISTS jobs (
-    job_id TEXT PRIMARY KEY,
-    filename TEXT NOT NULL,
-    status TEXT NOT NULL,
-    progress REAL NOT NULL DEFAULT 0,
-    doc_id TEXT,
-    message_vi TEXT,
-    message_en TEXT,
-    created REAL NOT NULL,
-    updated REAL NOT NULL,
-    owner TEXT NOT NULL DEFAULT ''
-);
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 INSERT OR IGNORE INTO state(key, value) VALUES ('version', '0');
 """
 
 
-class Registry:
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
-        self._local = threading.local()
-        conn = self._conn()
-        conn.executescript(SCHEMA)
-        # indexes made before jobs had an owner
-        columns = {row[1] for row in conn.execute("PRAGMA table_info(jobs)")}
-        if "owner" not in columns:
-            conn.execute("ALTER TABLE jobs ADD COLUMN owner TEXT NOT NULL DEFAULT ''")
-
-    def _conn(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA foreign_keys=ON")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            self._local.conn = conn
-        return conn
-
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        conn = self._conn()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
-
-    def close(self) -> None:
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
-            conn.close()
-            self._local.conn = None
+class Registry(SqliteFile):
+    schema = SCHEMA
 
     # -- writes ----------------------------------------------------------
     def replace_document(
@@ -209,51 +158,9 @@ class Registry:
                 out[cid] = Chunk.model_validate_json(data)
         return out
 
-    def neighbours(self, doc_id: str, ordinal: int, span: int = 1) -> list[Chunk]:
-        rows = self._conn().execute(
-            "SELECT data FROM chunks WHERE doc_id = ? AND ordinal BETWEEN ? AND ? ORDER BY ordinal",
-            (doc_id, ordinal - span, ordinal + span),
-        )
-        return [Chunk.model_validate_json(r[0]) for r in rows]
-
     def iter_tokens(self) -> Iterator[tuple[str, list[str]]]:
         for cid, tokens in self._conn().execute("SELECT chunk_id, tokens FROM chunks ORDER BY doc_id, ordinal"):
             yield cid, tokens.split()
-
-    def tokens(self, chunk_id: str) -> list[str]:
-        row = self._conn().execute("SELECT tokens FROM chunks WHERE chunk_id = ?", (chunk_id,)).fetchone()
-        return row[0].split() if row else []
-
-    # -- ingestion jobs (in SQLite so every API worker sees every job) ---
-    def create_job(self, job_id: str, filename: str, owner: str) -> None:
-        now = time.time()
-        with self._tx() as db:
-            db.execute(
-                "INSERT INTO jobs(job_id, filename, status, created, updated, owner) VALUES (?,?,?,?,?,?)",
-                (job_id, filename, "queued", now, now, owner),
-            )
-
-    def unfinished_jobs(self) -> list[tuple[str, str]]:
-        rows = self._conn().execute("SELECT job_id, owner FROM jobs WHERE status IN ('queued', 'running')").fetchall()
-        return [(r[0], r[1]) for r in rows]
-
-    def update_job(self, job_id: str, **fields: object) -> None:
-        allowed = {"status", "progress", "doc_id", "message_vi", "message_en"}
-        sets = [f"{k} = ?" for k in fields if k in allowed]
-        with self._tx() as db:
-            db.execute(
-                f"UPDATE jobs SET {', '.join(sets + ['updated = ?'])} WHERE job_id = ?",
-                [*[v for k, v in fields.items() if k in allowed], time.time(), job_id],
-            )
-
-    def job(self, job_id: str) -> dict[str, object] | None:
-        conn = self._conn()
-        conn.row_factory = sqlite3.Row
-        try:
-            row = conn.execute("SELECT * FROM jobs WHERE job_id = ?", (job_id,)).fetchone()
-        finally:
-            conn.row_factory = None
-        return dict(row) if row else None
 
     def refs(self) -> list[CrossRef]:
         rows = self._conn().execute("SELECT data FROM refs").fetchall()

@@ -10,7 +10,6 @@ reused, stray ones are swept).
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,14 +19,15 @@ from qa_service.components.embedder import Embedder
 from qa_service.components.lexical import WordSegmenter, lexical_tokens
 from qa_service.components.registry import Registry
 from qa_service.components.vector_store import ChromaDenseStore
+from qa_service.errors import IngestError
 from qa_service.ingestion.chunker import make_chunks
 from qa_service.ingestion.clean import clean
-from qa_service.ingestion.readers import SUPPORTED, IngestError, RawDocument, file_hash, load
+from qa_service.ingestion.readers import SUPPORTED, RawDocument, file_hash, load
 from qa_service.ingestion.structure import StructuredDocument, structure
 from qa_service.models import Chunk, CrossRef, DocumentMeta
 from qa_service.references import find_refs
 from qa_service.settings import Settings
-from qa_service.text import fold
+from qa_service.text import slug
 
 log = logging.getLogger("ingest")
 
@@ -40,6 +40,10 @@ class Skipped:
     path: str
     reason_vi: str
     reason_en: str
+
+    @classmethod
+    def because(cls, path: Path, error: IngestError) -> Skipped:
+        return cls(str(path), error.message_vi, error.message_en)
 
 
 @dataclass
@@ -68,11 +72,12 @@ class PreparedDocument:
 
 
 ProgressFn = Callable[[str, int, int, "IngestReport"], None]
+# (doc_id, chunks embedded so far, chunks to embed): called after each batch is in the vector store
+EmbeddedFn = Callable[[str, int, int], None]
 
 
 def doc_id_for(path: Path) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", fold(path.stem).lower()).strip("-")
-    return slug or "document"
+    return slug(path.stem, "document", max_length=200)
 
 
 def discover(paths: list[Path]) -> list[Path]:
@@ -92,7 +97,7 @@ def prepare(raw: RawDocument, settings: Settings, overrides: dict[str, object] |
     paragraphs = clean(raw)
     structured = structure(paragraphs)
     if not structured.units:
-        raise IngestError("không tìm thấy đoạn văn nào", "no paragraphs found")
+        raise IngestError("no_paragraphs")
     doc_id = str((overrides or {}).get("doc_id") or doc_id_for(raw.path))
     meta = _metadata(doc_id, raw, structured, overrides or {})
     short_title = meta.title if len(meta.title) <= 90 else meta.title[:87] + "…"
@@ -163,6 +168,7 @@ class IngestPipeline:
         rebuild: bool = False,
         progress: ProgressFn | None = None,
         overrides: dict[str, dict[str, object]] | None = None,
+        on_embedded: EmbeddedFn | None = None,
     ) -> IngestReport:
         started = time.perf_counter()
         report = IngestReport()
@@ -173,19 +179,17 @@ class IngestPipeline:
             if progress:
                 progress(path.name, index, len(files), report)
             if path.suffix.lower() not in SUPPORTED:
-                report.skipped.append(Skipped(str(path), f"định dạng không hỗ trợ ({path.suffix})", f"unsupported file type ({path.suffix})"))
+                report.skipped.append(Skipped.because(path, IngestError("unsupported_extension", suffix=path.suffix or "-")))
                 continue
             doc_id = str((overrides or {}).get(str(path), {}).get("doc_id") or doc_id_for(path))
             seen.add(doc_id)
             try:
-                self.ingest_file(path, report, rebuild, (overrides or {}).get(str(path)), known)
+                self.ingest_file(path, report, rebuild, (overrides or {}).get(str(path)), on_embedded)
             except IngestError as exc:
-                report.skipped.append(Skipped(str(path), exc.reason_vi, exc.reason_en))
+                report.skipped.append(Skipped.because(path, exc))
             except Exception as exc:  # one bad file must not stop the others; its previous version stays
                 log.exception("ingest of %s failed", path)
-                report.skipped.append(
-                    Skipped(str(path), f"lỗi khi xử lý ({type(exc).__name__})", f"processing failed ({type(exc).__name__})")
-                )
+                report.skipped.append(Skipped.because(path, IngestError("processing_failed", kind=type(exc).__name__)))
         # a file removed from a scanned folder leaves both indexes
         scanned_dirs = [p.resolve() for p in paths if p.is_dir()]
         for doc_id, meta in known.items():
@@ -205,7 +209,7 @@ class IngestPipeline:
         report: IngestReport,
         rebuild: bool = False,
         overrides: dict[str, object] | None = None,
-        known: dict[str, DocumentMeta] | None = None,
+        on_embedded: EmbeddedFn | None = None,
     ) -> str:
         doc_id = str((overrides or {}).get("doc_id") or doc_id_for(path))
         current = self.registry.source_hash(doc_id)
@@ -216,7 +220,7 @@ class IngestPipeline:
                 return doc_id
         raw = load(path)
         prepared = prepare(raw, self.settings, {**(overrides or {}), "doc_id": doc_id})
-        self._embed_and_upsert(prepared, report, rebuild)
+        self._embed_and_upsert(prepared, report, rebuild, on_embedded)
         old_ids = set(self.registry.chunk_ids(doc_id))
         tokens = {c.chunk_id: lexical_tokens(c.context.split(" > ")[-1] + " " + c.text if c.context else c.text, self.segmenter) for c in prepared.chunks}
         self.registry.replace_document(
@@ -229,7 +233,9 @@ class IngestPipeline:
         report.chunks += len(prepared.chunks)
         return doc_id
 
-    def _embed_and_upsert(self, prepared: PreparedDocument, report: IngestReport, rebuild: bool) -> None:
+    def _embed_and_upsert(
+        self, prepared: PreparedDocument, report: IngestReport, rebuild: bool, on_embedded: EmbeddedFn | None
+    ) -> None:
         ids = [c.chunk_id for c in prepared.chunks]
         existing = set() if rebuild else self.store.existing_ids(ids)
         todo = [c for c in prepared.chunks if c.chunk_id not in existing]
@@ -243,6 +249,8 @@ class IngestPipeline:
             report.embed_seconds += time.perf_counter() - t0
             report.embedded += len(part)
             self.store.upsert([(c.chunk_id, c.doc_id, v) for c, v in zip(part, vectors, strict=True)])
+            if on_embedded:
+                on_embedded(prepared.meta.doc_id, start + len(part), len(todo))
 
     def remove(self, doc_id: str) -> bool:
         ids = self.registry.delete_document(doc_id)

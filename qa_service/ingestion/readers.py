@@ -10,21 +10,10 @@ from typing import Any
 
 import yaml
 
+from qa_service.errors import IngestError
 from qa_service.text import nfc
 
 SUPPORTED = {".md": "markdown", ".markdown": "markdown", ".txt": "text", ".pdf": "pdf", ".docx": "docx"}
-
-
-class IngestError(Exception):
-    """A file that cannot be ingested; the message is safe to show a user."""
-
-    def __init__(self, reason_vi: str, reason_en: str) -> None:
-        super().__init__(reason_en)
-        self.reason_vi = reason_vi
-        self.reason_en = reason_en
-
-    def __str__(self) -> str:
-        return f"{self.reason_vi} / {self.reason_en}"
 
 
 @dataclass
@@ -44,16 +33,13 @@ def file_hash(data: bytes) -> str:
 def load(path: Path) -> RawDocument:
     kind = SUPPORTED.get(path.suffix.lower())
     if kind is None:
-        raise IngestError(
-            f"định dạng không hỗ trợ ({path.suffix or 'không có đuôi'})",
-            f"unsupported file type ({path.suffix or 'no extension'})",
-        )
+        raise IngestError("unsupported_extension", suffix=path.suffix or "-")
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise IngestError("không đọc được tệp", f"cannot read file ({exc.strerror})") from exc
+        raise IngestError("unreadable_file", detail=exc.strerror) from exc
     if not data.strip():
-        raise IngestError("tệp rỗng", "empty file")
+        raise IngestError("empty_file")
     digest = file_hash(data)
     if kind == "pdf":
         doc = _load_pdf(path, data)
@@ -63,7 +49,7 @@ def load(path: Path) -> RawDocument:
         doc = _load_text(path, data, kind)
     doc.source_hash = digest
     if not any(text.strip() for text, _ in doc.lines):
-        raise IngestError("tệp không có nội dung văn bản", "no text content")
+        raise IngestError("no_text")
     return doc
 
 
@@ -73,9 +59,7 @@ def _decode(data: bytes) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise IngestError(
-            "tệp văn bản không phải UTF-8", f"text file is not valid UTF-8 (byte {exc.start})"
-        ) from exc
+        raise IngestError("not_utf8", byte=exc.start) from exc
 
 
 def _load_text(path: Path, data: bytes, kind: str) -> RawDocument:
@@ -87,7 +71,7 @@ def _load_text(path: Path, data: bytes, kind: str) -> RawDocument:
             try:
                 loaded = yaml.safe_load(text[4:end])
             except yaml.YAMLError as exc:
-                raise IngestError("phần đầu YAML không hợp lệ", "invalid YAML front matter") from exc
+                raise IngestError("bad_front_matter") from exc
             if isinstance(loaded, dict):
                 front = {str(k): v for k, v in loaded.items()}
             # keep offsets simple: the front matter is metadata, not text
@@ -108,7 +92,7 @@ def _load_pdf(path: Path, data: bytes) -> RawDocument:
     for number, page_text in enumerate(pages, start=1):
         lines.extend((line, number) for line in nfc(page_text).split("\n"))
     if not any(t.strip() for t, _ in lines):
-        raise IngestError("PDF không có lớp chữ (có thể là bản quét)", "PDF has no text layer (scanned image?)")
+        raise IngestError("pdf_no_text_layer")
     return RawDocument(path=path, kind="pdf", lines=lines, pages=len(pages))
 
 
@@ -120,9 +104,9 @@ def _pages_pdfium(data: bytes) -> list[str]:
     except pypdfium2.PdfiumError as exc:
         message = str(exc).lower()
         if "password" in message:
-            raise IngestError("PDF được mã hóa, cần mật khẩu", "encrypted PDF (password required)") from exc
+            raise IngestError("pdf_encrypted") from exc
         if "format" in message or "file" in message:
-            raise IngestError("PDF hỏng hoặc bị cắt cụt", "broken or truncated PDF") from exc
+            raise IngestError("pdf_broken", detail="") from exc
         raise
     try:
         return [
@@ -145,27 +129,24 @@ def _pages_pypdf(data: bytes) -> list[str]:
             try:
                 ok = reader.decrypt("")
             except Exception as exc:  # pypdf raises several types for unsupported crypto
-                raise IngestError("PDF được mã hóa", "encrypted PDF") from exc
+                raise IngestError("pdf_encrypted") from exc
             if not ok:
-                raise IngestError("PDF được mã hóa, cần mật khẩu", "encrypted PDF (password required)")
+                raise IngestError("pdf_encrypted")
         return [page.extract_text() or "" for page in reader.pages]
     except IngestError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError, AssertionError) as exc:
-        raise IngestError("PDF hỏng hoặc bị cắt cụt", f"broken or truncated PDF ({type(exc).__name__})") from exc
+        raise IngestError("pdf_broken", detail=f" ({type(exc).__name__})") from exc
 
 
 def _load_docx(path: Path, data: bytes) -> RawDocument:
     import io
     import zipfile
 
-    try:
-        import docx
-    except ImportError as exc:  # pragma: no cover - python-docx is a dependency
-        raise IngestError("thiếu thư viện python-docx", "python-docx is not installed") from exc
+    import docx
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise IngestError("tệp DOCX hỏng", "broken DOCX file") from exc
+        raise IngestError("docx_broken") from exc
     lines: list[tuple[str, int | None]] = [(nfc(p.text), None) for p in document.paragraphs]
     return RawDocument(path=path, kind="docx", lines=lines)

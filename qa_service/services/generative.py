@@ -20,6 +20,7 @@ from string import Template
 
 from qa_service.components.bundle import Components
 from qa_service.components.generator import Generator, GeneratorStatus
+from qa_service.errors import GeneratorBusy, GeneratorUnavailable
 from qa_service.models import Chunk
 from qa_service.resources import injection_patterns, msg, prompt
 from qa_service.services.answer import BULLET_MARK, AnswerResult, Citation, ExtractiveAnswerer, Retracted, verify_quote
@@ -33,16 +34,6 @@ from qa_service.services.verify import (
     verify_answer,
 )
 from qa_service.text import is_vietnamese, split_sentences
-
-
-class GeneratorUnavailable(RuntimeError):
-    def __init__(self, reason: str | None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-class GeneratorBusy(RuntimeError):
-    pass
 
 
 @dataclass

@@ -8,6 +8,7 @@ from typing import Protocol
 
 from qa_service.components.bundle import Components
 from qa_service.components.lexical import lexical_tokens
+from qa_service.errors import UnknownDocument
 from qa_service.labels import group_label
 from qa_service.models import Chunk, ScoredChunk
 from qa_service.resources import english_terms
@@ -16,12 +17,6 @@ from qa_service.text import collapse_ws, has_diacritics, is_vietnamese, nfc
 
 class Retriever(Protocol):
     def retrieve(self, query: str, top_k: int, doc_ids: list[str] | None = None) -> list[ScoredChunk]: ...
-
-
-class UnknownDocument(LookupError):
-    def __init__(self, doc_ids: list[str]) -> None:
-        super().__init__(", ".join(doc_ids))
-        self.doc_ids = doc_ids
 
 
 @dataclass

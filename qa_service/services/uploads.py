@@ -16,17 +16,16 @@ from io import BytesIO
 from pathlib import Path
 
 from qa_service.components.bundle import Components
+from qa_service.components.jobs import Job
+from qa_service.errors import IngestError, QAError
 from qa_service.ingestion.pipeline import IngestPipeline, IngestReport, doc_id_for
-from qa_service.ingestion.readers import IngestError
-from qa_service.text import fold
+from qa_service.resources import msg
+from qa_service.text import slug
 
 log = logging.getLogger("qa_service.uploads")
 
-
-class UploadRejected(Exception):
-    def __init__(self, status: int, code: str, vi: str, en: str) -> None:
-        super().__init__(en)
-        self.status, self.code, self.vi, self.en = status, code, vi, en
+# share of a job's progress bar before embedding starts (reading, cleaning, chunking) and at the commit
+_EMBED_FROM, _EMBED_TO = 0.1, 0.95
 
 
 @dataclass
@@ -48,15 +47,13 @@ def detect_type(data: bytes, filename: str) -> str:
                     return ".docx"
         except zipfile.BadZipFile:
             pass
-        raise UploadRejected(415, "unsupported_type", "Tệp nén không phải DOCX.", "Archive is not a DOCX file.")
+        raise QAError("archive_not_docx", status=415)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise UploadRejected(
-            415, "unsupported_type", "Chỉ nhận PDF, DOCX, Markdown hoặc văn bản UTF-8.", "Only PDF, DOCX, Markdown or UTF-8 text."
-        ) from exc
+        raise QAError("unsupported_type", status=415) from exc
     if "\x00" in text:
-        raise UploadRejected(415, "unsupported_type", "Tệp nhị phân không được hỗ trợ.", "Binary files are not supported.")
+        raise QAError("binary_file", status=415)
     markdown = filename.lower().endswith((".md", ".markdown")) or text.startswith("---\n") or bool(re.search(r"^#{1,6} ", text, re.M))
     return ".md" if markdown else ".txt"
 
@@ -65,13 +62,13 @@ def safe_stem(filename: str) -> str:
     """«../../Nghị quyết 23.pdf» -> «nghi-quyet-23»: no directories, no odd characters."""
     base = Path(filename.replace("\\", "/")).name
     stem = base.rsplit(".", 1)[0] if "." in base else base
-    slug = re.sub(r"[^a-z0-9]+", "-", fold(stem).lower()).strip("-")[:80]
-    return slug or "tai-lieu"
+    return slug(stem, "tai-lieu")
 
 
 class UploadService:
     def __init__(self, components: Components) -> None:
         self.c = components
+        self.jobs = components.jobs
         self.pipeline = IngestPipeline(
             components.settings, components.embedder, components.store, components.registry, components.segmenter
         )
@@ -87,23 +84,23 @@ class UploadService:
         Nothing they did is committed (the registry is the commit point), so the index is as before
         and the user can simply upload again."""
         host = socket.gethostname()
-        for job_id, owner in self.c.registry.unfinished_jobs():
-            owner_host, _, pid = owner.rpartition(":")
+        for job in self.jobs.unfinished():
+            owner_host, _, pid = job.owner.rpartition(":")
             if owner_host == host and pid.isdigit() and not Path(f"/proc/{pid}").exists():
-                self.c.registry.update_job(
-                    job_id,
-                    status="failed",
-                    progress=1.0,
-                    message_vi="Bị gián đoạn (dịch vụ khởi động lại). Chỉ mục không thay đổi; hãy tải lên lại.",
-                    message_en="Interrupted (service restarted). The index is unchanged; upload again.",
-                )
+                self._fail(job.job_id, QAError("job_interrupted"))
+
+    def _fail(self, job_id: str, error: QAError) -> None:
+        self.jobs.update(job_id, status="failed", progress=1.0, message_vi=error.message_vi, message_en=error.message_en)
+
+    def job(self, job_id: str) -> Job | None:
+        return self.jobs.get(job_id)
 
     def submit(self, data: bytes, filename: str, meta: UploadMeta) -> str:
         limit = self.c.settings.admin.max_upload_mb * 1024 * 1024
         if len(data) > limit:
-            raise UploadRejected(413, "too_large", "Tệp vượt quá giới hạn dung lượng.", "File too large.")
+            raise QAError("too_large", status=413)
         if not data.strip():
-            raise UploadRejected(422, "empty_file", "Tệp rỗng.", "Empty file.")
+            raise QAError("empty_file", status=422)
         ext = detect_type(data, filename)
         upload_dir = self.c.settings.upload_dir
         upload_dir.mkdir(parents=True, exist_ok=True)
@@ -111,32 +108,34 @@ class UploadService:
         job_id = uuid.uuid4().hex[:16]
         incoming = upload_dir / f".{job_id}{ext}"
         incoming.write_bytes(data)
-        self.c.registry.create_job(job_id, path.name, self.owner)
+        self.jobs.create(job_id, path.name, self.owner)
         self._executor.submit(self._run, job_id, incoming, path, meta)
         return job_id
 
     def _run(self, job_id: str, incoming: Path, final: Path, meta: UploadMeta) -> None:
-        registry = self.c.registry
-        registry.update_job(job_id, status="running", progress=0.1)
+        self.jobs.update(job_id, status="running", progress=_EMBED_FROM)
         overrides: dict[str, object] = {"doc_id": doc_id_for(final), "source_path": str(final)}
         for key, value in (("doc_number", meta.number), ("title", meta.title), ("issuer", meta.issuer), ("issued", meta.date)):
             if value:
                 overrides[key] = value
+
+        def embedded(doc_id: str, done: int, total: int) -> None:
+            self.jobs.update(job_id, progress=_EMBED_FROM + (_EMBED_TO - _EMBED_FROM) * done / max(total, 1))
+
         try:
             with self._write_lock:
                 # ingest from the staging name, then keep the file under its clean name
-                doc_id = self.pipeline.ingest_file(incoming, IngestReport(), rebuild=False, overrides=overrides)
+                doc_id = self.pipeline.ingest_file(incoming, IngestReport(), overrides=overrides, on_embedded=embedded)
                 incoming.replace(final)
-            registry.update_job(job_id, status="done", progress=1.0, doc_id=doc_id, message_vi="Đã nạp văn bản.", message_en="Document ingested.")
+            done = msg("jobs", "done")
+            self.jobs.update(job_id, status="done", progress=1.0, doc_id=doc_id, message_vi=done["vi"], message_en=done["en"])
         except IngestError as exc:
             incoming.unlink(missing_ok=True)
-            registry.update_job(job_id, status="failed", progress=1.0, message_vi=exc.reason_vi, message_en=exc.reason_en)
+            self._fail(job_id, exc)
         except Exception as exc:  # the job must end with a status, whatever happened
             log.exception("upload job %s failed", job_id)
             incoming.unlink(missing_ok=True)
-            registry.update_job(
-                job_id, status="failed", progress=1.0, message_vi=f"Lỗi khi xử lý ({type(exc).__name__}).", message_en=f"Processing failed ({type(exc).__name__})."
-            )
+            self._fail(job_id, IngestError("processing_failed", kind=type(exc).__name__))
 
     def delete(self, doc_id: str) -> bool:
         meta = self.c.registry.document(doc_id)

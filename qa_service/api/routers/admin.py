@@ -7,9 +7,9 @@ import hmac
 from fastapi import APIRouter, Depends, File, Form, Header, Path, Request, UploadFile
 
 from qa_service.api.deps import get_uploads
-from qa_service.api.errors import ApiError
 from qa_service.api.schemas import DeleteResult, JobOut, UploadAccepted
-from qa_service.services.uploads import UploadMeta, UploadRejected, UploadService
+from qa_service.errors import QAError, UnknownDocument
+from qa_service.services.uploads import UploadMeta, UploadService
 
 router = APIRouter(tags=["admin"])
 
@@ -17,11 +17,11 @@ router = APIRouter(tags=["admin"])
 def require_admin(request: Request, authorization: str | None = Header(None)) -> None:
     token = request.app.state.components.settings.admin.token
     if token is None:
-        raise ApiError(403, "admin_disabled", "Chức năng quản trị chưa được bật (chưa cấu hình mã quản trị).", "Admin functions are disabled: no admin token is configured.")
+        raise QAError("admin_disabled", status=403)
     if not authorization or not authorization.startswith("Bearer "):
-        raise ApiError(401, "unauthorized", "Cần mã quản trị (Authorization: Bearer …).", "Admin token required (Authorization: Bearer …).")
+        raise QAError("unauthorized", status=401)
     if not hmac.compare_digest(authorization[7:].encode(), token.get_secret_value().encode()):
-        raise ApiError(403, "forbidden", "Mã quản trị không đúng.", "Wrong admin token.")
+        raise QAError("forbidden", status=403)
 
 
 @router.post(
@@ -42,19 +42,16 @@ async def upload_document(
 ) -> UploadAccepted:
     limit = request.app.state.components.settings.admin.max_upload_mb * 1024 * 1024
     data = await file.read(limit + 1)
-    try:
-        job_id = uploads.submit(data, file.filename or "tai-lieu", UploadMeta(number, title, issuer, date))
-    except UploadRejected as exc:
-        raise ApiError(exc.status, exc.code, exc.vi, exc.en) from exc
+    job_id = uploads.submit(data, file.filename or "tai-lieu", UploadMeta(number, title, issuer, date))
     return UploadAccepted(job_id=job_id, status_url=f"/jobs/{job_id}")
 
 
 @router.get("/jobs/{job_id}", response_model=JobOut, summary="Tiến độ nạp văn bản / ingestion job status")
 def get_job(job_id: str = Path(..., max_length=64), uploads: UploadService = Depends(get_uploads)) -> JobOut:
-    job = uploads.c.registry.job(job_id)
+    job = uploads.job(job_id)
     if job is None:
-        raise ApiError(404, "unknown_job", "Không tìm thấy công việc này.", "Unknown job.")
-    return JobOut(**job)  # type: ignore[arg-type]
+        raise QAError("unknown_job", status=404)
+    return JobOut.model_validate(job.model_dump())
 
 
 @router.delete(
@@ -65,5 +62,5 @@ def get_job(job_id: str = Path(..., max_length=64), uploads: UploadService = Dep
 )
 def delete_document(doc_id: str = Path(..., max_length=200), uploads: UploadService = Depends(get_uploads)) -> DeleteResult:
     if not uploads.delete(doc_id):
-        raise ApiError(404, "unknown_document", f"Không tìm thấy văn bản: {doc_id[:100]}.", f"Unknown document: {doc_id[:100]}.")
+        raise UnknownDocument([doc_id[:100]])
     return DeleteResult(doc_id=doc_id, deleted=True)

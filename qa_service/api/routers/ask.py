@@ -9,7 +9,7 @@ from fastapi.responses import StreamingResponse
 
 from qa_service.api.convert import ask_response
 from qa_service.api.deps import get_answerer, get_components, get_generative
-from qa_service.api.errors import ApiError, request_id
+from qa_service.api.errors import request_id
 from qa_service.api.schemas import AskRequest, AskResponse
 from qa_service.components.bundle import Components
 from qa_service.resources import msg
@@ -18,8 +18,6 @@ from qa_service.services.generative import (
     Event,
     FinalEvent,
     GenerativeAnswerer,
-    GeneratorBusy,
-    GeneratorUnavailable,
     SourcesEvent,
     TokenEvent,
 )
@@ -37,14 +35,6 @@ def _mode(body: AskRequest, components: Components) -> str:
     return body.mode or components.settings.answer.default_mode
 
 
-def _generator_error(exc: Exception) -> ApiError:
-    if isinstance(exc, GeneratorBusy):
-        m = msg("errors", "generator_busy")
-        return ApiError(503, "generator_busy", m["vi"], m["en"])
-    m = msg("errors", "generative_unavailable")
-    return ApiError(503, "generative_unavailable", m["vi"], m["en"])
-
-
 def _events(
     body: AskRequest, components: Components, answerer: ExtractiveAnswerer, generative: GenerativeAnswerer
 ) -> Iterator[Event]:
@@ -52,10 +42,7 @@ def _events(
     any event, so «busy» / «unavailable» are plain 503 responses for /ask and /ask/stream alike."""
     history = [h.model_dump() for h in body.history] if body.history else None
     if _mode(body, components) == "generative":
-        try:
-            return generative.stream(body.question, body.top_k, body.doc_ids, history)
-        except (GeneratorUnavailable, GeneratorBusy) as exc:
-            raise _generator_error(exc) from None
+        return generative.stream(body.question, body.top_k, body.doc_ids, history)
     return iter([FinalEvent(answerer.answer(body.question, body.top_k, body.doc_ids, history))])
 
 

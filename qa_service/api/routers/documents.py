@@ -3,11 +3,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Path
 
 from qa_service.api.deps import get_components, get_documents
-from qa_service.api.errors import ApiError
 from qa_service.api.schemas import CitedDocument, DocumentDetail, DocumentOut, DocumentsResponse, OutlineItem
 from qa_service.components.bundle import Components
+from qa_service.errors import UnknownDocument
 from qa_service.models import DocumentMeta
-from qa_service.resources import msg
 from qa_service.services.documents import CitedEntry, DocumentService
 
 router = APIRouter(tags=["documents"])
@@ -63,8 +62,7 @@ def get_document(
 ) -> DocumentDetail:
     found = service.detail(doc_id)
     if found is None:
-        m = msg("errors", "unknown_document")
-        raise ApiError(404, "unknown_document", m["vi"].format(ids=doc_id[:100]), m["en"].format(ids=doc_id[:100]))
+        raise UnknownDocument([doc_id[:100]])
     meta, count, text, outline = found
     return DocumentDetail(
         document=_doc_out(meta, count), text=text, outline=[OutlineItem(**o.model_dump()) for o in outline]
