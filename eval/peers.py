@@ -72,6 +72,6 @@ def ours(retriever: Any, name: str) -> Any:
             self.name = name
 
         def search(self, query: str, top_k: int) -> list[str]:
-            return [h.chunk.text for h in retriever.retrieve(query, top_k)]
+            return [h.chunk.text for h in retriever.search(query, top_k)]
 
     return _Ours()

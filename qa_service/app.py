@@ -53,7 +53,7 @@ def create_app(
         app.state.documents = DocumentService(opened)
         app.state.uploads = UploadService(opened)
         # warm the query path so the first user does not pay for it
-        app.state.retriever.retrieve("khởi động", 1)
+        app.state.retriever.search("khởi động", 1)
         yield
         app.state.uploads.wait_idle()
         if components is None:

@@ -21,7 +21,9 @@ KINDS = (
     "Văn bản hợp nhất",
     "Luật",
 )
-_KIND = "|".join(re.escape(k) for k in KINDS[1:])
+# the kinds a reference by number starts with («Nghị quyết số 23-NQ/TW»)
+DOCUMENT_KINDS = KINDS[1:]
+_KIND = "|".join(re.escape(k) for k in DOCUMENT_KINDS)
 NUMBER = r"\d{1,4}(?:/\d{4})?[-/][A-ZĐa-zđ]{1,6}(?:[-/][A-ZĐa-zđ0-9]{1,8}){0,3}"
 NUMBERED_REF = re.compile(
     rf"\b(?P<kind>{_KIND})\s+(?:số\s+)?(?P<number>{NUMBER})"

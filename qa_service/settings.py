@@ -47,7 +47,7 @@ class ChunkingSettings(BaseModel):
 
 
 class RetrievalSettings(BaseModel):
-    top_k: int = Field(10, ge=1, le=50)
+    top_k: int = Field(10, ge=1, le=50, description="passages retrieved for /search and weighed for /ask, unless the request says")
     candidates: int = Field(40, ge=5, le=400, description="per retriever, before fusion")
     rrf_k: int = Field(60, ge=1, le=1000)
     dense_weight: float = Field(1.0, ge=0.0)
@@ -55,11 +55,39 @@ class RetrievalSettings(BaseModel):
     unaccented_dense_factor: float = Field(0.3, ge=0.0, le=1.0, description="dense weight for questions typed without diacritics")
 
 
+class EvidenceSettings(BaseModel):
+    """How the extractive answer weighs its evidence. Calibrated on the 20 dev questions (eval/README.md);
+    change them only with `make eval` beside you."""
+
+    passages: int = Field(5, ge=1, le=50, description="best retrieved passages whose sentences may be quoted")
+    strength_passages: int = Field(3, ge=1, le=50, description="best passages that decide whether to answer at all")
+    suggestions: int = Field(3, ge=0, le=20, description="nearest passages offered with a refusal")
+    # dense similarity mapped to 0..1 between a floor and a ceiling: e5 scores unrelated Vietnamese text ~0.78
+    dense_floor: float = Field(0.78, ge=0.0, le=1.0)
+    dense_ceiling: float = Field(0.92, ge=0.0, le=1.0)
+    # across languages similarities are lower and flatter
+    cross_lingual_dense_floor: float = Field(0.76, ge=0.0, le=1.0)
+    cross_lingual_dense_ceiling: float = Field(0.86, ge=0.0, le=1.0)
+    coverage_weight: float = Field(0.6, ge=0.0, le=1.0, description="share of strength from the question's words found; the rest is dense")
+    unaccented_coverage_weight: float = Field(
+        0.85, ge=0.0, le=1.0, description="the same for questions typed without diacritics: their embedding is unreliable"
+    )
+    glossary_coverage_weight: float = Field(0.6, ge=0.0, le=1.0, description="the same for English questions, through the glossary")
+    english_dense_only_factor: float = Field(0.4, ge=0.0, le=1.0, description="English question with no glossary term: dense only, damped")
+    rank_prior: float = Field(0.45, ge=0.0, le=5.0, description="a sentence's bonus for its passage's rank: prior / (1 + rank)")
+    figure_missing_factor: float = Field(0.6, ge=0.0, le=1.0, description="«bao nhiêu?»: score of a sentence without a digit")
+    figure_missing_strength_factor: float = Field(0.7, ge=0.0, le=1.0, description="«bao nhiêu?»: strength when the best sentence holds no digit")
+    follow_ratio: float = Field(0.8, ge=0.0, le=1.0, description="further quotes only while they score this share of the best")
+    list_items: int = Field(6, ge=1, le=50, description="at least this many items for «những … nào?» questions")
+    min_sentence_chars: int = Field(8, ge=1, le=200, description="shorter pieces are not quoted on their own")
+
+
 class AnswerSettings(BaseModel):
     max_citations: int = Field(4, ge=1, le=10)
     # evidence strength below which we refuse; calibrated on eval/dev set (see eval/README.md)
     refuse_below: float = Field(0.62, ge=0.0, le=1.0)
     default_mode: Literal["extractive", "generative"] = "extractive"
+    evidence: EvidenceSettings = EvidenceSettings()
 
 
 class GeneratorSettings(BaseModel):
@@ -108,7 +136,6 @@ class Settings(BaseSettings):
     answer: AnswerSettings = AnswerSettings()
     generator: GeneratorSettings = GeneratorSettings()
     admin: AdminSettings = AdminSettings()
-    api_url: str = "http://127.0.0.1:8000"
 
     @model_validator(mode="after")
     def _fill_paths(self) -> Settings:

@@ -1,21 +1,18 @@
-"""Service results -> API models."""
+"""Service results -> API models. Citations arrive resolved (label, page, offsets, document title); only
+plain hits need their document looked up, once per document."""
 
 from __future__ import annotations
 
 from qa_service.api.schemas import AskResponse, CitationOut, Hit, RetractedOut
-from qa_service.components.registry import Registry
 from qa_service.models import Chunk, ScoredChunk
-from qa_service.services.answer import AnswerResult, Citation
+from qa_service.services.answer import AnswerResult
+from qa_service.services.citations import Citation, Citations
 
 
-def _chunk_fields(chunk: Chunk, registry: Registry) -> dict[str, object]:
-    """What every hit and citation says about its chunk and document."""
-    meta = registry.document(chunk.doc_id)
+def _chunk_fields(chunk: Chunk) -> dict[str, object]:
     return {
         "chunk_id": chunk.chunk_id,
         "doc_id": chunk.doc_id,
-        "doc_title": meta.title if meta else chunk.doc_id,
-        "doc_number": meta.doc_number if meta else None,
         "section_path": chunk.section_path,
         "text": chunk.text,
         "start": chunk.start,
@@ -23,29 +20,37 @@ def _chunk_fields(chunk: Chunk, registry: Registry) -> dict[str, object]:
     }
 
 
-def hit_out(hit: ScoredChunk, registry: Registry) -> Hit:
-    fields = _chunk_fields(hit.chunk, registry)
-    return Hit(**fields, citation_label=hit.chunk.citation_label, score=round(hit.score, 6), page=hit.chunk.page)  # type: ignore[arg-type]
+def hit_out(hit: ScoredChunk, documents: Citations) -> Hit:
+    meta = documents.document(hit.chunk.doc_id)
+    return Hit(
+        **_chunk_fields(hit.chunk),  # type: ignore[arg-type]
+        doc_title=meta.title if meta else hit.chunk.doc_id,
+        doc_number=meta.doc_number if meta else None,
+        citation_label=hit.chunk.citation_label,
+        score=round(hit.score, 6),
+        page=hit.chunk.page,
+    )
 
 
-def citation_out(cit: Citation, registry: Registry) -> CitationOut:
-    fields = _chunk_fields(cit.chunk, registry)
+def citation_out(cit: Citation) -> CitationOut:
     return CitationOut(
-        **fields,  # type: ignore[arg-type]
+        **_chunk_fields(cit.chunk),  # type: ignore[arg-type]
+        doc_title=cit.doc_title,
+        doc_number=cit.doc_number,
         n=cit.n,
         citation_label=cit.label,
         quote=cit.quote,
         page=cit.page,
-        quote_start=cit.chunk.start + cit.chunk.text.find(cit.quote),
+        quote_start=cit.quote_start,
     )
 
 
-def ask_response(result: AnswerResult, registry: Registry) -> AskResponse:
+def ask_response(result: AnswerResult, documents: Citations) -> AskResponse:
     return AskResponse(
         answer=result.answer,
         answered=result.answered,
-        citations=[citation_out(c, registry) for c in result.citations],
-        suggestions=[hit_out(h, registry) for h in result.suggestions],
+        citations=[citation_out(c) for c in result.citations],
+        suggestions=[hit_out(h, documents) for h in result.suggestions],
         standalone_question=result.standalone_question,
         took_ms=result.took_ms,
         mode=result.mode,  # type: ignore[arg-type]

@@ -23,7 +23,8 @@ from qa_service.components.generator import Generator, GeneratorStatus
 from qa_service.errors import GeneratorBusy, GeneratorUnavailable
 from qa_service.models import Chunk
 from qa_service.resources import injection_patterns, msg, prompt
-from qa_service.services.answer import BULLET_MARK, AnswerResult, Citation, ExtractiveAnswerer, Retracted, verify_quote
+from qa_service.services.answer import AnswerResult, ExtractiveAnswerer, Retracted
+from qa_service.services.citations import Citation, Citations
 from qa_service.services.verify import (
     MARKER,
     Source,
@@ -33,7 +34,7 @@ from qa_service.services.verify import (
     strip_markers,
     verify_answer,
 )
-from qa_service.text import is_vietnamese, split_sentences
+from qa_service.text import split_sentences
 
 
 @dataclass
@@ -137,20 +138,6 @@ class GenerativeAnswerer:
         return self.generator is not None
 
     # -- public ----------------------------------------------------------
-    def answer(
-        self,
-        question: str,
-        top_k: int | None = None,
-        doc_ids: list[str] | None = None,
-        history: list[dict[str, str]] | None = None,
-    ) -> AnswerResult:
-        final: AnswerResult | None = None
-        for event in self.stream(question, top_k, doc_ids, history):
-            if isinstance(event, FinalEvent):
-                final = event.result
-        assert final is not None
-        return final
-
     def stream(
         self,
         question: str,
@@ -167,7 +154,7 @@ class GenerativeAnswerer:
         if not base.answered:
             # weak evidence: refuse without asking the model (it answers even from nothing)
             return iter([FinalEvent(base)])
-        if not is_vietnamese(base.standalone_question):
+        if base.query is not None and not base.query.vietnamese:
             # the checks read the question's own terms against Vietnamese sources; an English question gives
             # them nothing to read (and cross-lingual similarity cannot tell right from unrelated here), so
             # the model is not asked: the original quotes stand, and the answer says why
@@ -195,7 +182,8 @@ class GenerativeAnswerer:
 
     # -- generation ------------------------------------------------------
     def _generate(self, generator: Generator, base: AnswerResult, started: float) -> Iterator[Event]:
-        sources = self._sources(generator, base)
+        documents = Citations(self.c.registry)  # document metadata read once for this answer
+        sources = self._sources(generator, base, documents)
         if not sources:  # nothing fit to show the model (e.g. only instruction-like text): the quotes stand
             yield FinalEvent(dataclasses.replace(base, fallback=True, fallback_reason="no_sources"))
             return
@@ -221,7 +209,7 @@ class GenerativeAnswerer:
         if len(pieces) >= settings.max_new_tokens:
             complete = False
         generation_s = time.perf_counter() - t0
-        result = self._checked(base, sources, "".join(pieces), complete)
+        result = self._checked(base, sources, "".join(pieces), complete, documents)
         result.first_token_ms = None if first_token is None else first_token * 1000
         result.generation_ms = generation_s * 1000
         result.took_ms = (time.perf_counter() - started) * 1000
@@ -243,7 +231,7 @@ class GenerativeAnswerer:
             {"role": "user", "content": user.strip()},
         ]
 
-    def _sources(self, generator: Generator, base: AnswerResult) -> list[PromptSource]:
+    def _sources(self, generator: Generator, base: AnswerResult, documents: Citations) -> list[PromptSource]:
         """The extractive answer's passages first, then the next hits; trimmed to the token budget."""
         settings = self.settings
         chunks: list[Chunk] = []
@@ -292,22 +280,23 @@ class GenerativeAnswerer:
             if not chosen:
                 continue
             budget -= used
-            label = self._label(chunk, sorted(chosen)[0][0], len({c.doc_id for c in chunks}) > 1)
+            label = self._label(chunk, sorted(chosen)[0][0], len({c.doc_id for c in chunks}) > 1, documents)
             out.append(PromptSource(len(out) + 1, chunk, label, sorted(chosen)))
         return out
 
-    def _label(self, chunk: Chunk, offset: int, several_documents: bool) -> str:
+    @staticmethod
+    def _label(chunk: Chunk, offset: int, several_documents: bool, documents: Citations) -> str:
         unit = chunk.unit_at(offset)
         label = unit.label if unit else chunk.citation_label
         if not several_documents:
             return label
-        meta = self.c.registry.document(chunk.doc_id)
+        meta = documents.document(chunk.doc_id)
         name = (meta.doc_number or meta.title) if meta else chunk.doc_id
         return f"{name}, {label}"
 
     # -- verification ----------------------------------------------------
     def _checked(
-        self, base: AnswerResult, sources: list[PromptSource], text: str, complete: bool
+        self, base: AnswerResult, sources: list[PromptSource], text: str, complete: bool, documents: Citations
     ) -> AnswerResult:
         settings = self.settings
         seen = [Source(s.n, f"{s.heading}\n{s.text}") for s in sources]  # all the model saw of them
@@ -353,13 +342,8 @@ class GenerativeAnswerer:
         for old, new in sorted(renumber.items(), key=lambda kv: kv[1]):
             source = by_n[old]
             quote = best_supporting_sentence(" ".join(claims[old]), [source.chunk.text[a:b] for a, b in source.spans])
-            quote = BULLET_MARK.sub("", quote.strip())
-            verify_quote(quote, source.chunk)  # the shown text is made of the chunk's own sentences
-            offset = source.chunk.text.find(quote)
-            unit = source.chunk.unit_at(offset)
-            label = unit.label if unit else source.chunk.citation_label
-            page = unit.page if unit and unit.page else source.chunk.page
-            citations.append(Citation(new, source.chunk, quote, label, page))
+            # the shown text is made of the chunk's own sentences: a quote that is not there raises
+            citations.append(documents.cite(new, source.chunk, quote))
         answer = " ".join(sentences)
         return dataclasses.replace(
             base,

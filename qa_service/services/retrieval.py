@@ -11,12 +11,11 @@ from qa_service.components.lexical import lexical_tokens
 from qa_service.errors import UnknownDocument
 from qa_service.labels import group_label
 from qa_service.models import Chunk, ScoredChunk
-from qa_service.resources import english_terms
-from qa_service.text import collapse_ws, has_diacritics, is_vietnamese, nfc
+from qa_service.services.query import Query, search_query
 
 
 class Retriever(Protocol):
-    def retrieve(self, query: str, top_k: int, doc_ids: list[str] | None = None) -> list[ScoredChunk]: ...
+    def retrieve(self, query: Query, top_k: int) -> list[ScoredChunk]: ...
 
 
 @dataclass
@@ -26,43 +25,34 @@ class RetrievalModes:
     merge_neighbours: bool = True
 
 
-def normalize_query(query: str) -> str:
-    return collapse_ws(nfc(query))
-
-
-def expand_english(query: str) -> str:
-    """English question + the glossary's Vietnamese terms: both retrievers then see the corpus's words."""
-    if is_vietnamese(query):
-        return query
-    _, mapped = english_terms(query)
-    return f"{query} {' '.join(dict.fromkeys(mapped.values()))}".strip()
-
-
 class HybridRetriever:
     def __init__(self, components: Components, modes: RetrievalModes | None = None) -> None:
         self.c = components
         self.modes = modes or RetrievalModes()
 
-    def retrieve(self, query: str, top_k: int, doc_ids: list[str] | None = None) -> list[ScoredChunk]:
+    def search(self, text: str, top_k: int, doc_ids: list[str] | None = None) -> list[ScoredChunk]:
+        """A search box query (no history, no routing by document number)."""
+        return self.retrieve(search_query(text, doc_ids), top_k)
+
+    def retrieve(self, query: Query, top_k: int) -> list[ScoredChunk]:
         settings = self.c.settings.retrieval
-        query = expand_english(normalize_query(query))
         self.c.refresh_lexical()
         allowed: set[str] | None = None
-        if doc_ids:
+        if query.doc_ids:
             known = {d.doc_id for d in self.c.registry.documents()}
-            missing = [d for d in doc_ids if d not in known]
+            missing = [d for d in query.doc_ids if d not in known]
             if missing:
                 raise UnknownDocument(missing)
-            allowed = {cid for d in doc_ids for cid in self.c.registry.chunk_ids(d)}
+            allowed = {cid for d in query.doc_ids for cid in self.c.registry.chunk_ids(d)}
         n = max(settings.candidates, top_k * 2)
         dense: list[tuple[str, float]] = []
         if self.modes.dense:
-            vector = self.c.embedder.embed_query(query)
-            hits = self.c.store.query(vector, n, doc_ids)
+            vector = self.c.embedder.embed_query(query.expanded)
+            hits = self.c.store.query(vector, n, query.doc_ids)
             dense = [(h.chunk_id, h.score) for h in hits]
         lexical: list[tuple[str, float]] = []
         if self.modes.lexical:
-            lexical = self.c.lexical.search(lexical_tokens(query, self.c.segmenter), n, allowed)
+            lexical = self.c.lexical.search(lexical_tokens(query.expanded, self.c.segmenter), n, allowed)
         fused: dict[str, dict[str, float]] = {}
         for rank, (cid, score) in enumerate(dense):
             entry = fused.setdefault(cid, {})
@@ -72,8 +62,7 @@ class HybridRetriever:
             entry["lexical_rank"], entry["lexical_score"] = rank, score
         k = settings.rrf_k
         dense_weight = settings.dense_weight
-        if not has_diacritics(query) and is_vietnamese(query):
-            # the embedding model reads unaccented Vietnamese poorly; the folded lexical tokens do not
+        if query.unaccented_vietnamese:
             dense_weight *= settings.unaccented_dense_factor
         for entry in fused.values():
             entry["score"] = dense_weight / (k + entry.get("dense_rank", 10_000)) + settings.lexical_weight / (

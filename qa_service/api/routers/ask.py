@@ -14,6 +14,7 @@ from qa_service.api.schemas import AskRequest, AskResponse
 from qa_service.components.bundle import Components
 from qa_service.resources import msg
 from qa_service.services.answer import ExtractiveAnswerer
+from qa_service.services.citations import Citations
 from qa_service.services.generative import (
     Event,
     FinalEvent,
@@ -55,7 +56,7 @@ def ask(
 ) -> AskResponse:
     # consumed to the end, so a generation releases the model before the response is sent
     finals = [e.result for e in _events(body, components, answerer, generative) if isinstance(e, FinalEvent)]
-    return ask_response(finals[-1], components.registry)
+    return ask_response(finals[-1], Citations(components.registry))
 
 
 def _sse(event: str, data: object) -> str:
@@ -98,7 +99,7 @@ def ask_stream(
                 elif isinstance(event, TokenEvent):
                     yield _sse("token", {"text": event.text})
                 else:
-                    yield _sse("final", ask_response(event.result, components.registry).model_dump(mode="json"))
+                    yield _sse("final", ask_response(event.result, Citations(components.registry)).model_dump(mode="json"))
         except Exception:  # headers are sent: report in-band, never the exception's text
             log.exception("stream failed (request %s)", rid)
             m = msg("errors", "generation_failed")

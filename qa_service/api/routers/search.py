@@ -8,6 +8,7 @@ from qa_service.api.convert import hit_out
 from qa_service.api.deps import get_components, get_retriever
 from qa_service.api.schemas import SearchRequest, SearchResponse
 from qa_service.components.bundle import Components
+from qa_service.services.citations import Citations
 from qa_service.services.retrieval import HybridRetriever
 
 router = APIRouter(tags=["search"])
@@ -20,7 +21,6 @@ def search(
     retriever: HybridRetriever = Depends(get_retriever),
 ) -> SearchResponse:
     started = time.perf_counter()
-    hits = retriever.retrieve(body.query, body.top_k, body.doc_ids)
-    return SearchResponse(
-        hits=[hit_out(h, components.registry) for h in hits], took_ms=(time.perf_counter() - started) * 1000
-    )
+    hits = retriever.search(body.query, body.top_k, body.doc_ids)
+    documents = Citations(components.registry)
+    return SearchResponse(hits=[hit_out(h, documents) for h in hits], took_ms=(time.perf_counter() - started) * 1000)

@@ -142,7 +142,7 @@ def test_interrupted_run_leaves_previous_index_usable_and_next_run_completes(tmp
     from qa_service.services.retrieval import HybridRetriever
 
     components.refresh_lexical()
-    hits = HybridRetriever(components).retrieve("tỷ lệ lấp đầy khu công nghiệp", 5)
+    hits = HybridRetriever(components).search("tỷ lệ lấp đầy khu công nghiệp", 5)
     assert hits and all(h.chunk.doc_id.startswith("chuong-trinh") for h in hits)
 
     resumed = pipeline.run([corpus])
@@ -197,7 +197,7 @@ def test_sigkill_midway_leaves_index_usable_and_next_run_completes(tmp_path: Pat
     from qa_service.services.retrieval import HybridRetriever
 
     components.refresh_lexical()
-    assert HybridRetriever(components).retrieve("tỷ lệ lấp đầy khu công nghiệp", 3)
+    assert HybridRetriever(components).search("tỷ lệ lấp đầy khu công nghiệp", 3)
     done = subprocess.run([sys.executable, "-m", "ingest", str(corpus)], env=env, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     assert components.registry.counts()[0] == 2

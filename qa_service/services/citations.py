@@ -1,0 +1,76 @@
+"""Citations as a checked contract.
+
+A citation points at a chunk and quotes it verbatim. `Citations.cite` is the one place that checks the quote
+occurs in the chunk and resolves, once, what the reader is shown: the label of the unit the quote sits in
+(«Mục II.3.b, ý 1»), its page, the quote's offset in the document's cleaned text, and the document's title
+and number. The extractive and generative answerers and the API converter all go through it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qa_service.components.registry import Registry
+from qa_service.models import Chunk, DocumentMeta
+
+# a list marker at the start of a quote («- », «2. », «a) ») is layout, not the document's words
+BULLET_MARK = re.compile(r"^(?:[-–•+]|\d{1,3}\.|[a-zđ]\))\s+")
+
+
+class QuoteNotVerified(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    chunk: Chunk
+    quote: str  # occurs verbatim in chunk.text
+    label: str  # of the unit the quote starts in
+    page: int | None
+    quote_start: int  # offset of the quote in the document's cleaned text
+    doc_title: str
+    doc_number: str | None
+
+
+def verify_quote(quote: str, chunk: Chunk) -> int:
+    """The quote's offset in the chunk's text; raises when it does not occur there verbatim."""
+    offset = chunk.text.find(quote) if quote else -1
+    if offset < 0:
+        raise QuoteNotVerified(f"quote not found in {chunk.chunk_id}")
+    return offset
+
+
+class Citations:
+    """Builds the citations of one answer; document metadata is read from the registry once per document."""
+
+    def __init__(self, registry: Registry) -> None:
+        self._registry = registry
+        self._documents: dict[str, DocumentMeta | None] = {}
+
+    def document(self, doc_id: str) -> DocumentMeta | None:
+        if doc_id not in self._documents:
+            self._documents[doc_id] = self._registry.document(doc_id)
+        return self._documents[doc_id]
+
+    def title(self, doc_id: str) -> str:
+        meta = self.document(doc_id)
+        return meta.title if meta else doc_id
+
+    def cite(self, n: int, chunk: Chunk, text: str) -> Citation:
+        """Cite `text` (a span of the chunk, list marker and spaces trimmed); QuoteNotVerified if it is not there."""
+        quote = BULLET_MARK.sub("", text.strip())
+        offset = verify_quote(quote, chunk)
+        unit = chunk.unit_at(offset)
+        meta = self.document(chunk.doc_id)
+        return Citation(
+            n=n,
+            chunk=chunk,
+            quote=quote,
+            label=unit.label if unit else chunk.citation_label,
+            page=unit.page if unit and unit.page else chunk.page,
+            quote_start=chunk.start + offset,
+            doc_title=meta.title if meta else chunk.doc_id,
+            doc_number=meta.doc_number if meta else None,
+        )
