@@ -6,24 +6,28 @@ from __future__ import annotations
 import re
 
 from qa_service.models import CrossRef
+from qa_service.resources import stopwords
 from qa_service.text import VI_LOWER, VI_UPPER, fold
 
-KINDS = (
-    "Nghị quyết Đại hội",
+# Vietnamese document types, longest first where one starts another («Thông tư liên tịch» before «Thông tư»).
+# One list for: a document's own heading (ingestion), a citation by number («Nghị quyết số 23-NQ/TW»), and a
+# question naming a document («Nghị định 31/2021/NĐ-CP quy định gì?»).
+DOCUMENT_TYPES = (
+    "Văn bản hợp nhất",
+    "Chương trình hành động",
     "Nghị quyết",
     "Nghị định",
-    "Kết luận",
-    "Kế hoạch",
-    "Chương trình hành động",
-    "Chỉ thị",
-    "Quyết định",
+    "Thông tư liên tịch",
     "Thông tư",
-    "Văn bản hợp nhất",
+    "Quyết định",
+    "Chỉ thị",
+    "Kế hoạch",
+    "Kết luận",
+    "Chương trình",
     "Luật",
+    "Pháp lệnh",
 )
-# the kinds a reference by number starts with («Nghị quyết số 23-NQ/TW»)
-DOCUMENT_KINDS = KINDS[1:]
-_KIND = "|".join(re.escape(k) for k in DOCUMENT_KINDS)
+_KIND = "|".join(re.escape(k) for k in DOCUMENT_TYPES)
 NUMBER = r"\d{1,4}(?:/\d{4})?[-/][A-ZĐa-zđ]{1,6}(?:[-/][A-ZĐa-zđ0-9]{1,8}){0,3}"
 NUMBERED_REF = re.compile(
     rf"\b(?P<kind>{_KIND})\s+(?:số\s+)?(?P<number>{NUMBER})"
@@ -34,7 +38,7 @@ NUMBERED_REF = re.compile(
 )
 NAMED_LAW = re.compile(rf"\b(Luật|Bộ luật)\s+((?:[{VI_UPPER}][{VI_LOWER}]*)(?:\s+[{VI_LOWER}]+){{0,5}})")
 # words that end a law's name in running text («Luật Quy hoạch và tiềm năng…»)
-_NAME_STOP = {"và", "của", "này", "số", "năm", "về", "theo", "tại", "được", "đã", "với", "để", "thì", "các", "có", "ngày"}
+_NAME_STOP = stopwords("law_name_end")
 
 
 def normalize_number(number: str) -> str:

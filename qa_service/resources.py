@@ -24,6 +24,13 @@ def msg(section: str, key: str) -> Any:
 
 
 @cache
+def stopwords(name: str) -> frozenset[str]:
+    """A named list of function words from resources/stopwords.yaml."""
+    data = yaml.safe_load((RESOURCES / "stopwords.yaml").read_text(encoding="utf-8"))
+    return frozenset(str(data[name]).split())
+
+
+@cache
 def prompt(name: str) -> str:
     """A prompt template from resources/prompts/<name>.txt (string.Template syntax)."""
     return (RESOURCES / "prompts" / f"{name}.txt").read_text(encoding="utf-8")
@@ -35,13 +42,7 @@ def injection_patterns() -> list[re.Pattern[str]]:
     return [re.compile(line, re.IGNORECASE) for line in lines if line.strip() and not line.startswith("#")]
 
 
-_EN_STOP = {
-    "the", "a", "an", "of", "to", "in", "on", "for", "and", "or", "is", "are", "was", "were", "be", "by", "with",
-    "what", "which", "who", "how", "when", "where", "why", "does", "do", "did", "will", "would", "should", "can",
-    "this", "that", "these", "those", "its", "it", "their", "there", "about", "from", "at", "as", "much", "many",
-    "programme", "program", "document", "say", "says", "said", "according", "any", "some", "have", "has", "get",
-    "our", "my", "we", "i", "you", "they", "into", "than", "more", "most", "until", "under", "access",
-}
+_EN_STOP = stopwords("english_stop")
 
 
 @lru_cache(maxsize=1)

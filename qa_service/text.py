@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from qa_service.resources import stopwords
+
 _FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "D"})
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "„": '"', "«": '"', "»": '"'})
 _WS = re.compile(r"\s+")
@@ -71,10 +73,6 @@ def has_diacritics(text: str) -> bool:
     return fold(text) != text
 
 
-_ENGLISH_FUNCTION_WORDS = {
-    "the", "what", "how", "which", "does", "do", "is", "are", "who", "whom", "of", "and", "for", "with", "should",
-    "will", "many", "much", "there", "their", "this", "that", "when", "where", "why", "be", "by", "from", "into",
-}
 
 
 def is_vietnamese(text: str) -> bool:
@@ -88,5 +86,5 @@ def is_vietnamese(text: str) -> bool:
     words = re.findall(r"[a-z']+", text.lower())
     if not words:
         return True
-    english = sum(1 for w in words if w in _ENGLISH_FUNCTION_WORDS)
+    english = sum(1 for w in words if w in stopwords("english_function"))
     return not (english >= 1 and english / len(words) >= 0.15)

@@ -18,15 +18,12 @@ from typing import Protocol
 import numpy as np
 from scipy import sparse
 
+from qa_service.resources import stopwords
 from qa_service.text import fold, nfc
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # function words that carry no retrieval signal; folded form
-_STOP = {
-    "va", "cua", "cac", "nhung", "la", "co", "duoc", "trong", "cho", "de", "voi", "theo", "tai", "tu", "den",
-    "mot", "so", "nay", "do", "thi", "ma", "khi", "ve", "gi", "nao", "nhu", "the", "ra", "sao", "bao", "nhieu",
-    "hay", "hoac", "nhat", "o", "cung", "da", "se", "dang",
-}
+_STOP = stopwords("lexical_folded")
 
 
 class WordSegmenter(Protocol):

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from qa_service.ingestion.clean import Paragraph
 from qa_service.models import OutlineEntry
+from qa_service.references import DOCUMENT_TYPES
 from qa_service.text import VI_LOWER, VI_UPPER
 
 PART = re.compile(r"^([IVX]{1,5})\s*[-.–]\s*(.+)$")
@@ -31,21 +32,7 @@ SIGN_LEAD = re.compile(r"^(T/M|TM\.?|KT\.?|Q\.|TL\.|TUQ\.|PHÓ|CHỦ|BỘ TRƯ�
 PERSON = re.compile(rf"^[{VI_UPPER}][{VI_LOWER}]+(\s+[{VI_UPPER}][{VI_LOWER}]+){{1,4}}$")
 DATE_LINE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
 NUMBER_LINE = re.compile(r"\bSố\s*:\s*([0-9][0-9A-Za-zĐđ/.\-]*[A-Za-zĐđ0-9])", re.IGNORECASE)
-DOC_TYPES = [
-    "VĂN BẢN HỢP NHẤT",
-    "CHƯƠNG TRÌNH HÀNH ĐỘNG",
-    "NGHỊ QUYẾT",
-    "NGHỊ ĐỊNH",
-    "THÔNG TƯ LIÊN TỊCH",
-    "THÔNG TƯ",
-    "QUYẾT ĐỊNH",
-    "CHỈ THỊ",
-    "KẾ HOẠCH",
-    "KẾT LUẬN",
-    "CHƯƠNG TRÌNH",
-    "LUẬT",
-    "PHÁP LỆNH",
-]
+DOC_TYPES = [t.upper() for t in DOCUMENT_TYPES]
 ISSUER_HINTS = ("QUỐC HỘI", "CHÍNH PHỦ", "THỦ TƯỚNG", "BỘ ", "ỦY BAN", "UỶ BAN", "TỈNH ỦY", "BAN ", "NGÂN HÀNG", "VĂN PHÒNG", "HỘI ĐỒNG", "TÒA ÁN", "VIỆN KIỂM SÁT", "KIỂM TOÁN")
 
 

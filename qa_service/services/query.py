@@ -11,14 +11,14 @@ import re
 from dataclasses import dataclass
 
 from qa_service.components.registry import Registry
-from qa_service.references import DOCUMENT_KINDS, NUMBER, normalize_number
+from qa_service.references import DOCUMENT_TYPES, NUMBER, normalize_number
 from qa_service.resources import english_terms, msg
 from qa_service.services.followup import rewrite
 from qa_service.text import collapse_ws, has_diacritics, is_vietnamese, nfc
 
 _NUMBER_IN_QUESTION = re.compile(rf"\b({NUMBER})\b")
 _REFERENCE = re.compile(
-    rf"\b(?:{'|'.join(re.escape(k) for k in (*DOCUMENT_KINDS, 'Văn bản'))})?\s*(?:số\s*)?{NUMBER}", re.IGNORECASE
+    rf"\b(?:{'|'.join(re.escape(k) for k in (*DOCUMENT_TYPES, 'Văn bản'))})?\s*(?:số\s*)?{NUMBER}", re.IGNORECASE
 )
 
 

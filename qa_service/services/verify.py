@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass, field
 
 from qa_service.references import NUMBER, normalize_number
+from qa_service.resources import stopwords
 from qa_service.text import nfc, split_sentences
 
 MARKER = re.compile(r"\[\s*(\d{1,2}(?:\s*[,;]\s*\d{1,2})*)\s*\]")
@@ -49,12 +50,7 @@ WRONG_SOURCE_OWN = 0.7
 WRONG_SOURCE_MARGIN = 0.3
 
 # function syllables that carry no claim: covering them proves nothing
-STOPWORDS = frozenset(
-    """và của các những là được có cho trong với để theo về này đó từ đến trên tại một như thì mà khi đã sẽ
-    cũng nhằm bao gồm gì nào nhau hoặc hay nếu vào ra lại đang rất nhiều ít còn chỉ đều việc sự cần phải
-    không chưa ở bằng do vì nên tuy nhưng tới qua nữa mỗi mọi nhất hơn
-    the a an of to in on for and or is are be by with as at from that this which it its their""".split()
-)
+STOPWORDS = stopwords("claims")
 
 
 @dataclass
