@@ -20,7 +20,7 @@ LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON
 RUN_LLM := $(if $(filter 1,$(LLM)),setup-llm)
 TEST_LLM := $(if $(filter 0,$(LLM)),,setup-llm)
 
-.PHONY: setup setup-llm ingest api ui run test lint bench eval eval-generative clean browser-deps
+.PHONY: setup setup-llm ingest api ui run test test-fast lint bench eval eval-generative clean browser-deps
 
 $(STAMP): pyproject.toml
 	command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON)"; exit 1; }
@@ -71,8 +71,13 @@ browser-deps:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
 	  else echo "install chromium and chromium-driver (apt) for the browser test"; fi; }
 
+# everything CI runs: the fast tier (fakes) and the real-model tier (embedding model, LLM, Chroma server, browser)
 test: setup $(TEST_LLM) lint browser-deps
 	QA_TEST_REQUIRE_LLM=$(if $(TEST_LLM),1,0) $(BIN)/python -m pytest -q tests
+
+# for editing (< 1 min): real app, Chroma and registry, hashed embeddings instead of the model, no LLM
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow and not llm" tests
 
 bench: setup
 	$(BIN)/python -m eval.bench_ingest

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -31,6 +32,31 @@ def _print_summary(report: IngestReport) -> None:
         console.print(f"[yellow]Bỏ qua[/yellow] {skipped.path}: {skipped.reason_vi} / {skipped.reason_en}")
 
 
+def _emit(event: dict[str, object]) -> None:
+    print(json.dumps(event, ensure_ascii=False), flush=True)
+
+
+def _emit_file(name: str, done: int, total: int, report: IngestReport) -> None:
+    _emit({"event": "file", "name": name, "index": done, "files": total})
+
+
+def _emit_embedded(doc_id: str, done: int, total: int) -> None:
+    _emit({"event": "embedded", "doc_id": doc_id, "done": done, "total": total})
+
+
+def _summary(report: IngestReport) -> dict[str, object]:
+    return {
+        "added": report.added,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "removed": report.removed,
+        "skipped": [{"path": s.path, "reason_vi": s.reason_vi, "reason_en": s.reason_en} for s in report.skipped],
+        "chunks": report.chunks,
+        "embedded": report.embedded,
+        "seconds": round(report.seconds, 3),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     from tqdm import tqdm
 
@@ -40,6 +66,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ingest", description="Nạp văn bản vào chỉ mục / ingest documents")
     parser.add_argument("paths", nargs="*", type=Path, help="files or folders (default: corpus/)")
     parser.add_argument("--rebuild", action="store_true", help="re-embed everything")
+    parser.add_argument(
+        "--events", action="store_true", help="print progress as JSON lines on stdout (for scripts) instead of a progress bar"
+    )
     args = parser.parse_args(argv)
     settings = get_settings()
     paths = args.paths or [settings.corpus_dir]
@@ -49,6 +78,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     components = open_components(settings, LazyEmbedder(settings), build_lexical=False)
     pipeline = IngestPipeline(settings, components.embedder, components.store, components.registry, components.segmenter)
+    if args.events:
+        report = pipeline.run(paths, rebuild=args.rebuild, progress=_emit_file, on_embedded=_emit_embedded)
+        _emit({"event": "done", **_summary(report)})
+        return 0
     bar = tqdm(total=0, unit="doc", desc="Nạp văn bản")
 
     def progress(name: str, done: int, total: int, report: IngestReport) -> None:

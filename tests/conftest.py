@@ -1,5 +1,14 @@
-"""Shared fixtures: the real embedding model, a real Chroma and registry in
-temporary folders, the real FastAPI app."""
+"""Shared fixtures, in two tiers.
+
+- Fast (`make test-fast`): the real app, a real Chroma and registry in temporary folders, and the
+  deterministic `HashEmbedder` in place of the model.
+- Slow (`-m slow`, part of `make test`): the same fixtures with the real embedding model; tests that need
+  the model's quality ask for `real_*` fixtures. `llm`: the real local LLM.
+
+`embedder` is parametrised over both, so a test written once runs in the fast tier with the fake and in
+the full suite with the real model as well. Any test that reaches the real model is marked `slow` here
+(`pytest_collection_modifyitems`), whatever its module says.
+"""
 
 from __future__ import annotations
 
@@ -10,15 +19,29 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from qa_service.components.embedder import Embedder
 from qa_service.settings import EmbeddingSettings, GeneratorSettings, Settings
+from tests.fixtures.fakes import HashEmbedder
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 DATASET = SHARED / "datasets" / "congbao-8-chu-de"
 CORPUS = ROOT / "corpus"
 PROGRAMME = CORPUS / "chuong-trinh-hanh-dong-phat-trien-cong-nghiep-2021-2025.md"
+MODEL_DIR = ROOT / "var" / "models" / "e5-small"
 LLM_MODEL = ROOT / "var" / "models" / "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
 LUAT_DAU_TU = DATASET / "docs" / "uu_dai_dt" / "luat-so-61-2020-qh14-31682.txt"
+
+REAL_MODEL_FIXTURES = {"model_dir", "real_embedder"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if "llm" in names:
+            item.add_marker(pytest.mark.llm)
+        if names & (REAL_MODEL_FIXTURES | {"llm"}):
+            item.add_marker(pytest.mark.slow)
 
 
 def require_shared() -> None:
@@ -26,48 +49,77 @@ def require_shared() -> None:
         pytest.fail(f"../shared dataset missing at {DATASET}: tests read it in place")
 
 
+def make_settings(data_dir: Path, embedder: Embedder | None = None, **extra: object) -> Settings:
+    """Settings for an index in `data_dir`; the collection is named after the embedder actually used."""
+    model_id = embedder.model_id if embedder is not None else EmbeddingSettings().model_id
+    embedding = EmbeddingSettings(model_dir=MODEL_DIR, model_id=model_id)
+    return Settings(data_dir=data_dir, embedding=embedding, **extra)  # type: ignore[arg-type]
+
+
 @pytest.fixture(scope="session")
 def model_dir() -> Path:
     from qa_service.components.embedder_setup import convert, export_onnx
 
-    path = ROOT / "var" / "models" / "e5-small"
-    convert(path)
-    export_onnx(path)
-    return path
-
-
-def make_settings(data_dir: Path, model_dir: Path, **extra: object) -> Settings:
-    return Settings(data_dir=data_dir, embedding=EmbeddingSettings(model_dir=model_dir), **extra)  # type: ignore[arg-type]
+    convert(MODEL_DIR)
+    export_onnx(MODEL_DIR)
+    return MODEL_DIR
 
 
 @pytest.fixture(scope="session")
-def embedder(model_dir: Path):  # type: ignore[no-untyped-def]
+def real_embedder(model_dir: Path) -> Embedder:
     from qa_service.components.embedder import make_embedder
 
     return make_embedder(EmbeddingSettings(model_dir=model_dir))  # the default backend (onnx-int8)
 
 
-@pytest.fixture(scope="session")
-def corpus_components(tmp_path_factory: pytest.TempPathFactory, embedder, model_dir: Path):  # type: ignore[no-untyped-def]
+@pytest.fixture(scope="session", params=["fake", pytest.param("real", marks=pytest.mark.slow)])
+def embedder(request: pytest.FixtureRequest) -> Embedder:
+    if request.param == "fake":
+        return HashEmbedder()
+    return request.getfixturevalue("real_embedder")  # type: ignore[no-any-return]
+
+
+def _corpus_components(data_dir: Path, embedder: Embedder):  # type: ignore[no-untyped-def]
     from qa_service.components.bundle import open_components
     from qa_service.ingestion.pipeline import IngestPipeline
 
-    settings = make_settings(tmp_path_factory.mktemp("index"), model_dir)
+    settings = make_settings(data_dir, embedder)
     components = open_components(settings, embedder)
-    pipeline = IngestPipeline(settings, embedder, components.store, components.registry, components.segmenter)
-    report = pipeline.run([CORPUS])
+    report = IngestPipeline(settings, embedder, components.store, components.registry, components.segmenter).run([CORPUS])
     assert report.added and not report.skipped
     components.refresh_lexical()
     return components
 
 
 @pytest.fixture(scope="session")
-def client(corpus_components) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+def corpus_components(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, embedder: Embedder):  # type: ignore[no-untyped-def]
+    """The programme indexed with the tier's embedder (the real tier shares `real_corpus_components`)."""
+    if not isinstance(embedder, HashEmbedder):
+        return request.getfixturevalue("real_corpus_components")
+    return _corpus_components(tmp_path_factory.mktemp("index"), embedder)
+
+
+@pytest.fixture(scope="session")
+def real_corpus_components(tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedder):  # type: ignore[no-untyped-def]
+    """The programme indexed with the real model: for tests of answer quality."""
+    return _corpus_components(tmp_path_factory.mktemp("real-index"), real_embedder)
+
+
+def _client(components) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
     from qa_service.app import create_app
 
-    app = create_app(corpus_components.settings, corpus_components)
-    with TestClient(app, raise_server_exceptions=False) as test_client:
+    with TestClient(create_app(components.settings, components), raise_server_exceptions=False) as test_client:
         yield test_client
+
+
+@pytest.fixture(scope="session")
+def client(corpus_components) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    yield from _client(corpus_components)
+
+
+@pytest.fixture(scope="session")
+def real_client(real_corpus_components) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    yield from _client(real_corpus_components)
 
 
 @pytest.fixture(scope="session")
@@ -84,9 +136,9 @@ def llm():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session")
-def gen_client(corpus_components, llm) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+def gen_client(real_corpus_components, llm) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
     from qa_service.app import create_app
 
-    app = create_app(corpus_components.settings, corpus_components, generator=llm)
+    app = create_app(real_corpus_components.settings, real_corpus_components, generator=llm)
     with TestClient(app, raise_server_exceptions=False) as test_client:
         yield test_client

@@ -15,12 +15,15 @@ from ui.client import ApiUnavailable, QaClient
 S: dict[str, Any] = yaml.safe_load((Path(__file__).parent / "strings_vi.yaml").read_text(encoding="utf-8"))
 
 
-def _highlight(text: str, quote: str) -> str:
-    safe = html.escape(text)
-    q = html.escape(quote)
-    if q and q in safe:
-        safe = safe.replace(q, f"<mark>{q}</mark>", 1)
-    return f"<div style='white-space:pre-wrap;overflow-wrap:anywhere'>{safe}</div>"
+def _highlight(cit: dict[str, Any]) -> str:
+    """The cited passage, escaped, with the quote marked where the service says it is (quote_start)."""
+    text, length = cit["text"], len(cit["quote"])
+    at = cit["quote_start"] - cit["start"]
+    if not (0 <= at and text[at : at + length] == cit["quote"]):
+        at, length = 0, 0  # not where it should be: show the passage unmarked rather than mark a guess
+    parts = (html.escape(text[:at]), html.escape(text[at : at + length]), html.escape(text[at + length :]))
+    marked = f"{parts[0]}<mark>{parts[1]}</mark>{parts[2]}" if length else parts[0] + parts[2]
+    return f"<div style='white-space:pre-wrap;overflow-wrap:anywhere'>{marked}</div>"
 
 
 def _sources(citations: list[dict[str, Any]], key: str) -> None:
@@ -28,12 +31,12 @@ def _sources(citations: list[dict[str, Any]], key: str) -> None:
         for cit in citations:
             number = f" ({cit['doc_number']})" if cit.get("doc_number") else ""
             st.markdown(f"**[{cit['n']}] {cit['doc_title']}{number}** — {cit['citation_label']}")
-            st.markdown(_highlight(cit["text"], cit["quote"]), unsafe_allow_html=True)
+            st.markdown(_highlight(cit), unsafe_allow_html=True)
             st.button(
                 S["open_in_reader"],
                 key=f"open-{key}-{cit['n']}",
                 on_click=_open_reader,
-                args=(cit["doc_id"], cit.get("quote_start", cit["start"]), len(cit["quote"])),
+                args=(cit["doc_id"], cit["quote_start"], len(cit["quote"])),
             )
 
 

@@ -17,10 +17,10 @@ pytestmark = pytest.mark.slow
 BASELINE = Path(__file__).resolve().parents[2] / "eval" / "baseline.json"
 
 
-def test_quality_not_below_baseline(client: TestClient, corpus_components) -> None:  # type: ignore[no-untyped-def]
+def test_quality_not_below_baseline(real_client: TestClient, real_corpus_components) -> None:  # type: ignore[no-untyped-def]
     baseline = json.loads(BASELINE.read_text(encoding="utf-8"))
     items = [i for i in load_questions() if i["corpus"] == "programme"]
-    scores = evaluate_ours(client, HybridRetriever(corpus_components), items)
+    scores = evaluate_ours(real_client, HybridRetriever(real_corpus_components), items)
     worse = {}
     for key in QUALITY_KEYS:
         expected = baseline["ours"][key]

@@ -1,20 +1,22 @@
-"""The HTTP contract through the real app on a real index of the programme."""
+"""The HTTP contract through the real app on a real index of the programme (fast tier: hashed embeddings)."""
 
 from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
 
-pytestmark = pytest.mark.slow
-
 HIT_FIELDS = {"chunk_id", "doc_id", "doc_title", "doc_number", "citation_label", "section_path", "text", "score", "page"}
 CITATION_FIELDS = {"n", "chunk_id", "doc_id", "doc_title", "doc_number", "citation_label", "section_path", "quote", "text", "page"}
 
 
-def test_health(client: TestClient) -> None:
+def test_health(client: TestClient, corpus_components) -> None:  # type: ignore[no-untyped-def]
     body = client.get("/health").json()
     assert body["status"] == "ok" and body["documents"] == 1 and body["chunks"] > 30
-    assert "e5" in body["embedding_model"]
+    assert body["embedding_model"] == corpus_components.embedder.model_id
+
+
+def test_health_names_the_real_model(real_client: TestClient) -> None:
+    assert "e5" in real_client.get("/health").json()["embedding_model"]
 
 
 def test_search_contract_and_folded_query(client: TestClient) -> None:
@@ -26,8 +28,8 @@ def test_search_contract_and_folded_query(client: TestClient) -> None:
     assert any("Tỷ lệ lấp đầy" in h["text"] for h in body["hits"])
 
 
-def test_grdp_target_answered_with_15_percent_cited_to_ii_3_b(client: TestClient) -> None:
-    body = client.post("/ask", json={"question": "Mục tiêu tỷ trọng công nghiệp trong GRDP đến 2025?"}).json()
+def test_grdp_target_answered_with_15_percent_cited_to_ii_3_b(real_client: TestClient) -> None:
+    body = real_client.post("/ask", json={"question": "Mục tiêu tỷ trọng công nghiệp trong GRDP đến 2025?"}).json()
     assert body["answered"] is True
     assert "15%" in body["answer"]
     first = body["citations"][0]

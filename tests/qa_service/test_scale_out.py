@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from eval.bench_api import free_port, wait_http
+from eval.loopback import free_port, wait_http
 from tests.conftest import CORPUS, ROOT
 
 pytestmark = pytest.mark.slow
@@ -110,12 +110,14 @@ def test_api_killed_during_an_upload_job_leaves_index_usable_and_retry_completes
     proc, url = start()
     try:
         job_id = httpx.post(url + "/documents", files={"file": ("luat-dau-tu.txt", law)}, headers=auth, timeout=30).json()["job_id"]
-        for _ in range(300):
-            if httpx.get(f"{url}/jobs/{job_id}").json()["status"] == "running":
-                break
-            time.sleep(0.1)
-        time.sleep(2)  # well inside the embedding of ~400 chunks
-        assert httpx.get(f"{url}/jobs/{job_id}").json()["status"] == "running"
+        # wait for the job to report its first embedded batch of the law's ~400 chunks, then kill
+        deadline = time.monotonic() + 300
+        job = httpx.get(f"{url}/jobs/{job_id}").json()
+        while not (job["status"] == "running" and job["progress"] > 0.1) and time.monotonic() < deadline:
+            assert job["status"] in {"queued", "running"}, job
+            time.sleep(0.05)
+            job = httpx.get(f"{url}/jobs/{job_id}").json()
+        assert job["status"] == "running" and job["progress"] < 0.9, job
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
     finally:

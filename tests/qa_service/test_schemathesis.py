@@ -5,12 +5,9 @@ load under pytest 9 here."""
 
 from __future__ import annotations
 
-import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-pytestmark = pytest.mark.slow
 
 
 def test_no_server_errors(client) -> None:  # type: ignore[no-untyped-def]

@@ -14,22 +14,21 @@ from qa_service.components.bundle import open_components
 from qa_service.ingestion.pipeline import IngestPipeline
 from tests.conftest import CORPUS, DATASET, make_settings, require_shared
 
-pytestmark = pytest.mark.slow
 TOKEN = "mat-khau-quan-tri"
 RESOLUTION = Path(__file__).resolve().parents[1] / "data" / "nghi-quyet-23-nq-tw-thu-nghiem.md"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
-def _client(tmp: Path, embedder, model_dir: Path, token: str | None) -> TestClient:  # type: ignore[no-untyped-def]
-    settings = make_settings(tmp, model_dir, admin={"token": token, "max_upload_mb": 1})
+def _client(tmp: Path, embedder, token: str | None) -> TestClient:  # type: ignore[no-untyped-def]
+    settings = make_settings(tmp, embedder, admin={"token": token, "max_upload_mb": 1})
     components = open_components(settings, embedder)
     IngestPipeline(settings, embedder, components.store, components.registry, components.segmenter).run([CORPUS])
     return TestClient(create_app(settings, components), raise_server_exceptions=False)
 
 
 @pytest.fixture(scope="module")
-def admin_client(tmp_path_factory: pytest.TempPathFactory, embedder, model_dir: Path) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
-    with _client(tmp_path_factory.mktemp("upload"), embedder, model_dir, TOKEN) as client:
+def admin_client(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    with _client(tmp_path_factory.mktemp("upload"), embedder, TOKEN) as client:
         yield client
 
 
@@ -42,8 +41,8 @@ def _wait(client: TestClient, job_id: str) -> dict:
     raise AssertionError("job did not finish")
 
 
-def test_no_token_configured_means_upload_disabled(tmp_path: Path, embedder, model_dir: Path) -> None:  # type: ignore[no-untyped-def]
-    with _client(tmp_path, embedder, model_dir, None) as client:
+def test_no_token_configured_means_upload_disabled(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+    with _client(tmp_path, embedder, None) as client:
         response = client.post("/documents", files={"file": ("a.md", b"# A\n\nNoi dung.")}, headers=AUTH)
         assert response.status_code == 403 and "chưa được bật" in response.json()["message_vi"]
 

@@ -7,13 +7,12 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from eval.bench_api import free_port, wait_http
+from eval.loopback import free_port, wait_http
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,9 +20,9 @@ SHOTS = ROOT / "eval" / "out" / "screenshots"
 
 
 @pytest.fixture(scope="module")
-def ui_url(api_url: str) -> Iterator[str]:
+def ui_url(real_api_url: str) -> Iterator[str]:
     port = free_port()
-    env = {**os.environ, "QA__API_URL": api_url}
+    env = {**os.environ, "QA__API_URL": real_api_url}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "ui" / "app.py"), "--server.port", str(port),
          "--server.headless", "true", "--browser.gatherUsageStats", "false"],
@@ -79,9 +78,9 @@ def test_ask_see_citation_open_reader(browser, ui_url: str) -> None:  # type: ig
     browser.execute_script("arguments[0].click();", button)
     wait.until(ec.presence_of_element_located((By.XPATH, "//*[contains(text(), 'Mục lục')]")))
     wait.until(ec.presence_of_element_located((By.ID, "cited")))
-    time.sleep(1.5)  # let the scroll script run before the screenshot
     marked = browser.find_elements(By.TAG_NAME, "mark")
     assert any("Tỷ trọng công nghiệp trong GRDP" in m.text for m in marked)
-    assert browser.execute_script("return window.parent.document.querySelector('section.main, [data-testid=\"stMain\"]').scrollTop") > 0
+    scroll_top = "return window.parent.document.querySelector('section.main, [data-testid=\"stMain\"]').scrollTop"
+    wait.until(lambda b: b.execute_script(scroll_top) > 0)  # the reader scrolled to the cited place
     assert "QUAN ĐIỂM VÀ MỤC TIÊU" in browser.find_element(By.TAG_NAME, "body").text
     browser.save_screenshot(str(SHOTS / "reader.png"))

@@ -12,23 +12,21 @@ from qa_service.components.bundle import Components, open_components
 from qa_service.ingestion.pipeline import IngestPipeline
 from tests.conftest import DATASET, PROGRAMME, make_settings, require_shared
 
-pytestmark = pytest.mark.slow
-
 GAZETTE_PDF = DATASET / "pdf" / "thong-tu-so-30-2026-tt-bkhcn-469714.pdf"
 
 
-def _open(tmp: Path, embedder, model_dir: Path) -> tuple[Components, IngestPipeline]:  # type: ignore[no-untyped-def]
-    settings = make_settings(tmp / "data", model_dir)
+def _open(tmp: Path, embedder) -> tuple[Components, IngestPipeline]:  # type: ignore[no-untyped-def]
+    settings = make_settings(tmp / "data", embedder)
     components = open_components(settings, embedder)
     return components, IngestPipeline(settings, embedder, components.store, components.registry, components.segmenter)
 
 
-def test_rerun_is_noop_change_reembeds_one_doc_removal_cleans(tmp_path: Path, embedder, model_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_rerun_is_noop_change_reembeds_one_doc_removal_cleans(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     shutil.copy(PROGRAMME, corpus / PROGRAMME.name)
     (corpus / "ghi-chu.txt").write_text("Ghi chú nội bộ.\n\nTỉnh khuyến khích doanh nghiệp đổi mới công nghệ.\n", encoding="utf-8")
-    components, pipeline = _open(tmp_path, embedder, model_dir)
+    components, pipeline = _open(tmp_path, embedder)
 
     first = pipeline.run([corpus])
     assert len(first.added) == 2 and first.embedded == first.chunks > 0
@@ -49,7 +47,7 @@ def test_rerun_is_noop_change_reembeds_one_doc_removal_cleans(tmp_path: Path, em
     assert components.store.count() == components.registry.counts()[1]
 
 
-def test_broken_files_are_skipped_with_reason_and_the_rest_ingested(tmp_path: Path, embedder, model_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_broken_files_are_skipped_with_reason_and_the_rest_ingested(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
     require_shared()
     from pypdf import PdfReader, PdfWriter
 
@@ -68,7 +66,7 @@ def test_broken_files_are_skipped_with_reason_and_the_rest_ingested(tmp_path: Pa
     writer.write(buffer)
     (corpus / "encrypted.pdf").write_bytes(buffer.getvalue())
 
-    components, pipeline = _open(tmp_path, embedder, model_dir)
+    components, pipeline = _open(tmp_path, embedder)
     report = pipeline.run([corpus])
     reasons = {Path(s.path).name: s.reason_en.lower() for s in report.skipped}
     assert set(reasons) == {"empty.txt", "latin1.txt", "table.xlsx", "truncated.pdf", "encrypted.pdf"}
@@ -80,9 +78,9 @@ def test_broken_files_are_skipped_with_reason_and_the_rest_ingested(tmp_path: Pa
     assert components.registry.counts()[0] == 1
 
 
-def test_gazette_pdf_keeps_pages_and_drops_headers(tmp_path: Path, embedder, model_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_gazette_pdf_keeps_pages_and_drops_headers(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
     require_shared()
-    components, pipeline = _open(tmp_path, embedder, model_dir)
+    components, pipeline = _open(tmp_path, embedder)
     report = pipeline.run([GAZETTE_PDF])
     assert report.added and not report.skipped
     doc_id = report.added[0]
@@ -122,12 +120,12 @@ class _FailingEmbedder:
         self.real.warm()
 
 
-def test_interrupted_run_leaves_previous_index_usable_and_next_run_completes(tmp_path: Path, embedder, model_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_interrupted_run_leaves_previous_index_usable_and_next_run_completes(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
     require_shared()
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     shutil.copy(PROGRAMME, corpus / PROGRAMME.name)
-    components, pipeline = _open(tmp_path, embedder, model_dir)
+    components, pipeline = _open(tmp_path, embedder)
     pipeline.run([corpus])
     before = components.registry.counts()
 
@@ -151,47 +149,45 @@ def test_interrupted_run_leaves_previous_index_usable_and_next_run_completes(tmp
     assert components.store.count() == components.registry.counts()[1]
 
 
-def test_sigkill_midway_leaves_index_usable_and_next_run_completes(tmp_path: Path, embedder, model_dir: Path) -> None:  # type: ignore[no-untyped-def]
-    """A real `python -m ingest` process killed with SIGKILL while embedding a large law."""
+def test_sigkill_midway_leaves_index_usable_and_next_run_completes(tmp_path: Path, real_embedder, model_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """A real `python -m ingest` process killed with SIGKILL while it embeds a large law."""
+    import json
     import os
     import signal
-    import sqlite3
     import subprocess
     import sys
-    import time
 
+    from qa_service.ingestion.pipeline import doc_id_for
     from tests.conftest import LUAT_DAU_TU, ROOT
 
+    embedder = real_embedder
     require_shared()
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     shutil.copy(PROGRAMME, corpus / PROGRAMME.name)
     shutil.copy(LUAT_DAU_TU, corpus / LUAT_DAU_TU.name)
     env = {**os.environ, "QA__DATA_DIR": str(tmp_path / "data"), "QA__EMBEDDING__MODEL_DIR": str(model_dir)}
-    registry_file = tmp_path / "data" / "index" / "registry.sqlite"
-    proc = subprocess.Popen([sys.executable, "-m", "ingest", str(corpus)], env=env, cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    law = doc_id_for(LUAT_DAU_TU)
+    proc = subprocess.Popen([sys.executable, "-m", "ingest", "--events", str(corpus)], env=env, cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
-        # the programme sorts first; once it is committed the law is being embedded
-        deadline = time.time() + 180
-        while time.time() < deadline:
-            if registry_file.exists():
-                with sqlite3.connect(registry_file) as db:
-                    try:
-                        if db.execute("SELECT COUNT(*) FROM documents").fetchone()[0] >= 1:
-                            break
-                    except sqlite3.OperationalError:
-                        pass
-            time.sleep(0.2)
-        time.sleep(4)
-        assert proc.poll() is None, "ingest finished before it could be killed"
+        # the programme sorts first and is committed; the law's first batch of vectors is in Chroma, its
+        # ~400 chunks are far from done: kill now
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            event = json.loads(line)
+            if event["event"] == "embedded" and event["doc_id"] == law:
+                assert event["done"] < event["total"], "the law fits one batch: nothing to interrupt"
+                break
+        else:
+            raise AssertionError("ingest ended before it embedded the law")
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
     finally:
         if proc.poll() is None:
             proc.kill()
 
-    components, pipeline = _open(tmp_path, embedder, model_dir)
+    components, pipeline = _open(tmp_path, embedder)
     docs, chunks = components.registry.counts()
     assert docs == 1  # the law was never committed: no half document
     from qa_service.services.retrieval import HybridRetriever
