@@ -8,28 +8,34 @@ import sys
 from pathlib import Path
 
 from qa_service.ingestion.pipeline import IngestPipeline, IngestReport
+from qa_service.resources import msg
 
 
 def _print_summary(report: IngestReport) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    text = msg("cli", "summary")
     console = Console()
-    table = Table(title="Kết quả nạp văn bản / Ingest summary")
-    table.add_column("Mục / Item")
-    table.add_column("Số lượng / Count", justify="right")
-    table.add_row("Thêm mới / added", str(len(report.added)))
-    table.add_row("Cập nhật / updated", str(len(report.updated)))
-    table.add_row("Không đổi / unchanged", str(len(report.unchanged)))
-    table.add_row("Gỡ bỏ / removed", str(len(report.removed)))
-    table.add_row("Bỏ qua / skipped", str(len(report.skipped)))
-    table.add_row("Đoạn (chunk) đã xử lý / chunks", str(report.chunks))
-    table.add_row("Đoạn đã nhúng / passages embedded", str(report.embedded))
-    table.add_row("Tốc độ nhúng / passages per s", f"{report.passages_per_second:.1f}")
-    table.add_row("Thời gian / seconds", f"{report.seconds:.1f}")
+    table = Table(title=text["title"])
+    table.add_column(text["item"])
+    table.add_column(text["count"], justify="right")
+    rows = {
+        "added": len(report.added),
+        "updated": len(report.updated),
+        "unchanged": len(report.unchanged),
+        "removed": len(report.removed),
+        "skipped": len(report.skipped),
+        "chunks": report.chunks,
+        "embedded": report.embedded,
+        "rate": f"{report.passages_per_second:.1f}",
+        "seconds": f"{report.seconds:.1f}",
+    }
+    for key, value in rows.items():
+        table.add_row(text[key], str(value))
     console.print(table)
     for skipped in report.skipped:
-        console.print(f"[yellow]Bỏ qua[/yellow] {skipped.path}: {skipped.reason_vi} / {skipped.reason_en}")
+        console.print(text["skipped_line"].format(path=skipped.path, vi=skipped.reason_vi, en=skipped.reason_en))
 
 
 def _emit(event: dict[str, object]) -> None:
@@ -63,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     from qa_service.components.bundle import LazyEmbedder, open_components
     from qa_service.settings import get_settings
 
-    parser = argparse.ArgumentParser(prog="python -m ingest", description="Nạp văn bản vào chỉ mục / ingest documents")
+    parser = argparse.ArgumentParser(prog="python -m ingest", description=msg("cli", "description"))
     parser.add_argument("paths", nargs="*", type=Path, help="files or folders (default: corpus/)")
     parser.add_argument("--rebuild", action="store_true", help="re-embed everything")
     parser.add_argument(
@@ -74,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     paths = args.paths or [settings.corpus_dir]
     missing = [p for p in paths if not p.exists()]
     if missing:
-        print(f"Không tìm thấy / not found: {', '.join(map(str, missing))}", file=sys.stderr)
+        print(msg("cli", "not_found").format(paths=", ".join(map(str, missing))), file=sys.stderr)
         return 2
     components = open_components(settings, LazyEmbedder(settings), build_lexical=False)
     pipeline = IngestPipeline(settings, components.embedder, components.store, components.registry, components.segmenter)
@@ -82,12 +88,12 @@ def main(argv: list[str] | None = None) -> int:
         report = pipeline.run(paths, rebuild=args.rebuild, progress=_emit_file, on_embedded=_emit_embedded)
         _emit({"event": "done", **_summary(report)})
         return 0
-    bar = tqdm(total=0, unit="doc", desc="Nạp văn bản")
+    bar = tqdm(total=0, unit="doc", desc=msg("cli", "progress"))
 
     def progress(name: str, done: int, total: int, report: IngestReport) -> None:
         bar.total = total
         bar.n = done
-        bar.set_postfix_str(f"{report.chunks} đoạn, {report.passages_per_second:.1f} đoạn/s nhúng, {name[:30]}")
+        bar.set_postfix_str(msg("cli", "progress_detail").format(chunks=report.chunks, rate=report.passages_per_second, name=name[:30]))
         bar.refresh()
 
     report = pipeline.run(paths, rebuild=args.rebuild, progress=progress)

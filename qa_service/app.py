@@ -11,6 +11,7 @@ from fastapi import FastAPI
 
 from qa_service.api import errors
 from qa_service.api.routers import admin, ask, documents, health, search
+from qa_service.api.schemas import error_responses
 from qa_service.components.bundle import Components, open_components
 from qa_service.components.generator import Generator, GeneratorStatus, load_generator
 from qa_service.services.answer import ExtractiveAnswerer
@@ -64,5 +65,5 @@ def create_app(
     app = FastAPI(title="Hỏi đáp chính sách", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     errors.install(app)
     for router in (health.router, search.router, ask.router, documents.router, admin.router):
-        app.include_router(router)
+        app.include_router(router, responses=error_responses(500))
     return app

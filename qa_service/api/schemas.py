@@ -183,11 +183,30 @@ class DocumentDetail(BaseModel):
 
 
 class ErrorBody(BaseModel):
-    error: str
+    """Every error response: a stable code, the message in Vietnamese and English, and the request id."""
+
+    error: str = Field(..., description="stable code, e.g. validation_error, unknown_document, generator_busy")
     message_vi: str
     message_en: str
     request_id: str
     details: list[dict[str, object]] | None = None
+
+
+_ERROR_MEANING = {
+    401: "admin token missing / thiếu mã quản trị",
+    403: "wrong admin token, or admin functions disabled / sai mã hoặc chưa bật quản trị",
+    404: "unknown document or job / không tìm thấy",
+    413: "file too large / tệp quá lớn",
+    415: "unsupported file type / định dạng không hỗ trợ",
+    422: "invalid request / dữ liệu không hợp lệ",
+    500: "unexpected error, with a request id / lỗi ngoài dự kiến",
+    503: "starting, or the language model is unavailable or busy / đang khởi động hoặc mô hình bận",
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, object]]:
+    """OpenAPI entries for the error statuses a route can answer with (all share ErrorBody)."""
+    return {status: {"model": ErrorBody, "description": _ERROR_MEANING[status]} for status in statuses}
 
 
 class UploadAccepted(BaseModel):

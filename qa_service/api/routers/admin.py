@@ -7,7 +7,7 @@ import hmac
 from fastapi import APIRouter, Depends, File, Form, Header, Path, Request, UploadFile
 
 from qa_service.api.deps import get_uploads
-from qa_service.api.schemas import DeleteResult, JobOut, UploadAccepted
+from qa_service.api.schemas import DeleteResult, JobOut, UploadAccepted, error_responses
 from qa_service.errors import QAError, UnknownDocument
 from qa_service.services.uploads import UploadMeta, UploadService
 
@@ -28,6 +28,7 @@ def require_admin(request: Request, authorization: str | None = Header(None)) ->
     "/documents",
     status_code=202,
     response_model=UploadAccepted,
+    responses=error_responses(401, 403, 413, 415, 422),
     dependencies=[Depends(require_admin)],
     summary="Thêm văn bản (PDF, DOCX, Markdown, văn bản) / upload a document",
 )
@@ -46,7 +47,7 @@ async def upload_document(
     return UploadAccepted(job_id=job_id, status_url=f"/jobs/{job_id}")
 
 
-@router.get("/jobs/{job_id}", response_model=JobOut, summary="Tiến độ nạp văn bản / ingestion job status")
+@router.get("/jobs/{job_id}", response_model=JobOut, responses=error_responses(404, 422), summary="Tiến độ nạp văn bản / ingestion job status")
 def get_job(job_id: str = Path(..., max_length=64), uploads: UploadService = Depends(get_uploads)) -> JobOut:
     job = uploads.job(job_id)
     if job is None:
@@ -57,6 +58,7 @@ def get_job(job_id: str = Path(..., max_length=64), uploads: UploadService = Dep
 @router.delete(
     "/documents/{doc_id}",
     response_model=DeleteResult,
+    responses=error_responses(401, 403, 404, 422),
     dependencies=[Depends(require_admin)],
     summary="Gỡ văn bản khỏi cả hai chỉ mục / remove a document",
 )

@@ -10,7 +10,7 @@ from fastapi.responses import StreamingResponse
 from qa_service.api.convert import ask_response
 from qa_service.api.deps import get_answerer, get_components, get_generative
 from qa_service.api.errors import request_id
-from qa_service.api.schemas import AskRequest, AskResponse
+from qa_service.api.schemas import AskRequest, AskResponse, error_responses
 from qa_service.components.bundle import Components
 from qa_service.resources import msg
 from qa_service.services.answer import ExtractiveAnswerer
@@ -47,7 +47,7 @@ def _events(
     return iter([FinalEvent(answerer.answer(body.question, body.top_k, body.doc_ids, history))])
 
 
-@router.post("/ask", response_model=AskResponse, summary="Hỏi và nhận câu trả lời có trích dẫn / ask with citations")
+@router.post("/ask", response_model=AskResponse, responses=error_responses(404, 422, 503), summary="Hỏi và nhận câu trả lời có trích dẫn / ask with citations")
 def ask(
     body: AskRequest,
     components: Components = Depends(get_components),
@@ -68,7 +68,7 @@ def _sse(event: str, data: object) -> str:
     summary="Hỏi, nhận câu trả lời dần dần (SSE) / ask, streamed as server-sent events",
     description=STREAM_DOC,
     response_class=StreamingResponse,
-    responses={200: {"content": {"text/event-stream": {}}}},
+    responses={200: {"content": {"text/event-stream": {}}}, **error_responses(404, 422, 503)},
 )
 def ask_stream(
     body: AskRequest,

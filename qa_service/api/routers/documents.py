@@ -3,7 +3,14 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Path
 
 from qa_service.api.deps import get_components, get_documents
-from qa_service.api.schemas import CitedDocument, DocumentDetail, DocumentOut, DocumentsResponse, OutlineItem
+from qa_service.api.schemas import (
+    CitedDocument,
+    DocumentDetail,
+    DocumentOut,
+    DocumentsResponse,
+    OutlineItem,
+    error_responses,
+)
 from qa_service.components.bundle import Components
 from qa_service.errors import UnknownDocument
 from qa_service.models import DocumentMeta
@@ -54,7 +61,7 @@ def list_documents(
     )
 
 
-@router.get("/documents/{doc_id}", response_model=DocumentDetail, summary="Toàn văn và mục lục / full text and outline")
+@router.get("/documents/{doc_id}", response_model=DocumentDetail, responses=error_responses(404, 422), summary="Toàn văn và mục lục / full text and outline")
 def get_document(
     doc_id: str = Path(..., max_length=200),
     components: Components = Depends(get_components),
