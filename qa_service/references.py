@@ -36,6 +36,10 @@ NUMBERED_REF = re.compile(
     rf"Thủ tướng Chính phủ|Tỉnh ủy|Ủy ban nhân dân tỉnh|Hội đồng nhân dân tỉnh|Ban Thường vụ Tỉnh ủy|Bộ [{VI_UPPER}][{VI_LOWER}]+(?: [{VI_UPPER}][{VI_LOWER}]+)*)"
     rf"(?: khóa [IVXLC]+)?))?"
 )
+# a reference in running text or in a question: «Nghị quyết số 23-NQ/TW», «Kế hoạch 197-KH/TU», «31/2021/NĐ-CP»
+REFERENCE = re.compile(
+    rf"\b(?:{'|'.join(re.escape(k) for k in (*DOCUMENT_TYPES, 'Văn bản'))})?\s*(?:số\s*)?{NUMBER}", re.IGNORECASE
+)
 NAMED_LAW = re.compile(rf"\b(Luật|Bộ luật)\s+((?:[{VI_UPPER}][{VI_LOWER}]*)(?:\s+[{VI_LOWER}]+){{0,5}})")
 # words that end a law's name in running text («Luật Quy hoạch và tiềm năng…»)
 _NAME_STOP = stopwords("law_name_end")

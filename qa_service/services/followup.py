@@ -1,10 +1,20 @@
-"""Rewrite a follow-up («còn cụm công nghiệp thì sao?») into a standalone
-question using the previous user turn. Deterministic, no LLM."""
+"""Rewrite a follow-up («còn cụm công nghiệp thì sao?») into a standalone question. Deterministic, no LLM.
+
+A follow-up replaces exactly the slot it names and keeps the rest of the previous question:
+- a period («đến năm 2030 thì sao?», «còn giai đoạn 2016-2020?») replaces the previous period;
+- an aspect («còn về tín dụng?») is added to the previous question, or replaces the aspect added before;
+- a near twin of a phrase («cụm công nghiệp» for «khu công nghiệp») replaces that phrase;
+- anything else («còn mục tiêu tổng quát?», «còn Văn phòng Tỉnh ủy?») replaces the previous subject, the words
+  before its predicate («… của Chương trình là gì?», «… có nhiệm vụ gì?»), keeping a period it named.
+Chains carry the topic: each earlier turn is rewritten against the one before it, so the third turn of
+«khu công nghiệp 2025 → còn cụm? → đến năm 2030?» asks about «cụm công nghiệp đến năm 2030».
+"""
 
 from __future__ import annotations
 
 import re
 
+from qa_service.references import REFERENCE
 from qa_service.text import collapse_ws, fold
 
 _LEADS = re.compile(
@@ -14,7 +24,16 @@ _TAILS = re.compile(
     r"\s*(?:thì sao|thì thế nào|thì như thế nào|như thế nào|ra sao|thế nào|nữa|thì|then)?\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
-_PRONOUN = re.compile(r"\b(nó|điều đó|việc đó|cái đó|văn bản đó|văn bản này|chương trình đó|it|that|this)\b", re.IGNORECASE)
+_PRONOUN = re.compile(
+    r"\b(nó|điều đó|việc đó|cái đó|văn bản đó|văn bản này|chương trình đó|chỉ tiêu này|chỉ tiêu đó|mục tiêu này|"
+    r"cơ quan này|cơ quan đó|con số này|nội dung này|nhiệm vụ này|it|that|this)\b",
+    re.IGNORECASE,
+)
+# a period: «đến năm 2030», «năm 2025», «giai đoạn 2016-2020», «đến 2025»
+_PERIOD = re.compile(r"\b(?:(?:đến|tới|trong|vào)\s+)?(?:năm\s+|giai đoạn\s+)?(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?\b", re.IGNORECASE)
+# where the subject of a question ends and its predicate starts
+_PREDICATE = re.compile(r"\s+(?:của|là|có|gồm|đạt|tăng|được|phải|cần|chịu|làm)\s", re.IGNORECASE)
+_ASPECT = re.compile(r"^về\s+", re.IGNORECASE)
 
 
 def is_follow_up(question: str) -> bool:
@@ -26,47 +45,77 @@ def is_follow_up(question: str) -> bool:
 
 def rewrite(question: str, history: list[dict[str, str]] | None) -> str:
     """Standalone form of `question` given earlier turns (role/content dicts)."""
-    if not history:
+    turns = [h["content"] for h in history or [] if h.get("role") == "user" and h.get("content")]
+    if not turns:
         return question
-    previous = next((h["content"] for h in reversed(history) if h.get("role") == "user" and h.get("content")), None)
-    if not previous or not is_follow_up(question):
+    previous = turns[0]
+    for turn in turns[1:]:
+        previous = rewrite_against(turn, previous)
+    return rewrite_against(question, previous)
+
+
+def rewrite_against(question: str, previous: str) -> str:
+    """`question` made standalone against the (already standalone) previous question."""
+    if not is_follow_up(question):
         return question
     focus = _TAILS.sub("", _LEADS.sub("", question.strip())).strip(" ,")
+    period = _PERIOD.search(question)
+    if period and _PERIOD.search(previous):
+        # «Đến năm 2030 thì chỉ tiêu này là bao nhiêu?»: the same question for another period
+        return collapse_ws(_PERIOD.sub(period.group(0).lower(), previous, count=1))
     if _PRONOUN.search(question) and not _LEADS.match(question.strip()):
         # «nó được hỗ trợ gì?» -> keep the question, add the previous subject
         return collapse_ws(f"{question.rstrip('?')} ({previous.rstrip('?')})?")
     if not focus:
         return previous
-    return _substitute(previous, focus)
+    if _ASPECT.match(focus):
+        # «còn về đất đai, mặt bằng?»: the same question about another aspect
+        base = previous.rstrip(" ?")
+        cut = base.lower().rfind(" về ")
+        if cut > 0 and cut > len(base) // 2:
+            base = base[:cut]
+        return collapse_ws(f"{base} {focus}?")
+    if REFERENCE.search(focus) and REFERENCE.search(previous):
+        # «còn Chương trình hành động 01-CTr/TU?»: the same question about another document
+        return collapse_ws(REFERENCE.sub(focus, previous, count=1))
+    twin = _replace_twin(previous, focus)
+    if twin:
+        return twin
+    m = _PREDICATE.search(previous)
+    if m and m.start() > 0:
+        subject, rest = previous[: m.start()], previous[m.start() :]
+        kept = _PERIOD.search(subject)
+        lead = focus[0].upper() + focus[1:]
+        return collapse_ws(f"{lead}{' ' + kept.group(0).lower() if kept and not _PERIOD.search(focus) else ''}{rest}")
+    return collapse_ws(f"{focus} ({previous.rstrip('?')})?")
 
 
-def _substitute(previous: str, focus: str) -> str:
-    """Put `focus` in place of the phrase of `previous` it most resembles.
+def _replace_twin(previous: str, focus: str) -> str | None:
+    """Put `focus` in place of a phrase of `previous` that differs from it in one word.
 
     «Tỷ lệ lấp đầy các khu công nghiệp đạt bao nhiêu?» + «cụm công nghiệp»
-    -> «Tỷ lệ lấp đầy các cụm công nghiệp đạt bao nhiêu?»
+    -> «Tỷ lệ lấp đầy các cụm công nghiệp đạt bao nhiêu?»; «điện mặt trời» + «điện gió» -> «điện gió».
     """
     words = previous.split()
     focus_words = focus.split()
-    folded_focus = [fold(w).lower().strip(",.?") for w in focus_words]
-    best: tuple[float, int, int] | None = None  # (similarity, start, length)
     n = len(focus_words)
-    for length in sorted({n, n - 1, n + 1} - {0}):
-        for start in range(0, max(0, len(words) - length) + 1):
+    if n < 2 or n > len(words):
+        return None
+    folded_focus = [fold(w).lower().strip(",.?") for w in focus_words]
+    found: tuple[int, int] | None = None  # (start, length)
+    for length in (n, n + 1):  # the phrase replaced may be one word longer («điện mặt trời»)
+        for start in range(0, len(words) - length + 1):
             window = [fold(w).lower().strip(",.?") for w in words[start : start + length]]
-            if window == folded_focus:
-                continue
-            bag = sum(1 for w in window if w in folded_focus)
             aligned = sum(1 for a, b in zip(window, folded_focus, strict=False) if a == b)
-            if not bag:
-                continue
-            # words in the same places count more; then prefer the focus's own length
-            score = bag + aligned - 0.1 * abs(length - n)
-            if best is None or score > best[0]:
-                best = (score, start, length)
-    if best is None:
-        return collapse_ws(f"{previous.rstrip('?')} – {focus}?")
-    _, start, length = best
-    trailing = words[start + length - 1][-1] if words[start + length - 1][-1] in ",.?" else ""
+            if aligned == n - 1 and (length == n or window[0] == folded_focus[0]):
+                found = (start, length)
+                break
+        if found:
+            break
+    if found is None:
+        return None
+    start, length = found
+    last = words[start + length - 1]
+    trailing = last[-1] if last[-1] in ",.?" else ""
     replaced = words[:start] + [focus + trailing] + words[start + length :]
     return collapse_ws(" ".join(replaced))

@@ -11,15 +11,12 @@ import re
 from dataclasses import dataclass
 
 from qa_service.components.registry import Registry
-from qa_service.references import DOCUMENT_TYPES, NUMBER, normalize_number
+from qa_service.references import NUMBER, REFERENCE, normalize_number
 from qa_service.resources import english_terms, msg
 from qa_service.services.followup import rewrite
 from qa_service.text import collapse_ws, has_diacritics, is_vietnamese, nfc
 
 _NUMBER_IN_QUESTION = re.compile(rf"\b({NUMBER})\b")
-_REFERENCE = re.compile(
-    rf"\b(?:{'|'.join(re.escape(k) for k in (*DOCUMENT_TYPES, 'Văn bản'))})?\s*(?:số\s*)?{NUMBER}", re.IGNORECASE
-)
 
 
 @dataclass(frozen=True)
@@ -53,7 +50,7 @@ def expand_english(text: str) -> str:
 
 
 def strip_reference(question: str) -> str:
-    stripped = _REFERENCE.sub(" ", question, count=1)
+    stripped = REFERENCE.sub(" ", question, count=1)
     return " ".join(stripped.split()) or question
 
 

@@ -1,8 +1,17 @@
 from __future__ import annotations
 
+import pytest
+
 from qa_service.services.followup import is_follow_up, rewrite
 
 HISTORY = [{"role": "user", "content": "Tỷ lệ lấp đầy các khu công nghiệp đến năm 2025 đạt bao nhiêu?"}]
+
+
+def _chain(*turns: str) -> list[dict[str, str]]:
+    history: list[dict[str, str]] = []
+    for turn in turns:
+        history += [{"role": "user", "content": turn}, {"role": "assistant", "content": "…"}]
+    return history
 
 
 def test_follow_up_replaces_the_matching_phrase() -> None:
@@ -14,3 +23,38 @@ def test_standalone_question_is_kept() -> None:
     assert not is_follow_up("Doanh nghiệp được hỗ trợ gì?")
     assert rewrite("Doanh nghiệp được hỗ trợ gì?", HISTORY) == "Doanh nghiệp được hỗ trợ gì?"
     assert rewrite("còn cụm công nghiệp thì sao?", None) == "còn cụm công nghiệp thì sao?"
+
+
+@pytest.mark.parametrize(
+    ("turns", "question", "standalone"),
+    [
+        # a section named instead of another: the subject before «của … là gì» is replaced
+        (["Quan điểm chỉ đạo của Chương trình là gì?"], "Còn mục tiêu tổng quát thì sao?", "Mục tiêu tổng quát của Chương trình là gì?"),
+        # an aspect is added to the question, not pasted into it
+        (["Nhà đầu tư vào khu công nghiệp được hỗ trợ những gì?"], "Còn về đất đai, mặt bằng thì sao?",
+         "Nhà đầu tư vào khu công nghiệp được hỗ trợ những gì về đất đai, mặt bằng?"),
+        # «chỉ tiêu này» keeps the indicator, the period changes
+        (["Tỷ trọng công nghiệp trong GRDP đến năm 2025 đạt bao nhiêu?"], "Đến năm 2030 thì chỉ tiêu này là bao nhiêu?",
+         "Tỷ trọng công nghiệp trong GRDP đến năm 2030 đạt bao nhiêu?"),
+        # another body: the whole name is replaced, not its last words
+        (["Ban Tuyên giáo Tỉnh ủy có nhiệm vụ gì?"], "Còn Văn phòng Tỉnh ủy thì sao?", "Văn phòng Tỉnh ủy có nhiệm vụ gì?"),
+        (["Kế hoạch số 197-KH/TU thực hiện văn bản nào?"], "còn Chương trình hành động 01-CTr/TU thì sao?",
+         "Chương trình hành động 01-CTr/TU thực hiện văn bản nào?"),
+        # three turns: the third carries what the second changed
+        (["Tỷ lệ lấp đầy các khu công nghiệp đến năm 2025 đạt bao nhiêu?", "Còn cụm công nghiệp thì sao?"], "Đến năm 2030 thì sao?",
+         "Tỷ lệ lấp đầy các cụm công nghiệp đến năm 2030 đạt bao nhiêu?"),
+        (["Nhà đầu tư vào khu công nghiệp được hỗ trợ những gì?", "Còn về đất đai, mặt bằng thì sao?"], "Còn về tín dụng thì sao?",
+         "Nhà đầu tư vào khu công nghiệp được hỗ trợ những gì về tín dụng?"),
+        (["Ban Tuyên giáo Tỉnh ủy có nhiệm vụ gì?", "Còn Văn phòng Tỉnh ủy thì sao?"], "Còn Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh?",
+         "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh có nhiệm vụ gì?"),
+        (["Tỷ trọng công nghiệp trong GRDP đến năm 2025 đạt bao nhiêu?", "Đến năm 2030 thì chỉ tiêu này là bao nhiêu?"],
+         "Còn giai đoạn 2016-2020 đạt bao nhiêu?", "Tỷ trọng công nghiệp trong GRDP giai đoạn 2016-2020 đạt bao nhiêu?"),
+    ],
+)
+def test_follow_ups_replace_the_slot_they_name(turns: list[str], question: str, standalone: str) -> None:
+    assert rewrite(question, _chain(*turns)) == standalone
+
+
+def test_a_follow_up_longer_than_the_previous_question_does_not_fail() -> None:
+    # an IndexError here once turned such a follow-up into a 500
+    assert rewrite("Còn số lao động được giải quyết việc làm ở các huyện miền núi thì sao?", _chain("GRDP?"))
