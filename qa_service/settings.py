@@ -79,7 +79,18 @@ class EvidenceSettings(BaseModel):
     figure_missing_strength_factor: float = Field(0.7, ge=0.0, le=1.0, description="«bao nhiêu?»: strength when the best sentence holds no digit")
     follow_ratio: float = Field(0.8, ge=0.0, le=1.0, description="further quotes only while they score this share of the best")
     list_items: int = Field(6, ge=1, le=50, description="at least this many items for «những … nào?» questions")
+    list_floor: float = Field(0.5, ge=0.0, le=1.0, description="list items must cover this share of what the best one covers")
+    follow_coverage: float = Field(0.5, ge=0.0, le=1.0, description="further quotes must cover this share of what the best covers")
     min_sentence_chars: int = Field(8, ge=1, le=200, description="shorter pieces are not quoted on their own")
+
+
+class SectionSettings(BaseModel):
+    """Questions that name a section are answered from the whole section (eval/README.md)."""
+
+    min_title_share: float = Field(0.6, ge=0.0, le=1.0, description="share of the heading's words the question must hold")
+    min_question_share: float = Field(0.5, ge=0.0, le=1.0, description="share of the question's words the heading must hold")
+    item_chars: int = Field(600, ge=50, le=5000, description="an item longer than this is quoted up to its sentence end past it")
+    max_items: int = Field(12, ge=1, le=50)
 
 
 class AnswerSettings(BaseModel):
@@ -88,6 +99,7 @@ class AnswerSettings(BaseModel):
     refuse_below: float = Field(0.62, ge=0.0, le=1.0)
     default_mode: Literal["extractive", "generative"] = "extractive"
     evidence: EvidenceSettings = EvidenceSettings()
+    sections: SectionSettings = SectionSettings()
 
 
 class GeneratorSettings(BaseModel):

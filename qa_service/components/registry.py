@@ -127,6 +127,13 @@ class Registry(SqliteFile):
             return None
         return row[0], [OutlineEntry.model_validate(o) for o in json.loads(row[1])]
 
+    def outline(self, doc_id: str) -> tuple[list[OutlineEntry], int] | None:
+        """The document's outline and the length of its cleaned text, without reading the text."""
+        row = self._conn().execute("SELECT outline, length(text) FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        if not row:
+            return None
+        return [OutlineEntry.model_validate(o) for o in json.loads(row[0])], int(row[1])
+
     def chunk_counts(self) -> dict[str, int]:
         rows = self._conn().execute("SELECT doc_id, COUNT(*) FROM chunks GROUP BY doc_id").fetchall()
         return {r[0]: int(r[1]) for r in rows}

@@ -20,6 +20,7 @@ from qa_service.resources import english_terms, msg
 from qa_service.services.citations import Citation, Citations, QuoteNotVerified
 from qa_service.services.query import Query, parse_question
 from qa_service.services.retrieval import Retriever
+from qa_service.services.sections import Section, SectionIndex, section_title
 from qa_service.text import fold, split_sentences
 
 LIST_QUESTION = re.compile(
@@ -37,6 +38,13 @@ METADATA_QUESTION = {
     "doc_number": re.compile(r"\bsố hiệu\b|\bsố văn bản\b|document number", re.IGNORECASE),
 }
 DIGIT = re.compile(r"\d")
+# a sentence that starts with the body it gives work to
+ACTOR = re.compile(
+    r"(?:Ban|Văn phòng|Sở|Các sở|Ủy ban|UBND|Các huyện|Hội đồng|Người đứng đầu|Mặt trận|Tỉnh ủy|Huyện ủy|Thành ủy|Đảng ủy|"
+    r"Bộ|Chính phủ|Thủ tướng)\b"
+)
+# where a quote can be cut into clauses for the lead: after «;» or «:», or between sentences
+CLAUSE_BREAK = re.compile(r"(?<=[;:])\s+|(?<=[.!?])\s+(?=[A-ZÀ-ỸĐ])")
 
 
 @dataclass
@@ -75,6 +83,20 @@ class _Candidate:
     start: int  # offset in chunk.text
     end: int
     score: float
+    coverage: float = 0.0  # share of the question's idf mass the sentence holds
+
+
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _same_period(question: str, cand: _Candidate) -> bool:
+    """False when the question names years and the candidate (with its heading) names only other years."""
+    asked = set(_YEAR.findall(question))
+    if not asked:
+        return True
+    text = " ".join(cand.chunk.section_path[-1:]) + " " + cand.chunk.text[cand.start : cand.end]
+    named = set(_YEAR.findall(text))
+    return not named or bool(asked & named)
 
 
 class ExtractiveAnswerer:
@@ -82,6 +104,7 @@ class ExtractiveAnswerer:
         self.c = components
         self.retriever = retriever
         self.evidence = components.settings.answer.evidence
+        self.sections = SectionIndex(components.registry)
 
     # -- public ----------------------------------------------------------
     def answer(
@@ -98,12 +121,53 @@ class ExtractiveAnswerer:
         if query.cited_ref:
             citing = [h for h in hits if query.cited_ref in h.chunk.refs]
             hits = citing or hits
-        result = self._compose(query, hits, Citations(self.c.registry))
+        citations = Citations(self.c.registry)
+        section = self._named_section(query, hits)
+        result = self._section_answer(query, section, citations) if section else None
+        if result is None:
+            result = self._compose(query, hits, citations)
         result.standalone_question = query.text
         result.query = query
         result.hits = hits
         result.took_ms = (time.perf_counter() - started) * 1000
         return result
+
+    # -- sections --------------------------------------------------------
+    def _named_section(self, query: Query, hits: list[ScoredChunk]) -> Section | None:
+        """The section a question names («Quan điểm chỉ đạo …», «những nhóm nhiệm vụ, giải pháp chủ yếu nào»).
+        Not for «bao nhiêu?»: a figure is answered by the sentence that holds it, not by its whole section."""
+        if QUANTITY_QUESTION.search(query.text) or not query.vietnamese:
+            return None
+        settings = self.c.settings.answer.sections
+        docs = query.doc_ids or list(dict.fromkeys(h.chunk.doc_id for h in hits[: self.evidence.passages]))
+        return self.sections.named(query.text, docs, settings.min_title_share, settings.min_question_share)
+
+    def _section_answer(self, query: Query, section: Section, citations: Citations) -> AnswerResult | None:
+        """All of a section: its children's headings, or its items, each cited with its own label."""
+        settings = self.c.settings.answer.sections
+        lang = "vi" if query.vietnamese else "en"
+        cited: list[Citation] = []
+        if section.children:
+            for label in section.children[: settings.max_items]:
+                child = self.sections.section(section.doc_id, label)
+                chunk = self.sections.heading_chunk(child) if child else None
+                if chunk is not None:
+                    cited.append(citations.cite(len(cited) + 1, chunk, chunk.text))
+            lead = msg("answer", f"section_children_{lang}").format(where=section.where, n=len(section.children))
+        else:
+            for chunk, a, b in self.sections.items(section, settings.item_chars)[: settings.max_items]:
+                try:
+                    cited.append(citations.cite(len(cited) + 1, chunk, chunk.text[a:b]))
+                except QuoteNotVerified:
+                    continue
+            key = "section_items" if len(cited) > 1 else "section_text"
+            lead = msg("answer", f"{key}_{lang}").format(where=section.where, n=len(cited))
+        if not cited:
+            return None
+        lines = [query.note, ""] if query.note else []
+        lines += [lead, ""]
+        lines += [f"- «{c.quote}» [{c.n}]" + (f" ({c.label})" if len(cited) > 1 else "") for c in cited]
+        return AnswerResult("\n".join(lines), True, cited, strength=1.0, note=query.note)
 
     # -- evidence --------------------------------------------------------
     def _compose(self, query: Query, hits: list[ScoredChunk], citations: Citations) -> AnswerResult:
@@ -128,14 +192,17 @@ class ExtractiveAnswerer:
         if not candidates or strength < self.c.settings.answer.refuse_below:
             return self._refusal(hits, query, strength)
         cited: list[Citation] = []
+        lead: Citation | None = None  # the best evidence leads, even when a list is shown in document order
         for cand in self._choose(question, candidates):
             try:
                 cited.append(citations.cite(len(cited) + 1, cand.chunk, cand.chunk.text[cand.start : cand.end]))
             except QuoteNotVerified:
                 continue
+            if cand is candidates[0]:
+                lead = cited[-1]
         if not cited:
             return self._refusal(hits, query, strength)
-        text = self._render(cited, query, citations)
+        text = self._render(cited, query, citations, idf, lead or cited[0])
         return AnswerResult(text, True, cited, strength=strength, note=query.note)
 
     def _section_first(self, hits: list[ScoredChunk], label: str) -> list[ScoredChunk]:
@@ -202,14 +269,20 @@ class ExtractiveAnswerer:
             for unit in chunk.units or []:
                 u_start, u_end = unit.start - chunk.start, unit.end - chunk.start
                 unit_text = chunk.text[u_start:u_end]
-                for s, e in split_sentences(unit_text, semicolons=False) or [(0, len(unit_text))]:
+                sentences = split_sentences(unit_text, semicolons=False) or [(0, len(unit_text))]
+                # an item whose first sentence names the body that acts: «Ban cán sự đảng … chỉ đạo …. Chỉ đạo các sở …»
+                actor_item = bool(ACTOR.match(unit_text[sentences[0][0] :]))
+                for s, e in sentences:
                     sentence = unit_text[s:e]
                     if len(sentence.strip()) < ev.min_sentence_chars:
                         continue
-                    score = self._coverage(idf, sentence) + ev.rank_prior / (1 + rank)
+                    coverage = self._coverage(idf, sentence)
+                    score = coverage + ev.rank_prior / (1 + rank)
                     if quantity and not DIGIT.search(sentence):
                         score *= ev.figure_missing_factor  # «bao nhiêu?» is answered by a figure
-                    out.append(_Candidate(rank, chunk, u_start + s, u_start + e, score))
+                    # a later sentence of such an item is quoted from the item's start, so it keeps its subject
+                    start = sentences[0][0] if actor_item and s > sentences[0][0] and not ACTOR.match(sentence) else s
+                    out.append(_Candidate(rank, chunk, u_start + start, u_start + e, score, coverage))
         out.sort(key=lambda c: -c.score)
         return out
 
@@ -225,7 +298,9 @@ class ExtractiveAnswerer:
                 key = (cand.chunk.chunk_id, unit.start if unit else cand.start)
                 if key not in firsts or cand.score > firsts[key].score:
                     firsts[key] = cand
-            items = sorted(firsts.values(), key=lambda c: -c.score)[: max(limit, self.evidence.list_items)]
+            # items that bear on the question: «Ban Tuyên giáo … có nhiệm vụ gì?» lists that body's items, not the section's
+            relevant = [c for c in firsts.values() if c.coverage >= self.evidence.list_floor * best.coverage]
+            items = sorted(relevant, key=lambda c: -c.score)[: max(limit, self.evidence.list_items)]
             return sorted(items, key=lambda c: (c.chunk.start + c.start))
         chosen = [best]
         for cand in candidates[1:]:
@@ -233,19 +308,25 @@ class ExtractiveAnswerer:
                 break
             if cand.score < self.evidence.follow_ratio * best.score:
                 break
+            if cand.coverage < self.evidence.follow_coverage * best.coverage:
+                continue  # ranked close, but holds little of what was asked
+            if not _same_period(question, cand):
+                continue  # «đến 2025?»: a 2030 target is not shown beside the 2025 one
             if any(c.chunk.chunk_id == cand.chunk.chunk_id and abs(c.start - cand.start) < 2 for c in chosen):
                 continue
             chosen.append(cand)
         return chosen
 
-    def _render(self, cited: list[Citation], query: Query, citations: Citations) -> str:
+    def _render(self, cited: list[Citation], query: Query, citations: Citations, idf: dict[str, float], first: Citation) -> str:
         lang = "vi" if query.vietnamese else "en"
-        first = cited[0]
         meta = citations.document(first.chunk.doc_id)
         if first.label == "Phần ký" and meta and meta.signer:
             lead = msg("answer", f"signer_{lang}").format(
                 title=first.doc_title, signer=meta.signer, position=meta.signer_position or ""
             )
+        elif query.vietnamese:
+            # the answer first: the clause of the first quote that best answers, and where it stands
+            lead = msg("answer", "clause_vi").format(clause=self._clause(first.quote, idf, query), where=self._where(first))
         else:
             key = "list_lead" if len(cited) > 2 else "lead"
             lead = msg("answer", f"{key}_{lang}").format(title=first.doc_title, label=first.label)
@@ -255,6 +336,25 @@ class ExtractiveAnswerer:
         for cit in cited:
             lines.append(f"- «{cit.quote}» [{cit.n}]" + (f" ({cit.label})" if cit.n > 1 else ""))
         return "\n".join(lines)
+
+    def _clause(self, quote: str, idf: dict[str, float], query: Query) -> str:
+        """The piece of `quote` (cut at «;», «:» and sentence ends) that covers the question best; with a figure
+        when a figure is asked for. Verbatim but for the first letter, so every figure and name in it is quoted."""
+        pieces = [p.strip(" ;:,") for p in CLAUSE_BREAK.split(quote) if len(p.strip(" ;:,")) >= self.evidence.min_sentence_chars]
+        if not pieces:
+            return quote
+        wants_figure = bool(QUANTITY_QUESTION.search(query.text))
+        best = max(pieces, key=lambda p: (bool(DIGIT.search(p)) if wants_figure else True, self._coverage(idf, p)))
+        best = best.rstrip(".")
+        return best[:1].upper() + best[1:]
+
+    def _where(self, cit: Citation) -> str:
+        """«Mục II.3.b, ý 1 – Mục tiêu cụ thể giai đoạn 2021-2025», with the document when several are loaded."""
+        heading = section_title(cit.chunk.section_path[-1]) if cit.chunk.section_path else ""
+        where = f"{cit.label} – {heading}" if heading and heading not in cit.label else cit.label
+        if self.c.registry.counts()[0] > 1:
+            where = f"{cit.doc_number or cit.doc_title}, {where}"
+        return where
 
     def _refusal(self, hits: list[ScoredChunk], query: Query, strength: float) -> AnswerResult:
         text = msg("refusal", "vi" if query.vietnamese else "en")
