@@ -81,14 +81,21 @@ class EvidenceSettings(BaseModel):
     list_items: int = Field(6, ge=1, le=50, description="at least this many items for «những … nào?» questions")
     list_floor: float = Field(0.5, ge=0.0, le=1.0, description="list items must cover this share of what the best one covers")
     follow_coverage: float = Field(0.5, ge=0.0, le=1.0, description="further quotes must cover this share of what the best covers")
+    asked_subject_share: float = Field(
+        0.5, ge=0.0, le=1.0, description="a sentence holding what was asked (money, date, year…) must also hold this share of the question's word pairs"
+    )
+    asked_year_coverage: float = Field(
+        0.5, ge=0.0, le=1.0, description="a sentence for a year asked for must also cover this share of the question"
+    )
     min_sentence_chars: int = Field(8, ge=1, le=200, description="shorter pieces are not quoted on their own")
 
 
 class SectionSettings(BaseModel):
     """Questions that name a section are answered from the whole section (eval/README.md)."""
 
-    min_title_share: float = Field(0.6, ge=0.0, le=1.0, description="share of the heading's words the question must hold")
+    min_title_share: float = Field(0.45, ge=0.0, le=1.0, description="share of the heading's words the question must hold")
     min_question_share: float = Field(0.5, ge=0.0, le=1.0, description="share of the question's words the heading must hold")
+    min_match: float = Field(0.6, ge=0.0, le=1.0, description="harmonic mean of the two shares")
     item_chars: int = Field(600, ge=50, le=5000, description="an item longer than this is quoted up to its sentence end past it")
     max_items: int = Field(12, ge=1, le=50)
 

@@ -17,6 +17,7 @@ from qa_service.components.bundle import Components
 from qa_service.components.lexical import lexical_tokens
 from qa_service.models import Chunk, ScoredChunk
 from qa_service.resources import english_terms, msg
+from qa_service.services.asked import AskedKind, asked_kind, asked_years, subject_share, years_in
 from qa_service.services.citations import Citation, Citations, QuoteNotVerified
 from qa_service.services.query import Query, parse_question
 from qa_service.services.retrieval import Retriever
@@ -38,13 +39,17 @@ METADATA_QUESTION = {
     "doc_number": re.compile(r"\bsố hiệu\b|\bsố văn bản\b|document number", re.IGNORECASE),
 }
 DIGIT = re.compile(r"\d")
+# the distribution list and the signature answer only «gửi tới đâu?» and «ai ký?»
+META_BLOCKS = {"Nơi nhận", "Phần ký"}
 # a sentence that starts with the body it gives work to
 ACTOR = re.compile(
     r"(?:Ban|Văn phòng|Sở|Các sở|Ủy ban|UBND|Các huyện|Hội đồng|Người đứng đầu|Mặt trận|Tỉnh ủy|Huyện ủy|Thành ủy|Đảng ủy|"
     r"Bộ|Chính phủ|Thủ tướng)\b"
 )
 # where a quote can be cut into clauses for the lead: after «;» or «:», or between sentences
-CLAUSE_BREAK = re.compile(r"(?<=[;:])\s+|(?<=[.!?])\s+(?=[A-ZÀ-ỸĐ])")
+CLAUSE_BREAK = re.compile(r"(?<=;)\s+|(?<=[.!?])\s+(?=[A-ZÀ-ỸĐ])")
+# a figure that answers «bao nhiêu?»: a number that is not just a year
+FIGURE = re.compile(r"\d+(?:[.,]\d+)*\s*(?:%|tỷ|triệu|nghìn|lao động|dự án|doanh nghiệp|khu|cụm|ha\b)|\b(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)*")
 
 
 @dataclass
@@ -140,7 +145,9 @@ class ExtractiveAnswerer:
             return None
         settings = self.c.settings.answer.sections
         docs = query.doc_ids or list(dict.fromkeys(h.chunk.doc_id for h in hits[: self.evidence.passages]))
-        return self.sections.named(query.text, docs, settings.min_title_share, settings.min_question_share)
+        return self.sections.named(
+            query.text, docs, settings.min_title_share, settings.min_question_share, settings.min_match
+        )
 
     def _section_answer(self, query: Query, section: Section, citations: Citations) -> AnswerResult | None:
         """All of a section: its children's headings, or its items, each cited with its own label."""
@@ -183,7 +190,8 @@ class ExtractiveAnswerer:
         found_special = bool(special and hits and hits[0].chunk.citation_label == special)
         # «Ai ký…?»: the signature block is the answer, whatever words it shares with the question
         quantity = bool(QUANTITY_QUESTION.search(query.text))
-        candidates = self._candidates(hits[:1] if found_special else hits[: ev.passages], idf, quantity)
+        evidence = hits[:1] if found_special else [h for h in hits[: ev.passages] if h.chunk.citation_label not in META_BLOCKS]
+        candidates = self._candidates(evidence, idf, quantity)
         strength = self._strength(hits, idf, query)
         if quantity and candidates and not DIGIT.search(candidates[0].chunk.text[candidates[0].start : candidates[0].end]):
             strength *= ev.figure_missing_strength_factor  # asked for a figure, and the best evidence holds none
@@ -191,6 +199,13 @@ class ExtractiveAnswerer:
             strength = max(strength, 1.0)
         if not candidates or strength < self.c.settings.answer.refuse_below:
             return self._refusal(hits, query, strength)
+        if query.vietnamese and query.diacritics and not (found_special or query.note):
+            # «bao nhiêu tỷ đồng?», «số điện thoại?», «năm 2023?»: only a sentence holding that, for this subject
+            kind, years = asked_kind(query.text), asked_years(query.text)
+            if kind or years:
+                candidates = [c for c in candidates if self._holds(query, c, kind, years, idf)]
+                if not candidates:
+                    return self._refusal(hits, query, strength, self._missing(query, kind, years))
         cited: list[Citation] = []
         lead: Citation | None = None  # the best evidence leads, even when a list is shown in document order
         for cand in self._choose(question, candidates):
@@ -204,6 +219,24 @@ class ExtractiveAnswerer:
             return self._refusal(hits, query, strength)
         text = self._render(cited, query, citations, idf, lead or cited[0])
         return AnswerResult(text, True, cited, strength=strength, note=query.note)
+
+    def _holds(self, query: Query, cand: _Candidate, kind: AskedKind | None, years: set[str], idf: dict[str, float]) -> bool:
+        text = cand.chunk.text[cand.start : cand.end]
+        if kind and not kind.evidence.search(text):
+            return False
+        headed = " ".join(cand.chunk.section_path[-1:]) + " " + text
+        if years and not years & years_in(" ".join(cand.chunk.section_path) + " " + text):
+            return False
+        if kind is None:  # a year asked for: the sentence or its heading names it, and together they are on topic
+            return self._coverage(idf, headed) >= self.evidence.asked_year_coverage
+        return subject_share(query.text, text, kind) >= self.evidence.asked_subject_share
+
+    @staticmethod
+    def _missing(query: Query, kind: AskedKind | None, years: set[str]) -> str:
+        lang = "vi" if query.vietnamese else "en"
+        if kind:
+            return kind.what_vi if query.vietnamese else kind.what_en
+        return str(msg("refusal", f"missing_year_{lang}")).format(years=", ".join(sorted(years)))
 
     def _section_first(self, hits: list[ScoredChunk], label: str) -> list[ScoredChunk]:
         """«Ai ký…?», «gửi tới đâu?»: the signature block / distribution list of the best document."""
@@ -273,17 +306,19 @@ class ExtractiveAnswerer:
                 # an item whose first sentence names the body that acts: «Ban cán sự đảng … chỉ đạo …. Chỉ đạo các sở …»
                 actor_item = bool(ACTOR.match(unit_text[sentences[0][0] :]))
                 for s, e in sentences:
-                    sentence = unit_text[s:e]
-                    if len(sentence.strip()) < ev.min_sentence_chars:
+                    if len(unit_text[s:e].strip()) < ev.min_sentence_chars:
                         continue
+                    # a later sentence of such an item is quoted from the item's start, so it keeps its subject
+                    if actor_item and s > sentences[0][0] and not ACTOR.match(unit_text[s:e]):
+                        s = sentences[0][0]
+                    sentence = unit_text[s:e]
                     coverage = self._coverage(idf, sentence)
                     score = coverage + ev.rank_prior / (1 + rank)
                     if quantity and not DIGIT.search(sentence):
                         score *= ev.figure_missing_factor  # «bao nhiêu?» is answered by a figure
-                    # a later sentence of such an item is quoted from the item's start, so it keeps its subject
-                    start = sentences[0][0] if actor_item and s > sentences[0][0] and not ACTOR.match(sentence) else s
-                    out.append(_Candidate(rank, chunk, u_start + start, u_start + e, score, coverage))
-        out.sort(key=lambda c: -c.score)
+                    out.append(_Candidate(rank, chunk, u_start + s, u_start + e, score, coverage))
+        # equal scores: the longer quote first (an item quoted whole beats its first sentence)
+        out.sort(key=lambda c: (-c.score, c.start - c.end))
         return out
 
     def _choose(self, question: str, candidates: list[_Candidate]) -> list[_Candidate]:
@@ -344,7 +379,7 @@ class ExtractiveAnswerer:
         if not pieces:
             return quote
         wants_figure = bool(QUANTITY_QUESTION.search(query.text))
-        best = max(pieces, key=lambda p: (bool(DIGIT.search(p)) if wants_figure else True, self._coverage(idf, p)))
+        best = max(pieces, key=lambda p: (bool(FIGURE.search(p)) if wants_figure else True, self._coverage(idf, p)))
         best = best.rstrip(".")
         return best[:1].upper() + best[1:]
 
@@ -356,6 +391,7 @@ class ExtractiveAnswerer:
             where = f"{cit.doc_number or cit.doc_title}, {where}"
         return where
 
-    def _refusal(self, hits: list[ScoredChunk], query: Query, strength: float) -> AnswerResult:
-        text = msg("refusal", "vi" if query.vietnamese else "en")
+    def _refusal(self, hits: list[ScoredChunk], query: Query, strength: float, missing: str | None = None) -> AnswerResult:
+        lang = "vi" if query.vietnamese else "en"
+        text = msg("refusal", f"missing_{lang}").format(what=missing) if missing else msg("refusal", lang)
         return AnswerResult(text, False, [], suggestions=hits[: self.evidence.suggestions], strength=strength)

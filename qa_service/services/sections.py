@@ -99,12 +99,15 @@ class SectionIndex:
         outline = self._outline(doc_id)
         return next((s for s in outline.sections if s.label == label), None) if outline else None
 
-    def named(self, question: str, doc_ids: list[str], min_title_share: float, min_question_share: float) -> Section | None:
+    def named(
+        self, question: str, doc_ids: list[str], min_title_share: float, min_question_share: float, min_match: float
+    ) -> Section | None:
         """The section the question is about, named by label («Mục III») or by its title.
 
-        By title: most of the title's words are in the question (`min_title_share`), and the title's words
-        are a fair share of the question's (`min_question_share`): «Quan điểm chỉ đạo của Chương trình là gì?»
-        names Mục II.2; «Mục tiêu tỷ trọng công nghiệp trong GRDP?» does not name «Mục tiêu»."""
+        By title: enough of the title's words are in the question (`min_title_share`), the title's words are a
+        fair share of the question's (`min_question_share`), and the two shares together (their harmonic mean)
+        reach `min_match`: «Quan điểm chỉ đạo của Chương trình là gì?» names Mục II.2; «Mục tiêu tỷ trọng công
+        nghiệp trong GRDP?» does not name «Mục tiêu»."""
         m = _LABEL_IN_QUESTION.search(question)
         if m:
             label = f"Mục {m.group(1).upper()}" if m.group(1) else f"Điều {m.group(3)}"
@@ -126,7 +129,10 @@ class SectionIndex:
                 title_share, question_share = shared / len(title), shared / len(asked)
                 if title_share < min_title_share or question_share < min_question_share:
                     continue
+                # both shares at once: a long heading half-named by a question that is all about it still counts
                 score = 2 * title_share * question_share / (title_share + question_share)
+                if score < min_match:
+                    continue
                 if best is None or (score, section.level) > (best[0], best[1]):
                     best = (score, section.level, section)
         return best[2] if best else None

@@ -1,0 +1,60 @@
+"""What a question asks for (an amount of money, a contact, a date, an area, a year) and whether a sentence
+holds it for the question's own subject. A near miss, «bao nhiêu tỷ đồng ngân sách cho Chương trình?» answered
+with the 5.314 tỷ đồng of projects in 2016-2020, is refused with what the documents do not state."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import yaml
+
+from qa_service.resources import RESOURCES, stopwords
+from qa_service.text import fold
+
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_SYLLABLE = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class AskedKind:
+    name: str
+    question: re.Pattern[str]
+    evidence: re.Pattern[str]
+    what_vi: str
+    what_en: str
+
+
+@cache
+def kinds() -> tuple[AskedKind, ...]:
+    data = yaml.safe_load((RESOURCES / "asked.yaml").read_text(encoding="utf-8"))
+    return tuple(
+        AskedKind(name, re.compile(k["question"], re.IGNORECASE), re.compile(k["evidence"], re.IGNORECASE), k["what_vi"], k["what_en"])
+        for name, k in data.items()
+    )
+
+
+def asked_kind(question: str) -> AskedKind | None:
+    return next((k for k in kinds() if k.question.search(question)), None)
+
+
+def asked_years(question: str) -> set[str]:
+    return set(_YEAR.findall(question))
+
+
+def years_in(text: str) -> set[str]:
+    return set(_YEAR.findall(text))
+
+
+def pairs(text: str) -> set[str]:
+    """Adjacent content syllables, folded: «bố trí», «ngân sách», «thực hiện» — the question's own subject."""
+    stop = stopwords("section_question")
+    syllables = [fold(s).lower() for s in _SYLLABLE.findall(text)]
+    return {f"{a}_{b}" for a, b in zip(syllables, syllables[1:], strict=False) if a not in stop and b not in stop}
+
+
+def subject_share(question: str, sentence: str, kind: AskedKind | None) -> float:
+    """Share of the question's syllable pairs (less those that only name the kind asked for) the sentence holds."""
+    asked = pairs(kind.question.sub(" ", question) if kind else question)
+    return len(asked & pairs(sentence)) / len(asked) if asked else 1.0
