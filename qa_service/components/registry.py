@@ -165,6 +165,14 @@ class Registry(SqliteFile):
                 out[cid] = Chunk.model_validate_json(data)
         return out
 
+    def next_chunk(self, doc_id: str, ordinal: int, after: int) -> Chunk | None:
+        """The first chunk of the document after `ordinal` that starts at or after offset `after`."""
+        rows = self._conn().execute(
+            "SELECT data FROM chunks WHERE doc_id = ? AND ordinal > ? ORDER BY ordinal LIMIT 4", (doc_id, ordinal)
+        )
+        chunks = [Chunk.model_validate_json(r[0]) for r in rows]
+        return next((c for c in chunks if c.start >= after), None)
+
     def iter_tokens(self) -> Iterator[tuple[str, list[str]]]:
         for cid, tokens in self._conn().execute("SELECT chunk_id, tokens FROM chunks ORDER BY doc_id, ordinal"):
             yield cid, tokens.split()

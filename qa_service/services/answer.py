@@ -18,9 +18,9 @@ from qa_service.components.lexical import lexical_tokens
 from qa_service.models import Chunk, ScoredChunk
 from qa_service.resources import english_terms, msg
 from qa_service.services.asked import AskedKind, asked_kind, asked_years, subject_share, years_in
-from qa_service.services.citations import Citation, Citations, QuoteNotVerified
+from qa_service.services.citations import BULLET_MARK, Citation, Citations, QuoteNotVerified
 from qa_service.services.query import Query, parse_question
-from qa_service.services.retrieval import Retriever
+from qa_service.services.retrieval import Retriever, join_chunks
 from qa_service.services.sections import Section, SectionIndex, section_title
 from qa_service.text import fold, split_sentences
 
@@ -39,6 +39,12 @@ METADATA_QUESTION = {
     "doc_number": re.compile(r"\bsố hiệu\b|\bsố văn bản\b|document number", re.IGNORECASE),
 }
 DIGIT = re.compile(r"\d")
+# «những khu, cụm công nghiệp nào …?»: asked for named things, so sentences that name several rank higher
+NAMES_QUESTION = re.compile(
+    r"\b(?:những|các)\s+(?:khu|cụm|nhà máy|doanh nghiệp|dự án|huyện|tỉnh|cơ quan|đơn vị|địa phương|làng nghề|sản phẩm)\b[^?]*\bnào\b",
+    re.IGNORECASE,
+)
+PLACE_NAME = re.compile(r"(?<![.:;!?]\s)(?<!^)\b[A-ZÀ-ỸĐ][a-zà-ỹđ]+(?:[ -][A-ZÀ-ỸĐ][a-zà-ỹđ]+)+")
 # the distribution list and the signature answer only «gửi tới đâu?» and «ai ký?»
 META_BLOCKS = {"Nơi nhận", "Phần ký"}
 # a sentence that starts with the body it gives work to
@@ -102,6 +108,22 @@ def _same_period(question: str, cand: _Candidate) -> bool:
     text = " ".join(cand.chunk.section_path[-1:]) + " " + cand.chunk.text[cand.start : cand.end]
     named = set(_YEAR.findall(text))
     return not named or bool(asked & named)
+
+
+_BODY_PREDICATE = re.compile(r"\s+(?:có|phải|cần|chịu|làm|được|là|thực hiện|giữ)\s", re.IGNORECASE)
+
+
+def _named_body(question: str) -> str | None:
+    """«Ban Tuyên giáo Tỉnh ủy có nhiệm vụ gì?» -> «ban tuyen giao tinh uy» (folded), when the question starts with one."""
+    if not ACTOR.match(question):
+        return None
+    m = _BODY_PREDICATE.search(question)
+    name = question[: m.start()] if m else ""
+    return fold(name).lower().strip() if len(name.split()) >= 2 else None
+
+
+def _folded(cand: _Candidate) -> str:
+    return fold(cand.chunk.text[cand.start : cand.end]).lower()
 
 
 class ExtractiveAnswerer:
@@ -191,7 +213,8 @@ class ExtractiveAnswerer:
         # «Ai ký…?»: the signature block is the answer, whatever words it shares with the question
         quantity = bool(QUANTITY_QUESTION.search(query.text))
         evidence = hits[:1] if found_special else [h for h in hits[: ev.passages] if h.chunk.citation_label not in META_BLOCKS]
-        candidates = self._candidates(evidence, idf, quantity)
+        evidence = [self._continued(h) for h in evidence]
+        candidates = self._candidates(evidence, idf, quantity, bool(NAMES_QUESTION.search(question)))
         strength = self._strength(hits, idf, query)
         if quantity and candidates and not DIGIT.search(candidates[0].chunk.text[candidates[0].start : candidates[0].end]):
             strength *= ev.figure_missing_strength_factor  # asked for a figure, and the best evidence holds none
@@ -237,6 +260,17 @@ class ExtractiveAnswerer:
         if kind:
             return kind.what_vi if query.vietnamese else kind.what_en
         return str(msg("refusal", f"missing_year_{lang}")).format(years=", ".join(sorted(years)))
+
+    def _continued(self, hit: ScoredChunk) -> ScoredChunk:
+        """A chunk that ends inside a sentence («…Thái Bình;») is read on into the next chunk of the same unit, so a
+        quote holds the whole sentence («… giải quyết việc làm cho hơn 44.000 lao động»)."""
+        chunk = hit.chunk
+        if not chunk.units or chunk.text.rstrip()[-1:] not in ";,:":
+            return hit
+        following = self.c.registry.next_chunk(chunk.doc_id, chunk.ordinal, chunk.end)
+        if following is None or not following.units or following.units[0].label != chunk.units[-1].label:
+            return hit
+        return hit.model_copy(update={"chunk": join_chunks(chunk, following)})
 
     def _section_first(self, hits: list[ScoredChunk], label: str) -> list[ScoredChunk]:
         """«Ai ký…?», «gửi tới đâu?»: the signature block / distribution list of the best document."""
@@ -294,7 +328,9 @@ class ExtractiveAnswerer:
             return False
         return any(pattern.search(question) and not getattr(meta, field) for field, pattern in METADATA_QUESTION.items())
 
-    def _candidates(self, hits: list[ScoredChunk], idf: dict[str, float], quantity: bool = False) -> list[_Candidate]:
+    def _candidates(
+        self, hits: list[ScoredChunk], idf: dict[str, float], quantity: bool = False, names: bool = False
+    ) -> list[_Candidate]:
         ev = self.evidence
         out: list[_Candidate] = []
         for rank, hit in enumerate(hits):
@@ -304,7 +340,7 @@ class ExtractiveAnswerer:
                 unit_text = chunk.text[u_start:u_end]
                 sentences = split_sentences(unit_text, semicolons=False) or [(0, len(unit_text))]
                 # an item whose first sentence names the body that acts: «Ban cán sự đảng … chỉ đạo …. Chỉ đạo các sở …»
-                actor_item = bool(ACTOR.match(unit_text[sentences[0][0] :]))
+                actor_item = bool(ACTOR.match(BULLET_MARK.sub("", unit_text[sentences[0][0] :])))
                 for s, e in sentences:
                     if len(unit_text[s:e].strip()) < ev.min_sentence_chars:
                         continue
@@ -316,6 +352,8 @@ class ExtractiveAnswerer:
                     score = coverage + ev.rank_prior / (1 + rank)
                     if quantity and not DIGIT.search(sentence):
                         score *= ev.figure_missing_factor  # «bao nhiêu?» is answered by a figure
+                    if names and len(PLACE_NAME.findall(sentence)) >= 2:
+                        score += ev.names_bonus
                     out.append(_Candidate(rank, chunk, u_start + s, u_start + e, score, coverage))
         # equal scores: the longer quote first (an item quoted whole beats its first sentence)
         out.sort(key=lambda c: (-c.score, c.start - c.end))
@@ -324,6 +362,11 @@ class ExtractiveAnswerer:
     def _choose(self, question: str, candidates: list[_Candidate]) -> list[_Candidate]:
         limit = self.c.settings.answer.max_citations
         best = candidates[0]
+        body = _named_body(question)
+        if body and any(body in _folded(c) for c in candidates):
+            # «Ban cán sự đảng Ủy ban nhân dân tỉnh có nhiệm vụ gì?»: that body's items, not its neighbours'
+            candidates = [c for c in candidates if body in _folded(c)]
+            best = candidates[0]
         if LIST_QUESTION.search(question):
             # gather the items of the best passage's section, in document order
             same = [c for c in candidates if c.chunk.doc_id == best.chunk.doc_id and c.chunk.section_ids == best.chunk.section_ids]

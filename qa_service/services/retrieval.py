@@ -108,7 +108,7 @@ def merge_adjacent(results: list[ScoredChunk]) -> list[ScoredChunk]:
         if host is None:
             kept.append(hit)
             continue
-        host.chunk = _join(host.chunk, hit.chunk)
+        host.chunk = join_chunks(host.chunk, hit.chunk)
     return kept
 
 
@@ -117,13 +117,24 @@ def _touches(a: Chunk, b: Chunk) -> bool:
     return b.start <= hi_a + 1 and b.end >= lo_a - 1
 
 
-def _join(a: Chunk, b: Chunk) -> Chunk:
+def join_chunks(a: Chunk, b: Chunk) -> Chunk:
+    """One passage over two neighbouring chunks of a document; its text is the document's text over the span.
+
+    Chunks meet at a unit boundary (a new line) or, where a long unit was cut, between two of its sentences (a
+    space): the gap is restored as it is in the cleaned text, so offsets and quotes still point at the document."""
     first, second = (a, b) if a.start <= b.start else (b, a)
     if second.end <= first.end:
         return a
-    gap = "\n" if second.start > first.end else ""
+    same_unit = bool(first.units and second.units and first.units[-1].label == second.units[0].label)
+    gap = (" " if same_unit else "\n") if second.start > first.end else ""
     text = first.text + gap + second.text[max(0, first.end - second.start) :]
-    units = first.units + [u for u in second.units if u.start >= first.end]
+    units = list(first.units)
+    rest = [u for u in second.units if u.start >= first.end]
+    if same_unit and rest and units:
+        # the two pieces of one cut unit are one unit again
+        units[-1] = units[-1].model_copy(update={"end": rest[0].end})
+        rest = rest[1:]
+    units += rest
     return a.model_copy(
         update={
             "text": text,
