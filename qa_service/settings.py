@@ -85,7 +85,7 @@ class EvidenceSettings(BaseModel):
         0.5, ge=0.0, le=1.0, description="a sentence holding what was asked (money, date, year…) must also hold this share of the question's word pairs"
     )
     asked_year_coverage: float = Field(
-        0.5, ge=0.0, le=1.0, description="a sentence for a year asked for must also cover this share of the question"
+        0.3, ge=0.0, le=1.0, description="a sentence for a year asked for must also cover this share of the question"
     )
     names_bonus: float = Field(0.3, ge=0.0, le=2.0, description="«những khu … nào?»: bonus for a sentence naming several places")
     min_sentence_chars: int = Field(8, ge=1, le=200, description="shorter pieces are not quoted on their own")

@@ -220,15 +220,16 @@ class ExtractiveAnswerer:
             strength *= ev.figure_missing_strength_factor  # asked for a figure, and the best evidence holds none
         if found_special or query.note:
             strength = max(strength, 1.0)
-        if not candidates or strength < self.c.settings.answer.refuse_below:
-            return self._refusal(hits, query, strength)
         if query.vietnamese and query.diacritics and not (found_special or query.note):
-            # «bao nhiêu tỷ đồng?», «số điện thoại?», «năm 2023?»: only a sentence holding that, for this subject
+            # «bao nhiêu tỷ đồng?», «số điện thoại?», «năm 2023?»: only a sentence holding that, for this subject;
+            # checked first, so a refusal can say what the documents do not state
             kind, years = asked_kind(query.text), asked_years(query.text)
             if kind or years:
                 candidates = [c for c in candidates if self._holds(query, c, kind, years, idf)]
                 if not candidates:
                     return self._refusal(hits, query, strength, self._missing(query, kind, years))
+        if not candidates or strength < self.c.settings.answer.refuse_below:
+            return self._refusal(hits, query, strength)
         cited: list[Citation] = []
         lead: Citation | None = None  # the best evidence leads, even when a list is shown in document order
         for cand in self._choose(question, candidates):
@@ -250,8 +251,11 @@ class ExtractiveAnswerer:
         headed = " ".join(cand.chunk.section_path[-1:]) + " " + text
         if years and not years & years_in(" ".join(cand.chunk.section_path) + " " + text):
             return False
-        if kind is None:  # a year asked for: the sentence or its heading names it, and together they are on topic
-            return self._coverage(idf, headed) >= self.evidence.asked_year_coverage
+        if kind is None:
+            # a year asked for: the sentence or its heading names it, and together they hold what is asked about
+            # that year (the year itself and «năm» prove nothing: «dịch Covid-19 … trong năm 2023» is not a result)
+            topic = {t: v for t, v in idf.items() if t not in years and t != "nam"}
+            return self._coverage(topic, headed) >= self.evidence.asked_year_coverage
         return subject_share(query.text, text, kind) >= self.evidence.asked_subject_share
 
     @staticmethod
