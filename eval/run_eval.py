@@ -226,6 +226,8 @@ def write_report(report: dict[str, Any]) -> str:
             + " | ".join(_fmt(scores[k]) for k in ["recall@1", "recall@5", "key_facts", "must_fraction", "refusal_rate", "false_refusal_rate"])
             + " |"
         )
+    if "library_mode" not in report:
+        lines += ["", "Library mode was not run for this report (it needs an index at var/library: README, «Library mode»)."]
     if "library_mode" in report:
         lib = report["library_mode"]
         lines += ["", f"## Library mode ({lib['documents']} documents, {lib['chunks']} chunks)", ""]

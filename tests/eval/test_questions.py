@@ -41,6 +41,16 @@ def test_set_covers_what_the_issue_asks() -> None:
         assert all(h["role"] in {"user", "assistant"} for h in item.get("history", []))
 
 
+def test_set_holds_the_question_shapes_users_ask() -> None:
+    """Overviews with every item in `must`, duties of a named body, 3-turn chains and near misses."""
+    shapes = Counter(i["kind"] for i in _items() if i["id"].startswith("s-"))
+    assert sum(shapes.values()) >= 80
+    assert shapes["overview"] >= 20 and shapes["duties"] >= 15 and shapes["chain"] >= 12 and shapes["near_miss"] >= 20
+    chains = [i for i in _items() if i["kind"] == "chain"]
+    assert any(len([h for h in i["history"] if h["role"] == "user"]) == 2 for i in chains)  # third turns
+    assert all(not i["answerable"] and not i["must"] for i in _items() if i["kind"] == "near_miss")
+
+
 def _chunks_text(path: Path) -> list[str]:
     return [norm(c.text) for c in prepare(load(path), Settings()).chunks]
 
