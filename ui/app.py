@@ -11,19 +11,9 @@ import yaml
 
 from ui.briefing import to_docx, to_markdown
 from ui.client import ApiUnavailable, QaClient
+from ui.render import highlight, literal
 
 S: dict[str, Any] = yaml.safe_load((Path(__file__).parent / "strings_vi.yaml").read_text(encoding="utf-8"))
-
-
-def _highlight(cit: dict[str, Any]) -> str:
-    """The cited passage, escaped, with the quote marked where the service says it is (quote_start)."""
-    text, length = cit["text"], len(cit["quote"])
-    at = cit["quote_start"] - cit["start"]
-    if not (0 <= at and text[at : at + length] == cit["quote"]):
-        at, length = 0, 0  # not where it should be: show the passage unmarked rather than mark a guess
-    parts = (html.escape(text[:at]), html.escape(text[at : at + length]), html.escape(text[at + length :]))
-    marked = f"{parts[0]}<mark>{parts[1]}</mark>{parts[2]}" if length else parts[0] + parts[2]
-    return f"<div style='white-space:pre-wrap;overflow-wrap:anywhere'>{marked}</div>"
 
 
 def _sources(citations: list[dict[str, Any]], key: str) -> None:
@@ -31,7 +21,7 @@ def _sources(citations: list[dict[str, Any]], key: str) -> None:
         for cit in citations:
             number = f" ({cit['doc_number']})" if cit.get("doc_number") else ""
             st.markdown(f"**[{cit['n']}] {cit['doc_title']}{number}** — {cit['citation_label']}")
-            st.markdown(_highlight(cit), unsafe_allow_html=True)
+            st.markdown(highlight(cit), unsafe_allow_html=True)
             st.button(
                 S["open_in_reader"],
                 key=f"open-{key}-{cit['n']}",
@@ -64,7 +54,10 @@ def _show_answer(body: dict[str, Any], key: str, question: str = "") -> None:
             st.caption(S[why])
         else:
             st.caption(S["generative_badge"])
-    st.markdown(body["answer"])
+    standalone = body.get("standalone_question") or ""
+    if question and standalone and " ".join(standalone.split()).lower() != " ".join(question.split()).lower():
+        st.caption(S["understood_as"].format(question=standalone))  # how a follow-up was read
+    st.markdown(literal(body["answer"]))
     if body.get("retracted") and not body.get("fallback"):
         st.caption(S["generative_retracted"].format(n=len(body["retracted"])))
     if body.get("citations"):

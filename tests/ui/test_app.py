@@ -24,6 +24,8 @@ def test_ask_shows_answer_with_sources_then_follow_up(api_url: str, monkeypatch:
     assert "<mark>" in text
     at.chat_input[0].set_value("còn cụm công nghiệp thì sao?").run()
     assert "40%" in " ".join(m.value for m in at.markdown)
+    # the follow-up is shown as it was understood
+    assert any("Tỷ lệ lấp đầy các cụm công nghiệp đến năm 2025" in c.value for c in at.caption)
     assert len(at.session_state.history) == 4
 
 

@@ -1,0 +1,29 @@
+"""Document text is data: what the page shows of it is escaped, never live Markdown or HTML."""
+
+from __future__ import annotations
+
+from ui.render import highlight, literal
+
+HOSTILE = "Xem [Cổng dịch vụ công](https://evil.example/login) và ![ảnh](https://evil.example/x.png) **gấp** <script>x</script>"
+
+
+def test_answer_text_keeps_our_list_and_escapes_the_documents_markdown() -> None:
+    shown = literal(f"Lời dẫn (Mục I).\n\n- «{HOSTILE}» [1]")
+    lines = shown.split("\n")
+    assert lines[2].startswith("- «")  # our own list item stays a list item
+    assert "](" not in shown.replace("\\](", "") and "https://" not in shown
+    assert "\\[Cổng dịch vụ công\\]" in shown and "\\*\\*gấp\\*\\*" in shown and "\\<script\\>" in shown
+
+
+def test_cited_passage_is_inert_html_with_the_quote_marked() -> None:
+    text = f"Đoạn đầu.\n\n{HOSTILE}\n\nTỷ lệ lấp đầy đạt trên 65%."
+    quote = "Tỷ lệ lấp đầy đạt trên 65%."
+    shown = highlight({"text": text, "quote": quote, "start": 100, "quote_start": 100 + text.index(quote)})
+    assert f"<mark>{quote}</mark>" in shown
+    assert "<script>" not in shown and "[" not in shown and "](" not in shown and "**" not in shown
+    assert "\n\n" not in shown  # one HTML block: Markdown never gets to read the rest
+
+
+def test_quote_not_where_the_service_says_is_not_marked() -> None:
+    shown = highlight({"text": "abc def", "quote": "def", "start": 0, "quote_start": 0})
+    assert "<mark>" not in shown and "abc def" in shown

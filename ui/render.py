@@ -1,0 +1,42 @@
+"""Document text as the page shows it: escaped, never rendered as live Markdown or HTML."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+# characters Markdown would act on, as HTML entities: shown as themselves inside or outside an HTML block
+_ENTITIES = {c: f"&#{ord(c)};" for c in "[]()*_`#~|!\\"}
+
+
+def _inert(text: str) -> str:
+    escaped = html.escape(text)
+    escaped = "".join(_ENTITIES.get(c, c) for c in escaped)
+    # one HTML block: a blank line would end it and let Markdown read what follows
+    return escaped.replace("\n", "<br>")
+
+
+def highlight(cit: dict[str, Any]) -> str:
+    """The cited passage, escaped, with the quote marked where the service says it is (quote_start)."""
+    text, length = cit["text"], len(cit["quote"])
+    at = cit["quote_start"] - cit["start"]
+    if not (0 <= at and text[at : at + length] == cit["quote"]):
+        at, length = 0, 0  # not where it should be: show the passage unmarked rather than mark a guess
+    parts = (_inert(text[:at]), _inert(text[at : at + length]), _inert(text[at + length :]))
+    marked = f"{parts[0]}<mark>{parts[1]}</mark>{parts[2]}" if length else parts[0] + parts[2]
+    return f"<div style='overflow-wrap:anywhere'>{marked}</div>"
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
+
+
+def literal(text: str) -> str:
+    """Document text shown as written: Markdown in it (links, images, emphasis, HTML) is escaped, never rendered.
+    Our own layout is kept: the «- » that starts each quoted item and the line breaks."""
+    lines = []
+    for line in text.split("\n"):
+        bullet = line.startswith("- ")
+        body = _MARKDOWN.sub(r"\\\1", line[2:] if bullet else line).replace("://", ":\\/\\/")
+        lines.append(("- " if bullet else "") + body)
+    return "\n".join(lines)
