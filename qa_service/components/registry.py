@@ -177,6 +177,10 @@ class Registry(SqliteFile):
         for cid, tokens in self._conn().execute("SELECT chunk_id, tokens FROM chunks ORDER BY doc_id, ordinal"):
             yield cid, tokens.split()
 
-    def refs(self) -> list[CrossRef]:
-        rows = self._conn().execute("SELECT data FROM refs").fetchall()
+    def refs(self, doc_id: str | None = None) -> list[CrossRef]:
+        """Cross-references, all or those of one citing document, in the order they were found."""
+        if doc_id is None:
+            rows = self._conn().execute("SELECT data FROM refs ORDER BY rowid").fetchall()
+        else:
+            rows = self._conn().execute("SELECT data FROM refs WHERE doc_id = ? ORDER BY rowid", (doc_id,)).fetchall()
         return [CrossRef.model_validate_json(r[0]) for r in rows]

@@ -22,6 +22,7 @@ from qa_service.services.citations import BULLET_MARK, Citation, Citations, Quot
 from qa_service.services.query import Query, parse_question
 from qa_service.services.retrieval import Retriever, join_chunks
 from qa_service.services.sections import Section, SectionIndex, section_title
+from qa_service.services.untrusted import instruction_like
 from qa_service.text import fold, split_sentences
 
 LIST_QUESTION = re.compile(
@@ -45,6 +46,11 @@ NAMES_QUESTION = re.compile(
     re.IGNORECASE,
 )
 PLACE_NAME = re.compile(r"(?<![.:;!?]\s)(?<!^)\b[A-ZÀ-ỸĐ][a-zà-ỹđ]+(?:[ -][A-ZÀ-ỸĐ][a-zà-ỹđ]+)+")
+# «những nghị quyết nào …?»: the documents of a kind that the document cites
+REFERENCES_QUESTION = re.compile(
+    r"\b(?:những|các)\s+(nghị quyết|nghị định|văn bản|quyết định|kế hoạch|chỉ thị|kết luận|thông tư|luật)\b[^?]*\bnào\b",
+    re.IGNORECASE,
+)
 # the distribution list and the signature answer only «gửi tới đâu?» and «ai ký?»
 META_BLOCKS = {"Nơi nhận", "Phần ký"}
 # a sentence that starts with the body it gives work to
@@ -151,6 +157,8 @@ class ExtractiveAnswerer:
         citations = Citations(self.c.registry)
         section = self._named_section(query, hits)
         result = self._section_answer(query, section, citations) if section else None
+        if result is None and hits and query.vietnamese and (m := REFERENCES_QUESTION.search(query.text)):
+            result = self._references_answer(query, hits[0].chunk.doc_id, m.group(1), citations)
         if result is None:
             result = self._compose(query, hits, citations)
         result.standalone_question = query.text
@@ -198,6 +206,29 @@ class ExtractiveAnswerer:
         lines += [f"- «{c.quote}» [{c.n}]" + (f" ({c.label})" if len(cited) > 1 else "") for c in cited]
         return AnswerResult("\n".join(lines), True, cited, strength=1.0, note=query.note)
 
+    def _references_answer(self, query: Query, doc_id: str, kind: str, citations: Citations) -> AnswerResult | None:
+        """«Những nghị quyết nào …?»: every document of that kind the document cites, each quoted where it is cited."""
+        wanted = kind.lower()
+        refs = [r for r in self.c.registry.refs(doc_id) if wanted == "văn bản" or r.kind.lower() == wanted]
+        chunks = self.c.registry.chunks(list({r.chunk_id for r in refs}))
+        cited: list[Citation] = []
+        seen: set[str] = set()
+        for ref in refs:
+            chunk = chunks.get(ref.chunk_id)
+            at = chunk.text.find(ref.raw) if chunk else -1
+            if chunk is None or at < 0 or ref.key in seen:
+                continue
+            seen.add(ref.key)
+            span = next(((a, b) for a, b in split_sentences(chunk.text, semicolons=False) if a <= at < b), None)
+            if span is None or any(c.chunk.chunk_id == chunk.chunk_id and c.quote in chunk.text[span[0] : span[1]] for c in cited):
+                continue
+            cited.append(citations.cite(len(cited) + 1, chunk, chunk.text[span[0] : span[1]]))
+        if not cited:
+            return None
+        lead = msg("answer", "references_vi").format(title=citations.title(doc_id), n=len(seen), kind=wanted)
+        lines = [lead, ""] + [f"- «{c.quote}» [{c.n}] ({c.label})" for c in cited]
+        return AnswerResult("\n".join(lines), True, cited, strength=1.0)
+
     # -- evidence --------------------------------------------------------
     def _compose(self, query: Query, hits: list[ScoredChunk], citations: Citations) -> AnswerResult:
         ev = self.evidence
@@ -230,6 +261,11 @@ class ExtractiveAnswerer:
                     return self._refusal(hits, query, strength, self._missing(query, kind, years))
         if not candidates or strength < self.c.settings.answer.refuse_below:
             return self._refusal(hits, query, strength)
+        # a sentence that reads as an instruction to a model gives way to one that answers as well; when none does,
+        # it is quoted as what the document says (the lead then only says where), never said in our own words
+        plain = [c for c in candidates if not instruction_like(c.chunk.text[c.start : c.end])]
+        if plain and plain[0].coverage >= ev.follow_coverage * candidates[0].coverage:
+            candidates = plain
         cited: list[Citation] = []
         lead: Citation | None = None  # the best evidence leads, even when a list is shown in document order
         for cand in self._choose(question, candidates):
@@ -261,9 +297,11 @@ class ExtractiveAnswerer:
     @staticmethod
     def _missing(query: Query, kind: AskedKind | None, years: set[str]) -> str:
         lang = "vi" if query.vietnamese else "en"
+        span = ", ".join(sorted(years))
         if kind:
-            return kind.what_vi if query.vietnamese else kind.what_en
-        return str(msg("refusal", f"missing_year_{lang}")).format(years=", ".join(sorted(years)))
+            what = kind.what_vi if query.vietnamese else kind.what_en
+            return f"{what} {msg('refusal', f'for_years_{lang}').format(years=span)}" if years else what
+        return str(msg("refusal", f"missing_year_{lang}")).format(years=span)
 
     def _continued(self, hit: ScoredChunk) -> ScoredChunk:
         """A chunk that ends inside a sentence («…Thái Bình;») is read on into the next chunk of the same unit, so a
@@ -406,9 +444,12 @@ class ExtractiveAnswerer:
             lead = msg("answer", f"signer_{lang}").format(
                 title=first.doc_title, signer=meta.signer, position=meta.signer_position or ""
             )
-        elif query.vietnamese:
+        elif query.vietnamese and not instruction_like(first.quote):
             # the answer first: the clause of the first quote that best answers, and where it stands
             lead = msg("answer", "clause_vi").format(clause=self._clause(first.quote, idf, query), where=self._where(first))
+        elif query.vietnamese:
+            # document text that reads as an instruction is never made the answer's own words: it is only quoted
+            lead = msg("answer", "states_vi").format(where=self._where(first))
         else:
             key = "list_lead" if len(cited) > 2 else "lead"
             lead = msg("answer", f"{key}_{lang}").format(title=first.doc_title, label=first.label)

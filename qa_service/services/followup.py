@@ -34,6 +34,7 @@ _PERIOD = re.compile(r"\b(?:(?:đến|tới|trong|vào)\s+)?(?:năm\s+|giai đo�
 # where the subject of a question ends and its predicate starts
 _PREDICATE = re.compile(r"\s+(?:của|là|có|gồm|đạt|tăng|được|phải|cần|chịu|làm)\s", re.IGNORECASE)
 _ASPECT = re.compile(r"^về\s+", re.IGNORECASE)
+_WHICH = re.compile(r"^(?:những|các)\s+(.+?)\s+nào\b", re.IGNORECASE)
 
 
 def is_follow_up(question: str) -> bool:
@@ -81,6 +82,11 @@ def rewrite_against(question: str, previous: str) -> str:
     twin = _replace_twin(previous, focus)
     if twin:
         return twin
+    which = _WHICH.match(previous)
+    if which:
+        # «Những cụm công nghiệp nào sẽ hoàn thành đến năm 2025?» + «tỷ lệ lấp đầy» -> about those things
+        period = _PERIOD.search(previous)
+        return collapse_ws(f"{focus[0].upper() + focus[1:]} các {which.group(1)}{' ' + period.group(0) if period else ''}?")
     m = _PREDICATE.search(previous)
     if m and m.start() > 0:
         subject, rest = previous[: m.start()], previous[m.start() :]

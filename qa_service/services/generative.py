@@ -22,9 +22,10 @@ from qa_service.components.bundle import Components
 from qa_service.components.generator import Generator, GeneratorStatus
 from qa_service.errors import GeneratorBusy, GeneratorUnavailable
 from qa_service.models import Chunk
-from qa_service.resources import injection_patterns, msg, prompt
+from qa_service.resources import msg, prompt
 from qa_service.services.answer import AnswerResult, ExtractiveAnswerer, Retracted
 from qa_service.services.citations import Citation, Citations
+from qa_service.services.untrusted import instruction_like
 from qa_service.services.verify import (
     MARKER,
     Source,
@@ -103,10 +104,6 @@ class _HeldStream:
 
     def __del__(self) -> None:  # a client that left before the first event
         self.release()
-
-
-def _instruction_like(text: str) -> bool:
-    return any(p.search(text) for p in injection_patterns())
 
 
 def _sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -257,7 +254,7 @@ class GenerativeAnswerer:
             # the best evidence may use most of the budget; the others share what is left
             cap = budget if i == len(chunks) - 1 else max(budget // (len(chunks) - i), int(budget * 0.6) if i == 0 else 0)
             # text that reads as an instruction to the model is data to quote, never prompt material
-            spans = [sp for sp in _sentence_spans(chunk.text) if not _instruction_like(chunk.text[sp[0] : sp[1]])]
+            spans = [sp for sp in _sentence_spans(chunk.text) if not instruction_like(chunk.text[sp[0] : sp[1]])]
 
             def rank(span: tuple[int, int], chunk: Chunk = chunk) -> tuple[int, int, int]:
                 text = chunk.text[span[0] : span[1]]

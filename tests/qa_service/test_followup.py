@@ -45,6 +45,8 @@ def test_standalone_question_is_kept() -> None:
          "Tỷ lệ lấp đầy các cụm công nghiệp đến năm 2030 đạt bao nhiêu?"),
         (["Nhà đầu tư vào khu công nghiệp được hỗ trợ những gì?", "Còn về đất đai, mặt bằng thì sao?"], "Còn về tín dụng thì sao?",
          "Nhà đầu tư vào khu công nghiệp được hỗ trợ những gì về tín dụng?"),
+        (["Những khu công nghiệp nào sẽ hoàn thành đến năm 2025?", "Còn cụm công nghiệp thì sao?"], "Còn tỷ lệ lấp đầy thì sao?",
+         "Tỷ lệ lấp đầy các cụm công nghiệp đến năm 2025?"),
         (["Ban Tuyên giáo Tỉnh ủy có nhiệm vụ gì?", "Còn Văn phòng Tỉnh ủy thì sao?"], "Còn Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh?",
          "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh có nhiệm vụ gì?"),
         (["Tỷ trọng công nghiệp trong GRDP đến năm 2025 đạt bao nhiêu?", "Đến năm 2030 thì chỉ tiêu này là bao nhiêu?"],
