@@ -3,7 +3,9 @@
     python -m eval.run_eval                      # programme mode (builds its index under eval/out/)
     python -m eval.run_eval --library DATA_DIR   # library mode: an index holding programme + 412 documents
 
-Prints a table and writes eval/report.md, eval/report.json and eval/report.png.
+    python -m eval.run_eval --questions eval/questions_heldout.jsonl --out report_heldout   # another question set
+
+Prints a table and writes eval/report.md, eval/report.json and eval/report.png (or NAME.* with --out).
 Scoring follows ../shared/eval/README.md (NFC, whitespace collapsed, lower case, `*` removed).
 """
 
@@ -155,18 +157,19 @@ def _open(data_dir: Path, corpus: Path | None) -> Any:
     return components
 
 
-def run(library_dir: Path | None = None, with_peers: bool = True) -> dict[str, Any]:
+def run(library_dir: Path | None = None, with_peers: bool = True, questions: Path = HERE / "questions.jsonl") -> dict[str, Any]:
     from fastapi.testclient import TestClient
 
     from eval.peers import LlamaIndexDefaults, PlainBM25, ours
     from qa_service.app import create_app
     from qa_service.services.retrieval import HybridRetriever, RetrievalModes
 
-    items = load_questions()
+    items = load_questions(questions)
     programme_items = [i for i in items if i["corpus"] == "programme"]
     programme_file = ROOT / "corpus" / "chuong-trinh-hanh-dong-phat-trien-cong-nghiep-2021-2025.md"
     components = _open(HERE / "out" / "programme", ROOT / "corpus")
-    report: dict[str, Any] = {"questions": len(programme_items), "systems": {}}
+    source = questions.relative_to(ROOT) if questions.is_relative_to(ROOT) else questions
+    report: dict[str, Any] = {"questions": len(programme_items), "source": str(source), "systems": {}}
     with TestClient(create_app(components.settings, components)) as client:
         full = HybridRetriever(components)
         systems: list[Any] = []
@@ -200,29 +203,29 @@ def _fmt(value: Any) -> str:
     return f"{value:.3f}" if isinstance(value, float) else str(value)
 
 
-def write_report(report: dict[str, Any]) -> str:
+def write_report(report: dict[str, Any], name: str = "report") -> str:
     systems = report["systems"]
     keys = ["recall@1", "recall@5", "recall@10", "mrr@10", "evidence_within_2000_chars"]
     lines = [
         "# Evaluation report",
         "",
-        f"Programme questions: {report['questions']} (eval/questions.jsonl). Command: `make eval`.",
+        f"Programme questions: {report['questions']} ({report.get('source', 'eval/questions.jsonl')}). Command: `make eval`.",
         "",
         "## Retrieval, same questions, same embedding model",
         "",
         "| system | " + " | ".join(keys) + " |",
         "|---" * (len(keys) + 1) + "|",
     ]
-    for name, scores in systems.items():
-        lines.append(f"| {name} | " + " | ".join(_fmt(scores.get(k)) for k in keys) + " |")
+    for system, scores in systems.items():
+        lines.append(f"| {system} | " + " | ".join(_fmt(scores.get(k)) for k in keys) + " |")
     ours = systems["ours"]
-    lines += ["", "![comparison](report.png)", "", "## Answers (ours, through the HTTP API)", ""]
+    lines += ["", f"![comparison]({name}.png)", "", "## Answers (ours, through the HTTP API)", ""]
     for key in ["key_facts", "must_fraction", "citation_support", "quote_verification", "refusal_rate", "false_refusal_rate", "search_ms_p50", "search_ms_p95", "ask_ms_p50", "ask_ms_p95"]:
         lines.append(f"- {key}: {_fmt(ours[key])}")
     lines += ["", "## Breakdown (ours)", "", "| group | n | recall@1 | recall@5 | key_facts | must_fraction | refusal_rate | false_refusal_rate |", "|---|---|---|---|---|---|---|---|"]
-    for name, scores in report["breakdown"].items():
+    for group, scores in report["breakdown"].items():
         lines.append(
-            f"| {name} | {scores['n']} | "
+            f"| {group} | {scores['n']} | "
             + " | ".join(_fmt(scores[k]) for k in ["recall@1", "recall@5", "key_facts", "must_fraction", "refusal_rate", "false_refusal_rate"])
             + " |"
         )
@@ -231,17 +234,17 @@ def write_report(report: dict[str, Any]) -> str:
     if "library_mode" in report:
         lib = report["library_mode"]
         lines += ["", f"## Library mode ({lib['documents']} documents, {lib['chunks']} chunks)", ""]
-        for name in ["programme_questions", "library_questions"]:
-            s = lib[name]
-            lines.append(f"- {name}: " + ", ".join(f"{k} {_fmt(s[k])}" for k in ["recall@1", "recall@5", "mrr@10", "key_facts", "search_ms_p50", "ask_ms_p50"]))
+        for part in ["programme_questions", "library_questions"]:
+            s = lib[part]
+            lines.append(f"- {part}: " + ", ".join(f"{k} {_fmt(s[k])}" for k in ["recall@1", "recall@5", "mrr@10", "key_facts", "search_ms_p50", "ask_ms_p50"]))
     text = "\n".join(lines) + "\n"
-    (HERE / "report.md").write_text(text, encoding="utf-8")
-    (HERE / "report.json").write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
-    _chart(systems)
+    (HERE / f"{name}.md").write_text(text, encoding="utf-8")
+    (HERE / f"{name}.json").write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
+    _chart(systems, name)
     return text
 
 
-def _chart(systems: dict[str, dict[str, float]]) -> None:
+def _chart(systems: dict[str, dict[str, float]], name: str = "report") -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -250,23 +253,25 @@ def _chart(systems: dict[str, dict[str, float]]) -> None:
     keys = ["recall@1", "recall@5", "mrr@10", "evidence_within_2000_chars"]
     fig, ax = plt.subplots(figsize=(9, 4))
     width = 0.8 / len(systems)
-    for i, (name, scores) in enumerate(systems.items()):
-        ax.bar([k + i * width for k in range(len(keys))], [scores[k] for k in keys], width, label=name)
+    for i, (system, scores) in enumerate(systems.items()):
+        ax.bar([k + i * width for k in range(len(keys))], [scores[k] for k in keys], width, label=system)
     ax.set_xticks([k + 0.4 - width / 2 for k in range(len(keys))], keys)
     ax.set_ylim(0, 1.05)
     ax.legend(fontsize=8, loc="lower right")
     ax.set_title("Retrieval on the programme questions")
     fig.tight_layout()
-    fig.savefig(HERE / "report.png", dpi=100)
+    fig.savefig(HERE / f"{name}.png", dpi=100)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--library", type=Path, default=None, help="data dir of an index with the 412-document library")
     parser.add_argument("--no-peers", action="store_true")
+    parser.add_argument("--questions", type=Path, default=HERE / "questions.jsonl", help="JSONL questions (programme items are used)")
+    parser.add_argument("--out", default="report", help="report name under eval/: NAME.md, NAME.json, NAME.png")
     args = parser.parse_args()
-    report = run(args.library, with_peers=not args.no_peers)
-    print(write_report(report))
+    report = run(args.library, with_peers=not args.no_peers, questions=args.questions)
+    print(write_report(report, args.out))
 
 
 if __name__ == "__main__":
