@@ -43,6 +43,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         opened = components or open_components(settings or get_settings())
+        app.state.settings = opened.settings
         app.state.components = opened
         app.state.retriever = HybridRetriever(opened)
         app.state.answerer = ExtractiveAnswerer(opened, app.state.retriever)
@@ -65,5 +66,5 @@ def create_app(
     app = FastAPI(title="Hỏi đáp chính sách", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     errors.install(app)
     for router in (health.router, search.router, ask.router, documents.router, admin.router):
-        app.include_router(router, responses=error_responses(500))
+        app.include_router(router, responses=error_responses(413, 500))
     return app

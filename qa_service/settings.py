@@ -138,6 +138,10 @@ class GeneratorSettings(BaseModel):
     min_question_focus: float = Field(0.6, ge=0.0, le=1.0)
 
 
+class ApiSettings(BaseModel):
+    max_body_kb: int = Field(256, ge=1, le=10240, description="JSON request bodies larger than this are refused (413) unread")
+
+
 class AdminSettings(BaseModel):
     # no token configured = uploads and deletes are disabled (403)
     token: SecretStr | None = None
@@ -156,6 +160,7 @@ class Settings(BaseSettings):
     answer: AnswerSettings = AnswerSettings()
     generator: GeneratorSettings = GeneratorSettings()
     admin: AdminSettings = AdminSettings()
+    api: ApiSettings = ApiSettings()
 
     @model_validator(mode="after")
     def _fill_paths(self) -> Settings:

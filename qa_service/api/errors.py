@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from qa_service.api.schemas import MAX_QUESTION
 from qa_service.errors import QAError
 from qa_service.resources import msg
+from qa_service.settings import AdminSettings, ApiSettings
 
 log = logging.getLogger("qa_service")
 
@@ -52,10 +53,24 @@ def _validation_message(errors: list[dict]) -> tuple[str, str]:
     return m["vi"], m["en"]
 
 
+def _body_limit(request: Request) -> int:
+    settings = getattr(request.app.state, "settings", None)  # set in the lifespan; defaults before it
+    admin, api = (settings.admin, settings.api) if settings else (AdminSettings(), ApiSettings())
+    if request.method == "POST" and request.url.path == "/documents":
+        return admin.max_upload_mb * 1024 * 1024 + 64 * 1024  # the file plus its form fields
+    return api.max_body_kb * 1024
+
+
 def install(app: FastAPI) -> None:
     @app.middleware("http")
     async def add_request_id(request: Request, call_next):  # type: ignore[no-untyped-def]
         rid = request_id(request)
+        # a declared body over the limit is refused before it is read (uploads have their own, larger limit)
+        limit = _body_limit(request)
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            m = msg("errors", "body_too_large")
+            return _body(request, 413, "body_too_large", m["vi"].format(kb=limit // 1024), m["en"].format(kb=limit // 1024))
         try:
             response = await call_next(request)
         except Exception:  # the last line of defence: log it, answer without details
@@ -80,7 +95,10 @@ def install(app: FastAPI) -> None:
     async def on_http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         m = msg("errors", code)
-        return _body(request, exc.status_code, code, m["vi"], m["en"])
+        response = _body(request, exc.status_code, code, m["vi"], m["en"])
+        if exc.headers and "Allow" in exc.headers:  # a 405 says which methods the address takes
+            response.headers["Allow"] = exc.headers["Allow"]
+        return response
 
     @app.exception_handler(Exception)
     async def on_any(request: Request, exc: Exception) -> JSONResponse:

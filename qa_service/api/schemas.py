@@ -15,7 +15,8 @@ class HistoryTurn(BaseModel):
 
 
 def _not_blank(value: str) -> str:
-    if not value.strip():
+    # control characters alone («\u0000», «\t\n») are not a question either
+    if not "".join(ch for ch in value if ch.isprintable()).strip():
         raise ValueError("must not be empty / không được để trống")
     return value
 
@@ -25,7 +26,7 @@ class SearchRequest(BaseModel):
         json_schema_extra={"examples": [{"query": "tỷ lệ lấp đầy khu công nghiệp", "top_k": 5}]}
     )
     query: str = Field(..., min_length=1, max_length=MAX_QUESTION, description="Câu truy vấn / search text")
-    top_k: int = Field(10, ge=1, le=50)
+    top_k: int = Field(10, ge=1, le=50, strict=True, description="passages to return (a JSON integer, not a boolean)")
     doc_ids: list[str] | None = Field(None, max_length=100)
 
     _check = field_validator("query")(_not_blank)
@@ -71,7 +72,9 @@ class AskRequest(BaseModel):
         }
     )
     question: str = Field(..., min_length=1, max_length=MAX_QUESTION, description="Câu hỏi / question")
-    top_k: int | None = Field(None, ge=1, le=50)
+    top_k: int | None = Field(
+        None, ge=1, le=50, strict=True, description="passages retrieved and weighed for the answer (default 10)"
+    )
     doc_ids: list[str] | None = Field(None, max_length=100)
     history: list[HistoryTurn] | None = Field(None, max_length=50)
     mode: Literal["extractive", "generative"] | None = Field(
@@ -196,7 +199,7 @@ _ERROR_MEANING = {
     401: "admin token missing / thiếu mã quản trị",
     403: "wrong admin token, or admin functions disabled / sai mã hoặc chưa bật quản trị",
     404: "unknown document or job / không tìm thấy",
-    413: "file too large / tệp quá lớn",
+    413: "request body or file too large / nội dung hoặc tệp quá lớn",
     415: "unsupported file type / định dạng không hỗ trợ",
     422: "invalid request / dữ liệu không hợp lệ",
     500: "unexpected error, with a request id / lỗi ngoài dự kiến",

@@ -164,3 +164,31 @@ def test_dense_retrieval_honours_doc_filter(corpus_components) -> None:  # type:
     hits = corpus_components.store.query(vector, 5, [doc_id])
     assert len(hits) == 5
     assert corpus_components.store.query(vector, 5, ["khong-co"]) == []
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"question": "\u0000"}, "question"),  # control characters alone are not a question
+        ({"question": "\t\u0007\n"}, "question"),
+        ({"question": "GRDP", "top_k": True}, "top_k"),  # a boolean is not a number of passages
+        ({"question": "GRDP", "top_k": "5"}, "top_k"),
+    ],
+)
+def test_degenerate_values_are_422(client: TestClient, payload: dict, field: str) -> None:
+    response = client.post("/ask", json=payload)
+    assert response.status_code == 422
+    assert field in {d["loc"][-1] for d in response.json()["details"]}
+
+
+def test_oversized_body_is_refused_before_it_is_read(client: TestClient) -> None:
+    big = b'{"query": "' + b"a" * (300 * 1024) + b'"}'
+    response = client.post("/search", content=big, headers={"content-type": "application/json"})
+    assert response.status_code == 413 and response.json()["error"] == "body_too_large"
+    assert "256 KB" in response.json()["message_en"] and response.json()["message_vi"]
+
+
+def test_wrong_method_says_which_are_allowed(client: TestClient) -> None:
+    response = client.get("/ask")
+    assert response.status_code == 405 and response.headers["allow"] == "POST"
+    assert response.json()["error"] == "method_not_allowed"
