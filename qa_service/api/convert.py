@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from qa_service.api.schemas import AskResponse, CitationOut, Hit, RetractedOut
 from qa_service.models import Chunk, ScoredChunk
-from qa_service.services.answer import AnswerResult
 from qa_service.services.citations import Citation, Citations
+from qa_service.services.results import AnswerResult
 
 
 def _chunk_fields(chunk: Chunk) -> dict[str, object]:

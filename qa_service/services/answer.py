@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from qa_service.components.bundle import Components
 from qa_service.components.lexical import lexical_tokens
@@ -20,8 +20,10 @@ from qa_service.resources import english_terms, msg
 from qa_service.services.asked import AskedKind, asked_kind, asked_years, subject_share, years_in
 from qa_service.services.citations import BULLET_MARK, Citation, Citations, QuoteNotVerified
 from qa_service.services.query import Query, parse_question
+from qa_service.services.results import AnswerResult
 from qa_service.services.retrieval import Retriever, join_chunks
 from qa_service.services.sections import Section, SectionIndex, section_title
+from qa_service.services.structured import REFERENCES_QUESTION, StructuredAnswers
 from qa_service.services.untrusted import instruction_like
 from qa_service.text import fold, split_sentences
 
@@ -46,11 +48,6 @@ NAMES_QUESTION = re.compile(
     re.IGNORECASE,
 )
 PLACE_NAME = re.compile(r"(?<![.:;!?]\s)(?<!^)\b[A-ZÀ-ỸĐ][a-zà-ỹđ]+(?:[ -][A-ZÀ-ỸĐ][a-zà-ỹđ]+)+")
-# «những nghị quyết nào …?»: the documents of a kind that the document cites
-REFERENCES_QUESTION = re.compile(
-    r"\b(?:những|các)\s+(nghị quyết|nghị định|văn bản|quyết định|kế hoạch|chỉ thị|kết luận|thông tư|luật)\b[^?]*\bnào\b",
-    re.IGNORECASE,
-)
 # the distribution list and the signature answer only «gửi tới đâu?» and «ai ký?»
 META_BLOCKS = {"Nơi nhận", "Phần ký"}
 # a sentence that starts with the body it gives work to
@@ -62,35 +59,6 @@ ACTOR = re.compile(
 CLAUSE_BREAK = re.compile(r"(?<=;)\s+|(?<=[.!?])\s+(?=[A-ZÀ-ỸĐ])")
 # a figure that answers «bao nhiêu?»: a number that is not just a year
 FIGURE = re.compile(r"\d+(?:[.,]\d+)*\s*(?:%|tỷ|triệu|nghìn|lao động|dự án|doanh nghiệp|khu|cụm|ha\b)|\b(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)*")
-
-
-@dataclass
-class Retracted:
-    """A generated sentence that failed verification and is not shown."""
-
-    text: str
-    reason: str
-
-
-@dataclass
-class AnswerResult:
-    answer: str
-    answered: bool
-    citations: list[Citation]
-    suggestions: list[ScoredChunk] = field(default_factory=list)
-    standalone_question: str = ""
-    strength: float = 0.0
-    took_ms: float = 0.0
-    hits: list[ScoredChunk] = field(default_factory=list)  # what retrieval returned (the generator's sources)
-    note: str | None = None  # said before the answer, e.g. «văn bản … chưa được nạp»
-    mode: str = "extractive"
-    fallback: bool = False  # generative mode gave way to the extractive answer
-    fallback_reason: str | None = None  # no_sources | unverified | misses_question | question_language
-    retracted: list[Retracted] = field(default_factory=list)
-    first_token_ms: float | None = None
-    generation_ms: float | None = None
-    generated_sentences: int = 0
-    query: Query | None = None  # the question as the services read it
 
 
 @dataclass
@@ -138,6 +106,7 @@ class ExtractiveAnswerer:
         self.retriever = retriever
         self.evidence = components.settings.answer.evidence
         self.sections = SectionIndex(components.registry)
+        self.structured = StructuredAnswers(components, self.sections)
 
     # -- public ----------------------------------------------------------
     def answer(
@@ -156,9 +125,9 @@ class ExtractiveAnswerer:
             hits = citing or hits
         citations = Citations(self.c.registry)
         section = self._named_section(query, hits)
-        result = self._section_answer(query, section, citations) if section else None
+        result = self.structured.section(query, section, citations) if section else None
         if result is None and hits and query.vietnamese and (m := REFERENCES_QUESTION.search(query.text)):
-            result = self._references_answer(query, hits[0].chunk.doc_id, m.group(1), citations)
+            result = self.structured.references(query, hits[0].chunk.doc_id, m.group(1), citations)
         if result is None:
             result = self._compose(query, hits, citations)
         result.standalone_question = query.text
@@ -178,56 +147,6 @@ class ExtractiveAnswerer:
         return self.sections.named(
             query.text, docs, settings.min_title_share, settings.min_question_share, settings.min_match
         )
-
-    def _section_answer(self, query: Query, section: Section, citations: Citations) -> AnswerResult | None:
-        """All of a section: its children's headings, or its items, each cited with its own label."""
-        settings = self.c.settings.answer.sections
-        lang = "vi" if query.vietnamese else "en"
-        cited: list[Citation] = []
-        if section.children:
-            for label in section.children[: settings.max_items]:
-                child = self.sections.section(section.doc_id, label)
-                chunk = self.sections.heading_chunk(child) if child else None
-                if chunk is not None:
-                    cited.append(citations.cite(len(cited) + 1, chunk, chunk.text))
-            lead = msg("answer", f"section_children_{lang}").format(where=section.where, n=len(section.children))
-        else:
-            for chunk, a, b in self.sections.items(section, settings.item_chars)[: settings.max_items]:
-                try:
-                    cited.append(citations.cite(len(cited) + 1, chunk, chunk.text[a:b]))
-                except QuoteNotVerified:
-                    continue
-            key = "section_items" if len(cited) > 1 else "section_text"
-            lead = msg("answer", f"{key}_{lang}").format(where=section.where, n=len(cited))
-        if not cited:
-            return None
-        lines = [query.note, ""] if query.note else []
-        lines += [lead, ""]
-        lines += [f"- «{c.quote}» [{c.n}]" + (f" ({c.label})" if len(cited) > 1 else "") for c in cited]
-        return AnswerResult("\n".join(lines), True, cited, strength=1.0, note=query.note)
-
-    def _references_answer(self, query: Query, doc_id: str, kind: str, citations: Citations) -> AnswerResult | None:
-        """«Những nghị quyết nào …?»: every document of that kind the document cites, each quoted where it is cited."""
-        wanted = kind.lower()
-        refs = [r for r in self.c.registry.refs(doc_id) if wanted == "văn bản" or r.kind.lower() == wanted]
-        chunks = self.c.registry.chunks(list({r.chunk_id for r in refs}))
-        cited: list[Citation] = []
-        seen: set[str] = set()
-        for ref in refs:
-            chunk = chunks.get(ref.chunk_id)
-            at = chunk.text.find(ref.raw) if chunk else -1
-            if chunk is None or at < 0 or ref.key in seen:
-                continue
-            seen.add(ref.key)
-            span = next(((a, b) for a, b in split_sentences(chunk.text, semicolons=False) if a <= at < b), None)
-            if span is None or any(c.chunk.chunk_id == chunk.chunk_id and c.quote in chunk.text[span[0] : span[1]] for c in cited):
-                continue
-            cited.append(citations.cite(len(cited) + 1, chunk, chunk.text[span[0] : span[1]]))
-        if not cited:
-            return None
-        lead = msg("answer", "references_vi").format(title=citations.title(doc_id), n=len(seen), kind=wanted)
-        lines = [lead, ""] + [f"- «{c.quote}» [{c.n}] ({c.label})" for c in cited]
-        return AnswerResult("\n".join(lines), True, cited, strength=1.0)
 
     # -- evidence --------------------------------------------------------
     def _compose(self, query: Query, hits: list[ScoredChunk], citations: Citations) -> AnswerResult:

@@ -23,8 +23,9 @@ from qa_service.components.generator import Generator, GeneratorStatus
 from qa_service.errors import GeneratorBusy, GeneratorUnavailable
 from qa_service.models import Chunk
 from qa_service.resources import msg, prompt
-from qa_service.services.answer import AnswerResult, ExtractiveAnswerer, Retracted
+from qa_service.services.answer import ExtractiveAnswerer
 from qa_service.services.citations import Citation, Citations
+from qa_service.services.results import AnswerResult, Retracted
 from qa_service.services.untrusted import instruction_like
 from qa_service.services.verify import (
     MARKER,

@@ -1,0 +1,77 @@
+"""Answers made of a document's structure rather than of the best sentences: a whole section (its children's
+headings or all its items) and the documents of one kind that a document cites. Each item is cited with its own
+label."""
+
+from __future__ import annotations
+
+import re
+
+from qa_service.components.bundle import Components
+from qa_service.resources import msg
+from qa_service.services.citations import Citation, Citations, QuoteNotVerified
+from qa_service.services.query import Query
+from qa_service.services.results import AnswerResult
+from qa_service.services.sections import Section, SectionIndex
+from qa_service.text import split_sentences
+
+# «những nghị quyết nào …?»: the documents of a kind that the document cites
+REFERENCES_QUESTION = re.compile(
+    r"\b(?:những|các)\s+(nghị quyết|nghị định|văn bản|quyết định|kế hoạch|chỉ thị|kết luận|thông tư|luật)\b[^?]*\bnào\b",
+    re.IGNORECASE,
+)
+
+
+class StructuredAnswers:
+    def __init__(self, components: Components, sections: SectionIndex) -> None:
+        self.c = components
+        self.sections = sections
+
+    def section(self, query: Query, section: Section, citations: Citations) -> AnswerResult | None:
+        """All of a section: its children's headings, or its items, each cited with its own label."""
+        settings = self.c.settings.answer.sections
+        lang = "vi" if query.vietnamese else "en"
+        cited: list[Citation] = []
+        if section.children:
+            for label in section.children[: settings.max_items]:
+                child = self.sections.section(section.doc_id, label)
+                chunk = self.sections.heading_chunk(child) if child else None
+                if chunk is not None:
+                    cited.append(citations.cite(len(cited) + 1, chunk, chunk.text))
+            lead = msg("answer", f"section_children_{lang}").format(where=section.where, n=len(section.children))
+        else:
+            for chunk, a, b in self.sections.items(section, settings.item_chars)[: settings.max_items]:
+                try:
+                    cited.append(citations.cite(len(cited) + 1, chunk, chunk.text[a:b]))
+                except QuoteNotVerified:
+                    continue
+            key = "section_items" if len(cited) > 1 else "section_text"
+            lead = msg("answer", f"{key}_{lang}").format(where=section.where, n=len(cited))
+        if not cited:
+            return None
+        lines = [query.note, ""] if query.note else []
+        lines += [lead, ""]
+        lines += [f"- «{c.quote}» [{c.n}]" + (f" ({c.label})" if len(cited) > 1 else "") for c in cited]
+        return AnswerResult("\n".join(lines), True, cited, strength=1.0, note=query.note)
+
+    def references(self, query: Query, doc_id: str, kind: str, citations: Citations) -> AnswerResult | None:
+        """«Những nghị quyết nào …?»: every document of that kind the document cites, each quoted where it is cited."""
+        wanted = kind.lower()
+        refs = [r for r in self.c.registry.refs(doc_id) if wanted == "văn bản" or r.kind.lower() == wanted]
+        chunks = self.c.registry.chunks(list({r.chunk_id for r in refs}))
+        cited: list[Citation] = []
+        seen: set[str] = set()
+        for ref in refs:
+            chunk = chunks.get(ref.chunk_id)
+            at = chunk.text.find(ref.raw) if chunk else -1
+            if chunk is None or at < 0 or ref.key in seen:
+                continue
+            seen.add(ref.key)
+            span = next(((a, b) for a, b in split_sentences(chunk.text, semicolons=False) if a <= at < b), None)
+            if span is None or any(c.chunk.chunk_id == chunk.chunk_id and c.quote in chunk.text[span[0] : span[1]] for c in cited):
+                continue
+            cited.append(citations.cite(len(cited) + 1, chunk, chunk.text[span[0] : span[1]]))
+        if not cited:
+            return None
+        lead = msg("answer", "references_vi").format(title=citations.title(doc_id), n=len(seen), kind=wanted)
+        lines = [lead, ""] + [f"- «{c.quote}» [{c.n}] ({c.label})" for c in cited]
+        return AnswerResult("\n".join(lines), True, cited, strength=1.0)
