@@ -41,6 +41,12 @@ class PyviSegmenter:
             # imported on first use: it costs ~4 s, and an unchanged re-ingest never needs it
             from pyvi import ViTokenizer
 
+            ViTokenizer.tokenize("khởi động")  # opens the CRF tagger, which then holds its model in memory
+            # unpickling the model wrote it to a temp file that is deleted only when the model is collected,
+            # which a module-level model never is: every process would leave one /tmp/model*.crfsuite behind
+            modelfile = getattr(getattr(ViTokenizer.ViTokenizer, "model", None), "modelfile", None)
+            if modelfile is not None:
+                modelfile.cleanup()
             self._tokenize = ViTokenizer.tokenize
         return self._tokenize(text).split()
 
