@@ -46,6 +46,18 @@ class ChunkingSettings(BaseModel):
     min_tokens: int = Field(40, ge=0, le=200, description="units smaller than this are merged with a neighbour")
 
 
+class IngestionSettings(BaseModel):
+    """Limits on what one document may cost, checked before the cost is paid; over a limit the file is skipped
+    (CLI) or its upload job fails, with the reason in both languages."""
+
+    max_file_mb: int = Field(100, ge=1, le=4096, description="a file larger than this is not read")
+    max_unpacked_mb: int = Field(40, ge=1, le=4096, description="DOCX: declared size of the archive's members, unpacked")
+    max_archive_members: int = Field(2000, ge=1, le=100_000)
+    max_pages: int = Field(2000, ge=1, le=100_000, description="PDF pages, counted before any text is extracted")
+    max_text_chars: int = Field(5_000_000, ge=1000, le=200_000_000, description="text extracted from one document")
+    max_chunks: int = Field(20_000, ge=1, le=1_000_000, description="chunks of one document, before any is embedded")
+
+
 class RetrievalSettings(BaseModel):
     top_k: int = Field(10, ge=1, le=50, description="passages retrieved for /search and weighed for /ask, unless the request says")
     candidates: int = Field(40, ge=5, le=400, description="per retriever, before fusion")
@@ -156,6 +168,7 @@ class Settings(BaseSettings):
     embedding: EmbeddingSettings = EmbeddingSettings()  # type: ignore[call-arg]
     vector_store: VectorStoreSettings = VectorStoreSettings()
     chunking: ChunkingSettings = ChunkingSettings()
+    ingestion: IngestionSettings = IngestionSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
     answer: AnswerSettings = AnswerSettings()
     generator: GeneratorSettings = GeneratorSettings()

@@ -104,6 +104,8 @@ def prepare(raw: RawDocument, settings: Settings, overrides: dict[str, object] |
     chunks = make_chunks(
         doc_id, structured.text, structured.units, short_title, settings.chunking.max_tokens, settings.chunking.min_tokens
     )
+    if len(chunks) > settings.ingestion.max_chunks:  # checked before anything is embedded
+        raise IngestError("too_many_chunks", n=settings.ingestion.max_chunks)
     refs: list[CrossRef] = []
     own = {meta.doc_number.upper()} if meta.doc_number else set()
     for chunk in chunks:
@@ -218,7 +220,7 @@ class IngestPipeline:
             if current == f"{file_hash(path.read_bytes())}:{PIPELINE_VERSION}":
                 report.unchanged.append(doc_id)
                 return doc_id
-        raw = load(path)
+        raw = load(path, self.settings.ingestion)
         prepared = prepare(raw, self.settings, {**(overrides or {}), "doc_id": doc_id})
         self._embed_and_upsert(prepared, report, rebuild, on_embedded)
         old_ids = set(self.registry.chunk_ids(doc_id))

@@ -19,6 +19,7 @@ from qa_service.components.bundle import Components
 from qa_service.components.jobs import Job
 from qa_service.errors import IngestError, QAError
 from qa_service.ingestion.pipeline import IngestPipeline, IngestReport, doc_id_for
+from qa_service.ingestion.readers import check_archive
 from qa_service.resources import msg
 from qa_service.text import slug
 
@@ -102,6 +103,11 @@ class UploadService:
         if not data.strip():
             raise QAError("empty_file", status=422)
         ext = detect_type(data, filename)
+        if ext == ".docx":
+            try:  # a decompression bomb is refused here, before a job unpacks it
+                check_archive(data, self.c.settings.ingestion)
+            except IngestError as exc:
+                raise QAError(exc.code, status=413 if exc.code.startswith("archive_") else 415, **exc.params) from exc
         upload_dir = self.c.settings.upload_dir
         upload_dir.mkdir(parents=True, exist_ok=True)
         path = upload_dir / f"{safe_stem(filename)}{ext}"

@@ -19,8 +19,8 @@ RESOLUTION = Path(__file__).resolve().parents[1] / "data" / "nghi-quyet-23-nq-tw
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
-def _client(tmp: Path, embedder, token: str | None) -> TestClient:  # type: ignore[no-untyped-def]
-    settings = make_settings(tmp, embedder, admin={"token": token, "max_upload_mb": 1})
+def _client(tmp: Path, embedder, token: str | None, **extra: object) -> TestClient:  # type: ignore[no-untyped-def]
+    settings = make_settings(tmp, embedder, admin={"token": token, "max_upload_mb": 1}, **extra)
     components = open_components(settings, embedder)
     IngestPipeline(settings, embedder, components.store, components.registry, components.segmenter).run([CORPUS])
     return TestClient(create_app(settings, components), raise_server_exceptions=False)
@@ -129,3 +129,13 @@ def test_docx_upload_is_ingested(admin_client: TestClient) -> None:
     hits = admin_client.post("/search", json={"query": "chứng nhận xanh hải sản", "doc_ids": [job["doc_id"]]}).json()["hits"]
     assert hits and "chứng nhận xanh" in hits[0]["text"]
     assert admin_client.delete(f"/documents/{job['doc_id']}", headers=AUTH).status_code == 200
+
+
+def test_docx_bomb_is_refused_before_a_job_unpacks_it(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+    from tests.qa_service.ingestion.test_limits import docx_bomb
+
+    with _client(tmp_path, embedder, TOKEN, ingestion={"max_unpacked_mb": 2}) as client:
+        before = client.get("/health").json()["chunks"]
+        response = client.post("/documents", files={"file": ("bom.docx", docx_bomb(5))}, headers=AUTH)
+        assert response.status_code == 413 and response.json()["error"] == "archive_too_large"
+        assert response.json()["message_vi"] and client.get("/health").json()["chunks"] == before
