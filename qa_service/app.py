@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from qa_service.api import errors
 from qa_service.api.routers import admin, ask, documents, health, search
 from qa_service.api.schemas import error_responses
+from qa_service.components.attempts import AttemptLimiter
 from qa_service.components.bundle import Components, open_components
 from qa_service.components.generator import Generator, GeneratorStatus, load_generator
 from qa_service.services.answer import ExtractiveAnswerer
@@ -54,6 +55,8 @@ def create_app(
             threading.Thread(target=app.state.generative.warm, name="llm-warm", daemon=True).start()
         app.state.documents = DocumentService(opened)
         app.state.uploads = UploadService(opened)
+        admin = opened.settings.admin
+        app.state.admin_attempts = AttemptLimiter(admin.failed_attempts, admin.attempt_window_s)
         # warm the query path so the first user does not pay for it
         app.state.retriever.search("khởi động", 1)
         yield

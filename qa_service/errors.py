@@ -74,3 +74,11 @@ class ServiceNotReady(QAError):
 
     def __init__(self) -> None:
         super().__init__("not_ready")
+
+
+class TooManyAttempts(QAError):
+    status = 429
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("too_many_attempts", seconds=retry_after)
+        self.retry_after = retry_after

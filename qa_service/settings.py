@@ -158,6 +158,8 @@ class AdminSettings(BaseModel):
     # no token configured = uploads and deletes are disabled (403)
     token: SecretStr | None = None
     max_upload_mb: int = Field(50, ge=1, le=1024)
+    failed_attempts: int = Field(10, ge=1, le=1000, description="wrong admin tokens a client may send per window, then 429")
+    attempt_window_s: float = Field(300.0, gt=0, le=86400)
 
 
 class Settings(BaseSettings):

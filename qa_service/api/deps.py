@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import Request
 
+from qa_service.components.attempts import AttemptLimiter
 from qa_service.components.bundle import Components
 from qa_service.errors import ServiceNotReady
 from qa_service.services.answer import ExtractiveAnswerer
@@ -34,6 +35,10 @@ def get_documents(request: Request) -> DocumentService:
 
 def get_uploads(request: Request) -> UploadService:
     return request.app.state.uploads  # type: ignore[no-any-return]
+
+
+def get_admin_attempts(request: Request) -> AttemptLimiter:
+    return request.app.state.admin_attempts  # type: ignore[no-any-return]
 
 
 def get_generative(request: Request) -> GenerativeAnswerer:

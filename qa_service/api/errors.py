@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from qa_service.api.schemas import MAX_QUESTION
-from qa_service.errors import QAError
+from qa_service.errors import QAError, TooManyAttempts
 from qa_service.resources import msg
 from qa_service.settings import AdminSettings, ApiSettings
 
@@ -89,7 +89,10 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(QAError)
     async def on_qa_error(request: Request, exc: QAError) -> JSONResponse:
-        return _body(request, exc.status, exc.code, exc.message_vi, exc.message_en)
+        response = _body(request, exc.status, exc.code, exc.message_vi, exc.message_en)
+        if isinstance(exc, TooManyAttempts):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http(request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -202,6 +202,7 @@ _ERROR_MEANING = {
     413: "request body or file too large / nội dung hoặc tệp quá lớn",
     415: "unsupported file type / định dạng không hỗ trợ",
     422: "invalid request / dữ liệu không hợp lệ",
+    429: "too many wrong admin tokens from this client: wait Retry-After seconds / thử sai quá nhiều lần",
     500: "unexpected error, with a request id / lỗi ngoài dự kiến",
     503: "starting, or the language model is unavailable or busy / đang khởi động hoặc mô hình bận",
 }

@@ -89,6 +89,12 @@ class UploadService:
             owner_host, _, pid = job.owner.rpartition(":")
             if owner_host == host and pid.isdigit() and not Path(f"/proc/{pid}").exists():
                 self._fail(job.job_id, QAError("job_interrupted"))
+        # a staging file («.<job_id>.pdf») whose job is no longer queued or running will never be ingested
+        live = {job.job_id for job in self.jobs.unfinished()}
+        upload_dir = self.c.settings.upload_dir
+        for staged in upload_dir.glob(".*") if upload_dir.is_dir() else []:
+            if staged.is_file() and staged.name[1:].split(".", 1)[0] not in live:
+                staged.unlink(missing_ok=True)
 
     def _fail(self, job_id: str, error: QAError) -> None:
         self.jobs.update(job_id, status="failed", progress=1.0, message_vi=error.message_vi, message_en=error.message_en)

@@ -20,7 +20,8 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
 def _client(tmp: Path, embedder, token: str | None, **extra: object) -> TestClient:  # type: ignore[no-untyped-def]
-    settings = make_settings(tmp, embedder, admin={"token": token, "max_upload_mb": 1}, **extra)
+    extra.setdefault("admin", {"token": token, "max_upload_mb": 1})
+    settings = make_settings(tmp, embedder, **extra)
     components = open_components(settings, embedder)
     IngestPipeline(settings, embedder, components.store, components.registry, components.segmenter).run([CORPUS])
     return TestClient(create_app(settings, components), raise_server_exceptions=False)
@@ -139,3 +140,34 @@ def test_docx_bomb_is_refused_before_a_job_unpacks_it(tmp_path: Path, embedder) 
         response = client.post("/documents", files={"file": ("bom.docx", docx_bomb(5))}, headers=AUTH)
         assert response.status_code == 413 and response.json()["error"] == "archive_too_large"
         assert response.json()["message_vi"] and client.get("/health").json()["chunks"] == before
+
+
+def test_wrong_tokens_are_rate_limited_per_client(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+    with _client(tmp_path, embedder, TOKEN, admin={"token": TOKEN, "max_upload_mb": 1, "failed_attempts": 3}) as client:
+        wrong = {"Authorization": "Bearer doan-mo"}
+        assert [client.delete("/documents/x", headers=wrong).status_code for _ in range(3)] == [403, 403, 403]
+        response = client.delete("/documents/x", headers=wrong)
+        assert response.status_code == 429 and int(response.headers["retry-after"]) > 0
+        assert response.json()["error"] == "too_many_attempts" and response.json()["message_vi"]
+        # guessing is over for this client for a while, even with the right token
+        assert client.delete("/documents/x", headers=AUTH).status_code == 429
+
+
+def test_staging_files_of_dead_jobs_are_swept_at_start(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import socket
+
+    from qa_service.components.jobs import JobStore
+
+    uploads = tmp_path / "uploads"
+    uploads.mkdir(parents=True)
+    stray = uploads / ".deadbeef00000000.pdf"  # a job killed mid-upload, its row long gone
+    stray.write_bytes(b"%PDF-1.4")
+    running = uploads / ".cafe000000000000.md"  # a job another live process is still running
+    running.write_text("# A")
+    jobs = JobStore(tmp_path / "index" / "jobs.sqlite")
+    jobs.create("cafe000000000000", "a.md", f"{socket.gethostname()}:{os.getppid()}")
+    jobs.update("cafe000000000000", status="running")
+    with _client(tmp_path, embedder, TOKEN) as client:
+        assert client.get("/health").status_code == 200
+    assert not stray.exists() and running.exists()

@@ -6,21 +6,29 @@ import hmac
 
 from fastapi import APIRouter, Depends, File, Form, Header, Path, Request, UploadFile
 
-from qa_service.api.deps import get_uploads
+from qa_service.api.deps import get_admin_attempts, get_uploads
 from qa_service.api.schemas import DeleteResult, JobOut, UploadAccepted, error_responses
-from qa_service.errors import QAError, UnknownDocument
+from qa_service.components.attempts import AttemptLimiter
+from qa_service.errors import QAError, TooManyAttempts, UnknownDocument
 from qa_service.services.uploads import UploadMeta, UploadService
 
 router = APIRouter(tags=["admin"])
 
 
-def require_admin(request: Request, authorization: str | None = Header(None)) -> None:
+def require_admin(
+    request: Request, authorization: str | None = Header(None), attempts: AttemptLimiter = Depends(get_admin_attempts)
+) -> None:
     token = request.app.state.components.settings.admin.token
     if token is None:
         raise QAError("admin_disabled", status=403)
+    client = request.client.host if request.client else "-"
+    wait = attempts.retry_after(client)
+    if wait:
+        raise TooManyAttempts(wait)
     if not authorization or not authorization.startswith("Bearer "):
         raise QAError("unauthorized", status=401)
     if not hmac.compare_digest(authorization[7:].encode(), token.get_secret_value().encode()):
+        attempts.failed(client)
         raise QAError("forbidden", status=403)
 
 
@@ -28,7 +36,7 @@ def require_admin(request: Request, authorization: str | None = Header(None)) ->
     "/documents",
     status_code=202,
     response_model=UploadAccepted,
-    responses=error_responses(401, 403, 413, 415, 422),
+    responses=error_responses(401, 403, 413, 415, 422, 429),
     dependencies=[Depends(require_admin)],
     summary="Thêm văn bản (PDF, DOCX, Markdown, văn bản) / upload a document",
 )
@@ -58,7 +66,7 @@ def get_job(job_id: str = Path(..., max_length=64), uploads: UploadService = Dep
 @router.delete(
     "/documents/{doc_id}",
     response_model=DeleteResult,
-    responses=error_responses(401, 403, 404, 422),
+    responses=error_responses(401, 403, 404, 422, 429),
     dependencies=[Depends(require_admin)],
     summary="Gỡ văn bản khỏi cả hai chỉ mục / remove a document",
 )
