@@ -134,6 +134,9 @@ class Registry(SqliteFile):
             return None
         return [OutlineEntry.model_validate(o) for o in json.loads(row[0])], int(row[1])
 
+    def document_count(self) -> int:
+        return int(self._conn().execute("SELECT COUNT(*) FROM documents").fetchone()[0])
+
     def chunk_counts(self) -> dict[str, int]:
         rows = self._conn().execute("SELECT doc_id, COUNT(*) FROM chunks GROUP BY doc_id").fetchall()
         return {r[0]: int(r[1]) for r in rows}

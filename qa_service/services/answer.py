@@ -394,7 +394,7 @@ class ExtractiveAnswerer:
         """«Mục II.3.b, ý 1 – Mục tiêu cụ thể giai đoạn 2021-2025», with the document when several are loaded."""
         heading = section_title(cit.chunk.section_path[-1]) if cit.chunk.section_path else ""
         where = f"{cit.label} – {heading}" if heading and heading not in cit.label else cit.label
-        if self.c.registry.counts()[0] > 1:
+        if self.c.registry.document_count() > 1:  # name the document only when there is a choice
             where = f"{cit.doc_number or cit.doc_title}, {where}"
         return where
 
