@@ -137,13 +137,17 @@ class SectionIndex:
                     best = (score, section.level, section)
         return best[2] if best else None
 
-    def heading_chunk(self, section: Section) -> Chunk | None:
-        """The heading as a citable passage: its text is the document's own words at its own offsets."""
-        found = self._registry.document_text(section.doc_id)
+    def child_headings(self, section: Section, limit: int) -> list[Chunk]:
+        """The section's children's headings as citable passages: each is the document's own words at its own
+        offsets. The document's text is read once for all of them."""
+        children = [c for c in (self.section(section.doc_id, label) for label in section.children[:limit]) if c]
+        found = self._registry.document_text(section.doc_id) if children else None
         if found is None:
-            return None
-        heading = found[0][section.start : section.end]
-        unit = Unit(label=section.label, start=section.start, end=section.end)
+            return []
+        return [self._heading_chunk(child, found[0][child.start : child.end]) for child in children]
+
+    @staticmethod
+    def _heading_chunk(section: Section, heading: str) -> Chunk:
         return Chunk(
             chunk_id=f"{section.doc_id}#{section.label}",
             doc_id=section.doc_id,
@@ -153,7 +157,7 @@ class SectionIndex:
             citation_label=section.label,
             start=section.start,
             end=section.end,
-            units=[unit],
+            units=[Unit(label=section.label, start=section.start, end=section.end)],
         )
 
     def items(self, section: Section, max_chars: int) -> list[tuple[Chunk, int, int]]:

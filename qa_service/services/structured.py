@@ -32,11 +32,8 @@ class StructuredAnswers:
         lang = "vi" if query.vietnamese else "en"
         cited: list[Citation] = []
         if section.children:
-            for label in section.children[: settings.max_items]:
-                child = self.sections.section(section.doc_id, label)
-                chunk = self.sections.heading_chunk(child) if child else None
-                if chunk is not None:
-                    cited.append(citations.cite(len(cited) + 1, chunk, chunk.text))
+            for chunk in self.sections.child_headings(section, settings.max_items):
+                cited.append(citations.cite(len(cited) + 1, chunk, chunk.text))
             lead = msg("answer", f"section_children_{lang}").format(where=section.where, n=len(section.children))
         else:
             for chunk, a, b in self.sections.items(section, settings.item_chars)[: settings.max_items]:
