@@ -56,6 +56,9 @@ class IngestionSettings(BaseModel):
     max_pages: int = Field(2000, ge=1, le=100_000, description="PDF pages, counted before any text is extracted")
     max_text_chars: int = Field(5_000_000, ge=1000, le=200_000_000, description="text extracted from one document")
     max_chunks: int = Field(20_000, ge=1, le=1_000_000, description="chunks of one document, before any is embedded")
+    keep_previous_days: float = Field(
+        7.0, ge=0, le=3650, description="a replaced or deleted version stays restorable this long (0: until the next sweep)"
+    )
 
 
 class RetrievalSettings(BaseModel):
@@ -152,12 +155,16 @@ class GeneratorSettings(BaseModel):
 
 class ApiSettings(BaseModel):
     max_body_kb: int = Field(256, ge=1, le=10240, description="JSON request bodies larger than this are refused (413) unread")
+    max_header_kb: int = Field(16, ge=1, le=1024, description="request line and headers larger than this are refused by the server")
 
 
 class AdminSettings(BaseModel):
     # no token configured = uploads and deletes are disabled (403)
     token: SecretStr | None = None
     max_upload_mb: int = Field(50, ge=1, le=1024)
+    job_timeout_s: float = Field(
+        3600.0, gt=0, le=86_400, description="an upload job still reading or embedding after this long is failed; the next one runs"
+    )
     failed_attempts: int = Field(10, ge=1, le=1000, description="wrong admin tokens a client may send per window, then 429")
     attempt_window_s: float = Field(300.0, gt=0, le=86400)
 
@@ -196,6 +203,10 @@ class Settings(BaseSettings):
     @property
     def chroma_dir(self) -> Path:
         return self.index_dir / "chroma"
+
+    @property
+    def write_lock_path(self) -> Path:
+        return self.index_dir / "write.lock"
 
     @property
     def registry_path(self) -> Path:

@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from qa_service.api.schemas import MAX_QUESTION
 from qa_service.errors import QAError, TooManyAttempts
@@ -46,7 +47,7 @@ def _validation_message(errors: list[dict]) -> tuple[str, str]:
             if kind in {"string_too_long"}:
                 m = msg("errors", "too_long")
                 return m["vi"].format(max=MAX_QUESTION), m["en"].format(max=MAX_QUESTION)
-            if kind in {"string_too_short", "value_error", "missing"}:
+            if kind in {"string_too_short", "string_pattern_mismatch", "value_error", "missing"}:
                 m = msg("errors", "empty_question")
                 return m["vi"], m["en"]
     m = msg("errors", "validation")
@@ -59,6 +60,16 @@ def _body_limit(request: Request) -> int:
     if request.method == "POST" and request.url.path == "/documents":
         return admin.max_upload_mb * 1024 * 1024 + 64 * 1024  # the file plus its form fields
     return api.max_body_kb * 1024
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Asks the router itself, method by method: routes of one path may live in several routers."""
+    allowed = []
+    for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"):
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes):
+            allowed.append(method)
+    return allowed
 
 
 def install(app: FastAPI) -> None:
@@ -89,18 +100,22 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(QAError)
     async def on_qa_error(request: Request, exc: QAError) -> JSONResponse:
-        response = _body(request, exc.status, exc.code, exc.message_vi, exc.message_en)
+        response = _body(request, exc.status, exc.code, exc.message_vi, exc.message_en, getattr(exc, "details", None))
         if isinstance(exc, TooManyAttempts):
             response.headers["Retry-After"] = str(exc.retry_after)
         return response
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:
+            # the only 400 FastAPI raises is a body it could not parse (100k-deep JSON): malformed JSON, 422
+            m = msg("errors", "invalid_json")
+            return _body(request, 422, "validation_error", m["vi"], m["en"], [{"loc": ["body"], "type": "json_invalid"}])
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         m = msg("errors", code)
         response = _body(request, exc.status_code, code, m["vi"], m["en"])
-        if exc.headers and "Allow" in exc.headers:  # a 405 says which methods the address takes
-            response.headers["Allow"] = exc.headers["Allow"]
+        if exc.status_code == 405:  # every method the address takes, across the routes that share it
+            response.headers["Allow"] = ", ".join(_allowed_methods(request))
         return response
 
     @app.exception_handler(Exception)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import re
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 MAX_QUESTION = 2000
+# a question or query needs at least one letter or digit; the same rule is published in the schema
+# (`pattern`), so clients and fuzzers know «\u0086» or «???» is not a question
+HAS_WORD = r"\w"
 
 
 class HistoryTurn(BaseModel):
@@ -15,18 +19,33 @@ class HistoryTurn(BaseModel):
 
 
 def _not_blank(value: str) -> str:
-    # control characters alone («\u0000», «\t\n») are not a question either
-    if not "".join(ch for ch in value if ch.isprintable()).strip():
-        raise ValueError("must not be empty / không được để trống")
+    # control characters or punctuation alone («\u0000», «\t\n», «???») are not a question
+    if not re.search(HAS_WORD, value):
+        raise ValueError("must contain a letter or digit / cần ít nhất một chữ hoặc số")
     return value
+
+
+def _json_integer(value: object) -> object:
+    """JSON has one number type: 22.0 is the integer 22, but true is not 1 and "22" is not a number."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("must be a JSON integer / phải là số nguyên")
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# strict after the check above: no strings, no booleans, no 2.5
+Count = Annotated[int, BeforeValidator(_json_integer)]
 
 
 class SearchRequest(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={"examples": [{"query": "tỷ lệ lấp đầy khu công nghiệp", "top_k": 5}]}
     )
-    query: str = Field(..., min_length=1, max_length=MAX_QUESTION, description="Câu truy vấn / search text")
-    top_k: int = Field(10, ge=1, le=50, strict=True, description="passages to return (a JSON integer, not a boolean)")
+    query: str = Field(
+        ..., min_length=1, max_length=MAX_QUESTION, pattern=HAS_WORD, description="Câu truy vấn / search text"
+    )
+    top_k: Count = Field(10, ge=1, le=50, strict=True, description="passages to return (a JSON integer, not a boolean)")
     doc_ids: list[str] | None = Field(None, max_length=100)
 
     _check = field_validator("query")(_not_blank)
@@ -71,8 +90,8 @@ class AskRequest(BaseModel):
             ]
         }
     )
-    question: str = Field(..., min_length=1, max_length=MAX_QUESTION, description="Câu hỏi / question")
-    top_k: int | None = Field(
+    question: str = Field(..., min_length=1, max_length=MAX_QUESTION, pattern=HAS_WORD, description="Câu hỏi / question")
+    top_k: Count | None = Field(
         None, ge=1, le=50, strict=True, description="passages retrieved and weighed for the answer (default 10)"
     )
     doc_ids: list[str] | None = Field(None, max_length=100)
@@ -198,7 +217,8 @@ class ErrorBody(BaseModel):
 _ERROR_MEANING = {
     401: "admin token missing / thiếu mã quản trị",
     403: "wrong admin token, or admin functions disabled / sai mã hoặc chưa bật quản trị",
-    404: "unknown document or job / không tìm thấy",
+    404: "unknown document or job, or no previous version / không tìm thấy",
+    409: "the name belongs to another document (send replace=true), or a corpus document (force) / trùng tên văn bản đã có",
     413: "request body or file too large / nội dung hoặc tệp quá lớn",
     415: "unsupported file type / định dạng không hỗ trợ",
     422: "invalid request / dữ liệu không hợp lệ",
@@ -216,6 +236,10 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, object]]:
 class UploadAccepted(BaseModel):
     job_id: str
     status_url: str
+    status: Literal["queued", "done"] = Field("queued", description="done at once when the same bytes are already loaded")
+    action: Literal["added", "replaced", "unchanged"] = "added"
+    doc_id: str | None = Field(None, description="known at once only for action=unchanged")
+    replaced_title: str | None = Field(None, description="title of the document this upload replaces (replace=true)")
 
 
 class JobOut(BaseModel):
@@ -226,8 +250,32 @@ class JobOut(BaseModel):
     doc_id: str | None = None
     message_vi: str | None = None
     message_en: str | None = None
+    action: Literal["added", "replaced", "unchanged"] = "added"
+    replaced_title: str | None = None
 
 
 class DeleteResult(BaseModel):
     doc_id: str
     deleted: bool
+    title: str
+    restorable_until: float = Field(..., description="Unix time until which POST /previous-versions/{doc_id}/restore brings it back")
+
+
+class PreviousVersionOut(BaseModel):
+    doc_id: str
+    title: str
+    reason: Literal["replaced", "deleted"]
+    at: float = Field(..., description="when it was replaced or deleted (Unix time)")
+    restorable_until: float
+    chunk_count: int
+    current_title: str | None = Field(None, description="title of the version in use now (None after a delete)")
+
+
+class PreviousVersionsOut(BaseModel):
+    versions: list[PreviousVersionOut]
+
+
+class RestoreResult(BaseModel):
+    doc_id: str
+    title: str
+    restored: bool

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel
@@ -11,6 +12,8 @@ from pydantic import BaseModel
 from qa_service.components.sqlite import SqliteFile
 
 JobStatus = Literal["queued", "running", "done", "failed"]
+# added: a new document; replaced: an existing one replaced on purpose (replace=true); unchanged: the same bytes again
+JobAction = Literal["added", "replaced", "unchanged"]
 
 
 class Job(BaseModel):
@@ -22,6 +25,8 @@ class Job(BaseModel):
     message_vi: str | None = None
     message_en: str | None = None
     owner: str = ""
+    action: JobAction = "added"
+    replaced_title: str | None = None
 
 
 class JobStore(SqliteFile):
@@ -39,13 +44,25 @@ class JobStore(SqliteFile):
         owner TEXT NOT NULL DEFAULT ''
     );
     """
+    # columns added after the first release: added to older files on open
+    added_columns = {"action": "TEXT NOT NULL DEFAULT 'added'", "replaced_title": "TEXT"}
 
-    def create(self, job_id: str, filename: str, owner: str) -> None:
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        have = {row[1] for row in self._conn().execute("PRAGMA table_info(jobs)")}
+        for name, kind in self.added_columns.items():
+            if name not in have:
+                self._conn().execute(f"ALTER TABLE jobs ADD COLUMN {name} {kind}")
+
+    def create(
+        self, job_id: str, filename: str, owner: str, action: JobAction = "added", replaced_title: str | None = None
+    ) -> None:
         now = time.time()
         with self._tx() as db:
             db.execute(
-                "INSERT INTO jobs(job_id, filename, status, created, updated, owner) VALUES (?,?,?,?,?,?)",
-                (job_id, filename, "queued", now, now, owner),
+                "INSERT INTO jobs(job_id, filename, status, created, updated, owner, action, replaced_title)"
+                " VALUES (?,?,?,?,?,?,?,?)",
+                (job_id, filename, "queued", now, now, owner, action, replaced_title),
             )
 
     def update(

@@ -12,7 +12,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Iterator
+from typing import Literal
+
+from pydantic import BaseModel
 
 from qa_service.components.sqlite import SqliteFile
 from qa_service.models import Chunk, CrossRef, DocumentMeta, OutlineEntry
@@ -42,8 +46,30 @@ CREATE TABLE IF NOT EXISTS refs (
 );
 CREATE INDEX IF NOT EXISTS refs_key ON refs(key);
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- the version a replace or delete took away, kept so it can be restored (one per document)
+CREATE TABLE IF NOT EXISTS previous (
+    doc_id TEXT PRIMARY KEY,
+    reason TEXT NOT NULL,
+    at REAL NOT NULL,
+    document TEXT NOT NULL,
+    chunks TEXT NOT NULL,
+    refs TEXT NOT NULL
+);
 INSERT OR IGNORE INTO state(key, value) VALUES ('version', '0');
 """
+
+
+PreviousReason = Literal["replaced", "deleted"]
+
+
+class PreviousVersion(BaseModel):
+    """A version taken away by a replace or a delete, restorable until it expires or is replaced again."""
+
+    doc_id: str
+    reason: PreviousReason
+    at: float
+    meta: DocumentMeta
+    chunk_ids: list[str]
 
 
 class Registry(SqliteFile):
@@ -58,8 +84,11 @@ class Registry(SqliteFile):
         chunks: list[Chunk],
         tokens: dict[str, list[str]],
         refs: list[CrossRef],
+        keep_previous: bool = True,
     ) -> None:
         with self._tx() as db:
+            if keep_previous:
+                self._archive(db, doc.doc_id, "replaced")
             db.execute("DELETE FROM documents WHERE doc_id = ?", (doc.doc_id,))
             db.execute(
                 "INSERT INTO documents(doc_id, source_path, source_hash, meta, text, outline) VALUES (?,?,?,?,?,?)",
@@ -85,11 +114,64 @@ class Registry(SqliteFile):
             )
             self._bump(db)
 
-    def delete_document(self, doc_id: str) -> list[str]:
+    def delete_document(self, doc_id: str, keep_previous: bool = True) -> list[str]:
         with self._tx() as db:
             ids = [r[0] for r in db.execute("SELECT chunk_id FROM chunks WHERE doc_id = ?", (doc_id,))]
+            if keep_previous:
+                self._archive(db, doc_id, "deleted")
             db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
             self._bump(db)
+        return ids
+
+    @staticmethod
+    def _archive(db: sqlite3.Connection, doc_id: str, reason: PreviousReason) -> None:
+        """Copy the current version into `previous` (replacing an older previous one), in the caller's transaction."""
+        row = db.execute(
+            "SELECT doc_id, source_path, source_hash, meta, text, outline FROM documents WHERE doc_id = ?", (doc_id,)
+        ).fetchone()
+        if row is None:
+            return
+        chunks = db.execute("SELECT chunk_id, ordinal, data, tokens FROM chunks WHERE doc_id = ? ORDER BY ordinal", (doc_id,))
+        refs = db.execute("SELECT chunk_id, key, data FROM refs WHERE doc_id = ? ORDER BY rowid", (doc_id,))
+        db.execute(
+            "INSERT OR REPLACE INTO previous(doc_id, reason, at, document, chunks, refs) VALUES (?,?,?,?,?,?)",
+            (doc_id, reason, time.time(), json.dumps(list(row), ensure_ascii=False),
+             json.dumps([list(c) for c in chunks], ensure_ascii=False), json.dumps([list(r) for r in refs], ensure_ascii=False)),
+        )
+
+    def restore(self, doc_id: str) -> bool:
+        """Swap the previous version back in; the current one (if any) becomes the previous, so a restore is
+        itself reversible. False when there is nothing to restore."""
+        with self._tx() as db:
+            row = db.execute("SELECT document, chunks, refs FROM previous WHERE doc_id = ?", (doc_id,)).fetchone()
+            if row is None:
+                return False
+            db.execute("DELETE FROM previous WHERE doc_id = ?", (doc_id,))
+            self._archive(db, doc_id, "replaced")
+            db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
+            db.execute(
+                "INSERT INTO documents(doc_id, source_path, source_hash, meta, text, outline) VALUES (?,?,?,?,?,?)",
+                json.loads(row[0]),
+            )
+            db.executemany(
+                "INSERT INTO chunks(chunk_id, doc_id, ordinal, data, tokens) VALUES (?,?,?,?,?)",
+                [(cid, doc_id, ordinal, data, tokens) for cid, ordinal, data, tokens in json.loads(row[1])],
+            )
+            db.executemany(
+                "INSERT INTO refs(doc_id, chunk_id, key, data) VALUES (?,?,?,?)",
+                [(doc_id, cid, key, data) for cid, key, data in json.loads(row[2])],
+            )
+            self._bump(db)
+        return True
+
+    def drop_previous(self, older_than: float | None = None, doc_id: str | None = None) -> list[str]:
+        """Forget previous versions (all of one document, or those kept since before `older_than`); returns their doc ids."""
+        with self._tx() as db:
+            if doc_id is not None:
+                ids = [r[0] for r in db.execute("SELECT doc_id FROM previous WHERE doc_id = ?", (doc_id,))]
+            else:
+                ids = [r[0] for r in db.execute("SELECT doc_id FROM previous WHERE at < ?", (older_than or 0.0,))]
+            db.executemany("DELETE FROM previous WHERE doc_id = ?", [(i,) for i in ids])
         return ids
 
     @staticmethod
@@ -112,6 +194,36 @@ class Registry(SqliteFile):
     def source_hash(self, doc_id: str) -> str | None:
         row = self._conn().execute("SELECT source_hash FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
         return row[0] if row else None
+
+    def previous_versions(self) -> list[PreviousVersion]:
+        rows = self._conn().execute("SELECT doc_id, reason, at, document, chunks FROM previous ORDER BY at DESC").fetchall()
+        return [
+            PreviousVersion(
+                doc_id=doc_id, reason=reason, at=at, meta=DocumentMeta.model_validate_json(json.loads(document)[3]),
+                chunk_ids=[c[0] for c in json.loads(chunks)],
+            )
+            for doc_id, reason, at, document, chunks in rows
+        ]
+
+    def previous_version(self, doc_id: str) -> PreviousVersion | None:
+        return next((p for p in self.previous_versions() if p.doc_id == doc_id), None)
+
+    def previous_chunk_ids(self) -> set[str]:
+        out: set[str] = set()
+        for (chunks,) in self._conn().execute("SELECT chunks FROM previous"):
+            out.update(c[0] for c in json.loads(chunks))
+        return out
+
+    def source_paths(self) -> set[str]:
+        """Files the index still refers to: the current versions' and the previous versions'."""
+        conn = self._conn()
+        paths = {r[0] for r in conn.execute("SELECT source_path FROM documents")}
+        paths.update(json.loads(r[0])[1] for r in conn.execute("SELECT document FROM previous"))
+        return paths
+
+    def find_by_hash(self, source_hash: str) -> DocumentMeta | None:
+        row = self._conn().execute("SELECT meta FROM documents WHERE source_hash = ? LIMIT 1", (source_hash,)).fetchone()
+        return DocumentMeta.model_validate_json(row[0]) if row else None
 
     def documents(self) -> list[DocumentMeta]:
         rows = self._conn().execute("SELECT meta FROM documents ORDER BY doc_id").fetchall()

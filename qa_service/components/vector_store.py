@@ -39,6 +39,10 @@ class ChromaDenseStore:
         self.collection = self._client.get_or_create_collection(
             settings.collection_name, metadata={"hnsw:space": "cosine", "dim": settings.embedding.dim}
         )
+        # vectors of previous versions (replaced or deleted documents), kept out of search until restored
+        self.previous = self._client.get_or_create_collection(
+            f"{settings.collection_name}-previous", metadata={"hnsw:space": "cosine", "dim": settings.embedding.dim}
+        )
         self._store: Any = None
 
     @property
@@ -57,11 +61,12 @@ class ChromaDenseStore:
             found.update(self.collection.get(ids=part, include=[])["ids"])
         return found
 
-    def all_ids(self) -> set[str]:
+    def all_ids(self, previous: bool = False) -> set[str]:
+        collection = self.previous if previous else self.collection
         out: set[str] = set()
         offset = 0
         while True:
-            batch = self.collection.get(include=[], limit=5000, offset=offset)["ids"]
+            batch = collection.get(include=[], limit=5000, offset=offset)["ids"]
             out.update(batch)
             if len(batch) < 5000:
                 return out
@@ -78,9 +83,25 @@ class ChromaDenseStore:
         for start in range(0, len(nodes), 500):
             self.store.add(nodes[start : start + 500])
 
-    def delete(self, ids: list[str]) -> None:
+    def delete(self, ids: list[str], previous: bool = False) -> None:
+        collection = self.previous if previous else self.collection
         for start in range(0, len(ids), 1000):
-            self.collection.delete(ids=ids[start : start + 1000])
+            collection.delete(ids=ids[start : start + 1000])
+
+    def keep_previous(self, ids: list[str]) -> None:
+        """Copy vectors of a version about to be replaced or deleted to the previous-versions collection."""
+        self._copy(ids, self.collection, self.previous)
+
+    def bring_back(self, ids: list[str]) -> None:
+        """Copy vectors of a version being restored back into the searched collection."""
+        self._copy(ids, self.previous, self.collection)
+
+    @staticmethod
+    def _copy(ids: list[str], source: Any, target: Any) -> None:
+        for start in range(0, len(ids), 500):
+            got = source.get(ids=ids[start : start + 500], include=["embeddings", "metadatas", "documents"])
+            if len(got["ids"]):
+                target.upsert(ids=got["ids"], embeddings=got["embeddings"], metadatas=got["metadatas"], documents=got["documents"])
 
     def query(self, vector: np.ndarray, top_k: int, doc_ids: list[str] | None = None) -> list[DenseHit]:
         from llama_index.core.vector_stores.types import (

@@ -19,6 +19,7 @@ from qa_service.components.embedder import Embedder
 from qa_service.components.lexical import WordSegmenter, lexical_tokens
 from qa_service.components.registry import Registry
 from qa_service.components.vector_store import ChromaDenseStore
+from qa_service.components.write_lock import WriteLock
 from qa_service.errors import IngestError
 from qa_service.ingestion.chunker import make_chunks
 from qa_service.ingestion.clean import clean
@@ -131,7 +132,8 @@ def _metadata(doc_id: str, raw: RawDocument, sd: StructuredDocument, overrides: 
     title = pick(overrides.get("title"), fm.get("title"), found.get("title_guess"))
     if not title:
         first = next((o.title for o in sd.outline if o.level == 0), None)
-        title = first or raw.path.stem.replace("-", " ").capitalize()
+        # an upload is read from its staging name: the name it was uploaded under is the fallback
+        title = first or str(overrides.get("display_name") or raw.path.stem).replace("-", " ").capitalize()
     return DocumentMeta(
         doc_id=doc_id,
         title=title,
@@ -163,6 +165,7 @@ class IngestPipeline:
         self.store = store
         self.registry = registry
         self.segmenter = segmenter
+        self.lock = WriteLock(settings.write_lock_path)
 
     def run(
         self,
@@ -171,6 +174,17 @@ class IngestPipeline:
         progress: ProgressFn | None = None,
         overrides: dict[str, dict[str, object]] | None = None,
         on_embedded: EmbeddedFn | None = None,
+    ) -> IngestReport:
+        with self.lock.hold():
+            return self._run(paths, rebuild, progress, overrides, on_embedded)
+
+    def _run(
+        self,
+        paths: list[Path],
+        rebuild: bool,
+        progress: ProgressFn | None,
+        overrides: dict[str, dict[str, object]] | None,
+        on_embedded: EmbeddedFn | None,
     ) -> IngestReport:
         started = time.perf_counter()
         report = IngestReport()
@@ -185,6 +199,10 @@ class IngestPipeline:
                 continue
             doc_id = str((overrides or {}).get(str(path), {}).get("doc_id") or doc_id_for(path))
             seen.add(doc_id)
+            if doc_id in known and self._replaced_by_upload(known[doc_id], path):
+                # an admin replaced this file's document on purpose: the file does not silently take it back
+                report.skipped.append(Skipped.because(path, IngestError("replaced_by_upload", doc_id=doc_id)))
+                continue
             try:
                 self.ingest_file(path, report, rebuild, (overrides or {}).get(str(path)), on_embedded)
             except IngestError as exc:
@@ -205,6 +223,10 @@ class IngestPipeline:
             progress("", len(files), len(files), report)
         return report
 
+    def _replaced_by_upload(self, meta: DocumentMeta, path: Path) -> bool:
+        source = Path(meta.source_path).resolve()
+        return source != path.resolve() and self.settings.upload_dir.resolve() in source.parents
+
     def ingest_file(
         self,
         path: Path,
@@ -212,7 +234,10 @@ class IngestPipeline:
         rebuild: bool = False,
         overrides: dict[str, object] | None = None,
         on_embedded: EmbeddedFn | None = None,
+        check: Callable[[], None] | None = None,
     ) -> str:
+        """One document, start to commit. The caller holds `self.lock`. `check` is called between steps
+        and per page and batch: it raises to stop a job that ran out of time."""
         doc_id = str((overrides or {}).get("doc_id") or doc_id_for(path))
         current = self.registry.source_hash(doc_id)
         if not rebuild and not overrides and current and path.is_file():
@@ -220,23 +245,38 @@ class IngestPipeline:
             if current == f"{file_hash(path.read_bytes())}:{PIPELINE_VERSION}":
                 report.unchanged.append(doc_id)
                 return doc_id
-        raw = load(path, self.settings.ingestion)
+        raw = load(path, self.settings.ingestion, tick=check)
         prepared = prepare(raw, self.settings, {**(overrides or {}), "doc_id": doc_id})
-        self._embed_and_upsert(prepared, report, rebuild, on_embedded)
-        old_ids = set(self.registry.chunk_ids(doc_id))
+        if check:
+            check()
+        self._embed_and_upsert(prepared, report, rebuild, on_embedded, check)
         tokens = {c.chunk_id: lexical_tokens(c.context.split(" > ")[-1] + " " + c.text if c.context else c.text, self.segmenter) for c in prepared.chunks}
+        old_ids = set(self.registry.chunk_ids(doc_id))
+        stale = sorted(old_ids - {c.chunk_id for c in prepared.chunks})
+        # the version being replaced stays restorable: its vectors are copied aside before the commit
+        forgotten = self._previous_only(doc_id, old_ids) if current else []
+        self.store.keep_previous(stale)
         self.registry.replace_document(
             prepared.meta, prepared.structured.text, prepared.structured.outline, prepared.chunks, tokens, prepared.refs
         )
-        stale = sorted(old_ids - {c.chunk_id for c in prepared.chunks})
-        if stale:
-            self.store.delete(stale)
+        self.store.delete(stale)
+        self.store.delete(forgotten, previous=True)
         (report.updated if current else report.added).append(doc_id)
         report.chunks += len(prepared.chunks)
         return doc_id
 
+    def _previous_only(self, doc_id: str, live: set[str]) -> list[str]:
+        """Vectors only the older previous version needs: it is about to be overwritten by the current one."""
+        older = self.registry.previous_version(doc_id)
+        return sorted(set(older.chunk_ids) - live) if older else []
+
     def _embed_and_upsert(
-        self, prepared: PreparedDocument, report: IngestReport, rebuild: bool, on_embedded: EmbeddedFn | None
+        self,
+        prepared: PreparedDocument,
+        report: IngestReport,
+        rebuild: bool,
+        on_embedded: EmbeddedFn | None,
+        check: Callable[[], None] | None = None,
     ) -> None:
         ids = [c.chunk_id for c in prepared.chunks]
         existing = set() if rebuild else self.store.existing_ids(ids)
@@ -253,18 +293,46 @@ class IngestPipeline:
             self.store.upsert([(c.chunk_id, c.doc_id, v) for c, v in zip(part, vectors, strict=True)])
             if on_embedded:
                 on_embedded(prepared.meta.doc_id, start + len(part), len(todo))
+            if check:
+                check()
 
     def remove(self, doc_id: str) -> bool:
-        ids = self.registry.delete_document(doc_id)
-        if ids:
-            self.store.delete(ids)
-        return bool(ids)
+        """Take a document out of both indexes; it stays restorable as its previous version. The caller holds the lock."""
+        ids = self.registry.chunk_ids(doc_id)
+        if self.registry.document(doc_id) is None:
+            return False
+        forgotten = self._previous_only(doc_id, set(ids))
+        self.store.keep_previous(ids)
+        self.registry.delete_document(doc_id)
+        self.store.delete(ids)
+        self.store.delete(forgotten, previous=True)
+        return True
+
+    def restore(self, doc_id: str) -> DocumentMeta | None:
+        """Swap a document's previous version back in (the current one becomes the previous). The caller holds the lock."""
+        older = self.registry.previous_version(doc_id)
+        if older is None:
+            return None
+        live = set(self.registry.chunk_ids(doc_id))
+        coming = set(older.chunk_ids)
+        self.store.bring_back(sorted(coming - live))
+        self.store.keep_previous(sorted(live - coming))
+        self.registry.restore(doc_id)
+        self.store.delete(sorted(live - coming))
+        self.store.delete(sorted(coming - live), previous=True)
+        return self.registry.document(doc_id)
 
     def sweep(self) -> int:
-        """Delete vectors the registry does not know (left by a killed run)."""
+        """Delete vectors the registry does not know (left by a killed run or a failed job) and previous versions
+        past their time. The caller holds the lock: a writer between embedding and commit would lose its vectors."""
+        keep_s = self.settings.ingestion.keep_previous_days * 86_400
+        self.registry.drop_previous(older_than=time.time() - keep_s)
         stray = sorted(self.store.all_ids() - set(self.registry.chunk_ids()))
         if stray:
             self.store.delete(stray)
+        stale_previous = sorted(self.store.all_ids(previous=True) - self.registry.previous_chunk_ids())
+        if stale_previous:
+            self.store.delete(stale_previous, previous=True)
         if self.registry.state("doc_key_backfilled") != "1":
             # once per index: vectors written before the doc key existed get it
             self.store.backfill_doc_key(self.registry.chunk_doc_map())

@@ -6,8 +6,9 @@ from __future__ import annotations
 import logging
 import os
 import re
+import shutil
 import socket
-import threading
+import time
 import uuid
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
@@ -16,10 +17,12 @@ from io import BytesIO
 from pathlib import Path
 
 from qa_service.components.bundle import Components
-from qa_service.components.jobs import Job
-from qa_service.errors import IngestError, QAError
-from qa_service.ingestion.pipeline import IngestPipeline, IngestReport, doc_id_for
-from qa_service.ingestion.readers import check_archive
+from qa_service.components.jobs import Job, JobAction
+from qa_service.components.registry import PreviousVersion
+from qa_service.errors import IngestError, QAError, UnknownDocument
+from qa_service.ingestion.pipeline import PIPELINE_VERSION, IngestPipeline, IngestReport
+from qa_service.ingestion.readers import check_archive, file_hash
+from qa_service.models import DocumentMeta
 from qa_service.resources import msg
 from qa_service.text import slug
 
@@ -35,6 +38,45 @@ class UploadMeta:
     title: str | None = None
     issuer: str | None = None
     date: str | None = None
+
+    def overrides(self) -> dict[str, object]:
+        given = {"doc_number": self.number, "title": self.title, "issuer": self.issuer, "issued": self.date}
+        return {key: value for key, value in given.items() if value}
+
+    def matches(self, doc: DocumentMeta) -> bool:
+        """True when every field given is what the document already has (nothing to change)."""
+        return all(getattr(doc, key) == value for key, value in self.overrides().items())
+
+
+class DocumentConflict(QAError):
+    """An upload would replace a different document of the same name: 409, both titles, how to go on."""
+
+    status = 409
+
+    def __init__(self, existing: DocumentMeta, incoming_title: str, protected: bool, keep_days: float) -> None:
+        super().__init__(
+            "protected_document" if protected else "document_exists",
+            existing=existing.title[:200], incoming=incoming_title[:200], days=f"{keep_days:g}",
+        )
+        self.details = [{
+            "doc_id": existing.doc_id, "existing_title": existing.title, "incoming_title": incoming_title,
+            "protected": protected,
+        }]
+
+
+def guess_title(data: bytes, ext: str, filename: str) -> str:
+    """The upload's title before it is parsed, for the conflict message: front matter or first heading of a
+    text file, else the file name (a PDF's own title is only known once its text is read)."""
+    if ext in {".md", ".txt"}:
+        head = data[:20_000].decode("utf-8", errors="ignore")
+        found = re.search(r"^title:\s*[\"']?(.+?)[\"']?\s*$", head, re.M) if head.startswith("---") else None
+        if found:
+            return found.group(1).strip()[:200]
+        for line in head.splitlines():
+            line = line.strip().lstrip("#").strip()
+            if line and line != "---":
+                return line[:200]
+    return Path(filename.replace("\\", "/")).name[:200] or "tai-lieu"
 
 
 def detect_type(data: bytes, filename: str) -> str:
@@ -75,9 +117,12 @@ class UploadService:
         )
         # one ingestion at a time: the model is shared with live queries on 2 cores
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest")
-        self._write_lock = threading.Lock()
         self.owner = f"{socket.gethostname()}:{os.getpid()}"
         self._close_orphans()
+        # vectors of jobs that died before their commit; skipped while another process is writing
+        with self.pipeline.lock.hold(wait=False) as held:
+            if held:
+                self._sweep()
 
     def _close_orphans(self) -> None:
         """Jobs whose process on this host died (killed mid-ingest) will never finish: say so.
@@ -96,69 +141,136 @@ class UploadService:
             if staged.is_file() and staged.name[1:].split(".", 1)[0] not in live:
                 staged.unlink(missing_ok=True)
 
+    def _sweep(self) -> None:
+        """Under the write lock: stray vectors, expired previous versions, and uploaded files nothing refers to."""
+        self.pipeline.sweep()
+        upload_dir = self.c.settings.upload_dir
+        if not upload_dir.is_dir():
+            return
+        referenced = {Path(p).resolve() for p in self.c.registry.source_paths()}
+        for entry in upload_dir.iterdir():
+            if entry.name.startswith("."):
+                continue  # staging files belong to jobs
+            files = [f for f in entry.iterdir()] if entry.is_dir() else [entry]
+            if not any(f.resolve() in referenced for f in files):
+                shutil.rmtree(entry) if entry.is_dir() else entry.unlink(missing_ok=True)
+
     def _fail(self, job_id: str, error: QAError) -> None:
         self.jobs.update(job_id, status="failed", progress=1.0, message_vi=error.message_vi, message_en=error.message_en)
 
     def job(self, job_id: str) -> Job | None:
         return self.jobs.get(job_id)
 
-    def submit(self, data: bytes, filename: str, meta: UploadMeta) -> str:
-        limit = self.c.settings.admin.max_upload_mb * 1024 * 1024
-        if len(data) > limit:
+    def submit(self, data: bytes, filename: str, meta: UploadMeta, replace: bool = False) -> Job:
+        """Check an upload and queue its job. A name that belongs to another document is a 409 unless `replace`;
+        the same bytes again are a finished job that changed nothing."""
+        settings = self.c.settings
+        if len(data) > settings.admin.max_upload_mb * 1024 * 1024:
             raise QAError("too_large", status=413)
         if not data.strip():
             raise QAError("empty_file", status=422)
         ext = detect_type(data, filename)
         if ext == ".docx":
             try:  # a decompression bomb is refused here, before a job unpacks it
-                check_archive(data, self.c.settings.ingestion)
+                check_archive(data, settings.ingestion)
             except IngestError as exc:
                 raise QAError(exc.code, status=413 if exc.code.startswith("archive_") else 415, **exc.params) from exc
-        upload_dir = self.c.settings.upload_dir
-        upload_dir.mkdir(parents=True, exist_ok=True)
-        path = upload_dir / f"{safe_stem(filename)}{ext}"
+        digest = file_hash(data)
+        stem = safe_stem(filename)
+        doc_id = slug(stem, "tai-lieu", max_length=200)
         job_id = uuid.uuid4().hex[:16]
-        incoming = upload_dir / f".{job_id}{ext}"
+        same = self.c.registry.find_by_hash(f"{digest}:{PIPELINE_VERSION}")
+        if same is not None and meta.matches(same):
+            unchanged = msg("jobs", "unchanged")
+            self.jobs.create(job_id, f"{stem}{ext}", self.owner, action="unchanged")
+            self.jobs.update(job_id, status="done", progress=1.0, doc_id=same.doc_id,
+                             message_vi=unchanged["vi"].format(title=same.title), message_en=unchanged["en"].format(title=same.title))
+            return self._job(job_id)
+        existing = self.c.registry.document(doc_id)
+        action: JobAction = "added"
+        if existing is not None:
+            if not replace:
+                protected = self._protected(existing)
+                raise DocumentConflict(existing, meta.title or guess_title(data, ext, filename), protected,
+                                       settings.ingestion.keep_previous_days)
+            action = "replaced"
+        # each version keeps its own file (<upload_dir>/<content hash>/<name>), so a replaced one stays restorable
+        final = settings.upload_dir / digest[:16] / f"{stem}{ext}"
+        incoming = settings.upload_dir / f".{job_id}{ext}"
+        incoming.parent.mkdir(parents=True, exist_ok=True)
         incoming.write_bytes(data)
-        self.jobs.create(job_id, path.name, self.owner)
-        self._executor.submit(self._run, job_id, incoming, path, meta)
-        return job_id
+        self.jobs.create(job_id, final.name, self.owner, action=action,
+                         replaced_title=existing.title if existing is not None else None)
+        self._executor.submit(self._run, job_id, incoming, final, doc_id, meta)
+        return self._job(job_id)
 
-    def _run(self, job_id: str, incoming: Path, final: Path, meta: UploadMeta) -> None:
+    def _job(self, job_id: str) -> Job:
+        job = self.jobs.get(job_id)
+        assert job is not None
+        return job
+
+    def _protected(self, doc: DocumentMeta) -> bool:
+        """Documents ingested from the bundled corpus folder change only when an admin says so explicitly."""
+        return self.c.settings.corpus_dir.resolve() in Path(doc.source_path).resolve().parents
+
+    def _run(self, job_id: str, incoming: Path, final: Path, doc_id: str, meta: UploadMeta) -> None:
         self.jobs.update(job_id, status="running", progress=_EMBED_FROM)
-        overrides: dict[str, object] = {"doc_id": doc_id_for(final), "source_path": str(final)}
-        for key, value in (("doc_number", meta.number), ("title", meta.title), ("issuer", meta.issuer), ("issued", meta.date)):
-            if value:
-                overrides[key] = value
+        overrides: dict[str, object] = {"doc_id": doc_id, "source_path": str(final), "display_name": final.stem}
+        overrides.update(meta.overrides())
+        budget = self.c.settings.admin.job_timeout_s
+        deadline = [0.0]  # set once the job has the write lock: waiting in line does not count
+
+        def check() -> None:
+            if time.monotonic() > deadline[0]:
+                raise IngestError("job_timeout", seconds=f"{budget:g}")
 
         def embedded(doc_id: str, done: int, total: int) -> None:
             self.jobs.update(job_id, progress=_EMBED_FROM + (_EMBED_TO - _EMBED_FROM) * done / max(total, 1))
 
-        try:
-            with self._write_lock:
-                # ingest from the staging name, then keep the file under its clean name
-                doc_id = self.pipeline.ingest_file(incoming, IngestReport(), overrides=overrides, on_embedded=embedded)
+        with self.pipeline.lock.hold():
+            deadline[0] = time.monotonic() + budget
+            try:
+                job = self._job(job_id)
+                if job.action == "added" and self.c.registry.document(doc_id) is not None:
+                    # another upload of the same name committed while this one waited: never overwrite silently
+                    raise IngestError("document_exists_now", doc_id=doc_id)
+                # the file goes to its place first: once the registry commits, it refers to it
+                final.parent.mkdir(parents=True, exist_ok=True)
                 incoming.replace(final)
-            done = msg("jobs", "done")
-            self.jobs.update(job_id, status="done", progress=1.0, doc_id=doc_id, message_vi=done["vi"], message_en=done["en"])
-        except IngestError as exc:
-            incoming.unlink(missing_ok=True)
-            self._fail(job_id, exc)
-        except Exception as exc:  # the job must end with a status, whatever happened
-            log.exception("upload job %s failed", job_id)
-            incoming.unlink(missing_ok=True)
-            self._fail(job_id, IngestError("processing_failed", kind=type(exc).__name__))
+                doc_id = self.pipeline.ingest_file(
+                    final, IngestReport(), overrides=overrides, on_embedded=embedded, check=check
+                )
+                done = msg("jobs", "done")
+                self.jobs.update(job_id, status="done", progress=1.0, doc_id=doc_id, message_vi=done["vi"], message_en=done["en"])
+            except Exception as exc:  # the job must end with a status, whatever happened
+                error = exc if isinstance(exc, IngestError) else IngestError("processing_failed", kind=type(exc).__name__)
+                if not isinstance(exc, IngestError):
+                    log.exception("upload job %s failed", job_id)
+                incoming.unlink(missing_ok=True)
+                self._fail(job_id, error)
+                # what the job embedded is not committed: take it out now, not at the next start
+                self._sweep()
 
-    def delete(self, doc_id: str) -> bool:
+    def delete(self, doc_id: str, force: bool = False) -> DocumentMeta:
+        """Take a document out of both indexes; it stays restorable (GET /previous-versions) for a while."""
         meta = self.c.registry.document(doc_id)
         if meta is None:
-            return False
-        with self._write_lock:
+            raise UnknownDocument([doc_id[:100]])
+        if self._protected(meta) and not force:
+            raise QAError("protected_delete", status=409, title=meta.title[:200])
+        with self.pipeline.lock.hold():
             self.pipeline.remove(doc_id)
-        source = Path(meta.source_path)
-        if source.parent == self.c.settings.upload_dir and source.exists():
-            source.unlink()
-        return True
+        return meta
+
+    def previous_versions(self) -> list[PreviousVersion]:
+        return self.c.registry.previous_versions()
+
+    def restore(self, doc_id: str) -> DocumentMeta:
+        with self.pipeline.lock.hold():
+            restored = self.pipeline.restore(doc_id)
+        if restored is None:
+            raise QAError("no_previous_version", status=404, doc_id=doc_id[:100])
+        return restored
 
     def wait_idle(self) -> None:
         """For shutdown: let a running ingestion finish its commit."""

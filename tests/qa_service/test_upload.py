@@ -76,7 +76,8 @@ def test_cited_resolution_becomes_loaded_and_answers_from_it(admin_client: TestC
     doc_id = job["doc_id"]
     assert doc_id == "nghi-quyet-23"  # the path in the name was dropped
     settings = admin_client.app.state.components.settings  # type: ignore[attr-defined]
-    assert (settings.upload_dir / "nghi-quyet-23.md").exists()
+    source = Path(admin_client.app.state.components.registry.document(doc_id).source_path)  # type: ignore[attr-defined]
+    assert source.name == "nghi-quyet-23.md" and settings.upload_dir in source.parents and source.exists()
     assert not any(p.name.startswith("nghi-quyet-23") for p in CORPUS.iterdir())
 
     listing = admin_client.get("/documents").json()

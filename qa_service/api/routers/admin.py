@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 import hmac
+import time
+from datetime import date as Date
 
-from fastapi import APIRouter, Depends, File, Form, Header, Path, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Header, Path, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 
 from qa_service.api.deps import get_admin_attempts, get_uploads
-from qa_service.api.schemas import DeleteResult, JobOut, UploadAccepted, error_responses
+from qa_service.api.schemas import (
+    DeleteResult,
+    JobOut,
+    PreviousVersionOut,
+    PreviousVersionsOut,
+    RestoreResult,
+    UploadAccepted,
+    error_responses,
+)
 from qa_service.components.attempts import AttemptLimiter
-from qa_service.errors import QAError, TooManyAttempts, UnknownDocument
+from qa_service.errors import QAError, TooManyAttempts
 from qa_service.services.uploads import UploadMeta, UploadService
+from qa_service.settings import Settings
 
 router = APIRouter(tags=["admin"])
 
@@ -36,7 +48,7 @@ def require_admin(
     "/documents",
     status_code=202,
     response_model=UploadAccepted,
-    responses=error_responses(401, 403, 413, 415, 422, 429),
+    responses=error_responses(401, 403, 409, 413, 415, 422, 429),
     dependencies=[Depends(require_admin)],
     summary="Thêm văn bản (PDF, DOCX, Markdown, văn bản) / upload a document",
 )
@@ -46,13 +58,21 @@ async def upload_document(
     number: str | None = Form(None, max_length=100, description="Số hiệu, ví dụ 23-NQ/TW"),
     title: str | None = Form(None, max_length=500),
     issuer: str | None = Form(None, max_length=300),
-    date: str | None = Form(None, max_length=20, description="YYYY-MM-DD"),
+    date: Date | None = Form(None, description="Ngày ban hành / date issued, YYYY-MM-DD"),
+    replace: bool = Form(
+        False, description="thay văn bản đang có cùng tên (bản cũ vẫn khôi phục được) / replace the document of the same name"
+    ),
     uploads: UploadService = Depends(get_uploads),
 ) -> UploadAccepted:
     limit = request.app.state.components.settings.admin.max_upload_mb * 1024 * 1024
     data = await file.read(limit + 1)
-    job_id = uploads.submit(data, file.filename or "tai-lieu", UploadMeta(number, title, issuer, date))
-    return UploadAccepted(job_id=job_id, status_url=f"/jobs/{job_id}")
+    meta = UploadMeta(number, title, issuer, date.isoformat() if date else None)
+    # parsing a DOCX's directory and writing the staging file are blocking: off the event loop
+    job = await run_in_threadpool(uploads.submit, data, file.filename or "tai-lieu", meta, replace)
+    return UploadAccepted(
+        job_id=job.job_id, status_url=f"/jobs/{job.job_id}", status="done" if job.status == "done" else "queued",
+        action=job.action, doc_id=job.doc_id, replaced_title=job.replaced_title,
+    )
 
 
 @router.get("/jobs/{job_id}", response_model=JobOut, responses=error_responses(404, 422), summary="Tiến độ nạp văn bản / ingestion job status")
@@ -63,14 +83,56 @@ def get_job(job_id: str = Path(..., max_length=64), uploads: UploadService = Dep
     return JobOut.model_validate(job.model_dump())
 
 
+def _until(at: float, settings: Settings) -> float:
+    return at + settings.ingestion.keep_previous_days * 86_400
+
+
 @router.delete(
     "/documents/{doc_id}",
     response_model=DeleteResult,
+    responses=error_responses(401, 403, 404, 409, 422, 429),
+    dependencies=[Depends(require_admin)],
+    summary="Gỡ văn bản khỏi cả hai chỉ mục (khôi phục được) / remove a document (restorable)",
+)
+def delete_document(
+    request: Request,
+    doc_id: str = Path(..., max_length=200),
+    force: bool = Query(False, description="cần cho văn bản thuộc bộ gốc corpus/ / required for bundled corpus documents"),
+    uploads: UploadService = Depends(get_uploads),
+) -> DeleteResult:
+    meta = uploads.delete(doc_id, force)
+    settings = request.app.state.components.settings
+    return DeleteResult(doc_id=doc_id, deleted=True, title=meta.title, restorable_until=_until(time.time(), settings))
+
+
+@router.get(
+    "/previous-versions",
+    response_model=PreviousVersionsOut,
+    responses=error_responses(401, 403, 429),
+    dependencies=[Depends(require_admin)],
+    summary="Các bản đã bị thay hoặc gỡ, còn khôi phục được / replaced or deleted versions that can be restored",
+)
+def previous_versions(request: Request, uploads: UploadService = Depends(get_uploads)) -> PreviousVersionsOut:
+    settings = request.app.state.components.settings
+    registry = request.app.state.components.registry
+    return PreviousVersionsOut(
+        versions=[
+            PreviousVersionOut(
+                doc_id=v.doc_id, title=v.meta.title, reason=v.reason, at=v.at, restorable_until=_until(v.at, settings),
+                chunk_count=len(v.chunk_ids), current_title=(current.title if (current := registry.document(v.doc_id)) else None),
+            )
+            for v in uploads.previous_versions()
+        ]
+    )
+
+
+@router.post(
+    "/previous-versions/{doc_id}/restore",
+    response_model=RestoreResult,
     responses=error_responses(401, 403, 404, 422, 429),
     dependencies=[Depends(require_admin)],
-    summary="Gỡ văn bản khỏi cả hai chỉ mục / remove a document",
+    summary="Khôi phục bản trước (bản hiện tại trở thành bản trước) / restore the previous version (the current one becomes the previous)",
 )
-def delete_document(doc_id: str = Path(..., max_length=200), uploads: UploadService = Depends(get_uploads)) -> DeleteResult:
-    if not uploads.delete(doc_id):
-        raise UnknownDocument([doc_id[:100]])
-    return DeleteResult(doc_id=doc_id, deleted=True)
+def restore_previous(doc_id: str = Path(..., max_length=200), uploads: UploadService = Depends(get_uploads)) -> RestoreResult:
+    meta = uploads.restore(doc_id)
+    return RestoreResult(doc_id=doc_id, title=meta.title, restored=True)
