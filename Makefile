@@ -49,7 +49,7 @@ ingest: setup
 	$(BIN)/python -m ingest
 
 api: setup
-	$(BIN)/uvicorn qa_service.app:create_app --factory --host 127.0.0.1 --port $(API_PORT)
+	$(BIN)/python -m qa_service.server --port $(API_PORT)
 
 ui: setup
 	QA__API_URL=http://127.0.0.1:$(API_PORT) $(BIN)/streamlit run ui/app.py --server.port $(UI_PORT) --server.headless true --browser.gatherUsageStats false
@@ -57,7 +57,7 @@ ui: setup
 # set up from nothing, ingest corpus/, start the API (:8000) and the UI (:8501); Ctrl-C stops both
 run: ingest $(RUN_LLM)
 	@set -m; \
-	$(BIN)/uvicorn qa_service.app:create_app --factory --host 127.0.0.1 --port $(API_PORT) & api=$$!; \
+	$(BIN)/python -m qa_service.server --port $(API_PORT) & api=$$!; \
 	trap 'kill $$api 2>/dev/null' EXIT INT TERM; \
 	QA__API_URL=http://127.0.0.1:$(API_PORT) $(BIN)/streamlit run ui/app.py --server.port $(UI_PORT) --server.headless true --browser.gatherUsageStats false
 

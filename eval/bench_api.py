@@ -85,7 +85,7 @@ def main() -> None:
             print(f"copied the collection to the Chroma server in {time.perf_counter() - t0:.1f} s")
             env.update({"QA__VECTOR_STORE__MODE": "http", "QA__VECTOR_STORE__HOST": "127.0.0.1", "QA__VECTOR_STORE__PORT": str(chroma_port)})
         port = free_port()
-        api = subprocess.Popen([sys.executable, "-m", "uvicorn", "qa_service.app:create_app", "--factory", "--host", "127.0.0.1",
+        api = subprocess.Popen([sys.executable, "-m", "qa_service.server",
                                 "--port", str(port), "--log-level", "warning"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         procs.append(api)
         url = f"http://127.0.0.1:{port}"

@@ -12,10 +12,10 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from qa_service.api.limits import BodyLimit
 from qa_service.api.schemas import MAX_QUESTION
 from qa_service.errors import QAError, TooManyAttempts
 from qa_service.resources import msg
-from qa_service.settings import AdminSettings, ApiSettings
 
 log = logging.getLogger("qa_service")
 
@@ -54,14 +54,6 @@ def _validation_message(errors: list[dict]) -> tuple[str, str]:
     return m["vi"], m["en"]
 
 
-def _body_limit(request: Request) -> int:
-    settings = getattr(request.app.state, "settings", None)  # set in the lifespan; defaults before it
-    admin, api = (settings.admin, settings.api) if settings else (AdminSettings(), ApiSettings())
-    if request.method == "POST" and request.url.path == "/documents":
-        return admin.max_upload_mb * 1024 * 1024 + 64 * 1024  # the file plus its form fields
-    return api.max_body_kb * 1024
-
-
 def _allowed_methods(request: Request) -> list[str]:
     """Asks the router itself, method by method: routes of one path may live in several routers."""
     allowed = []
@@ -73,15 +65,11 @@ def _allowed_methods(request: Request) -> list[str]:
 
 
 def install(app: FastAPI) -> None:
+    app.add_middleware(BodyLimit)
+
     @app.middleware("http")
     async def add_request_id(request: Request, call_next):  # type: ignore[no-untyped-def]
         rid = request_id(request)
-        # a declared body over the limit is refused before it is read (uploads have their own, larger limit)
-        limit = _body_limit(request)
-        declared = request.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > limit:
-            m = msg("errors", "body_too_large")
-            return _body(request, 413, "body_too_large", m["vi"].format(kb=limit // 1024), m["en"].format(kb=limit // 1024))
         try:
             response = await call_next(request)
         except Exception:  # the last line of defence: log it, answer without details

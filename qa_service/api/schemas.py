@@ -155,6 +155,7 @@ class Health(BaseModel):
     status: Literal["ok"]
     documents: int
     chunks: int
+    vectors: int = Field(..., description="vectors in Chroma: equal to chunks unless an ingestion is between embedding and commit")
     embedding_model: str
     generative: GenerativeStatusOut
 

@@ -188,7 +188,26 @@ def test_oversized_body_is_refused_before_it_is_read(client: TestClient) -> None
     assert "256 KB" in response.json()["message_en"] and response.json()["message_vi"]
 
 
+def test_streamed_body_without_length_is_counted_and_refused(client: TestClient) -> None:
+    chunks = iter([b'{"query": "'] + [b"a" * 65536] * 8 + [b'"}'])  # 512 KB, chunked: no Content-Length to trust
+    response = client.post("/search", content=chunks, headers={"content-type": "application/json"})
+    assert response.status_code == 413 and response.json()["error"] == "body_too_large"
+    small = iter([b'{"query": ', b'"t\u1ef7 l\u1ec7 l\u1ea5p \u0111\u1ea7y"}'])
+    assert client.post("/search", content=small, headers={"content-type": "application/json"}).status_code == 200
+
+
+def test_unparseable_json_is_422_as_documented(client: TestClient) -> None:
+    deep = b"[" * 100_000 + b"]" * 100_000
+    for body in (deep, b"\xff\xfe", b'{"question": '):
+        response = client.post("/ask", content=body, headers={"content-type": "application/json"})
+        assert response.status_code == 422 and response.json()["error"] == "validation_error", body[:20]
+        assert response.json()["message_en"] == "Malformed JSON body."
+
+
 def test_wrong_method_says_which_are_allowed(client: TestClient) -> None:
     response = client.get("/ask")
     assert response.status_code == 405 and response.headers["allow"] == "POST"
+    # GET /documents and POST /documents live in two routers: the address takes both
+    assert client.put("/documents").headers["allow"] == "GET, POST"
+    assert client.post("/documents/abc").headers["allow"] == "GET, DELETE"
     assert response.json()["error"] == "method_not_allowed"

@@ -47,7 +47,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory, model_dir: Path) -> Iterat
         for _ in range(2):
             port = free_port()
             procs.append(subprocess.Popen(
-                [sys.executable, "-m", "uvicorn", "qa_service.app:create_app", "--factory", "--host", "127.0.0.1", "--port", str(port)],
+                [sys.executable, "-m", "qa_service.server", "--port", str(port)],
                 env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
             urls.append(f"http://127.0.0.1:{port}")
         for url in urls:
@@ -99,7 +99,7 @@ def test_api_killed_during_an_upload_job_leaves_index_usable_and_retry_completes
 
     def start() -> tuple[subprocess.Popen[bytes], str]:
         port = free_port()
-        proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "qa_service.app:create_app", "--factory", "--host", "127.0.0.1",
+        proc = subprocess.Popen([sys.executable, "-m", "qa_service.server",
                                  "--port", str(port)], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         url = f"http://127.0.0.1:{port}"
         wait_http(url + "/health")

@@ -21,5 +21,5 @@ def health(
         model=generative.generator.model_id if generative.generator else None,
     )
     return Health(
-        status="ok", documents=documents, chunks=chunks, embedding_model=components.embedder.model_id, generative=status
+        status="ok", documents=documents, chunks=chunks, vectors=components.store.count(), embedding_model=components.embedder.model_id, generative=status
     )
