@@ -34,8 +34,9 @@ def _json_integer(value: object) -> object:
     return value
 
 
-# strict after the check above: no strings, no booleans, no 2.5
-Count = Annotated[int, BeforeValidator(_json_integer)]
+# strict after the check above: no strings, no booleans, no 2.5. The bounds sit inside the type, so an
+# optional field publishes them as minimum/maximum too
+TopK = Annotated[int, Field(ge=1, le=50, strict=True), BeforeValidator(_json_integer)]
 
 
 class SearchRequest(BaseModel):
@@ -45,7 +46,7 @@ class SearchRequest(BaseModel):
     query: str = Field(
         ..., min_length=1, max_length=MAX_QUESTION, pattern=HAS_WORD, description="Câu truy vấn / search text"
     )
-    top_k: Count = Field(10, ge=1, le=50, strict=True, description="passages to return (a JSON integer, not a boolean)")
+    top_k: TopK = Field(10, description="passages to return (a JSON integer, not a boolean)")
     doc_ids: list[str] | None = Field(None, max_length=100)
 
     _check = field_validator("query")(_not_blank)
@@ -91,9 +92,7 @@ class AskRequest(BaseModel):
         }
     )
     question: str = Field(..., min_length=1, max_length=MAX_QUESTION, pattern=HAS_WORD, description="Câu hỏi / question")
-    top_k: Count | None = Field(
-        None, ge=1, le=50, strict=True, description="passages retrieved and weighed for the answer (default 10)"
-    )
+    top_k: TopK | None = Field(None, description="passages retrieved and weighed for the answer (default 10)")
     doc_ids: list[str] | None = Field(None, max_length=100)
     history: list[HistoryTurn] | None = Field(None, max_length=50)
     mode: Literal["extractive", "generative"] | None = Field(

@@ -10,85 +10,28 @@ an upload without any retry. Memory is read from the server's own peak RSS (/pro
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 
-from eval.loopback import free_port, wait_http
-from tests.conftest import CORPUS, LUAT_DAU_TU, PROGRAMME, ROOT, require_shared
+from tests.conftest import LUAT_DAU_TU, PROGRAMME, require_shared
+from tests.fixtures.server import AUTH, Server, environment, start, stop
 
-TOKEN = "mat-khau-kiem-thu"
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
 MB = 1024 * 1024
-
-
-@dataclass
-class Server:
-    proc: subprocess.Popen[bytes]
-    url: str
-    port: int
-    env: dict[str, str]
-
-    def reset_peak(self) -> float:
-        """Start a new peak-RSS window (Linux: writing 5 to clear_refs resets VmHWM to the current RSS)."""
-        Path(f"/proc/{self.proc.pid}/clear_refs").write_text("5")
-        return self.peak_rss_mb()
-
-    def peak_rss_mb(self) -> float:
-        status = Path(f"/proc/{self.proc.pid}/status").read_text()
-        return int(next(line for line in status.splitlines() if line.startswith("VmHWM:")).split()[1]) / 1024
-
-
-def _environment(data: Path, model_dir: Path) -> dict[str, str]:
-    corpus = data / "corpus"
-    shutil.copytree(CORPUS, corpus)
-    env = {
-        **os.environ,
-        "QA__DATA_DIR": str(data),
-        "QA__CORPUS_DIR": str(corpus),
-        "QA__EMBEDDING__MODEL_DIR": str(model_dir),
-        "QA__ADMIN__TOKEN": TOKEN,
-    }
-    subprocess.run([sys.executable, "-m", "ingest", str(corpus)], env=env, cwd=ROOT, check=True, capture_output=True)
-    return env
-
-
-def _start(env: dict[str, str]) -> Server:
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "qa_service.server", "--port", str(port), "--log-level", "warning"],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    wait_http(url + "/health", seconds=120)
-    return Server(proc, url, port, env)
-
-
-def _stop(server: Server) -> None:
-    if server.proc.poll() is None:
-        server.proc.terminate()
-        try:
-            server.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.proc.kill()
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, model_dir: Path) -> Iterator[Server]:
-    running = _start(_environment(tmp_path_factory.mktemp("reliability"), model_dir))
+    running = start(environment(tmp_path_factory.mktemp("reliability"), model_dir))
     try:
         yield running
     finally:
-        _stop(running)
+        stop(running)
 
 
 def _raw(port: int, head: bytes, body_chunks: Iterator[bytes] = iter(())) -> tuple[bytes, int]:
@@ -189,8 +132,8 @@ def test_instruction_line_and_markdown_link_stay_data(server: Server) -> None:
 
 def test_kill_during_upload_without_retry_leaves_chroma_equal_to_registry(tmp_path: Path, model_dir: Path) -> None:
     require_shared()
-    env = _environment(tmp_path, model_dir)
-    server = _start(env)
+    env = environment(tmp_path, model_dir)
+    server = start(env)
     try:
         job_id = httpx.post(
             server.url + "/documents", files={"file": ("luat-dau-tu.txt", LUAT_DAU_TU.read_bytes())}, headers=AUTH, timeout=30
@@ -205,8 +148,8 @@ def test_kill_during_upload_without_retry_leaves_chroma_equal_to_registry(tmp_pa
         os.kill(server.proc.pid, signal.SIGKILL)
         server.proc.wait(timeout=30)
     finally:
-        _stop(server)
-    restarted = _start(env)
+        stop(server)
+    restarted = start(env)
     try:
         health = httpx.get(restarted.url + "/health").json()
         print(f"\nkilled mid-upload: {during['vectors']} vectors / {during['chunks']} chunks; after restart "
@@ -215,4 +158,4 @@ def test_kill_during_upload_without_retry_leaves_chroma_equal_to_registry(tmp_pa
         assert httpx.get(f"{restarted.url}/jobs/{job_id}").json()["status"] == "failed"
         assert not [p for p in (tmp_path / "uploads").iterdir()]  # staging and version files swept too
     finally:
-        _stop(restarted)
+        stop(restarted)
