@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import html
-from pathlib import Path
 from typing import Any
 
 import streamlit as st
-import yaml
 
+from ui.admin import admin_page
 from ui.briefing import to_docx, to_markdown
 from ui.client import ApiUnavailable, QaClient
 from ui.render import highlight, literal
-
-S: dict[str, Any] = yaml.safe_load((Path(__file__).parent / "strings_vi.yaml").read_text(encoding="utf-8"))
+from ui.strings import S
 
 
 def _sources(citations: list[dict[str, Any]], key: str) -> None:
@@ -165,50 +163,6 @@ def briefing_panel() -> None:
             file_name="tom-tat.docx",
             mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         )
-
-
-def admin_page(client: QaClient) -> None:
-    import time
-
-    st.title(S["page_admin"])
-    token = st.text_input(S["admin_token"], type="password")
-    upload = st.file_uploader(S["admin_upload"], type=["pdf", "docx", "md", "txt"])
-    number = st.text_input(S["admin_number"])
-    if st.button(S["admin_submit"], disabled=not (token and upload)) and upload is not None:
-        try:
-            status, body = client.upload(token, upload.name, upload.getvalue(), number or None)
-        except ApiUnavailable as exc:
-            st.error(S["api_slow"] if exc.slow else S["api_down"])
-            return
-        if status != 202:
-            st.error(S["admin_error"].format(reason=body.get("message_vi", status)))
-        else:
-            bar = st.progress(0.0, text=S["admin_progress"])
-            job = body
-            for _ in range(600):
-                job = client.job(body["job_id"])
-                bar.progress(float(job.get("progress", 0.0)), text=S["admin_progress"])
-                if job["status"] in {"done", "failed"}:
-                    break
-                time.sleep(0.5)
-            if job.get("status") == "done":
-                st.success(S["admin_done"].format(doc_id=job["doc_id"]))
-            else:
-                st.error(S["admin_failed"].format(reason=job.get("message_vi")))
-    try:
-        docs = client.documents()["loaded"]
-    except ApiUnavailable as exc:
-        st.error(S["api_slow"] if exc.slow else S["api_down"])
-        return
-    for doc in docs:
-        cols = st.columns([5, 1])
-        cols[0].markdown(S["admin_doc_line"].format(title=doc["title"], number=doc.get("number") or "—", chunks=doc["chunk_count"]))
-        if cols[1].button(S["admin_delete"], key=f"del-{doc['doc_id']}", disabled=not token):
-            status, body = client.delete(token, doc["doc_id"])
-            if status == 200:
-                st.success(S["admin_deleted"].format(doc_id=doc["doc_id"]))
-            else:
-                st.error(S["admin_error"].format(reason=body.get("message_vi", status)))
 
 
 def reader_page(client: QaClient) -> None:

@@ -68,27 +68,32 @@ class QaClient:
     def document(self, doc_id: str) -> dict[str, Any]:
         return self._call("GET", f"/documents/{doc_id}")  # type: ignore[no-any-return]
 
-    def upload(self, token: str, name: str, data: bytes, number: str | None) -> tuple[int, dict[str, Any]]:
+    def _admin(self, method: str, path: str, token: str, **kwargs: Any) -> tuple[int, dict[str, Any]]:
+        """An admin call: the status and body are the caller's to read (409 and 404 are answers, not failures)."""
         try:
-            response = httpx.post(
-                self.base_url + "/documents",
-                files={"file": (name, data)},
-                data={"number": number} if number else None,
-                headers={"Authorization": f"Bearer {token}"},
-                timeout=self.timeout,
+            response = httpx.request(
+                method, self.base_url + path, headers={"Authorization": f"Bearer {token}"}, timeout=self.timeout, **kwargs
             )
         except httpx.HTTPError as exc:
             raise ApiUnavailable(slow=isinstance(exc, httpx.TimeoutException)) from exc
         return response.status_code, response.json()
+
+    def upload(
+        self, token: str, name: str, data: bytes, number: str | None, replace: bool = False
+    ) -> tuple[int, dict[str, Any]]:
+        form = {"number": number} if number else {}
+        if replace:
+            form["replace"] = "true"
+        return self._admin("POST", "/documents", token, files={"file": (name, data)}, data=form or None)
 
     def job(self, job_id: str) -> dict[str, Any]:
         return self._call("GET", f"/jobs/{job_id}")  # type: ignore[no-any-return]
 
-    def delete(self, token: str, doc_id: str) -> tuple[int, dict[str, Any]]:
-        try:
-            response = httpx.delete(
-                self.base_url + f"/documents/{doc_id}", headers={"Authorization": f"Bearer {token}"}, timeout=self.timeout
-            )
-        except httpx.HTTPError as exc:
-            raise ApiUnavailable(slow=isinstance(exc, httpx.TimeoutException)) from exc
-        return response.status_code, response.json()
+    def delete(self, token: str, doc_id: str, force: bool = False) -> tuple[int, dict[str, Any]]:
+        return self._admin("DELETE", f"/documents/{doc_id}", token, params={"force": "true"} if force else None)
+
+    def previous_versions(self, token: str) -> tuple[int, dict[str, Any]]:
+        return self._admin("GET", "/previous-versions", token)
+
+    def restore(self, token: str, doc_id: str) -> tuple[int, dict[str, Any]]:
+        return self._admin("POST", f"/previous-versions/{doc_id}/restore", token)
