@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from tests.conftest import MODEL_DIR, ROOT
@@ -37,3 +38,61 @@ def test_embedding_model_writes_no_telemetry(tmp_path: Path, model_dir: Path) ->
     _run(code, home, tmp)
     assert [p.relative_to(home) for p in home.rglob("*")] == []  # no ~/.cache/Microsoft/DeveloperTools/.onnxruntime
     assert list(tmp.iterdir()) == []
+
+
+def test_the_service_writes_only_to_its_data_dir(tmp_path: Path, model_dir: Path) -> None:
+    """The whole service, used for real (ingest, questions, an upload, a restart), with HOME and TMPDIR of its own."""
+    import httpx
+
+    from tests.fixtures.server import AUTH, environment, start, stop
+
+    home, tmp, data = tmp_path / "home", tmp_path / "tmp", tmp_path / "data"
+    home.mkdir(), tmp.mkdir()
+    env = environment(data, model_dir, HOME=str(home), TMPDIR=str(tmp))
+    env.pop("ORT_DISABLE_TELEMETRY", None)  # the project must set it itself
+    for _ in range(2):  # the second start sweeps and reopens what the first left
+        server = start(env)
+        try:
+            assert httpx.post(server.url + "/ask", json={"question": "Tỷ lệ lấp đầy khu công nghiệp đến 2025?"}).status_code == 200
+            assert httpx.post(server.url + "/search", json={"query": "cụm công nghiệp"}).status_code == 200
+            job = httpx.post(server.url + "/documents", files={"file": ("ghi-chu.md", "# Ghi chú\n\nHỗ trợ đào tạo nghề.\n".encode())},
+                             headers=AUTH).json()
+            for _ in range(300):
+                status = httpx.get(server.url + job["status_url"]).json()["status"]
+                if status in {"done", "failed"}:
+                    break
+                time.sleep(0.1)
+            assert status == "done"
+        finally:
+            stop(server)
+    assert [p.relative_to(home) for p in home.rglob("*")] == []  # no telemetry, caches or model downloads in ~
+    assert list(tmp.iterdir()) == []  # temp files cleaned
+    outside = {p.name for p in data.iterdir()} - {"corpus", "index", "uploads"}
+    assert outside == set(), outside
+
+
+def test_the_ui_stays_on_loopback_and_writes_nothing_home(tmp_path: Path) -> None:
+    """Streamlit with the project's config: no usage statistics, no external-IP lookup, nothing in ~."""
+    import httpx
+
+    from eval.loopback import free_port, wait_http
+
+    home, tmp = tmp_path / "home", tmp_path / "tmp"
+    home.mkdir(), tmp.mkdir()
+    env = {**os.environ, "HOME": str(home), "TMPDIR": str(tmp), "QA__API_URL": "http://127.0.0.1:9"}
+    port = free_port()
+    log = tmp_path / "ui.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "ui" / "app.py"), "--server.port", str(port)],
+            env=env, cwd=ROOT, stdout=out, stderr=out,
+        )
+        try:
+            wait_http(f"http://127.0.0.1:{port}/_stcore/health", seconds=60)
+            assert httpx.get(f"http://127.0.0.1:{port}/").status_code == 200
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+    printed = log.read_text()
+    assert f"URL: http://127.0.0.1:{port}" in printed and "External URL" not in printed and "external IP" not in printed
+    assert [p.relative_to(home) for p in home.rglob("*")] == []
