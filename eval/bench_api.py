@@ -60,6 +60,35 @@ def _copy_to_server(data_dir: Path, port: int) -> None:
         offset += len(batch["ids"])
 
 
+def _load(url: str, path: str, key: str, questions: list[str], clients: int, duration: float) -> None:
+    """`clients` threads posting questions back to back for `duration` seconds; every non-200 is an error."""
+    stop = time.perf_counter() + duration
+
+    def worker(i: int) -> tuple[int, int, list[float]]:
+        ok = bad = 0
+        lat: list[float] = []
+        with httpx.Client(timeout=60) as client:
+            while time.perf_counter() < stop:
+                t0 = time.perf_counter()
+                try:
+                    good = client.post(url + path, json={key: questions[(i * 7 + ok + bad) % len(questions)]}).status_code == 200
+                except httpx.HTTPError:
+                    good = False
+                lat.append((time.perf_counter() - t0) * 1000)
+                ok, bad = (ok + 1, bad) if good else (ok, bad + 1)
+        return ok, bad, lat
+
+    with ThreadPoolExecutor(clients) as pool:
+        results = list(pool.map(worker, range(clients)))
+    done = sum(r[0] for r in results)
+    errors = sum(r[1] for r in results)
+    lat = sorted(x for r in results for x in r[2])
+    print(
+        f"{clients} concurrent clients for {duration:.0f} s on {path}: {done + errors} requests, {errors} errors, "
+        f"{done / duration:.1f} req/s, p50 {statistics.median(lat):.0f} ms, p95 {lat[int(0.95 * len(lat))]:.0f} ms"
+    )
+
+
 def main() -> None:
     from qa_service.settings import get_settings
 
@@ -104,32 +133,8 @@ def main() -> None:
                     times.append((time.perf_counter() - t0) * 1000)
                 times.sort()
                 print(f"{path}: p50 {statistics.median(times):.0f} ms, p95 {times[int(0.95 * len(times))]:.0f} ms (sequential, n={len(times)})")
-        stop = time.perf_counter() + args.duration
-
-        def worker(i: int) -> tuple[int, int, list[float]]:
-            ok = bad = 0
-            lat: list[float] = []
-            with httpx.Client(timeout=60) as client:
-                while time.perf_counter() < stop:
-                    t0 = time.perf_counter()
-                    try:
-                        r = client.post(url + "/ask", json={"question": questions[(i * 7 + ok + bad) % len(questions)]})
-                        good = r.status_code == 200
-                    except httpx.HTTPError:
-                        good = False
-                    lat.append((time.perf_counter() - t0) * 1000)
-                    ok, bad = (ok + 1, bad) if good else (ok, bad + 1)
-            return ok, bad, lat
-
-        with ThreadPoolExecutor(args.clients) as pool:
-            results = list(pool.map(worker, range(args.clients)))
-        done = sum(r[0] for r in results)
-        errors = sum(r[1] for r in results)
-        lat = sorted(x for r in results for x in r[2])
-        print(
-            f"{args.clients} concurrent clients for {args.duration:.0f} s on /ask: {done} answers, {errors} errors, "
-            f"{done / args.duration:.1f} req/s, p50 {statistics.median(lat):.0f} ms, p95 {lat[int(0.95 * len(lat))]:.0f} ms"
-        )
+        for path, key in (("/ask", "question"), ("/search", "query")):
+            _load(url, path, key, questions, args.clients, args.duration)
         print(f"API process memory (RSS): {_rss_mb(api.pid):.0f} MB")
     finally:
         for proc in reversed(procs):
