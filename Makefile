@@ -80,7 +80,8 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow and not llm" tests
 
 bench: setup
-	$(BIN)/python -m eval.bench_ingest
+	$(BIN)/python -m eval.bench_embed --variants reference,optimized-int8 --profile
+	$(BIN)/python -m eval.bench_ingest --library-sample 40
 	$(BIN)/python -m eval.bench_api
 
 eval: setup

@@ -5,7 +5,8 @@ fp32 model (the ground truth), and where the time goes (onnxruntime's per-operat
 
 Passages are cut from real text at exactly ~187 and ~256 model tokens: the programme's chunks average ~187,
 256 is a full chunk of a law. Every variant sees the same passages in the same order, one run after another.
-Variants are built once into <model_dir>/onnx/ (qa_service/components/embedder_setup.py builds them).
+Variants are built once into <model_dir>/onnx/; only "reference" is used by the service (see eval/README.md for
+why the others were not kept).
 """
 
 from __future__ import annotations
@@ -24,6 +25,61 @@ ROOT = Path(__file__).resolve().parent.parent
 LIBRARY = ROOT.parent / "shared" / "datasets" / "congbao-8-chu-de" / "docs"
 
 
+# ONNX variants of the same model; "reference" is what make setup builds (embedder_setup.export_onnx)
+VARIANTS = ("reference", "fp32", "optimized-fp32", "optimized-int8", "optimized-noattn-fp32", "optimized-noattn-int8")
+
+
+def build_variant(model_dir: Path, name: str) -> Path:
+    """Build (once) and return the ONNX file of a variant.
+
+    optimized-*: onnxruntime's transformer optimizer first (SkipLayerNormalization, BiasGelu, and — unless
+    `-noattn` — the fused Attention operator), then for int8 dynamic quantization of MatMul and, when fused,
+    Attention (its QKV projection is inside it: quantizing MatMul alone would leave a third of the weights fp32)."""
+    out_dir = model_dir / "onnx"
+    from qa_service.components.embedder_setup import export_onnx
+
+    reference = export_onnx(model_dir)
+    fp32 = out_dir / "model.onnx"
+    if name == "reference":
+        return reference
+    if name == "fp32":
+        return fp32
+    if name not in VARIANTS:
+        raise ValueError(f"unknown variant {name!r}: {', '.join(VARIANTS)}")
+    fused_attention = "noattn" not in name
+    optimized = out_dir / ("model_opt.onnx" if fused_attention else "model_opt_noattn.onnx")
+    if not optimized.exists():
+        from onnxruntime.transformers.fusion_options import FusionOptions
+        from onnxruntime.transformers.optimizer import optimize_model
+
+        config = json.loads((model_dir / "config.json").read_text())
+        options = FusionOptions("bert")
+        options.enable_attention = fused_attention
+        model = optimize_model(
+            str(fp32), model_type="bert", num_heads=config["num_attention_heads"], hidden_size=config["hidden_size"],
+            optimization_options=options,
+        )
+        tmp = optimized.with_suffix(".tmp.onnx")
+        model.save_model_to_file(str(tmp))
+        tmp.rename(optimized)
+    if not name.endswith("int8"):
+        return optimized
+    target = optimized.with_name(optimized.stem + "_int8.onnx")
+    if not target.exists():
+        import onnx
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        tmp = target.with_suffix(".tmp.onnx")
+        quantize_dynamic(
+            str(optimized), str(tmp), weight_type=QuantType.QInt8, per_channel=True,
+            op_types_to_quantize=["MatMul", "Attention"] if fused_attention else ["MatMul"],
+            # the fused operators are in the com.microsoft domain, where shape inference gives no types
+            extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+        )
+        tmp.rename(target)
+    return target
+
+
 def passages(tokenizer, tokens: int, n: int) -> list[str]:  # type: ignore[no-untyped-def]
     """`n` windows of about `tokens` model tokens (with the «passage: » prefix) from the programme and laws."""
     sources = [ROOT / "corpus" / "chuong-trinh-hanh-dong-phat-trien-cong-nghiep-2021-2025.md"]
@@ -37,6 +93,25 @@ def passages(tokenizer, tokens: int, n: int) -> list[str]:  # type: ignore[no-un
             if len(out) == n:
                 return out
     return out
+
+
+def real_chunks(sample: int = 480) -> dict[str, list[str]]:
+    """The passages the pipeline really embeds: the programme's chunks, and a seeded sample of the chunks of the
+    first 40 library documents (lengths from 20 to 512 tokens, mean ~170)."""
+    import random
+
+    from qa_service.ingestion.pipeline import prepare
+    from qa_service.ingestion.readers import load
+    from qa_service.settings import get_settings
+
+    settings = get_settings()
+    programme = ROOT / "corpus" / "chuong-trinh-hanh-dong-phat-trien-cong-nghiep-2021-2025.md"
+    sets = {"programme": [settings.embedding.passage_prefix + c.embed_text for c in prepare(load(programme), settings).chunks]}
+    if LIBRARY.exists():
+        library = [c.embed_text for f in sorted(p for p in LIBRARY.rglob("*") if p.is_file())[:40]
+                   for c in prepare(load(f), settings).chunks]
+        sets["library-40"] = [settings.embedding.passage_prefix + t for t in random.Random(1).sample(library, min(sample, len(library)))]
+    return sets
 
 
 def _session(path: Path, threads: int, profile_dir: Path | None = None):  # type: ignore[no-untyped-def]
@@ -57,17 +132,22 @@ def _encode(tokenizer, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:  # ty
 
 
 def run(session, tokenizer, texts: list[str], batch: int) -> tuple[np.ndarray, float, int]:  # type: ignore[no-untyped-def]
-    """Embeddings, seconds, real (unpadded) tokens: batches as the pipeline makes them (sorted by length)."""
-    order = np.argsort([len(t) for t in texts])
-    out = np.empty((len(texts), 384), dtype=np.float32)
-    tokens = 0
+    """Embeddings, seconds, real (unpadded) tokens. `batch` > 32 is a padded-token budget, as the service batches
+    (embedder.token_batches); a small `batch` is a passage count over texts sorted by length, as it used to."""
+    from qa_service.components.embedder import token_batches
+
     t0 = time.perf_counter()
-    for start in range(0, len(texts), batch):
-        idx = order[start : start + batch]
+    lengths = [sum(e.attention_mask) for e in tokenizer.encode_batch(texts)]
+    if batch > 32:
+        batches = token_batches(lengths, batch)
+    else:
+        order = [int(i) for i in np.argsort([len(t) for t in texts])]
+        batches = [order[s : s + batch] for s in range(0, len(order), batch)]
+    out = np.empty((len(texts), 384), dtype=np.float32)
+    for idx in batches:
         ids, mask = _encode(tokenizer, [texts[i] for i in idx])
-        tokens += int(mask.sum())
         out[idx] = session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
-    return out, time.perf_counter() - t0, tokens
+    return out, time.perf_counter() - t0, sum(lengths)
 
 
 def profile(path: Path, tokenizer, texts: list[str], batch: int, threads: int) -> list[tuple[str, float]]:  # type: ignore[no-untyped-def]
@@ -88,24 +168,25 @@ def profile(path: Path, tokenizer, texts: list[str], batch: int, threads: int) -
 def main() -> None:
     from tokenizers import Tokenizer
 
-    from qa_service.components.embedder_setup import VARIANTS, build_variant
     from qa_service.settings import get_settings
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--variants", default=",".join(VARIANTS))
     parser.add_argument("--n", type=int, default=96, help="passages per length")
-    parser.add_argument("--batch", default="4", help="batch sizes to try, comma-separated")
+    parser.add_argument("--batch", default="4,512", help="passages per batch (<= 32) or padded tokens per batch (> 32), comma-separated")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--no-torch", action="store_true", help="skip the cosine to the torch fp32 model")
     args = parser.parse_args()
 
     model_dir = get_settings().embedding.model_path
     tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
-    sets = {length: ["passage: " + p for p in passages(tokenizer, length, args.n)] for length in (187, 256)}
+    sets: dict[str | int, list[str]] = {length: ["passage: " + p for p in passages(tokenizer, length, args.n)] for length in (187, 256)}
+    sets.update(real_chunks())
     tokenizer.enable_padding(pad_id=1, pad_token="<pad>")
     tokenizer.enable_truncation(512)
-    truth: dict[int, np.ndarray] = {}
+    truth: dict[str | int, np.ndarray] = {}
     if not args.no_torch:
         from sentence_transformers import SentenceTransformer
 
@@ -113,30 +194,38 @@ def main() -> None:
         for length, texts in sets.items():
             truth[length] = st.encode(texts, batch_size=8, normalize_embeddings=True, convert_to_numpy=True)
         del st
-    print(f"passages: {', '.join(f'{len(t)} of ~{n} tokens' for n, t in sets.items())}; {args.threads} threads")
-    print("| variant | batch | ~187 tok: passages/s | tokens/s | ~256 tok: passages/s | tokens/s | min / mean cosine to torch fp32 |")
-    print("|---|---|---|---|---|---|---|")
-    for name in args.variants.split(","):
-        path = build_variant(model_dir, name)
-        session = _session(path, args.threads)
-        for batch in [int(b) for b in args.batch.split(",")]:
-            cells: list[str] = []
-            cosines: list[float] = []
-            for length, texts in sets.items():
-                run(session, tokenizer, texts[:8], batch)  # warm-up
-                rates = []
-                for _ in range(2):
-                    vectors, seconds, tokens = run(session, tokenizer, texts, batch)
-                    rates.append((len(texts) / seconds, tokens / seconds))
-                best = max(rates)
-                cells += [f"{best[0]:.1f}", f"{best[1]:,.0f}"]
-                if length in truth:
-                    cosines += list((vectors * truth[length]).sum(axis=1))
-            cos = f"{min(cosines):.4f} / {statistics.mean(cosines):.4f}" if cosines else "-"
-            print(f"| {name} | {batch} | " + " | ".join(cells) + f" | {cos} |", flush=True)
-        if args.profile:
-            shares = profile(path, tokenizer, sets[187], int(args.batch.split(",")[0]), args.threads)
-            print(f"  profile of {name} (~187 tokens): " + ", ".join(f"{op} {share:.1%}" for op, share in shares[:8]))
+    described = ", ".join(f"{len(t)} of {n if isinstance(n, str) else f'~{n} tokens'}" for n, t in sets.items())
+    print(f"passages: {described}; {args.threads} threads; "
+          f"median of {args.rounds} interleaved rounds (this VM's speed drifts by 15 % and more between minutes)")
+    configs = [(name, int(batch)) for name in args.variants.split(",") for batch in args.batch.split(",")]
+    sessions = {name: _session(build_variant(model_dir, name), args.threads) for name in dict.fromkeys(n for n, _ in configs)}
+    rates: dict[tuple[str, int, str | int], list[tuple[float, float]]] = defaultdict(list)
+    cosines: dict[str, list[float]] = defaultdict(list)
+    for length, texts in sets.items():
+        for name, batch in configs:
+            run(sessions[name], tokenizer, texts[:8], batch)  # warm-up
+        for round_ in range(args.rounds):
+            # each round runs every configuration once, in a rotated order: drift hits all of them alike
+            shift = round_ % len(configs)
+            for name, batch in configs[shift:] + configs[:shift]:
+                vectors, seconds, tokens = run(sessions[name], tokenizer, texts, batch)
+                rates[(name, batch, length)].append((len(texts) / seconds, tokens / seconds))
+                if round_ == 0 and length in truth:
+                    cosines[name] += list((vectors * truth[length]).sum(axis=1))
+    heads = [f"~{n} tok" if isinstance(n, int) else str(n) for n in sets]
+    print("| variant | batch | " + " | ".join(f"{h}: passages/s | tokens/s" for h in heads) + " | min / mean cosine to torch fp32 |")
+    print("|---|---|" + "---|---|" * len(heads) + "---|")
+    for name, batch in configs:
+        cells = []
+        for length in sets:
+            measured = rates[(name, batch, length)]
+            cells += [f"{statistics.median(r[0] for r in measured):.1f}", f"{statistics.median(r[1] for r in measured):,.0f}"]
+        cos = f"{min(cosines[name]):.4f} / {statistics.mean(cosines[name]):.4f}" if cosines[name] else "-"
+        print(f"| {name} | {batch} | " + " | ".join(cells) + f" | {cos} |", flush=True)
+    if args.profile:
+        for name in sessions:
+            shares = profile(build_variant(model_dir, name), tokenizer, sets[187], configs[0][1], args.threads)
+            print(f"profile of {name} (~187 tokens, batch {configs[0][1]}): " + ", ".join(f"{op} {share:.1%}" for op, share in shares[:8]))
 
 
 if __name__ == "__main__":

@@ -23,7 +23,11 @@ class EmbeddingSettings(BaseModel):
     # onnx-int8: 1.6x faster than torch on 2 cores, cosine >= 0.99 to it, same retrieval on the dev set
     backend: Literal["onnx-int8", "torch"] = "onnx-int8"
     dim: int = 384
-    batch_size: int = Field(4, ge=1, le=256, description="small batches win on 2 cores: less padding waste")
+    batch_size: int = Field(4, ge=1, le=256, description="torch backend: passages per forward pass")
+    batch_tokens: int = Field(
+        768, ge=32, le=65_536,
+        description="onnx backend: padded tokens per forward pass; passages are grouped by token length, so short ones go many at a time",
+    )
     query_prefix: str = "query: "
     passage_prefix: str = "passage: "
     max_seq_length: int = Field(512, ge=32, le=512)

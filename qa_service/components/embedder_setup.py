@@ -356,54 +356,6 @@ def export_onnx(model_dir: Path) -> Path:
     return int8
 
 
-# ONNX variants of the same model, for eval/bench_embed.py; "reference" is what export_onnx has always built
-VARIANTS = ("reference", "fp32", "optimized-fp32", "optimized-int8")
-
-
-def build_variant(model_dir: Path, name: str) -> Path:
-    """Build (once) and return the ONNX file of a variant.
-
-    optimized-*: onnxruntime's transformer optimizer first (fused Attention, SkipLayerNormalization, BiasGelu,
-    EmbedLayerNormalization), then for int8 dynamic quantization of MatMul *and* the fused Attention (its QKV
-    projection is inside it: quantizing MatMul alone would leave a third of the weights in fp32)."""
-    out_dir = model_dir / "onnx"
-    reference = export_onnx(model_dir)
-    fp32 = out_dir / "model.onnx"
-    if name == "reference":
-        return reference
-    if name == "fp32":
-        return fp32
-    optimized = out_dir / "model_opt.onnx"
-    if not optimized.exists():
-        from onnxruntime.transformers.optimizer import optimize_model
-
-        config = json.loads((model_dir / "config.json").read_text())
-        model = optimize_model(
-            str(fp32), model_type="bert", num_heads=config["num_attention_heads"], hidden_size=config["hidden_size"]
-        )
-        tmp = out_dir / "model_opt.tmp.onnx"
-        model.save_model_to_file(str(tmp))
-        tmp.rename(optimized)
-    if name == "optimized-fp32":
-        return optimized
-    if name == "optimized-int8":
-        target = out_dir / "model_opt_int8.onnx"
-        if not target.exists():
-            import onnx
-            from onnxruntime.quantization import QuantType, quantize_dynamic
-
-            tmp = out_dir / "model_opt_int8.tmp.onnx"
-            quantize_dynamic(
-                str(optimized), str(tmp), weight_type=QuantType.QInt8, per_channel=True,
-                op_types_to_quantize=["MatMul", "Attention"],
-                # the fused operators are in the com.microsoft domain, where shape inference gives no types
-                extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
-            )
-            tmp.rename(target)
-        return target
-    raise ValueError(f"unknown variant {name!r}: {', '.join(VARIANTS)}")
-
-
 CHECK_SENTENCES = [
     "Tỷ trọng công nghiệp trong GRDP của tỉnh đạt trên 15%.",
     "Tỷ lệ lấp đầy các khu công nghiệp đạt trên 65% và cụm công nghiệp đạt trên 40%.",

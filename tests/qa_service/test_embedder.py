@@ -36,3 +36,16 @@ def test_queries_rank_the_right_passage_first(real_embedder) -> None:  # type: i
     passages = real_embedder.embed_batch(SENTENCES)
     query = real_embedder.embed_query("mục tiêu tỷ lệ lấp đầy cụm công nghiệp")
     assert int(np.argmax(passages @ query)) == 1
+
+
+def test_token_batches_cover_every_passage_once_within_the_budget() -> None:
+    from qa_service.components.embedder import token_batches
+
+    lengths = [190, 20, 512, 33, 187, 40, 188, 25, 600, 45]
+    batches = token_batches(lengths, 768)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+    for batch in batches:
+        # the longest sets the padded width; a passage longer than the budget goes alone
+        assert len(batch) * max(lengths[i] for i in batch) <= 768 or len(batch) == 1
+    assert [lengths[b[0]] for b in batches] == sorted(lengths[b[0]] for b in batches)
+    assert [lengths[i] for i in batches[0]] == [20, 25, 33, 40, 45]  # the short ones go many at a time
