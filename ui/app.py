@@ -9,16 +9,22 @@ import streamlit as st
 
 from ui.admin import admin_page
 from ui.briefing import to_docx, to_markdown
-from ui.client import ApiUnavailable, QaClient
-from ui.render import highlight, literal
+from ui.client import MAX_QUESTION, ApiUnavailable, QaClient
+from ui.render import excerpt, highlight, literal
 from ui.strings import S
 
 
 def _sources(citations: list[dict[str, Any]], key: str) -> None:
-    with st.expander(S["sources"], expanded=True):
-        for cit in citations:
-            number = f" ({cit['doc_number']})" if cit.get("doc_number") else ""
-            st.markdown(f"**[{cit['n']}] {cit['doc_title']}{number}** — {cit['citation_label']}")
+    """Collapsed under the answer, one entry per cited passage: two quotes from one passage do not repeat it."""
+    passages: dict[str, list[dict[str, Any]]] = {}
+    for cit in citations:
+        passages.setdefault(cit["chunk_id"], []).append(cit)
+    with st.expander(S["sources_count"].format(n=len(passages)), expanded=False):
+        for cits in passages.values():
+            cit = cits[0]
+            numbers = "".join(f"[{c['n']}]" for c in cits)
+            number = f" ({literal(cit['doc_number'])})" if cit.get("doc_number") else ""
+            st.markdown(f"**{numbers} {literal(cit['doc_title'])}{number}** — {literal(cit['citation_label'])}")
             st.markdown(highlight(cit), unsafe_allow_html=True)
             st.button(
                 S["open_in_reader"],
@@ -35,9 +41,11 @@ def _open_reader(doc_id: str, start: int, length: int) -> None:
 
 
 def _pin(question: str, body: dict[str, Any]) -> None:
+    # a follow-up («còn mục tiêu tổng quát thì sao?») is pinned under the question as it was understood
+    heading = body.get("standalone_question") or question
     briefing: list[dict[str, Any]] = st.session_state.setdefault("briefing", [])
-    if not any(item["question"] == question for item in briefing):
-        briefing.append({"question": question, "answer": body["answer"], "citations": body["citations"]})
+    if not any(item["question"] == heading for item in briefing):
+        briefing.append({"question": heading, "answer": body["answer"], "citations": body["citations"]})
 
 
 def _show_answer(body: dict[str, Any], key: str, question: str = "") -> None:
@@ -60,12 +68,13 @@ def _show_answer(body: dict[str, Any], key: str, question: str = "") -> None:
         st.caption(S["generative_retracted"].format(n=len(body["retracted"])))
     if body.get("citations"):
         _sources(body["citations"], key)
-        pinned = any(item["question"] == question for item in st.session_state.get("briefing", []))
+        heading = body.get("standalone_question") or question
+        pinned = any(item["question"] == heading for item in st.session_state.get("briefing", []))
         st.button(S["pinned"] if pinned else S["pin"], key=f"pin-{key}", disabled=pinned, on_click=_pin, args=(question, body))
     elif body.get("suggestions"):
         with st.expander(S["suggestions"]):
             for hit in body["suggestions"]:
-                st.markdown(f"- *{hit['citation_label']}*: {hit['text'][:300]}…")
+                st.markdown(f"- *{literal(hit['citation_label'])}*: {literal(excerpt(hit['text']))}")
 
 
 def _generative_toggle(client: QaClient) -> bool:
@@ -110,7 +119,10 @@ def ask_page(client: QaClient) -> None:
     except ApiUnavailable as exc:
         st.error(S["api_slow"] if exc.slow else S["api_down"])
         docs = []
-    chosen = st.multiselect(S["doc_filter"], [d["doc_id"] for d in docs], format_func=lambda d: next((x["title"] for x in docs if x["doc_id"] == d), d))
+    chosen = st.multiselect(
+        S["doc_filter"], [d["doc_id"] for d in docs], placeholder=S["doc_filter_placeholder"],
+        format_func=lambda d: next((x["title"] for x in docs if x["doc_id"] == d), d),
+    )
     cols = st.columns(len(S["starters"][persona]))
     starter = None
     for col, text in zip(cols, S["starters"][persona], strict=False):
@@ -123,12 +135,13 @@ def ask_page(client: QaClient) -> None:
             if turn["role"] == "assistant" and "body" in turn:
                 _show_answer(turn["body"], f"h{i}", history[i - 1]["content"])
             else:
-                st.markdown(turn["content"])
-    question = st.chat_input(S["ask_placeholder"]) or starter
+                st.markdown(literal(turn["content"]))
+    # the limit is the service's: the box counts and stops there, so nothing typed is lost to an error
+    question = (st.chat_input(S["ask_placeholder"], max_chars=MAX_QUESTION) or starter or "").strip()
     if not question:
-        return
+        return  # spaces alone are not a question: no empty bubble, no error
     with st.chat_message("user"):
-        st.markdown(question)
+        st.markdown(literal(question))
     sent_history = [{"role": t["role"], "content": t["content"]} for t in history][-8:]
     try:
         if generative:

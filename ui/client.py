@@ -9,6 +9,9 @@ from typing import Any
 
 import httpx
 
+# the service's limit on a question (POST /ask `question.maxLength`; tests/ui/test_app.py checks they agree)
+MAX_QUESTION = 2000
+
 
 class ApiUnavailable(Exception):
     def __init__(self, slow: bool) -> None:

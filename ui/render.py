@@ -40,3 +40,16 @@ def literal(text: str) -> str:
         body = _MARKDOWN.sub(r"\\\1", line[2:] if bullet else line).replace("://", ":\\/\\/")
         lines.append(("- " if bullet else "") + body)
     return "\n".join(lines)
+
+
+def excerpt(text: str, limit: int = 300) -> str:
+    """The start of a passage, cut at the end of a sentence or list item when one falls in the second half,
+    else between words: never mid-word or mid-structure («ý 1-4: - Tỷ trọng…»)."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    ends = [m.end() for m in re.finditer(r"[.;!?](?=\s)", head)]
+    if ends and ends[-1] >= limit // 2:
+        return head[: ends[-1]] + " …"
+    return head.rsplit(" ", 1)[0].rstrip(" :-–,") + " …"

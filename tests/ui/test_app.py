@@ -110,3 +110,34 @@ def test_generative_answer_shows_only_checked_text(gen_api_url: str, monkeypatch
     captions = " ".join(c.value for c in at.caption)
     assert "Câu trả lời diễn giải" in captions
     assert any(e.label == "Nguồn trích dẫn" for e in at.expander)
+
+
+def test_sources_are_collapsed_one_entry_per_passage(api_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _app(api_url, monkeypatch).run()
+    at.chat_input[0].set_value("Chương trình có những nhóm nhiệm vụ, giải pháp chủ yếu nào?").run()
+    sources = [e for e in at.expander if e.label.startswith("Nguồn trích dẫn")]
+    assert sources and not any(e.proto.expanded for e in sources)
+    body = at.session_state.history[-1]["body"]
+    passages = {c["chunk_id"] for c in body["citations"]}
+    assert sources[-1].label == f"Nguồn trích dẫn ({len(passages)} đoạn)"
+    shown = [b for b in at.button if b.label == "Xem trong văn bản"]
+    assert len(shown) == len(passages)  # a passage quoted twice is listed once
+
+
+def test_blank_input_is_ignored_and_the_box_counts_to_the_service_limit(api_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from qa_service.api.schemas import AskRequest
+    from ui.client import MAX_QUESTION
+
+    at = _app(api_url, monkeypatch).run()
+    assert at.chat_input[0].proto.max_chars == MAX_QUESTION == AskRequest.model_json_schema()["properties"]["question"]["maxLength"]
+    at.chat_input[0].set_value("   ").run()
+    assert not at.chat_message and not at.error and not at.session_state.history
+
+
+def test_pinned_follow_up_is_headed_by_the_question_as_understood(api_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _app(api_url, monkeypatch).run()
+    at.chat_input[0].set_value("Tỷ lệ lấp đầy các khu công nghiệp đến năm 2025 đạt bao nhiêu?").run()
+    at.chat_input[0].set_value("còn cụm công nghiệp thì sao?").run()
+    [b for b in at.button if b.label.startswith("Ghim")][-1].click().run()
+    heading = at.session_state.briefing[-1]["question"]
+    assert "cụm công nghiệp" in heading and heading != "còn cụm công nghiệp thì sao?"

@@ -69,8 +69,11 @@ def test_ask_see_citation_open_reader(browser, ui_url: str) -> None:  # type: ig
     box.send_keys("Mục tiêu tỷ trọng công nghiệp trong GRDP đến 2025?")
     box.send_keys(Keys.ENTER)
     wait.until(ec.presence_of_element_located((By.XPATH, "//*[contains(text(), 'Mục II.3.b')]")))
-    wait.until(ec.presence_of_element_located((By.TAG_NAME, "mark")))
     assert "15%" in browser.find_element(By.TAG_NAME, "body").text
+    # the sources sit collapsed under the answer; opening them shows the passage with the quote marked
+    summary = wait.until(ec.element_to_be_clickable((By.XPATH, "//summary[.//*[contains(text(), 'Nguồn trích dẫn')]]")))
+    browser.execute_script("arguments[0].click();", summary)
+    wait.until(ec.visibility_of_element_located((By.TAG_NAME, "mark")))
     SHOTS.mkdir(parents=True, exist_ok=True)
     browser.save_screenshot(str(SHOTS / "ask.png"))
 

@@ -27,3 +27,14 @@ def test_cited_passage_is_inert_html_with_the_quote_marked() -> None:
 def test_quote_not_where_the_service_says_is_not_marked() -> None:
     shown = highlight({"text": "abc def", "quote": "def", "start": 0, "quote_start": 0})
     assert "<mark>" not in shown and "abc def" in shown
+
+
+def test_excerpt_ends_at_a_sentence_or_between_words() -> None:
+    from ui.render import excerpt
+
+    text = "Tăng cường thu hút đầu tư vào khu công nghiệp. " * 3 + "Phấn đấu đến năm 2025 tỷ trọng công nghiệp đạt trên 15% GRDP " * 5
+    cut = excerpt(text, 200)
+    assert cut.endswith("công nghiệp. …") and len(cut) <= 202
+    words = excerpt("ý 1-4: - Tỷ trọng công nghiệp chế biến chế tạo tăng nhanh " * 10, 120)
+    assert words.endswith(" …") and not words[:-2].endswith((":", "-", " ")) and len(words) <= 122
+    assert excerpt("ngắn gọn.") == "ngắn gọn."
