@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from tests.conftest import MODEL_DIR, ROOT
@@ -44,7 +43,7 @@ def test_the_service_writes_only_to_its_data_dir(tmp_path: Path, model_dir: Path
     """The whole service, used for real (ingest, questions, an upload, a restart), with HOME and TMPDIR of its own."""
     import httpx
 
-    from tests.fixtures.server import AUTH, environment, start, stop
+    from tests.fixtures.server import AUTH, environment, start, stop, wait_job
 
     home, tmp, data = tmp_path / "home", tmp_path / "tmp", tmp_path / "data"
     home.mkdir(), tmp.mkdir()
@@ -57,12 +56,7 @@ def test_the_service_writes_only_to_its_data_dir(tmp_path: Path, model_dir: Path
             assert httpx.post(server.url + "/search", json={"query": "cụm công nghiệp"}).status_code == 200
             job = httpx.post(server.url + "/documents", files={"file": ("ghi-chu.md", "# Ghi chú\n\nHỗ trợ đào tạo nghề.\n".encode())},
                              headers=AUTH).json()
-            for _ in range(300):
-                status = httpx.get(server.url + job["status_url"]).json()["status"]
-                if status in {"done", "failed"}:
-                    break
-                time.sleep(0.1)
-            assert status == "done"
+            assert wait_job(server.url, job["job_id"])["status"] == "done"
         finally:
             stop(server)
     assert [p.relative_to(home) for p in home.rglob("*")] == []  # no telemetry, caches or model downloads in ~

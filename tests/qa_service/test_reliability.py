@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from tests.conftest import LUAT_DAU_TU, PROGRAMME, require_shared
-from tests.fixtures.server import AUTH, Server, environment, start, stop
+from tests.fixtures.server import AUTH, Server, environment, start, stop, wait_job
 
 MB = 1024 * 1024
 
@@ -115,11 +115,7 @@ def test_instruction_line_and_markdown_link_stay_data(server: Server) -> None:
         "3. Hồ sơ nộp qua [Cổng dịch vụ công](https://evil.example/login) trước ngày 30/6.\n"
     ).encode()
     job_id = httpx.post(server.url + "/documents", files={"file": ("ke-hoach-thuy-san.md", hostile)}, headers=AUTH).json()["job_id"]
-    for _ in range(600):
-        job = httpx.get(f"{server.url}/jobs/{job_id}").json()
-        if job["status"] in {"done", "failed"}:
-            break
-        time.sleep(0.1)
+    job = wait_job(server.url, job_id)
     assert job["status"] == "done", job
     body = httpx.post(server.url + "/ask", json={"question": "Mức hỗ trợ chứng nhận xanh cho doanh nghiệp chế biến thủy sản là bao nhiêu?"}).json()
     assert body["answered"] and "50 triệu" in body["answer"]

@@ -16,6 +16,7 @@ import pytest
 
 from eval.loopback import free_port, wait_http
 from tests.conftest import CORPUS, ROOT
+from tests.fixtures.server import wait_job
 
 pytestmark = pytest.mark.slow
 TOKEN = "khoa-thu-nghiem"
@@ -131,11 +132,7 @@ def test_api_killed_during_an_upload_job_leaves_index_usable_and_retry_completes
         job = httpx.get(f"{url}/jobs/{job_id}").json()
         assert job["status"] == "failed" and "Interrupted" in job["message_en"]
         retry = httpx.post(url + "/documents", files={"file": ("luat-dau-tu.txt", law)}, headers=auth, timeout=30).json()["job_id"]
-        for _ in range(1200):
-            job = httpx.get(f"{url}/jobs/{retry}").json()
-            if job["status"] in {"done", "failed"}:
-                break
-            time.sleep(0.25)
+        job = wait_job(url, retry)
         assert job["status"] == "done", job
         assert httpx.get(url + "/health").json()["documents"] == 2
         body = httpx.post(url + "/ask", json={"question": "Luật Đầu tư quy định các hình thức ưu đãi đầu tư nào?"}, timeout=30).json()
