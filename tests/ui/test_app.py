@@ -109,7 +109,7 @@ def test_generative_answer_shows_only_checked_text(gen_api_url: str, monkeypatch
     assert "▌" not in shown  # the streamed draft was replaced by the checked answer
     captions = " ".join(c.value for c in at.caption)
     assert "Câu trả lời diễn giải" in captions
-    assert any(e.label == "Nguồn trích dẫn" for e in at.expander)
+    assert any(e.label.startswith("Nguồn trích dẫn") for e in at.expander)
 
 
 def test_sources_are_collapsed_one_entry_per_passage(api_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
