@@ -82,3 +82,24 @@ class TooManyAttempts(QAError):
     def __init__(self, retry_after: int) -> None:
         super().__init__("too_many_attempts", seconds=retry_after)
         self.retry_after = retry_after
+
+
+class UnknownConversation(QAError):
+    status = 404
+
+    def __init__(self) -> None:
+        super().__init__("unknown_conversation")
+
+
+class UnknownTurn(QAError):
+    status = 404
+
+    def __init__(self, turn: int) -> None:
+        super().__init__("unknown_turn", turn=turn)
+
+
+class ConversationFull(QAError):
+    status = 409
+
+    def __init__(self, max_turns: int) -> None:
+        super().__init__("conversation_full", max=max_turns)

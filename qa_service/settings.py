@@ -176,6 +176,15 @@ class AdminSettings(BaseModel):
     attempt_window_s: float = Field(300.0, gt=0, le=86400)
 
 
+class ConversationSettings(BaseModel):
+    """Conversations kept for the UI (a reload or a shared link reopens one). Bounded: the oldest go first."""
+
+    max_conversations: int = Field(1000, ge=1, le=1_000_000, description="kept; creating one more drops the least recently used")
+    max_turns: int = Field(200, ge=1, le=10_000, description="questions per conversation; then 409 (start a new one)")
+    keep_days: float = Field(90.0, gt=0, le=3650, description="a conversation unused this long is dropped")
+    history_turns: int = Field(4, ge=0, le=25, description="earlier questions and answers sent with a follow-up")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="QA__", env_nested_delimiter="__", extra="ignore")
 
@@ -190,6 +199,7 @@ class Settings(BaseSettings):
     generator: GeneratorSettings = GeneratorSettings()
     admin: AdminSettings = AdminSettings()
     api: ApiSettings = ApiSettings()
+    conversations: ConversationSettings = ConversationSettings()
 
     @model_validator(mode="after")
     def _fill_paths(self) -> Settings:
@@ -218,6 +228,11 @@ class Settings(BaseSettings):
     @property
     def registry_path(self) -> Path:
         return self.index_dir / "registry.sqlite"
+
+    @property
+    def conversations_path(self) -> Path:
+        # user data, not index: rebuilding the index keeps it
+        return self.data_dir / "conversations" / "conversations.sqlite"
 
     @property
     def jobs_path(self) -> Path:

@@ -8,6 +8,7 @@ from qa_service.components.attempts import AttemptLimiter
 from qa_service.components.bundle import Components
 from qa_service.errors import ServiceNotReady
 from qa_service.services.answer import ExtractiveAnswerer
+from qa_service.services.conversations import ConversationService
 from qa_service.services.documents import DocumentService
 from qa_service.services.generative import GenerativeAnswerer
 from qa_service.services.retrieval import HybridRetriever
@@ -43,3 +44,7 @@ def get_admin_attempts(request: Request) -> AttemptLimiter:
 
 def get_generative(request: Request) -> GenerativeAnswerer:
     return request.app.state.generative  # type: ignore[no-any-return]
+
+
+def get_conversations(request: Request) -> ConversationService:
+    return request.app.state.conversations  # type: ignore[no-any-return]

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 MAX_QUESTION = 2000
+ConversationId = Annotated[str, Field(min_length=8, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
 # a question or query needs at least one letter or digit; the same rule is published in the schema
 # (`pattern`), so clients and fuzzers know «\u0086» or «???» is not a question
 HAS_WORD = r"\w"
@@ -98,6 +99,11 @@ class AskRequest(BaseModel):
     mode: Literal["extractive", "generative"] | None = Field(
         None, description="extractive (quotes, fast) or generative (written out by the local LLM, checked); default from settings"
     )
+    conversation_id: ConversationId | None = Field(
+        None,
+        description="record the question and the answer in this conversation (POST /conversations); without `history`, "
+        "the conversation's last turns are the history",
+    )
 
     _check = field_validator("question")(_not_blank)
 
@@ -142,6 +148,8 @@ class AskResponse(BaseModel):
     retracted: list[RetractedOut] = Field(default_factory=list)
     first_token_ms: float | None = None
     generation_ms: float | None = None
+    conversation_id: str | None = None
+    turn: int | None = Field(None, description="number of this question in the conversation (to pin it)")
 
 
 class GenerativeStatusOut(BaseModel):
@@ -217,8 +225,8 @@ class ErrorBody(BaseModel):
 _ERROR_MEANING = {
     401: "admin token missing / thiếu mã quản trị",
     403: "wrong admin token, or admin functions disabled / sai mã hoặc chưa bật quản trị",
-    404: "unknown document or job, or no previous version / không tìm thấy",
-    409: "the name belongs to another document (send replace=true), or a corpus document (force) / trùng tên văn bản đã có",
+    404: "unknown document, job, conversation or section, or no previous version / không tìm thấy",
+    409: "the name belongs to another document (send replace=true), a corpus document (force), or a full conversation / trùng tên văn bản hoặc cuộc trò chuyện đã đầy",
     413: "request body or file too large / nội dung hoặc tệp quá lớn",
     415: "unsupported file type / định dạng không hỗ trợ",
     422: "invalid request / dữ liệu không hợp lệ",
@@ -279,3 +287,33 @@ class RestoreResult(BaseModel):
     doc_id: str
     title: str
     restored: bool
+
+
+class ConversationSummaryOut(BaseModel):
+    id: str
+    title: str = Field(..., description="the first question")
+    created: float
+    updated: float
+    turns: int
+
+
+class ConversationsOut(BaseModel):
+    conversations: list[ConversationSummaryOut]
+
+
+class TurnOut(BaseModel):
+    n: int
+    question: str
+    response: AskResponse
+
+
+class PinnedOut(BaseModel):
+    turn: int
+    question: str = Field(..., description="the question as understood (a follow-up made standalone)")
+    answer: str
+    citations: list[CitationOut]
+
+
+class ConversationOut(ConversationSummaryOut):
+    history: list[TurnOut]
+    pinned: list[PinnedOut]

@@ -61,7 +61,7 @@ def test_the_service_writes_only_to_its_data_dir(tmp_path: Path, model_dir: Path
             stop(server)
     assert [p.relative_to(home) for p in home.rglob("*")] == []  # no telemetry, caches or model downloads in ~
     assert list(tmp.iterdir()) == []  # temp files cleaned
-    outside = {p.name for p in data.iterdir()} - {"corpus", "index", "uploads"}
+    outside = {p.name for p in data.iterdir()} - {"corpus", "index", "uploads", "conversations"}
     assert outside == set(), outside
 
 

@@ -8,13 +8,14 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 
 from qa_service.api.convert import ask_response
-from qa_service.api.deps import get_answerer, get_components, get_generative
+from qa_service.api.deps import get_answerer, get_components, get_conversations, get_generative
 from qa_service.api.errors import request_id
 from qa_service.api.schemas import AskRequest, AskResponse, error_responses
 from qa_service.components.bundle import Components
 from qa_service.resources import msg
 from qa_service.services.answer import ExtractiveAnswerer
 from qa_service.services.citations import Citations
+from qa_service.services.conversations import ConversationService
 from qa_service.services.generative import (
     Event,
     FinalEvent,
@@ -36,27 +37,49 @@ def _mode(body: AskRequest, components: Components) -> str:
     return body.mode or components.settings.answer.default_mode
 
 
+def _history(body: AskRequest, conversations: ConversationService) -> list[dict[str, str]] | None:
+    """The request's history, else the conversation's last turns. An unknown or full conversation is refused
+    here, before any retrieval."""
+    if body.conversation_id:
+        conversations.require(body.conversation_id)
+    if body.history:
+        return [h.model_dump() for h in body.history]
+    return conversations.history(body.conversation_id) if body.conversation_id else None
+
+
+def _recorded(body: AskRequest, response: AskResponse, conversations: ConversationService) -> AskResponse:
+    if body.conversation_id:
+        turn = conversations.record(body.conversation_id, body.question, response.model_dump(mode="json"))
+        response = response.model_copy(update={"conversation_id": body.conversation_id, "turn": turn})
+    return response
+
+
 def _events(
-    body: AskRequest, components: Components, answerer: ExtractiveAnswerer, generative: GenerativeAnswerer
+    body: AskRequest,
+    history: list[dict[str, str]] | None,
+    components: Components,
+    answerer: ExtractiveAnswerer,
+    generative: GenerativeAnswerer,
 ) -> Iterator[Event]:
     """The answer as events, in the requested mode. Retrieval and taking the model happen here, before
     any event, so «busy» / «unavailable» are plain 503 responses for /ask and /ask/stream alike."""
-    history = [h.model_dump() for h in body.history] if body.history else None
     if _mode(body, components) == "generative":
         return generative.stream(body.question, body.top_k, body.doc_ids, history)
     return iter([FinalEvent(answerer.answer(body.question, body.top_k, body.doc_ids, history))])
 
 
-@router.post("/ask", response_model=AskResponse, responses=error_responses(404, 422, 503), summary="Hỏi và nhận câu trả lời có trích dẫn / ask with citations")
+@router.post("/ask", response_model=AskResponse, responses=error_responses(404, 409, 422, 503), summary="Hỏi và nhận câu trả lời có trích dẫn / ask with citations")
 def ask(
     body: AskRequest,
     components: Components = Depends(get_components),
     answerer: ExtractiveAnswerer = Depends(get_answerer),
     generative: GenerativeAnswerer = Depends(get_generative),
+    conversations: ConversationService = Depends(get_conversations),
 ) -> AskResponse:
+    history = _history(body, conversations)
     # consumed to the end, so a generation releases the model before the response is sent
-    finals = [e.result for e in _events(body, components, answerer, generative) if isinstance(e, FinalEvent)]
-    return ask_response(finals[-1], Citations(components.registry))
+    finals = [e.result for e in _events(body, history, components, answerer, generative) if isinstance(e, FinalEvent)]
+    return _recorded(body, ask_response(finals[-1], Citations(components.registry)), conversations)
 
 
 def _sse(event: str, data: object) -> str:
@@ -68,7 +91,7 @@ def _sse(event: str, data: object) -> str:
     summary="Hỏi, nhận câu trả lời dần dần (SSE) / ask, streamed as server-sent events",
     description=STREAM_DOC,
     response_class=StreamingResponse,
-    responses={200: {"content": {"text/event-stream": {}}}, **error_responses(404, 422, 503)},
+    responses={200: {"content": {"text/event-stream": {}}}, **error_responses(404, 409, 422, 503)},
 )
 def ask_stream(
     body: AskRequest,
@@ -76,8 +99,9 @@ def ask_stream(
     components: Components = Depends(get_components),
     answerer: ExtractiveAnswerer = Depends(get_answerer),
     generative: GenerativeAnswerer = Depends(get_generative),
+    conversations: ConversationService = Depends(get_conversations),
 ) -> StreamingResponse:
-    events = _events(body, components, answerer, generative)
+    events = _events(body, _history(body, conversations), components, answerer, generative)
     rid = request_id(request)
 
     def body_stream() -> Iterator[str]:
@@ -99,7 +123,8 @@ def ask_stream(
                 elif isinstance(event, TokenEvent):
                     yield _sse("token", {"text": event.text})
                 else:
-                    yield _sse("final", ask_response(event.result, Citations(components.registry)).model_dump(mode="json"))
+                    final = _recorded(body, ask_response(event.result, Citations(components.registry)), conversations)
+                    yield _sse("final", final.model_dump(mode="json"))
         except Exception:  # headers are sent: report in-band, never the exception's text
             log.exception("stream failed (request %s)", rid)
             m = msg("errors", "generation_failed")

@@ -1,0 +1,78 @@
+"""Conversations: what the UI reopens after a reload or from a shared link."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from qa_service.components import conversations as store
+from qa_service.components.conversations import ConversationStore, ConversationSummary, StoredConversation
+from qa_service.errors import ConversationFull, UnknownConversation, UnknownTurn
+from qa_service.settings import Settings
+
+
+class ConversationService:
+    def __init__(self, settings: Settings) -> None:
+        cfg = settings.conversations
+        self.store = ConversationStore(settings.conversations_path, cfg.max_conversations, cfg.max_turns, cfg.keep_days)
+        self.history_turns = cfg.history_turns
+
+    def create(self) -> StoredConversation:
+        return self.get(self.store.create())
+
+    def recent(self, limit: int) -> list[ConversationSummary]:
+        return self.store.recent(limit)
+
+    def get(self, conversation_id: str) -> StoredConversation:
+        found = self.store.get(conversation_id)
+        if found is None:
+            raise UnknownConversation()
+        return found
+
+    def require(self, conversation_id: str) -> None:
+        """Checked before answering, so a wrong id or a full conversation costs no retrieval."""
+        count = self.store.turn_count(conversation_id)
+        if count is None:
+            raise UnknownConversation()
+        if count >= self.store.max_turns:
+            raise ConversationFull(self.store.max_turns)
+
+    def history(self, conversation_id: str) -> list[dict[str, str]]:
+        """The last questions and answers, as /ask's `history` (a follow-up is read against them)."""
+        turns = self.get(conversation_id).history[-self.history_turns :] if self.history_turns else []
+        out: list[dict[str, str]] = []
+        for turn in turns:
+            out.append({"role": "user", "content": turn.question})
+            out.append({"role": "assistant", "content": str(turn.response.get("answer", ""))})
+        return out
+
+    def record(self, conversation_id: str, question: str, response: dict[str, Any]) -> int:
+        try:
+            turn = self.store.add_turn(conversation_id, question, response)
+        except store.ConversationFull:
+            raise ConversationFull(self.store.max_turns) from None
+        if turn is None:
+            raise UnknownConversation()
+        return turn
+
+    def delete(self, conversation_id: str) -> None:
+        if not self.store.delete(conversation_id):
+            raise UnknownConversation()
+
+    def _exists(self, conversation_id: str) -> None:
+        if self.store.turn_count(conversation_id) is None:
+            raise UnknownConversation()
+
+    def pin(self, conversation_id: str, turn: int) -> StoredConversation:
+        self._exists(conversation_id)
+        if not self.store.pin(conversation_id, turn):
+            raise UnknownTurn(turn)
+        return self.get(conversation_id)
+
+    def unpin(self, conversation_id: str, turn: int) -> StoredConversation:
+        self._exists(conversation_id)
+        if not self.store.unpin(conversation_id, turn):
+            raise UnknownTurn(turn)
+        return self.get(conversation_id)
+
+    def close(self) -> None:
+        self.store.close()
