@@ -32,6 +32,15 @@ def _sources(items: list[dict[str, Any]], page_word: str) -> list[str]:
     return list(seen)
 
 
+def answer_text(body: dict[str, Any], strings: dict[str, Any] | None = None) -> str:
+    """One answer as plain text to paste elsewhere: the answer, then each quote with its full source."""
+    s = _strings(strings)
+    lines = [body["answer"].strip(), "", f"{s['briefing_sources']}:"]
+    for cit in body.get("citations", []):
+        lines.append(f"[{cit['n']}] «{cit['quote']}» — {_source_line(cit, s['briefing_page'])}")
+    return "\n".join(lines)
+
+
 def to_markdown(items: list[dict[str, Any]], strings: dict[str, Any] | None = None) -> str:
     s = _strings(strings)
     lines = [f"# {s['briefing_title']}", ""]

@@ -35,17 +35,19 @@ class QaClient:
             raise ApiUnavailable(slow=False)
         return response.json()
 
-    def ask(self, question: str, history: list[dict[str, str]], doc_ids: list[str] | None) -> dict[str, Any]:
-        return self._call("POST", "/ask", json={"question": question, "history": history or None, "doc_ids": doc_ids or None})  # type: ignore[no-any-return]
+    def ask(self, question: str, doc_ids: list[str] | None, conversation_id: str | None = None) -> dict[str, Any]:
+        """The answer; with a conversation, the service reads a follow-up against it and records the turn."""
+        payload = {"question": question, "doc_ids": doc_ids or None, "conversation_id": conversation_id}
+        return self._call("POST", "/ask", json=payload)  # type: ignore[no-any-return]
 
     def health(self) -> dict[str, Any]:
         return self._call("GET", "/health")  # type: ignore[no-any-return]
 
     def ask_stream(
-        self, question: str, history: list[dict[str, str]], doc_ids: list[str] | None, mode: str = "generative"
+        self, question: str, doc_ids: list[str] | None, conversation_id: str | None = None, mode: str = "generative"
     ) -> Iterator[tuple[str, dict[str, Any]]]:
         """Server-sent events of POST /ask/stream as (event, data); an HTTP error comes as ("error", body)."""
-        payload = {"question": question, "history": history or None, "doc_ids": doc_ids or None, "mode": mode}
+        payload = {"question": question, "doc_ids": doc_ids or None, "conversation_id": conversation_id, "mode": mode}
         # a written-out answer takes tens of seconds on the CPU: wait for it, but not forever
         timeout = httpx.Timeout(self.timeout, read=180.0)
         try:
@@ -64,6 +66,35 @@ class QaClient:
             raise ApiUnavailable(slow=True) from exc
         except httpx.HTTPError as exc:
             raise ApiUnavailable(slow=False) from exc
+
+    # -- conversations: kept by the service, so a reload or a shared link reopens them ----------------
+    def new_conversation(self) -> dict[str, Any]:
+        return self._call("POST", "/conversations")  # type: ignore[no-any-return]
+
+    def conversations(self, limit: int = 12) -> list[dict[str, Any]]:
+        return self._call("GET", "/conversations", params={"limit": limit})["conversations"]  # type: ignore[no-any-return]
+
+    def conversation(self, conversation_id: str) -> tuple[int, dict[str, Any]]:
+        """(status, body): 404 for a deleted or expired conversation, 422 for a malformed id in the URL."""
+        return self._status("GET", f"/conversations/{conversation_id}")
+
+    def delete_conversation(self, conversation_id: str) -> None:
+        self._status("DELETE", f"/conversations/{conversation_id}")
+
+    def pin(self, conversation_id: str, turn: int) -> tuple[int, dict[str, Any]]:
+        return self._status("PUT", f"/conversations/{conversation_id}/pinned/{turn}")
+
+    def unpin(self, conversation_id: str, turn: int) -> tuple[int, dict[str, Any]]:
+        return self._status("DELETE", f"/conversations/{conversation_id}/pinned/{turn}")
+
+    def _status(self, method: str, path: str, **kwargs: Any) -> tuple[int, dict[str, Any]]:
+        try:
+            response = httpx.request(method, self.base_url + path, timeout=self.timeout, **kwargs)
+        except httpx.HTTPError as exc:
+            raise ApiUnavailable(slow=isinstance(exc, httpx.TimeoutException)) from exc
+        if response.status_code >= 500:
+            raise ApiUnavailable(slow=False)
+        return response.status_code, response.json() if response.content else {}
 
     def documents(self) -> dict[str, Any]:
         return self._call("GET", "/documents")  # type: ignore[no-any-return]
