@@ -10,14 +10,16 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from qa_service.api import errors
-from qa_service.api.routers import admin, ask, conversations, documents, health, search
+from qa_service.api.routers import admin, ask, conversations, documents, facts, health, search
 from qa_service.api.schemas import error_responses
 from qa_service.components.attempts import AttemptLimiter
 from qa_service.components.bundle import Components, open_components
 from qa_service.components.generator import Generator, GeneratorStatus, load_generator
+from qa_service.ingestion.pipeline import refresh_facts
 from qa_service.services.answer import ExtractiveAnswerer
 from qa_service.services.conversations import ConversationService
 from qa_service.services.documents import DocumentService
+from qa_service.services.facts import FactsService
 from qa_service.services.generative import GenerativeAnswerer
 from qa_service.services.retrieval import HybridRetriever
 from qa_service.services.uploads import UploadService
@@ -57,6 +59,9 @@ def create_app(
         app.state.documents = DocumentService(opened)
         app.state.uploads = UploadService(opened)
         app.state.conversations = ConversationService(opened.settings)
+        app.state.facts = FactsService(opened)
+        # an index written before facts existed, or by an older reader: read them from the stored chunks
+        refresh_facts(opened.registry)
         admin = opened.settings.admin
         app.state.admin_attempts = AttemptLimiter(admin.failed_attempts, admin.attempt_window_s)
         # warm the query path so the first user does not pay for it
@@ -71,6 +76,6 @@ def create_app(
     logging.basicConfig(level=logging.INFO)
     app = FastAPI(title="Hỏi đáp chính sách", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     errors.install(app)
-    for router in (health.router, search.router, ask.router, conversations.router, documents.router, admin.router):
+    for router in (health.router, search.router, ask.router, conversations.router, documents.router, facts.router, admin.router):
         app.include_router(router, responses=error_responses(413, 500))
     return app

@@ -103,3 +103,17 @@ class ConversationFull(QAError):
 
     def __init__(self, max_turns: int) -> None:
         super().__init__("conversation_full", max=max_turns)
+
+
+class UnknownActor(QAError):
+    status = 404
+
+    def __init__(self) -> None:
+        super().__init__("unknown_actor")
+
+
+class UnknownSection(QAError):
+    status = 404
+
+    def __init__(self, labels: list[str]) -> None:
+        super().__init__("unknown_section", labels=", ".join(labels)[:200])

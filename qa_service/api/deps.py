@@ -10,6 +10,7 @@ from qa_service.errors import ServiceNotReady
 from qa_service.services.answer import ExtractiveAnswerer
 from qa_service.services.conversations import ConversationService
 from qa_service.services.documents import DocumentService
+from qa_service.services.facts import FactsService
 from qa_service.services.generative import GenerativeAnswerer
 from qa_service.services.retrieval import HybridRetriever
 from qa_service.services.uploads import UploadService
@@ -48,3 +49,7 @@ def get_generative(request: Request) -> GenerativeAnswerer:
 
 def get_conversations(request: Request) -> ConversationService:
     return request.app.state.conversations  # type: ignore[no-any-return]
+
+
+def get_facts(request: Request) -> FactsService:
+    return request.app.state.facts  # type: ignore[no-any-return]

@@ -55,6 +55,12 @@ CREATE TABLE IF NOT EXISTS previous (
     chunks TEXT NOT NULL,
     refs TEXT NOT NULL
 );
+-- facts read out of the document at ingest (qa_service/ingestion/facts.py), as JSON; `version` is the reader's
+CREATE TABLE IF NOT EXISTS facts (
+    doc_id TEXT PRIMARY KEY REFERENCES documents(doc_id) ON DELETE CASCADE,
+    version INTEGER NOT NULL,
+    data TEXT NOT NULL
+);
 INSERT OR IGNORE INTO state(key, value) VALUES ('version', '0');
 """
 
@@ -85,7 +91,9 @@ class Registry(SqliteFile):
         tokens: dict[str, list[str]],
         refs: list[CrossRef],
         keep_previous: bool = True,
+        facts: tuple[int, str] | None = None,
     ) -> None:
+        """Replace a document in one transaction; `facts` is (reader version, JSON)."""
         with self._tx() as db:
             if keep_previous:
                 self._archive(db, doc.doc_id, "replaced")
@@ -112,7 +120,30 @@ class Registry(SqliteFile):
                 "INSERT INTO refs(doc_id, chunk_id, key, data) VALUES (?,?,?,?)",
                 [(r.doc_id, r.chunk_id, r.key, r.model_dump_json()) for r in refs],
             )
+            if facts is not None:
+                db.execute("INSERT INTO facts(doc_id, version, data) VALUES (?,?,?)", (doc.doc_id, *facts))
             self._bump(db)
+
+    def set_facts(self, doc_id: str, source_hash: str, version: int, data: str) -> bool:
+        """Store facts read from the document as it is now: not if it changed meanwhile (source_hash)."""
+        with self._tx() as db:
+            if db.execute("SELECT 1 FROM documents WHERE doc_id=? AND source_hash=?", (doc_id, source_hash)).fetchone() is None:
+                return False
+            db.execute("INSERT OR REPLACE INTO facts(doc_id, version, data) VALUES (?,?,?)", (doc_id, version, data))
+        return True
+
+    def stale_facts(self, version: int) -> list[str]:
+        """Documents whose facts are missing or were read by another version of the reader."""
+        rows = self._conn().execute(
+            "SELECT d.doc_id FROM documents d LEFT JOIN facts f ON f.doc_id = d.doc_id "
+            "WHERE f.version IS NULL OR f.version != ? ORDER BY d.doc_id",
+            (version,),
+        )
+        return [r[0] for r in rows]
+
+    def facts(self) -> dict[str, str]:
+        """doc_id -> facts JSON, for every document."""
+        return dict(self._conn().execute("SELECT doc_id, data FROM facts ORDER BY doc_id").fetchall())
 
     def delete_document(self, doc_id: str, keep_previous: bool = True) -> list[str]:
         with self._tx() as db:

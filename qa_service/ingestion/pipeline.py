@@ -23,6 +23,7 @@ from qa_service.components.write_lock import WriteLock
 from qa_service.errors import IngestError
 from qa_service.ingestion.chunker import make_chunks
 from qa_service.ingestion.clean import clean
+from qa_service.ingestion.facts import FACTS_VERSION, extract_facts
 from qa_service.ingestion.readers import SUPPORTED, RawDocument, file_hash, load
 from qa_service.ingestion.structure import StructuredDocument, structure
 from qa_service.models import Chunk, CrossRef, DocumentMeta
@@ -75,6 +76,20 @@ class PreparedDocument:
 ProgressFn = Callable[[str, int, int, "IngestReport"], None]
 # (doc_id, chunks embedded so far, chunks to embed): called after each batch is in the vector store
 EmbeddedFn = Callable[[str, int, int], None]
+
+
+def refresh_facts(registry: Registry) -> int:
+    """Read the facts of documents stored without them or by an older reader (from their stored chunks:
+    nothing is re-read or re-embedded). Returns how many documents were read."""
+    done = 0
+    for doc_id in registry.stale_facts(FACTS_VERSION):
+        meta = registry.document(doc_id)
+        if meta is None:
+            continue
+        chunks = list(registry.chunks(registry.chunk_ids(doc_id)).values())
+        facts = extract_facts(chunks)
+        done += registry.set_facts(doc_id, meta.source_hash, facts.version, facts.model_dump_json())
+    return done
 
 
 def doc_id_for(path: Path) -> str:
@@ -218,6 +233,7 @@ class IngestPipeline:
                 self.remove(doc_id)
                 report.removed.append(doc_id)
         self.sweep()
+        refresh_facts(self.registry)
         report.seconds = time.perf_counter() - started
         if progress:
             progress("", len(files), len(files), report)
@@ -256,8 +272,10 @@ class IngestPipeline:
         # the version being replaced stays restorable: its vectors are copied aside before the commit
         forgotten = self._previous_only(doc_id, old_ids) if current else []
         self.store.keep_previous(stale)
+        facts = extract_facts(prepared.chunks)
         self.registry.replace_document(
-            prepared.meta, prepared.structured.text, prepared.structured.outline, prepared.chunks, tokens, prepared.refs
+            prepared.meta, prepared.structured.text, prepared.structured.outline, prepared.chunks, tokens, prepared.refs,
+            facts=(facts.version, facts.model_dump_json()),
         )
         self.store.delete(stale)
         self.store.delete(forgotten, previous=True)
@@ -320,6 +338,7 @@ class IngestPipeline:
         self.registry.restore(doc_id)
         self.store.delete(sorted(live - coming))
         self.store.delete(sorted(coming - live), previous=True)
+        refresh_facts(self.registry)  # a restored version may have been stored without facts
         return self.registry.document(doc_id)
 
     def sweep(self) -> int:

@@ -18,14 +18,14 @@ from qa_service.components.lexical import lexical_tokens
 from qa_service.models import Chunk, ScoredChunk
 from qa_service.resources import english_terms, msg
 from qa_service.services.asked import AskedKind, asked_kind, asked_years, subject_share, years_in
-from qa_service.services.citations import BULLET_MARK, Citation, Citations, QuoteNotVerified
+from qa_service.services.citations import Citation, Citations, QuoteNotVerified
 from qa_service.services.query import Query, parse_question
 from qa_service.services.results import AnswerResult
 from qa_service.services.retrieval import Retriever, join_chunks
 from qa_service.services.sections import Section, SectionIndex, section_title
 from qa_service.services.structured import REFERENCES_QUESTION, StructuredAnswers
 from qa_service.services.untrusted import instruction_like
-from qa_service.text import fold, split_sentences
+from qa_service.text import BULLET_MARK, fold, split_sentences
 
 LIST_QUESTION = re.compile(
     r"\b(những|các)\b.*\b(nào|gì)\b|\bgồm\b|\bliệt kê\b|\bnhiệm vụ\b|\bgiải pháp\b|\bwhich\b|\bwhat are\b|\blist\b",

@@ -8,14 +8,11 @@ and number. The extractive and generative answerers and the API converter all go
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from qa_service.components.registry import Registry
 from qa_service.models import Chunk, DocumentMeta
-
-# a list marker at the start of a quote («- », «2. », «a) ») is layout, not the document's words
-BULLET_MARK = re.compile(r"^(?:[-–•+]|\d{1,3}\.|[a-zđ]\))\s+")
+from qa_service.text import BULLET_MARK
 
 
 class QuoteNotVerified(ValueError):

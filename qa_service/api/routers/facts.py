@@ -1,0 +1,78 @@
+"""Who must do what (GET /actors) and the figures (GET /targets), read from the documents at ingest."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Path, Query
+
+from qa_service.api.convert import citation_out
+from qa_service.api.deps import get_facts
+from qa_service.api.schemas import (
+    ActorOut,
+    ActorsOut,
+    ActorSummaryOut,
+    PeriodOut,
+    TargetRowOut,
+    TargetsOut,
+    TargetValueOut,
+    error_responses,
+)
+from qa_service.services.facts import Actor, FactsService, TargetTable
+
+router = APIRouter(tags=["facts"])
+
+DOC_IDS = Query(None, max_length=100, description="only these documents (repeat the parameter)")
+
+
+def _summary(actor: Actor) -> ActorSummaryOut:
+    return ActorSummaryOut(
+        id=actor.actor_id, name=actor.name, role=actor.role,  # type: ignore[arg-type]
+        duties=len(actor.duties), doc_ids=actor.doc_ids,
+    )
+
+
+def targets_out(table: TargetTable) -> TargetsOut:
+    return TargetsOut(
+        periods=[PeriodOut(year=p.year, label=p.label, kind=p.kind) for p in table.periods],  # type: ignore[arg-type]
+        rows=[
+            TargetRowOut(
+                measure_id=row.measure_id, measure=row.measure, unit=row.unit,
+                values=[
+                    TargetValueOut(
+                        year=v.fact.year, period=v.fact.period, kind=v.fact.kind, value_text=v.fact.value_text,
+                        value=v.fact.value, value_high=v.fact.value_high, unit=v.fact.unit, citation=citation_out(v.citation),
+                    )
+                    for v in row.values
+                ],
+            )
+            for row in table.rows
+        ],
+    )
+
+
+@router.get(
+    "/actors", response_model=ActorsOut, responses=error_responses(404, 422),
+    summary="Cơ quan, đơn vị được giao nhiệm vụ / bodies the documents assign work to",
+)
+def actors(doc_id: list[str] | None = DOC_IDS, service: FactsService = Depends(get_facts)) -> ActorsOut:
+    return ActorsOut(actors=[_summary(a) for a in service.actors(doc_id)])
+
+
+@router.get(
+    "/actors/{actor_id}", response_model=ActorOut, responses=error_responses(404, 422),
+    summary="Nhiệm vụ của một cơ quan, nguyên văn / one body's duties, verbatim and cited",
+)
+def actor(
+    actor_id: str = Path(..., min_length=1, max_length=120, pattern=r"^[a-z0-9-]+$"),
+    doc_id: list[str] | None = DOC_IDS,
+    service: FactsService = Depends(get_facts),
+) -> ActorOut:
+    found = service.actor(actor_id, doc_id)
+    return ActorOut(**_summary(found).model_dump(), sentences=[citation_out(c) for c in found.duties])
+
+
+@router.get(
+    "/targets", response_model=TargetsOut, responses=error_responses(404, 422),
+    summary="Chỉ tiêu và kết quả theo giai đoạn / targets and results by period, each cited",
+)
+def targets(doc_id: list[str] | None = DOC_IDS, service: FactsService = Depends(get_facts)) -> TargetsOut:
+    return targets_out(service.targets(doc_id))

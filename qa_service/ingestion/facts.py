@@ -1,0 +1,270 @@
+"""Facts read out of a document's own sentences at ingest: which body must do what (actors), and the
+figures it sets or reports (targets). Each fact keeps the sentence it came from, verbatim, and the chunk
+holding it, so the service cites it like any quote (`Citations.cite` checks it occurs there).
+
+Rules, not a model: Vietnamese administrative drafting names the body first and then its duty
+(«Ban Tuyên giáo Tỉnh ủy chỉ đạo, định hướng…»), and states a target as a measure, a period and a figure
+(«Tỷ lệ lấp đầy các khu công nghiệp đạt trên 65%»). The word lists are in resources/facts.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel
+
+from qa_service.models import Chunk, Unit
+from qa_service.resources import RESOURCES
+from qa_service.text import BULLET_MARK, slug, split_sentences
+
+# stored with the facts: a document whose facts were read by an older version is read again
+FACTS_VERSION = 1
+
+
+class ActorDuty(BaseModel):
+    actor: str  # as the document writes it
+    actor_id: str
+    role: Literal["duty", "support"]  # support: something offered to it (businesses)
+    how: Literal["subject", "continued", "heading", "beneficiary"]
+    chunk_id: str
+    quote: str  # verbatim in the chunk's text
+
+
+class TargetFact(BaseModel):
+    measure_id: str
+    measure: str
+    value_text: str  # «trên 15%», verbatim in the quote
+    value: float | None
+    value_high: float | None = None
+    unit: str
+    period: str  # «2021-2025», «2030»
+    year: int | None
+    kind: Literal["result", "target"]
+    chunk_id: str
+    quote: str
+
+
+class DocumentFacts(BaseModel):
+    version: int = FACTS_VERSION
+    actors: list[ActorDuty] = []
+    targets: list[TargetFact] = []
+
+
+@cache
+def _rules() -> dict[str, Any]:
+    data = yaml.safe_load((RESOURCES / "facts.yaml").read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def _alternatives(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@cache
+def _actor_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    rules = _rules()["actors"]
+    verbs = _alternatives(rules["verbs"])
+    subject = re.compile(
+        rf"^(?P<lead>(?:Các|Giao|Đề nghị|Yêu cầu)\s+)?(?P<name>(?:{_alternatives(rules['heads'])})\b.*?)\s+(?P<verb>{verbs})\b"
+    )
+    continued = re.compile(rf"^(?:{verbs})\b", re.IGNORECASE)
+    beneficiary = re.compile(rules["beneficiary"]["pattern"], re.IGNORECASE)
+    return subject, continued, beneficiary
+
+
+def actor_id(name: str) -> str:
+    """One id for one body however it is written: short forms expanded, «Các» dropped."""
+    for short, full in _rules()["actors"]["aliases"].items():
+        name = re.sub(rf"\b{re.escape(short)}\b", full, name)
+    return slug(re.sub(r"^(Các|các)\s+", "", name), "co-quan")
+
+
+def _subject(sentence: str) -> str | None:
+    """The body a sentence starts with, or None («Thời gian qua, Tỉnh ủy … đã …» names none)."""
+    rules = _rules()["actors"]
+    m = _actor_patterns()[0].match(sentence)
+    if m is None:
+        return None
+    name = _trim(m.group("name"))
+    if name is None or any(name.startswith(n) for n in rules["not_names"]):
+        return None
+    lead = (m.group("lead") or "").strip()
+    return f"{lead} {name}" if lead == "Các" else name
+
+
+def _trim(name: str) -> str | None:
+    """The body's name without what is said after it; None when it reads as a clause or is too vague."""
+    rules = _rules()["actors"]
+    tails = _alternatives(rules["name_tails"])
+    name = re.sub(rf"\s+(?:{tails})(?:\s.*)?$", "", name).strip(" ,")
+    padded = f" {name} "
+    if (
+        not name
+        or len(name.split()) > rules["max_name_words"]
+        or any(f" {w} " in padded for w in rules["not_in_names"])
+        or name in rules["vague_names"]
+    ):
+        return None
+    return name
+
+
+def _heading_actor(heading: str) -> str | None:
+    """«Nâng cao vai trò của Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh và đoàn thể…» -> «Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh»."""
+    rules = _rules()["actors"]
+    for role in rules["heading_roles"]:
+        at = heading.find(role)
+        if at < 0:
+            continue
+        rest = heading[at + len(role) :].strip()
+        rest = re.split(rf"\s+và\s+|,|\s+(?:{_alternatives(rules['verbs'])})\b", rest)[0].strip(" *")
+        name = _trim(rest)
+        return name[0].upper() + name[1:] if name else None  # «Trách nhiệm của cơ sở khám bệnh» names «Cơ sở khám bệnh»
+    return None
+
+
+def _sentences(chunk: Chunk) -> list[tuple[str, Unit | None]]:
+    """(sentence without its list marker, the unit it sits in) in reading order."""
+    out: list[tuple[str, Unit | None]] = []
+    offset = 0
+    for line in chunk.text.split("\n"):  # list items are lines: «- … 15%.\n- Tổng kim ngạch…» are two sentences
+        for start, end in split_sentences(line, semicolons=False):
+            sentence = BULLET_MARK.sub("", line[start:end].strip()).strip()
+            if sentence:
+                out.append((sentence, chunk.unit_at(offset + start)))
+        offset += len(line) + 1
+    return out
+
+
+def extract_actors(chunks: list[Chunk]) -> list[ActorDuty]:
+    subject_re, continued_re, beneficiary_re = _actor_patterns()
+    beneficiary = _rules()["actors"]["beneficiary"]["name"]
+    duties: list[ActorDuty] = []
+    for chunk in sorted(chunks, key=lambda c: c.ordinal):
+        section_actor = _heading_actor(chunk.section_path[-1]) if chunk.section_path else None
+        current: tuple[str, Unit | None] | None = None  # (body, unit): a following sentence of the same unit continues it
+        for sentence, unit in _sentences(chunk):
+            name = _subject(sentence)
+            how: Literal["subject", "continued", "heading", "beneficiary"] = "subject"
+            if name is None and current is not None and current[1] is unit and continued_re.match(sentence):
+                name, how = current[0], "continued"
+            elif name is None and section_actor is not None:
+                name, how = section_actor, "heading"
+            if name is not None:
+                duties.append(ActorDuty(actor=name, actor_id=actor_id(name), role="duty", how=how, chunk_id=chunk.chunk_id, quote=sentence))
+                current = (name, unit)
+            else:
+                current = None
+            if beneficiary_re.search(sentence):
+                duties.append(
+                    ActorDuty(actor=beneficiary, actor_id=actor_id(beneficiary), role="support", how="beneficiary",
+                              chunk_id=chunk.chunk_id, quote=sentence)
+                )
+    return duties
+
+
+# -- targets -----------------------------------------------------------------------------------------------
+_NUM = r"\d+(?:[.,]\d+)*"
+_PERIOD = re.compile(
+    r"(?P<so_voi>so với\s+)?(?:(?:giai đoạn|thời kỳ)\s+)?(?:(?P<a>(?:19|20)\d\d)\s*[-–]\s*(?P<b>(?:19|20)\d\d)|(?:đến|tới|vào|trong)?\s*năm\s+(?P<y>(?:19|20)\d\d))",
+    re.IGNORECASE,
+)
+
+
+@cache
+def _quantity() -> re.Pattern[str]:
+    rules = _rules()["targets"]
+    return re.compile(
+        rf"(?:(?P<qual>{_alternatives(rules['qualifiers'])})\s+)?(?P<n1>{_NUM})(?:\s*[-–]\s*(?P<n2>{_NUM}))?\s*(?P<unit>{_alternatives(rules['units'])})(?!\w)"
+    )
+
+
+@cache
+def _measures() -> list[tuple[dict[str, Any], list[re.Pattern[str]]]]:
+    return [(m, [re.compile(p, re.IGNORECASE) for p in m["patterns"]]) for m in _rules()["targets"]["measures"]]
+
+
+def number(text: str) -> float | None:
+    """Vietnamese figures: «12,78» is 12.78, «5.314» is 5314, «8,0» is 8.0."""
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", text):
+        text = text.replace(".", "")
+    try:
+        return float(text.replace(",", "."))
+    except ValueError:
+        return None
+
+
+def _periods(text: str) -> list[tuple[str, int, int]]:
+    """(label, year, position) of the periods a text names, leaving out comparisons («so với giai đoạn 2015-2020»)."""
+    found = []
+    for m in _PERIOD.finditer(text):
+        if m.group("so_voi"):
+            continue
+        if m.group("a"):
+            found.append((f"{m.group('a')}-{m.group('b')}", int(m.group("b")), m.start()))
+        else:
+            found.append((m.group("y"), int(m.group("y")), m.start()))
+    return found
+
+
+def _measure(window: str, unit: str) -> tuple[dict[str, Any], int] | None:
+    """The measure named closest before the figure: its pattern match that ends last in the window."""
+    best: tuple[dict[str, Any], int] | None = None
+    for measure, patterns in _measures():
+        if unit not in measure["units"]:
+            continue
+        for pattern in patterns:
+            m = pattern.search(window)
+            if m and (best is None or m.end() > best[1]):
+                best = (measure, m.end())
+    return best
+
+
+def extract_targets(chunks: list[Chunk]) -> list[TargetFact]:
+    cues = [c.lower() for c in _rules()["targets"]["result_cues"]]
+    facts: list[TargetFact] = []
+    carried: tuple[str, int] | None = None
+    last_label: str | None = None
+    for chunk in sorted(chunks, key=lambda c: c.ordinal):
+        headings = " ".join(chunk.section_path).lower()
+        heading_periods = [p for h in reversed(chunk.section_path) for p in _periods(h)]
+        for sentence, unit in _sentences(chunk):
+            label = unit.label if unit else None
+            if label != last_label:
+                # a period carries to the next sentences of its paragraph only (which may go on in the next chunk)
+                carried, last_label = None, label
+            periods = _periods(sentence)
+            if periods and periods[0][2] < 20:
+                carried = periods[0][:2]
+            claimed = 0  # end of the previous figure's measure name: a figure after it with no new name is a comparison
+            for q in _quantity().finditer(sentence):
+                unit_text = q.group("unit")
+                found = _measure(sentence[: q.end()], unit_text)
+                if found is None or found[1] <= claimed:
+                    continue
+                measure, claimed = found[0], q.end()
+                before = [p for p in periods if p[2] < q.start()]
+                after = [p for p in periods if p[2] > q.end()]
+                period = (before[-1][:2] if before else None) or (after[0][:2] if after else None) or carried
+                if period is None and heading_periods:
+                    period = heading_periods[0][:2]
+                if period is None:
+                    continue  # a figure with no period is a threshold or a condition («vốn từ 6.000 tỷ đồng»), not a target
+                result = any(c in headings or c in sentence.lower() for c in cues)
+                low, high = number(q.group("n1")), number(q.group("n2")) if q.group("n2") else None
+                facts.append(
+                    TargetFact(
+                        measure_id=measure["id"], measure=measure["name"], value_text=q.group(0).removeprefix("đạt ").strip(),
+                        value=low, value_high=high, unit=unit_text, period=period[0], year=period[1],
+                        kind="result" if result else "target",
+                        chunk_id=chunk.chunk_id, quote=sentence,
+                    )
+                )
+    return facts
+
+
+def extract_facts(chunks: list[Chunk]) -> DocumentFacts:
+    return DocumentFacts(actors=extract_actors(chunks), targets=extract_targets(chunks))
