@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from qa_service.api import errors
-from qa_service.api.routers import admin, ask, conversations, documents, facts, health, search
+from qa_service.api.routers import admin, ask, conversations, documents, facts, health, search, training
 from qa_service.api.schemas import error_responses
 from qa_service.components.attempts import AttemptLimiter
 from qa_service.components.bundle import Components, open_components
@@ -22,6 +22,7 @@ from qa_service.services.documents import DocumentService
 from qa_service.services.facts import FactsService
 from qa_service.services.generative import GenerativeAnswerer
 from qa_service.services.retrieval import HybridRetriever
+from qa_service.services.training import TrainingPackService
 from qa_service.services.uploads import UploadService
 from qa_service.settings import Settings, get_settings
 
@@ -60,6 +61,7 @@ def create_app(
         app.state.uploads = UploadService(opened)
         app.state.conversations = ConversationService(opened.settings)
         app.state.facts = FactsService(opened)
+        app.state.training = TrainingPackService(opened, app.state.facts)
         # an index written before facts existed, or by an older reader: read them from the stored chunks
         refresh_facts(opened.registry)
         admin = opened.settings.admin
@@ -76,6 +78,6 @@ def create_app(
     logging.basicConfig(level=logging.INFO)
     app = FastAPI(title="Hỏi đáp chính sách", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     errors.install(app)
-    for router in (health.router, search.router, ask.router, conversations.router, documents.router, facts.router, admin.router):
+    for router in (health.router, search.router, ask.router, conversations.router, documents.router, facts.router, training.router, admin.router):
         app.include_router(router, responses=error_responses(413, 500))
     return app

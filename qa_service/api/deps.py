@@ -13,6 +13,7 @@ from qa_service.services.documents import DocumentService
 from qa_service.services.facts import FactsService
 from qa_service.services.generative import GenerativeAnswerer
 from qa_service.services.retrieval import HybridRetriever
+from qa_service.services.training import TrainingPackService
 from qa_service.services.uploads import UploadService
 
 
@@ -53,3 +54,7 @@ def get_conversations(request: Request) -> ConversationService:
 
 def get_facts(request: Request) -> FactsService:
     return request.app.state.facts  # type: ignore[no-any-return]
+
+
+def get_training(request: Request) -> TrainingPackService:
+    return request.app.state.training  # type: ignore[no-any-return]

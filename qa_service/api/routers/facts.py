@@ -30,6 +30,10 @@ def _summary(actor: Actor) -> ActorSummaryOut:
     )
 
 
+def actor_out(actor: Actor) -> ActorOut:
+    return ActorOut(**_summary(actor).model_dump(), sentences=[citation_out(c) for c in actor.duties])
+
+
 def targets_out(table: TargetTable) -> TargetsOut:
     return TargetsOut(
         periods=[PeriodOut(year=p.year, label=p.label, kind=p.kind) for p in table.periods],  # type: ignore[arg-type]
@@ -66,8 +70,7 @@ def actor(
     doc_id: list[str] | None = DOC_IDS,
     service: FactsService = Depends(get_facts),
 ) -> ActorOut:
-    found = service.actor(actor_id, doc_id)
-    return ActorOut(**_summary(found).model_dump(), sentences=[citation_out(c) for c in found.duties])
+    return actor_out(service.actor(actor_id, doc_id))
 
 
 @router.get(

@@ -1,0 +1,119 @@
+"""A training pack for the sections a trainer picks: their outline, key points, figures, the bodies given
+work, and review questions whose answers are the text's own words, every item cited."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from qa_service.components.bundle import Components
+from qa_service.errors import UnknownDocument, UnknownSection
+from qa_service.resources import msg
+from qa_service.services.citations import Citation, Citations, QuoteNotVerified
+from qa_service.services.facts import Actor, FactsService, TargetTable
+from qa_service.services.sections import Section, SectionIndex
+
+
+@dataclass
+class ReviewQuestion:
+    question: str
+    answer: str
+    citations: list[Citation]
+
+
+@dataclass
+class PackSection:
+    label: str
+    title: str
+    outline: list[Citation]
+    key_points: list[Citation]
+    targets: TargetTable
+    actors: list[Actor]
+    questions: list[ReviewQuestion] = field(default_factory=list)
+
+
+@dataclass
+class TrainingPack:
+    doc_id: str
+    title: str
+    sections: list[PackSection]
+    targets: TargetTable  # the whole document's
+    took_ms: float
+
+
+def _t(key: str, **params: object) -> str:
+    return str(msg("training", key)).format(**params)
+
+
+class TrainingPackService:
+    def __init__(self, components: Components, facts: FactsService, max_points: int = 12, max_questions: int = 8) -> None:
+        self.c = components
+        self.facts = facts
+        self.sections = SectionIndex(components.registry)
+        self.max_points = max_points
+        self.max_questions = max_questions
+
+    def build(self, doc_id: str, labels: list[str]) -> TrainingPack:
+        started = time.perf_counter()
+        meta = self.c.registry.document(doc_id)
+        if meta is None:
+            raise UnknownDocument([doc_id])
+        found = {label: self.sections.section(doc_id, label) for label in dict.fromkeys(labels)}
+        missing = [label for label, section in found.items() if section is None]
+        if missing:
+            raise UnknownSection(missing)
+        chosen = sorted((s for s in found.values() if s is not None), key=lambda s: s.start)
+        actors = self.facts.actors([doc_id])
+        packs = [self._section(section, actors) for section in chosen]
+        return TrainingPack(doc_id, meta.title, packs, self.facts.targets([doc_id]), (time.perf_counter() - started) * 1000)
+
+    def _section(self, section: Section, actors: list[Actor]) -> PackSection:
+        citations = Citations(self.c.registry)
+        outline = [citations.cite(n, chunk, chunk.text) for n, chunk in enumerate(self.sections.child_headings(section, 30), start=1)]
+        points: list[Citation] = []
+        item_chars = self.c.settings.answer.sections.item_chars
+        for chunk, a, b in self.sections.items(section, item_chars)[: self.max_points]:
+            try:
+                points.append(citations.cite(len(outline) + len(points) + 1, chunk, chunk.text[a:b]))
+            except QuoteNotVerified:
+                continue
+        inside = [
+            Actor(a.actor_id, a.name, a.role, a.doc_ids, [d for d in a.duties if self._within(section, d)])
+            for a in actors
+            if a.role == "duty"
+        ]
+        pack = PackSection(
+            section.label, section.title, outline, points,
+            self.facts.targets([section.doc_id], within=(section.doc_id, section.end, section.stop)),
+            [a for a in inside if a.duties],
+        )
+        pack.questions = self._questions(section, pack)[: self.max_questions]
+        return pack
+
+    @staticmethod
+    def _within(section: Section, citation: Citation) -> bool:
+        return citation.chunk.doc_id == section.doc_id and section.end <= citation.quote_start < section.stop
+
+    @staticmethod
+    def _questions(section: Section, pack: PackSection) -> list[ReviewQuestion]:
+        questions: list[ReviewQuestion] = []
+        if pack.outline:
+            items = "; ".join(f"{i}) {c.quote.strip()}" for i, c in enumerate(pack.outline, start=1))
+            questions.append(
+                ReviewQuestion(_t("contents_question", where=section.where), _t("contents_answer", n=len(pack.outline), items=items), pack.outline)
+            )
+        for row in pack.targets.rows:
+            for value in row.values:
+                fact = value.fact
+                key = "target_question_result" if fact.kind == "result" else "target_question_range" if "-" in fact.period else "target_question_year"
+                questions.append(ReviewQuestion(_t(key, measure=row.measure, period=fact.period), fact.value_text, [value.citation]))
+        for actor in pack.actors:
+            duty = actor.duties[0]
+            name = "các" + actor.name[3:] if actor.name.startswith("Các ") else actor.name  # mid-sentence
+            questions.append(ReviewQuestion(_t("actor_question", label=duty.label, actor=name), duty.quote, actor.duties))
+        if not questions and pack.key_points:
+            first = pack.key_points[0].quote
+            questions.append(
+                ReviewQuestion(_t("points_question", where=section.where), _t("points_answer", n=len(pack.key_points), first=first), pack.key_points)
+            )
+        return questions
