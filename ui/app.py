@@ -4,27 +4,37 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.actors import actors_page
 from ui.admin import admin_page
-from ui.ask import ask_page, briefing_panel, conversations_panel
+from ui.ask import ask_page, briefing_panel, conversations_panel, sync_conversation
 from ui.client import QaClient
 from ui.reader import reader_page
 from ui.strings import S
+from ui.targets import targets_page
+from ui.training import training_page
 
 
 def main() -> None:
     st.set_page_config(page_title=S["title"], layout="wide")
     client = QaClient()
-    pages = [S["page_ask"], S["page_reader"], S["page_admin"]]
-    st.session_state.setdefault("page", pages[0])
-    page = st.sidebar.radio(S["pages_label"], pages, key="page", label_visibility="collapsed")
+    pages = {
+        S["page_ask"]: ask_page,
+        S["page_actors"]: actors_page,
+        S["page_targets"]: targets_page,
+        S["page_training"]: training_page,
+        S["page_reader"]: reader_page,
+        S["page_admin"]: admin_page,
+    }
+    st.session_state.setdefault("page", S["page_ask"])
+    page = st.sidebar.radio(S["pages_label"], list(pages), key="page", label_visibility="collapsed")
+    # the conversation the URL names (a reload, a shared link) is open on every page: its pins join a training pack
+    sync_conversation(client)
     if page == S["page_ask"]:
         conversations_panel(client)
         ask_page(client)
         briefing_panel(client)
-    elif page == S["page_reader"]:
-        reader_page(client)
     else:
-        admin_page(client)
+        pages[page](client)
 
 
 main()

@@ -32,7 +32,7 @@ def _load(conversation: dict[str, Any]) -> None:
     st.session_state.briefing = conversation["pinned"]
 
 
-def _sync(client: QaClient) -> None:
+def sync_conversation(client: QaClient) -> None:
     """Open the conversation the URL names (a reload or a shared link), once per change of the URL."""
     wanted = st.query_params.get("c")
     if not wanted or wanted == st.session_state.get("conversation_id"):
@@ -192,7 +192,6 @@ def _ask(client: QaClient, question: str, doc_ids: list[str], generative: bool) 
 
 
 def ask_page(client: QaClient) -> None:
-    _sync(client)
     st.title(S["title"])
     st.caption(S["caption"])
     persona = st.radio(S["persona_label"], list(S["personas"]), format_func=lambda p: S["personas"][p], horizontal=True)
@@ -243,7 +242,6 @@ def ask_page(client: QaClient) -> None:
 
 
 def conversations_panel(client: QaClient) -> None:
-    _sync(client)  # before the list, so the conversation the URL names is the current one
     with st.sidebar:
         st.button(S["new_conversation"], key="new-conversation", on_click=_new_conversation, use_container_width=True)
         try:

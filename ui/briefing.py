@@ -18,7 +18,7 @@ def _strings(strings: dict[str, Any] | None) -> dict[str, Any]:
     return yaml.safe_load((Path(__file__).parent / "strings_vi.yaml").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 
 
-def _source_line(cit: dict[str, Any], page_word: str) -> str:
+def source_line(cit: dict[str, Any], page_word: str) -> str:
     number = f" ({cit['doc_number']})" if cit.get("doc_number") else ""
     page = f", {page_word} {cit['page']}" if cit.get("page") else ""
     return f"{cit['doc_title']}{number} — {cit['citation_label']}{page}"
@@ -28,7 +28,7 @@ def _sources(items: list[dict[str, Any]], page_word: str) -> list[str]:
     seen: dict[str, None] = {}
     for item in items:
         for cit in item["citations"]:
-            seen[_source_line(cit, page_word)] = None
+            seen[source_line(cit, page_word)] = None
     return list(seen)
 
 
@@ -37,7 +37,7 @@ def answer_text(body: dict[str, Any], strings: dict[str, Any] | None = None) -> 
     s = _strings(strings)
     lines = [body["answer"].strip(), "", f"{s['briefing_sources']}:"]
     for cit in body.get("citations", []):
-        lines.append(f"[{cit['n']}] «{cit['quote']}» — {_source_line(cit, s['briefing_page'])}")
+        lines.append(f"[{cit['n']}] «{cit['quote']}» — {source_line(cit, s['briefing_page'])}")
     return "\n".join(lines)
 
 
@@ -48,7 +48,7 @@ def to_markdown(items: list[dict[str, Any]], strings: dict[str, Any] | None = No
         lines += [f"## {i}. {item['question']}", ""]
         for cit in item["citations"]:
             lines.append(f"> «{cit['quote']}»  ")
-            lines.append(f"> — {_source_line(cit, s['briefing_page'])}")
+            lines.append(f"> — {source_line(cit, s['briefing_page'])}")
             lines.append("")
     lines += [f"## {s['briefing_sources']}", ""]
     lines += [f"- {source}" for source in _sources(items, s["briefing_page"])]
@@ -64,7 +64,7 @@ def to_docx(items: list[dict[str, Any]], strings: dict[str, Any] | None = None) 
         for cit in item["citations"]:
             quote = document.add_paragraph(style="Intense Quote")
             quote.add_run(f"«{cit['quote']}»")
-            document.add_paragraph(_source_line(cit, s["briefing_page"]), style="Caption")
+            document.add_paragraph(source_line(cit, s["briefing_page"]), style="Caption")
     document.add_heading(s["briefing_sources"], level=1)
     for source in _sources(items, s["briefing_page"]):
         document.add_paragraph(source, style="List Bullet")

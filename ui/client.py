@@ -96,6 +96,20 @@ class QaClient:
             raise ApiUnavailable(slow=False)
         return response.status_code, response.json() if response.content else {}
 
+    # -- what the documents assign and set, read at ingest -----------------------------------------------
+    def actors(self, doc_ids: list[str] | None = None) -> list[dict[str, Any]]:
+        return self._call("GET", "/actors", params={"doc_id": doc_ids or []})["actors"]  # type: ignore[no-any-return]
+
+    def actor(self, actor_id: str, doc_ids: list[str] | None = None) -> dict[str, Any]:
+        return self._call("GET", f"/actors/{actor_id}", params={"doc_id": doc_ids or []})  # type: ignore[no-any-return]
+
+    def targets(self, doc_ids: list[str] | None = None) -> dict[str, Any]:
+        return self._call("GET", "/targets", params={"doc_id": doc_ids or []})  # type: ignore[no-any-return]
+
+    def training_pack(self, doc_id: str, sections: list[str], conversation_id: str | None) -> tuple[int, dict[str, Any]]:
+        payload = {"doc_id": doc_id, "sections": sections, "conversation_id": conversation_id}
+        return self._status("POST", "/training-pack", json=payload)
+
     def documents(self) -> dict[str, Any]:
         return self._call("GET", "/documents")  # type: ignore[no-any-return]
 

@@ -1,0 +1,47 @@
+"""«Nhiệm vụ theo cơ quan»: for a cadre, what the documents give their body to do, verbatim, as a checklist."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.ask import open_reader
+from ui.client import ApiUnavailable, QaClient
+from ui.exports import DOCX_MIME, checklist_docx, checklist_markdown
+from ui.render import literal
+from ui.strings import S
+
+
+def actors_page(client: QaClient) -> None:
+    st.title(S["page_actors"])
+    st.caption(S["actors_intro"])
+    try:
+        actors = client.actors()
+    except ApiUnavailable as exc:
+        st.error(S["api_slow"] if exc.slow else S["api_down"])
+        return
+    if not actors:
+        st.info(S["actors_none"])
+        return
+
+    def label(actor_id: str) -> str:
+        actor = next(a for a in actors if a["id"] == actor_id)
+        line = S["actors_line"].format(name=actor["name"], n=actor["duties"])
+        return f"{line} — {S['actors_support']}" if actor["role"] == "support" else line
+
+    chosen = st.radio(S["actors_choose"], [a["id"] for a in actors], format_func=label, key="actor")
+    try:
+        actor = client.actor(chosen)
+    except ApiUnavailable as exc:
+        st.error(S["api_slow"] if exc.slow else S["api_down"])
+        return
+    st.subheader(literal(actor["name"]))
+    for i, cit in enumerate(actor["sentences"]):
+        st.checkbox(literal(cit["quote"]), key=f"duty-{chosen}-{i}")
+        left, right = st.columns([4, 1])
+        left.caption(f"{literal(cit['doc_title'])} — {literal(cit['citation_label'])}")
+        right.button(S["open_in_reader"], key=f"duty-open-{chosen}-{i}", on_click=open_reader,
+                     args=(cit["doc_id"], cit["quote_start"], len(cit["quote"])))
+    slug = chosen[:60]
+    left, right = st.columns(2)
+    left.download_button(S["export_checklist_md"], checklist_markdown(actor, S), file_name=f"nhiem-vu-{slug}.md", mime="text/markdown")
+    right.download_button(S["export_checklist_docx"], checklist_docx(actor, S), file_name=f"nhiem-vu-{slug}.docx", mime=DOCX_MIME)
