@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -12,6 +13,8 @@ import streamlit as st
 from ui.client import ApiUnavailable, QaClient
 from ui.render import literal
 from ui.strings import S
+
+UPLOADER_CSS = (Path(__file__).parent / "uploader.css").read_text(encoding="utf-8")
 
 
 def _unavailable(exc: ApiUnavailable) -> None:
@@ -84,7 +87,7 @@ def _documents(client: QaClient, token: str) -> None:
     for doc in docs:
         cols = st.columns([5, 1])
         cols[0].markdown(S["admin_doc_line"].format(
-            title=literal(doc["title"]), number=literal(doc.get("number") or "—"), chunks=doc["chunk_count"]
+            title=literal(doc["title"]), number=f" ({literal(doc['number'])})" if doc.get("number") else "", chunks=doc["chunk_count"]
         ))
         if cols[1].button(S["admin_delete"], key=f"del-{doc['doc_id']}", disabled=not token):
             _delete(client, token, doc, force=False)
@@ -150,11 +153,23 @@ def _previous(client: QaClient, token: str) -> None:
                 _refused(restored, status)
 
 
+def _uploader(client: QaClient) -> Any:
+    """Streamlit's uploader with the service's size limit, its own words replaced by Vietnamese (style only:
+    Streamlit has no setting for them)."""
+    try:
+        limit = int(client.health()["limits"]["max_upload_mb"])
+    except (ApiUnavailable, KeyError, TypeError):
+        limit = 50
+    css = UPLOADER_CSS.replace("$button", S["uploader_button"]).replace("$limit", S["uploader_limit"].format(mb=limit))
+    st.markdown(f"<style>{css}</style>", unsafe_allow_html=True)
+    return st.file_uploader(S["admin_upload"], type=["pdf", "docx", "md", "txt"], max_upload_size=limit)
+
+
 def admin_page(client: QaClient) -> None:
     st.title(S["page_admin"])
     st.caption(S["admin_token_help"])
     token = st.text_input(S["admin_token"], type="password")
-    upload = st.file_uploader(S["admin_upload"], type=["pdf", "docx", "md", "txt"])
+    upload = _uploader(client)
     number = st.text_input(S["admin_number"])
     if not token:
         st.info(S["admin_need_token"])

@@ -130,7 +130,7 @@ def _show_answer(client: QaClient, body: dict[str, Any], key: str, question: str
     if body.get("citations"):
         _sources(body["citations"], key)
         turn = body.get("turn")
-        left, right = st.columns(2)
+        left, right, _ = st.columns([2, 1, 3])
         if turn is not None:
             pinned = any(item["turn"] == turn for item in st.session_state.get("briefing", []))
             left.button(
@@ -201,7 +201,7 @@ def ask_page(client: QaClient) -> None:
         _unavailable(exc)
         docs = []
     chosen = st.multiselect(
-        S["doc_filter"], [d["doc_id"] for d in docs], placeholder=S["doc_filter_placeholder"],
+        S["doc_filter"], [d["doc_id"] for d in docs], placeholder=S["doc_filter_placeholder"], select_all=False,
         format_func=lambda d: next((x["title"] for x in docs if x["doc_id"] == d), d),
     )
     cols = st.columns(len(S["starters"][persona]))

@@ -53,3 +53,15 @@ def excerpt(text: str, limit: int = 300) -> str:
     if ends and ends[-1] >= limit // 2:
         return head[: ends[-1]] + " …"
     return head.rsplit(" ", 1)[0].rstrip(" :-–,") + " …"
+
+
+_ENUMERATOR = re.compile(r"^\s*(?:[IVXLC]+|\d{1,3}|[a-zđ])\s*[.)\-–]\s*", re.IGNORECASE)
+
+
+def heading_title(heading: str) -> str:
+    """«III. NHIỆM VỤ VÀ GIẢI PHÁP CHỦ YẾU» -> «Nhiệm vụ và giải pháp chủ yếu»: the label says the number already."""
+    title = _ENUMERATOR.sub("", heading.strip().strip("*")).strip(" .:")
+    letters = [c for c in title if c.isalpha()]
+    if letters and all(c.isupper() for c in letters):
+        title = title[:1] + title[1:].lower()
+    return title

@@ -9,7 +9,7 @@ import streamlit as st
 
 from ui.client import ApiUnavailable, QaClient
 from ui.exports import DOCX_MIME, PPTX_MIME, pack_docx, pack_markdown, pack_pptx, target_cells
-from ui.render import literal
+from ui.render import heading_title, literal
 from ui.strings import S
 
 # headings that are not teaching material
@@ -33,7 +33,7 @@ def _preview(pack: dict[str, Any]) -> None:
                 for i, q in enumerate(section["questions"], start=1):
                     st.markdown(f"{i}. {literal(q['question'])}  \n{S['pack_answer']}: {literal(q['answer'])}")
     if rows:
-        st.caption(f"{S['pack_targets']}: {len(rows)}")
+        st.caption(S["pack_targets_count"].format(n=len(rows)))
 
 
 def training_page(client: QaClient) -> None:
@@ -49,9 +49,9 @@ def training_page(client: QaClient) -> None:
     doc_id = st.selectbox(S["training_document"], [d["doc_id"] for d in docs], key="training-doc",
                           format_func=lambda d: next(x["title"] for x in docs if x["doc_id"] == d))
     outline = [e for e in client.document(doc_id)["outline"] if e["label"] not in _SKIP and e["level"] <= 2]
-    titles = {e["label"]: e["title"] for e in outline}
+    titles = {e["label"]: heading_title(e["title"]) for e in outline}
     sections = st.multiselect(
-        S["training_sections"], list(titles), key="training-sections", placeholder=S["training_sections_placeholder"],
+        S["training_sections"], list(titles), key="training-sections", placeholder=S["training_sections_placeholder"], select_all=False,
         format_func=lambda label: f"{label} – {titles[label][:80]}",
     )
     pinned = st.session_state.get("briefing", [])

@@ -158,6 +158,13 @@ class GenerativeStatusOut(BaseModel):
     model: str | None = None
 
 
+class LimitsOut(BaseModel):
+    """What a client should enforce before sending (the service enforces them too)."""
+
+    max_question_chars: int
+    max_upload_mb: int
+
+
 class Health(BaseModel):
     status: Literal["ok"]
     documents: int
@@ -165,6 +172,7 @@ class Health(BaseModel):
     vectors: int = Field(..., description="vectors in Chroma: equal to chunks unless an ingestion is between embedding and commit")
     embedding_model: str
     generative: GenerativeStatusOut
+    limits: LimitsOut
 
 
 class DocumentOut(BaseModel):

@@ -13,6 +13,8 @@ def test_health(client: TestClient, corpus_components) -> None:  # type: ignore[
     body = client.get("/health").json()
     assert body["status"] == "ok" and body["documents"] == 1 and body["chunks"] > 30
     assert body["embedding_model"] == corpus_components.embedder.model_id
+    # what the UI enforces before sending: the same numbers the service enforces
+    assert body["limits"] == {"max_question_chars": 2000, "max_upload_mb": corpus_components.settings.admin.max_upload_mb}
 
 
 def test_health_names_the_real_model(real_client: TestClient) -> None:

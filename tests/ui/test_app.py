@@ -163,6 +163,7 @@ def test_a_reload_or_a_shared_link_reopens_the_conversation_and_its_briefing(api
     shown = " ".join(m.value for m in other.markdown)
     assert "65%" in shown and "40%" in shown
     assert [item["turn"] for item in other.session_state.briefing] == [1]
+    assert [b.label for b in other.button if b.key and b.key.startswith("pin-")] == ["Ghim vào bản tóm tắt", "Đã ghim"]
     assert any("cụm công nghiệp" in m.value for m in other.sidebar.markdown)
     # the follow-up asked in the reopened conversation is still read against it
     _ask(other, "còn khu công nghiệp thì sao?")

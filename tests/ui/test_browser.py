@@ -1,5 +1,7 @@
-"""One real-browser test: headless Chromium loads the Streamlit page, asks,
-sees a citation, opens the reader. Screenshots go to eval/out/screenshots/."""
+"""Real-browser tests: headless Chromium drives the Streamlit page as users would: ask, see a citation, open
+the reader; then a day's walk: ten questions timed from Enter to the answer, a pin, a reload and a shared link
+that reopen the conversation, the three persona pages and their downloads. Screenshots go to
+eval/out/screenshots/, timings to eval/out/browser_timings.json."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from eval.loopback import free_port, wait_http
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "eval" / "out" / "screenshots"
+DOWNLOADS = ROOT / "eval" / "out" / "downloads"
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +55,12 @@ def browser() -> Iterator[object]:
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--window-size=1400,1000", "--disable-dev-shm-usage"):
         options.add_argument(flag)
+    DOWNLOADS.mkdir(parents=True, exist_ok=True)
+    options.add_experimental_option(
+        "prefs", {"download.default_directory": str(DOWNLOADS), "download.prompt_for_download": False}
+    )
     driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(DOWNLOADS)})
     yield driver
     driver.quit()
 
@@ -87,3 +95,138 @@ def test_ask_see_citation_open_reader(browser, ui_url: str) -> None:  # type: ig
     wait.until(lambda b: b.execute_script(scroll_top) > 0)  # the reader scrolled to the cited place
     assert "QUAN ĐIỂM VÀ MỤC TIÊU" in browser.find_element(By.TAG_NAME, "body").text
     browser.save_screenshot(str(SHOTS / "reader.png"))
+
+
+TEN_QUESTIONS = [
+    "Mục tiêu tỷ trọng công nghiệp trong GRDP đến 2025 là bao nhiêu?",
+    "Tỷ lệ lấp đầy các khu công nghiệp đến năm 2025 đạt bao nhiêu?",
+    "còn cụm công nghiệp thì sao?",
+    "Chương trình có những nhóm nhiệm vụ, giải pháp chủ yếu nào?",
+    "Ban Tuyên giáo Tỉnh ủy có nhiệm vụ gì?",
+    "Doanh nghiệp nhỏ và vừa được hỗ trợ tiếp cận tín dụng thế nào?",
+    "Những khu công nghiệp nào sẽ hoàn thành đến năm 2025?",
+    "Quan điểm chỉ đạo của Chương trình là gì?",
+    "Định hướng đến năm 2030 về tỷ lệ lấp đầy khu công nghiệp?",
+    "Giá xăng dầu hôm nay là bao nhiêu?",
+]
+
+
+def test_a_days_walk_through_the_ui(browser, ui_url: str) -> None:  # type: ignore[no-untyped-def]
+    import json
+    import statistics
+    import time
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(browser, 90)
+    body = lambda: browser.find_element(By.TAG_NAME, "body").text  # noqa: E731
+    assistant = "[data-testid='stChatMessageAvatarAssistant']"
+    browser.get(ui_url)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    timings = []
+    for n, question in enumerate(TEN_QUESTIONS, start=1):
+        box = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, "[data-testid='stChatInputTextArea']")))
+        box.send_keys(question)
+        started = time.perf_counter()
+        box.send_keys(Keys.ENTER)
+        wait.until(lambda b, n=n: _answer_shown(b, n))
+        timings.append(time.perf_counter() - started)
+    assert "Chưa tìm thấy câu trả lời" in body()  # the last question is not in the documents
+    p50 = statistics.median(timings)
+    (SHOTS.parent / "browser_timings.json").write_text(json.dumps(
+        {"enter_to_answer_s": [round(t, 3) for t in timings], "p50_s": round(p50, 3)}, indent=1))
+    print(f"Enter → answer shown, 10 questions: p50 {p50:.2f} s, max {max(timings):.2f} s")
+
+    # pin the first answer, then reload: the URL names the conversation, which comes back with its briefing
+    pin = wait.until(ec.element_to_be_clickable((By.XPATH, "//button[.//p[text()='Ghim vào bản tóm tắt']]")))
+    browser.execute_script("arguments[0].click();", pin)
+    wait.until(ec.presence_of_element_located((By.XPATH, "//button[.//p[text()='Đã ghim']]")))
+    wait.until(lambda b: "c=" in b.current_url)
+    link = browser.current_url
+    browser.refresh()
+    wait.until(lambda b: len(b.find_elements(By.CSS_SELECTOR, assistant)) == len(TEN_QUESTIONS))
+    assert TEN_QUESTIONS[0] in body() and TEN_QUESTIONS[-1] in body()
+    sidebar = browser.find_element(By.CSS_SELECTOR, "[data-testid='stSidebar']").text
+    assert TEN_QUESTIONS[0] in sidebar  # the pinned answer heads the briefing
+    browser.save_screenshot(str(SHOTS / "conversation.png"))
+    # a colleague opening the link in a new window gets the same conversation
+    browser.switch_to.new_window("window")
+    browser.get(link)
+    wait.until(lambda b: len(b.find_elements(By.CSS_SELECTOR, assistant)) == len(TEN_QUESTIONS))
+    assert TEN_QUESTIONS[4] in body()
+
+    def open_page(name: str) -> None:
+        label = wait.until(ec.element_to_be_clickable((By.XPATH, f"//label[.//p[text()='{name}']]")))
+        browser.execute_script("arguments[0].click();", label)
+
+    open_page("Nhiệm vụ theo cơ quan")
+    wait.until(ec.presence_of_element_located((By.XPATH, "//*[contains(text(), 'Ban Tuyên giáo Tỉnh ủy (1 nội dung)')]")))
+    wait.until(ec.presence_of_element_located((By.XPATH, "//*[contains(text(), 'Mục III.1, đoạn 1')]")))
+    browser.save_screenshot(str(SHOTS / "actors.png"))
+    _download(browser, wait, "Tải danh sách việc cần làm (DOCX)", ".docx")
+
+    open_page("Chỉ tiêu")
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "[data-testid='stDataFrame']")))
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "[data-testid='stVegaLiteChart'], .vega-embed")))
+    browser.save_screenshot(str(SHOTS / "targets.png"))
+
+    open_page("Soạn tài liệu tập huấn")
+    select = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, "[data-testid='stMultiSelect'] input")))
+    for section in ("Mục II.3 – Mục tiêu", "Mục III.3 – Nâng cao chất lượng", "Mục IV – Tổ chức thực hiện"):
+        select.send_keys(section)
+        select.send_keys(Keys.ENTER)
+    select.send_keys(Keys.ESCAPE)
+    build = wait.until(ec.element_to_be_clickable((By.XPATH, "//button[.//p[text()='Soạn tài liệu']]")))
+    started = time.perf_counter()
+    browser.execute_script("arguments[0].click();", build)
+    wait.until(ec.presence_of_element_located((By.XPATH, "//*[contains(text(), 'Đã soạn 3 mục')]")))
+    pack_s = time.perf_counter() - started
+    print(f"training pack of 3 sections, click → shown with its downloads: {pack_s:.2f} s")
+    timings_file = SHOTS.parent / "browser_timings.json"
+    timings_file.write_text(json.dumps({**json.loads(timings_file.read_text()), "training_pack_3_sections_s": round(pack_s, 3)}, indent=1))
+    browser.save_screenshot(str(SHOTS / "training.png"))
+    pptx = _download(browser, wait, "Tải trang chiếu (PPTX)", ".pptx")
+    docx = _download(browser, wait, "Tải DOCX", ".docx")
+    from docx import Document
+    from pptx import Presentation
+
+    assert len(Presentation(str(pptx)).slides) >= 8
+    # the admin page's uploader speaks Vietnamese and states the service's limit
+    open_page("Quản trị văn bản")
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "[data-testid='stFileUploaderDropzone'] button p")))
+    after = "return getComputedStyle(document.querySelector(arguments[0]), '::after').content"
+    assert browser.execute_script(after, "[data-testid='stFileUploaderDropzone'] button p") == '"Chọn tệp"'
+    limit = browser.execute_script(after, "[data-testid='stFileUploaderDropzoneInstructions'] span")
+    assert "Tối đa 50 MB mỗi tệp" in limit
+    browser.save_screenshot(str(SHOTS / "admin.png"))
+    assert any("Bảng chỉ tiêu" in p.text for p in Document(str(docx)).paragraphs)
+
+
+def _answer_shown(browser, n: int) -> bool:  # type: ignore[no-untyped-def]
+    """The n-th reply is on screen with its sources or its refusal (not just the empty bubble)."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+
+    try:
+        replies = [m for m in browser.find_elements(By.CSS_SELECTOR, "[data-testid='stChatMessage']")
+                   if m.find_elements(By.CSS_SELECTOR, "[data-testid='stChatMessageAvatarAssistant']")]
+        return len(replies) >= n and any(k in replies[n - 1].text for k in ("Nguồn trích dẫn", "Chưa tìm thấy"))
+    except StaleElementReferenceException:
+        return False
+
+
+def _download(browser, wait, label: str, suffix: str) -> Path:  # type: ignore[no-untyped-def]
+    """Click a download button and wait for the file to land (Chrome writes *.crdownload until done)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+
+    before = set(DOWNLOADS.glob(f"*{suffix}"))
+    button = wait.until(ec.element_to_be_clickable((By.XPATH, f"//button[.//p[text()='{label}']]")))
+    browser.execute_script("arguments[0].click();", button)
+    wait.until(lambda _: set(DOWNLOADS.glob(f"*{suffix}")) - before and not list(DOWNLOADS.glob("*.crdownload")))
+    (new,) = set(DOWNLOADS.glob(f"*{suffix}")) - before
+    assert new.stat().st_size > 1000
+    return new

@@ -24,7 +24,10 @@ TURN = Path(..., ge=0, le=100_000)
 
 
 def conversation_out(found: StoredConversation) -> ConversationOut:
-    history = [TurnOut(n=t.n, question=t.question, response=AskResponse.model_validate(t.response)) for t in found.history]
+    history = [
+        TurnOut(n=t.n, question=t.question, response=AskResponse.model_validate({**t.response, "conversation_id": found.id, "turn": t.n}))
+        for t in found.history
+    ]
     by_turn = {t.n: t for t in history}
     pinned = [
         PinnedOut(

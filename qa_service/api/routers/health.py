@@ -3,7 +3,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from qa_service.api.deps import get_components, get_generative
-from qa_service.api.schemas import GenerativeStatusOut, Health
+from qa_service.api.schemas import MAX_QUESTION, GenerativeStatusOut, Health, LimitsOut
 from qa_service.components.bundle import Components
 from qa_service.services.generative import GenerativeAnswerer
 
@@ -21,5 +21,7 @@ def health(
         model=generative.generator.model_id if generative.generator else None,
     )
     return Health(
-        status="ok", documents=documents, chunks=chunks, vectors=components.store.count(), embedding_model=components.embedder.model_id, generative=status
+        status="ok", documents=documents, chunks=chunks, vectors=components.store.count(),
+        embedding_model=components.embedder.model_id, generative=status,
+        limits=LimitsOut(max_question_chars=MAX_QUESTION, max_upload_mb=components.settings.admin.max_upload_mb),
     )
