@@ -77,7 +77,7 @@ test: setup $(TEST_LLM) lint browser-deps
 
 # for editing (< 1 min): real app, Chroma and registry, hashed embeddings instead of the model, no LLM
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not slow and not llm" tests
+	$(BIN)/python -m pytest -q -n 2 -m "not slow and not llm" tests
 
 bench: setup
 	$(BIN)/python -m eval.bench_embed --variants reference,optimized-int8 --profile
