@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import html
+from typing import Any
 
 import streamlit as st
 import streamlit.components.v1 as components
 
 from ui.client import ApiUnavailable, QaClient
+from ui.render import inert, literal
 from ui.strings import S
 
 
@@ -32,19 +34,7 @@ def reader_page(client: QaClient) -> None:
             st.markdown(("&nbsp;" * 3 * entry["level"]) + f"[{html.escape(entry['title'][:70])}](#o{entry['start']})", unsafe_allow_html=True)
     start = target.get("start") if target.get("doc_id") == doc_id else None
     end = target.get("end", start) if start is not None else None
-    anchors = sorted({e["start"] for e in detail["outline"]})
-    cuts = sorted(set(anchors) | ({start, end} if start is not None else set()))
-    parts, last = [], 0
-    for pos in cuts:
-        piece = html.escape(text[last:pos])
-        parts.append(f"<mark>{piece}</mark>" if start is not None and last == start else piece)
-        if pos in anchors:
-            parts.append(f"<span id='o{pos}'></span>")
-        if pos == start:
-            parts.append("<span id='cited'></span>")
-        last = pos
-    parts.append(html.escape(text[last:]))
-    st.markdown(f"<div style='white-space:pre-wrap;overflow-wrap:anywhere'>{''.join(parts)}</div>", unsafe_allow_html=True)
+    st.markdown(_document_html(text, detail["outline"], start, end), unsafe_allow_html=True)
     if start is not None:
         # scroll the page (the component runs in an iframe of the same origin) to the cited place
         components.html(
@@ -55,5 +45,29 @@ def reader_page(client: QaClient) -> None:
     st.subheader(S["cited_docs"])
     for ref in listing["cited_not_loaded"] + listing["cited_loaded"]:
         status = S["cited_loaded"] if ref["loaded"] else S["cited_not_loaded"]
-        name = ref["number"] or ref["title"]
-        st.markdown(f"- **{ref['kind']} {name}** {ref.get('date') or ''} — {status}")
+        name = ref["number"] or ref["title"] or ""
+        # «Luật Đầu tư» is already a law's name: no «Luật Luật Đầu tư»
+        named = name if name.lower().startswith(ref["kind"].lower()) else f"{ref['kind']} {name}"
+        st.markdown(f"- **{literal(named)}** {literal(ref.get('date') or '')} — {status}")
+
+
+def _document_html(text: str, outline: list[dict[str, Any]], start: int | None, end: int | None) -> str:
+    """The document as inert HTML: headings set off, an anchor at each for the outline, the cited span marked."""
+    headings = [(e["start"], e["end"], e["level"]) for e in outline]
+    cuts = {0, len(text)} | {a for a, _, _ in headings} | {b for _, b, _ in headings}
+    if start is not None and end is not None:
+        cuts |= {start, end}
+    parts = []
+    bounds = sorted(c for c in cuts if 0 <= c <= len(text))
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        piece = inert(text[a:b])
+        heading = next((h for h in headings if h[0] <= a < h[1]), None)
+        if heading is not None:
+            size = max(1.0, 1.3 - 0.1 * heading[2])
+            piece = f"<strong style='font-size:{size:.1f}em'>{piece}</strong>"
+        if start is not None and end is not None and start <= a < end:
+            piece = f"<mark>{piece}</mark>"
+        anchors = "".join(f"<span id='o{a}'></span>" for h in headings if h[0] == a)
+        cited = "<span id='cited'></span>" if a == start else ""
+        parts.append(anchors + cited + piece)
+    return f"<div style='overflow-wrap:anywhere;line-height:1.6'>{''.join(parts)}</div>"

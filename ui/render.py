@@ -10,7 +10,7 @@ from typing import Any
 _ENTITIES = {c: f"&#{ord(c)};" for c in "[]()*_`#~|!\\"}
 
 
-def _inert(text: str) -> str:
+def inert(text: str) -> str:
     escaped = html.escape(text)
     escaped = "".join(_ENTITIES.get(c, c) for c in escaped)
     # one HTML block: a blank line would end it and let Markdown read what follows
@@ -23,7 +23,7 @@ def highlight(cit: dict[str, Any]) -> str:
     at = cit["quote_start"] - cit["start"]
     if not (0 <= at and text[at : at + length] == cit["quote"]):
         at, length = 0, 0  # not where it should be: show the passage unmarked rather than mark a guess
-    parts = (_inert(text[:at]), _inert(text[at : at + length]), _inert(text[at + length :]))
+    parts = (inert(text[:at]), inert(text[at : at + length]), inert(text[at + length :]))
     marked = f"{parts[0]}<mark>{parts[1]}</mark>{parts[2]}" if length else parts[0] + parts[2]
     return f"<div style='overflow-wrap:anywhere'>{marked}</div>"
 

@@ -236,3 +236,17 @@ def test_busy_model_is_a_503_not_a_hang(corpus_components) -> None:  # type: ign
         response = client.post("/ask", json={"question": GRDP, "mode": "generative"})
     assert response.status_code == 503 and response.json()["error"] == "generator_busy"
     assert not fake.lock.locked()
+
+
+def test_a_streamed_answer_is_recorded_in_its_conversation_as_checked(corpus_components) -> None:  # type: ignore[no-untyped-def]
+    reply = "Tỉnh đặt mục tiêu tỷ trọng công nghiệp trong GRDP đạt trên 15% [1]. Điều này chưa chắc chắn."
+    client, _ = scripted_client(corpus_components, reply, min_kept_share=0.5)
+    with client:
+        cid = client.post("/conversations").json()["id"]
+        response = client.post("/ask/stream", json={"question": GRDP, "mode": "generative", "conversation_id": cid})
+        final = sse_events(response.text)[-1][1]
+        stored = client.get(f"/conversations/{cid}").json()["history"]
+    assert final["conversation_id"] == cid and final["turn"] == 0
+    # what is kept is the checked answer, never the streamed draft with its unverified sentence
+    assert [t["response"]["answer"] for t in stored] == ["Tỉnh đặt mục tiêu tỷ trọng công nghiệp trong GRDP đạt trên 15% [1]."]
+    assert stored[0]["response"]["mode"] == "generative"

@@ -38,3 +38,16 @@ def test_excerpt_ends_at_a_sentence_or_between_words() -> None:
     words = excerpt("ý 1-4: - Tỷ trọng công nghiệp chế biến chế tạo tăng nhanh " * 10, 120)
     assert words.endswith(" …") and not words[:-2].endswith((":", "-", " ")) and len(words) <= 122
     assert excerpt("ngắn gọn.") == "ngắn gọn."
+
+
+def test_reader_html_sets_off_headings_marks_the_quote_and_stays_inert() -> None:
+    from ui.reader import _document_html
+
+    text = "I. MỤC TIÊU\n\nĐạt trên 15% **ngay** [bấm](http://x.vn).\n\n<script>alert(1)</script>"
+    outline = [{"start": 0, "end": 11, "level": 1}]
+    start = text.index("trên 15%")
+    page = _document_html(text, outline, start, start + len("trên 15%"))
+    assert page.startswith("<div") and "<span id='o0'></span><strong" in page and "I. MỤC TIÊU</strong>" in page
+    assert "<span id='cited'></span><mark>trên 15%</mark>" in page
+    assert "<script>" not in page and "**" not in page and "](http" not in page  # Markdown and HTML shown as text
+    assert "\n\n" not in page  # a blank line would end the HTML block and let Markdown read the rest
