@@ -219,14 +219,26 @@ def _answer_shown(browser, n: int) -> bool:  # type: ignore[no-untyped-def]
 
 
 def _download(browser, wait, label: str, suffix: str) -> Path:  # type: ignore[no-untyped-def]
-    """Click a download button and wait for the file to land (Chrome writes *.crdownload until done)."""
+    """Click a download button and wait for the file to land (Chrome writes *.crdownload until done). A click
+    that lands while the page is still re-running hits a button about to be replaced: click again."""
+    from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
 
     before = set(DOWNLOADS.glob(f"*{suffix}"))
-    button = wait.until(ec.element_to_be_clickable((By.XPATH, f"//button[.//p[text()='{label}']]")))
-    browser.execute_script("arguments[0].click();", button)
-    wait.until(lambda _: set(DOWNLOADS.glob(f"*{suffix}")) - before and not list(DOWNLOADS.glob("*.crdownload")))
-    (new,) = set(DOWNLOADS.glob(f"*{suffix}")) - before
+    for _ in range(3):
+        button = wait.until(ec.element_to_be_clickable((By.XPATH, f"//button[.//p[text()='{label}']]")))
+        browser.execute_script("arguments[0].click();", button)
+        try:
+            WebDriverWait(browser, 15).until(
+                lambda _: set(DOWNLOADS.glob(f"*{suffix}")) - before and not list(DOWNLOADS.glob("*.crdownload"))
+            )
+            break
+        except TimeoutException:
+            continue
+    landed = set(DOWNLOADS.glob(f"*{suffix}")) - before
+    assert landed, f"{label}: nothing downloaded"
+    new = max(landed, key=lambda p: p.stat().st_mtime)
     assert new.stat().st_size > 1000
     return new
