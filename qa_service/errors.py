@@ -117,3 +117,10 @@ class UnknownSection(QAError):
 
     def __init__(self, labels: list[str]) -> None:
         super().__init__("unknown_section", labels=", ".join(labels)[:200])
+
+
+class UnknownArticle(QAError):
+    status = 404
+
+    def __init__(self, number: str) -> None:
+        super().__init__("unknown_article", number=number)

@@ -24,6 +24,7 @@ DOCUMENT_TYPES = (
     "Kế hoạch",
     "Kết luận",
     "Chương trình",
+    "Bộ luật",
     "Luật",
     "Pháp lệnh",
 )

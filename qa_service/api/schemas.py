@@ -220,6 +220,23 @@ class DocumentDetail(BaseModel):
     outline: list[OutlineItem]
 
 
+class ClauseOut(BaseModel):
+    label: str = Field(..., description="«Điều 15, khoản 2», «Điều 15, khoản 2, điểm a»")
+    start: int
+    end: int
+
+
+class ArticleOut(BaseModel):
+    doc_id: str
+    doc_title: str
+    doc_number: str | None
+    label: str = Field(..., description="«Điều 15»")
+    title: str = Field(..., description="the article's heading without its number")
+    text: str = Field(..., description="the whole article as in the document's cleaned text")
+    start: int = Field(..., description="offset of the article in the document's cleaned text")
+    clauses: list[ClauseOut]
+
+
 class ErrorBody(BaseModel):
     """Every error response: a stable code, the message in Vietnamese and English, and the request id."""
 

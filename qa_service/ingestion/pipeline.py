@@ -34,7 +34,7 @@ from qa_service.text import slug
 log = logging.getLogger("ingest")
 
 # bump when cleaning/chunking changes, so every document is re-processed once
-PIPELINE_VERSION = "6"
+PIPELINE_VERSION = "7"
 
 
 @dataclass
@@ -144,7 +144,11 @@ def _metadata(doc_id: str, raw: RawDocument, sd: StructuredDocument, overrides: 
 
     signer = pick(fm.get("signer"))
     signer_name = found.get("signer") or (signer.split(",")[0].strip() if signer else None)
+    number = pick(overrides.get("doc_number"), fm.get("doc_number"), found.get("doc_number"), found.get("tail_number"))
     title = pick(overrides.get("title"), fm.get("title"), found.get("title_guess"))
+    if title and not pick(overrides.get("title"), fm.get("title")) and number and "VBHN" in number.upper():
+        # a consolidated text is titled after its own heading, and says what it is
+        title = f"{title} (văn bản hợp nhất)"
     if not title:
         first = next((o.title for o in sd.outline if o.level == 0), None)
         # an upload is read from its staging name: the name it was uploaded under is the fallback
@@ -152,7 +156,7 @@ def _metadata(doc_id: str, raw: RawDocument, sd: StructuredDocument, overrides: 
     return DocumentMeta(
         doc_id=doc_id,
         title=title,
-        doc_number=pick(overrides.get("doc_number"), fm.get("doc_number"), found.get("doc_number")),
+        doc_number=number,
         doc_type=pick(overrides.get("doc_type"), fm.get("doc_type"), found.get("doc_type")),
         issuer=pick(overrides.get("issuer"), fm.get("issuer"), found.get("issuer")),
         issued=pick(overrides.get("issued"), fm.get("issued"), found.get("issued")),

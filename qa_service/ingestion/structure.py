@@ -119,6 +119,11 @@ def _split_tail(paragraphs: list[Paragraph]) -> tuple[list[Paragraph], dict[str,
             meta["signer"] = names[-1]
         if positions:
             meta["signer_position"] = ", ".join(dict.fromkeys(positions))
+        # a consolidated text states its own number in the authentication block («XÁC THỰC VĂN BẢN HỢP NHẤT, Số: 19/VBHN-BTC»)
+        for line in paragraphs[max(0, sign_start - 6) :]:
+            if (m := NUMBER_LINE.search(line.text)) and "VBHN" in m.group(1).upper():
+                meta["tail_number"] = m.group(1).rstrip(".")
+                break
     end_body = min(x for x in (recipients_at, sign_start, n) if x is not None)
     if recipients_at is not None:
         stop = sign_start if sign_start is not None and sign_start > recipients_at else n
@@ -155,6 +160,8 @@ def _read_header(body: list[Paragraph], style: str) -> tuple[dict[str, object], 
             day, month, year = d.groups()
             meta["issued"] = f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
         upper = text.upper() == text and len(text) > 2
+        # «NGHỊ ĐỊNH1»: a footnote mark glued to the heading in consolidated texts
+        text = re.sub(r"(?<=[^\W\d])\d{1,2}$", "", text) if upper else text
         if upper and "issuer" not in meta and any(text.startswith(h) for h in ISSUER_HINTS) and i < 6:
             meta["issuer"] = _title_case(text.split("CỘNG HÒA")[0].strip())
         if upper and "doc_type" not in meta:
@@ -162,18 +169,33 @@ def _read_header(body: list[Paragraph], style: str) -> tuple[dict[str, object], 
                 if text == doc_type or text.startswith(doc_type + " "):
                     meta["doc_type"] = doc_type.capitalize()
                     rest = text[len(doc_type) :].strip()
-                    nxt = head[i + 1].text if i + 1 < len(head) else ""
-                    subject = rest or (nxt if 2 < len(nxt) < 250 and not NUMBER_LINE.search(nxt) and not DATE_LINE.search(nxt) else "")
+                    subject = rest or _subject_lines(head[i + 1 :])
                     if subject.upper() == subject:
                         subject = subject.lower()
                     else:
                         subject = subject[:1].lower() + subject[1:]
                     title = doc_type.capitalize() + (" " + subject if subject else "")
-                    if doc_type == "LUẬT" and subject:
-                        title = "Luật " + subject.capitalize()
+                    if doc_type in ("LUẬT", "BỘ LUẬT") and subject:
+                        title = f"{doc_type.capitalize()} {subject.capitalize()}"
                     meta["title_guess"] = title
                     break
     return meta, body
+
+
+def _subject_lines(lines: list[Paragraph]) -> str:
+    """What a document is about, under its type: the next line, and the lines that go on from it (a line
+    starting in lower case, or after one ending in a comma) — «Quy định chi tiết … để tổ chức,» «hướng dẫn …»."""
+    parts: list[str] = []
+    for para in lines[:4]:
+        text = re.sub(r"[\s_–-]*_{3,}[\s_–-]*$", "", para.text).strip()  # the rule drawn under a title
+        if not (2 < len(text) < 250) or NUMBER_LINE.search(text) or DATE_LINE.search(text) or set(text) <= set("_-–. "):
+            break
+        if parts and not (text[:1].islower() or parts[-1].endswith(",")):
+            break
+        parts.append(text)
+        if text.upper() == text:  # «LAO ĐỘNG» under «BỘ LUẬT»: a heading in capitals is one line
+            break
+    return " ".join(" ".join(parts).split())
 
 
 def _title_case(text: str) -> str:

@@ -124,8 +124,13 @@ class ExtractiveAnswerer:
             citing = [h for h in hits if query.cited_ref in h.chunk.refs]
             hits = citing or hits
         citations = Citations(self.c.registry)
-        section = self._named_section(query, hits)
-        result = self.structured.section(query, section, citations) if section else None
+        if query.not_loaded:  # a document named that is not here: say so, quote nothing in its place
+            result: AnswerResult | None = AnswerResult(query.not_loaded, False, [], suggestions=[], strength=0.0)
+        elif query.article and query.doc_ids:
+            result = self._article(query, query.doc_ids[0], hits, citations)
+        else:
+            section = self._named_section(query, hits)
+            result = self.structured.section(query, section, citations) if section else None
         if result is None and hits and query.vietnamese and (m := REFERENCES_QUESTION.search(query.text)):
             result = self.structured.references(query, hits[0].chunk.doc_id, m.group(1), citations)
         if result is None:
@@ -137,6 +142,16 @@ class ExtractiveAnswerer:
         return result
 
     # -- sections --------------------------------------------------------
+    def _article(self, query: Query, doc_id: str, hits: list[ScoredChunk], citations: Citations) -> AnswerResult:
+        """«Điều 25 Bộ luật Lao động quy định gì?»: the article (or the khoản asked for), whole, each item cited."""
+        section = self.sections.section(doc_id, query.article or "")
+        result = self.structured.section(query, section, citations, clause=query.clause) if section else None
+        if result is None:
+            lang = "vi" if query.vietnamese else "en"
+            text = msg("refusal", f"article_missing_{lang}").format(title=citations.title(doc_id), article=query.article)
+            return AnswerResult(text, False, [], suggestions=hits[: self.evidence.suggestions], strength=0.0)
+        return result
+
     def _named_section(self, query: Query, hits: list[ScoredChunk]) -> Section | None:
         """The section a question names («Quan điểm chỉ đạo …», «những nhóm nhiệm vụ, giải pháp chủ yếu nào»).
         Not for «bao nhiêu?»: a figure is answered by the sentence that holds it, not by its whole section."""

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from qa_service.components.bundle import Components
+from qa_service.errors import UnknownDocument
 from qa_service.models import CrossRef, DocumentMeta, OutlineEntry
 from qa_service.references import normalize_number, ref_key
+from qa_service.services.sections import Section, SectionIndex
 from qa_service.text import fold
 
 
@@ -17,9 +19,34 @@ class CitedEntry:
     cited_from: list[str]
 
 
+@dataclass
+class Article:
+    meta: DocumentMeta
+    section: Section
+    text: str  # the whole article, heading included, as in the document's cleaned text
+    clauses: list[tuple[str, int, int]]  # (label, start, end) of its khoản and điểm, offsets into the document
+
+
 class DocumentService:
     def __init__(self, components: Components) -> None:
         self.c = components
+        self.sections = SectionIndex(components.registry)
+
+    def article(self, doc_id: str, number: str) -> Article | None:
+        """«Điều 15» of a document, whole, with its khoản: None when the document has no such article."""
+        meta = self.c.registry.document(doc_id)
+        if meta is None:
+            raise UnknownDocument([doc_id[:100]])
+        section = self.sections.section(doc_id, f"Điều {number}")
+        found = self.c.registry.document_text(doc_id)
+        if section is None or found is None:
+            return None
+        chunks = self.c.registry.chunks(self.c.registry.chunk_ids(doc_id)).values()
+        clauses = sorted(
+            {(u.label, u.start, u.end) for c in chunks for u in c.units if u.label.startswith(section.label + ",")},
+            key=lambda x: x[1],
+        )
+        return Article(meta, section, found[0][section.start : section.stop].rstrip(), clauses)
 
     def loaded(self) -> list[tuple[DocumentMeta, int]]:
         counts = self.c.registry.chunk_counts()

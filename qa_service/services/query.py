@@ -7,16 +7,15 @@ extractive answer and the generative answer read the result instead of re-derivi
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from qa_service.components.registry import Registry
-from qa_service.references import NUMBER, REFERENCE, normalize_number
+from qa_service.references import REFERENCE, ref_key
 from qa_service.resources import english_terms, msg
 from qa_service.services.followup import rewrite
+from qa_service.services.named import NUMBER_IN_QUESTION as _NUMBER_IN_QUESTION
+from qa_service.services.named import resolve
 from qa_service.text import collapse_ws, has_diacritics, is_vietnamese, nfc
-
-_NUMBER_IN_QUESTION = re.compile(rf"\b({NUMBER})\b")
 
 
 @dataclass(frozen=True)
@@ -30,6 +29,9 @@ class Query:
     doc_ids: list[str] | None = None  # given by the caller, or the document the question's number names
     note: str | None = None  # said before the answer: «văn bản … chưa được nạp»
     cited_ref: str | None = None  # a cited-but-not-loaded document: prefer passages that cite it
+    article: str | None = None  # «Điều 15» of the one document in doc_ids, when the question names it
+    clause: str | None = None  # its khoản («2»)
+    not_loaded: str | None = None  # a document named that is neither loaded nor cited: refused, saying so
 
     @property
     def unaccented_vietnamese(self) -> bool:
@@ -54,9 +56,12 @@ def strip_reference(question: str) -> str:
     return " ".join(stripped.split()) or question
 
 
-def search_query(text: str, doc_ids: list[str] | None = None) -> Query:
-    """A search box query: no history, no routing by document number."""
+def search_query(text: str, doc_ids: list[str] | None = None, registry: Registry | None = None) -> Query:
+    """A search box query: no history. With the registry, a document or article it names is searched first
+    («Điều 15 Luật Đầu tư»)."""
     text = normalize_question(text)
+    named = resolve(text, registry, doc_ids) if registry is not None else None
+    chosen = doc_ids or ([named.doc_id] if named and named.doc_id else None)
     return Query(
         question=text,
         standalone=text,
@@ -64,7 +69,9 @@ def search_query(text: str, doc_ids: list[str] | None = None) -> Query:
         expanded=expand_english(text),
         vietnamese=is_vietnamese(text),
         diacritics=has_diacritics(text),
-        doc_ids=doc_ids or None,
+        doc_ids=chosen,
+        article=named.article if named and chosen and len(chosen) == 1 else None,
+        clause=named.clause if named else None,
     )
 
 
@@ -75,17 +82,21 @@ def parse_question(
     question = normalize_question(question)
     standalone = rewrite(question, history)
     vietnamese = is_vietnamese(standalone)
-    text, note, cited_ref = standalone, None, None
-    m = _NUMBER_IN_QUESTION.search(standalone)
-    if m and not doc_ids:
-        wanted = normalize_number(m.group(1))
-        loaded = next((d.doc_id for d in registry.documents() if d.doc_number and normalize_number(d.doc_number) == wanted), None)
-        if loaded:
-            # the number picked the document; it is not a word its text will contain
-            doc_ids, text = [loaded], strip_reference(standalone)
-        elif any(r.key == "no:" + wanted for r in registry.refs()):
-            note = msg("refusal", f"not_loaded_{'vi' if vietnamese else 'en'}").format(number=m.group(1))
-            cited_ref = "no:" + wanted
+    text, note, cited_ref, not_loaded = standalone, None, None, None
+    named = resolve(standalone, registry, doc_ids)
+    lang = "vi" if vietnamese else "en"
+    if named.doc_id and not doc_ids:
+        doc_ids = [named.doc_id]
+        if _NUMBER_IN_QUESTION.search(named.designator):
+            text = strip_reference(standalone)  # the number picked the document; its text does not contain it
+    elif not doc_ids and (named.cited_number or named.missing):
+        wanted = named.cited_number or named.missing or ""
+        key = ref_key(named.cited_number, named.missing)
+        if any(r.key == key for r in registry.refs()):
+            # cited by a loaded document: say so, and quote what that document says about it
+            note, cited_ref = msg("refusal", f"not_loaded_{lang}").format(number=wanted), key
+        else:
+            not_loaded = msg("refusal", f"not_loaded_plain_{lang}").format(number=wanted)
     return Query(
         question=question,
         standalone=standalone,
@@ -96,4 +107,7 @@ def parse_question(
         doc_ids=doc_ids or None,
         note=note,
         cited_ref=cited_ref,
+        article=named.article if doc_ids and len(doc_ids) == 1 else None,
+        clause=named.clause,
+        not_loaded=not_loaded,
     )

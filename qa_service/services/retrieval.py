@@ -31,8 +31,8 @@ class HybridRetriever:
         self.modes = modes or RetrievalModes()
 
     def search(self, text: str, top_k: int, doc_ids: list[str] | None = None) -> list[ScoredChunk]:
-        """A search box query (no history, no routing by document number)."""
-        return self.retrieve(search_query(text, doc_ids), top_k)
+        """A search box query (no history); a document or article it names is searched first."""
+        return self.retrieve(search_query(text, doc_ids, self.c.registry), top_k)
 
     def retrieve(self, query: Query, top_k: int) -> list[ScoredChunk]:
         settings = self.c.settings.retrieval
@@ -88,7 +88,25 @@ class HybridRetriever:
             )
         if self.modes.merge_neighbours:
             results = merge_adjacent(results)
+        if query.article and query.doc_ids and len(query.doc_ids) == 1:
+            results = self._article_first(query, results)
         return results[:top_k]
+
+    def _article_first(self, query: Query, results: list[ScoredChunk]) -> list[ScoredChunk]:
+        """«Điều 15 Luật Đầu tư …»: that article's passages first (the khoản asked for before the rest), then
+        what the search found."""
+        article, doc_id = query.article or "", (query.doc_ids or [""])[0]
+        chunks = self.c.registry.chunks(self.c.registry.chunk_ids(doc_id)).values()
+        own = sorted(
+            (c for c in chunks if c.citation_label == article or c.citation_label.startswith(article + ",")),
+            key=lambda c: (not c.citation_label.startswith(f"{article}, khoản {query.clause}") if query.clause else False, c.ordinal),
+        )
+        if not own:
+            return results
+        top = max((r.score for r in results), default=0.0) + 1.0
+        first = [ScoredChunk(chunk=c, score=top - i * 1e-3) for i, c in enumerate(own)]
+        ids = {c.chunk_id for c in own}
+        return first + [r for r in results if r.chunk.chunk_id not in ids]
 
 
 def merge_adjacent(results: list[ScoredChunk]) -> list[ScoredChunk]:

@@ -17,6 +17,8 @@ from qa_service.resources import stopwords
 from qa_service.text import fold, split_sentences
 
 _ENUMERATOR = re.compile(r"^\s*(?:[IVXLC]+|\d{1,3}|[a-zđ])\s*[.)\-–]\s*", re.IGNORECASE)
+# «Điều 15. Hình thức…», «Chương II. BẢO ĐẢM ĐẦU TƯ»: the label already says it
+_LEGAL_UNIT = re.compile(r"^(?:Điều|Chương|Mục|Phần)\s+(?:\d{1,3}[a-zđ]?|[IVXLC]+)\.\s*")
 _SYLLABLE = re.compile(r"\w+", re.UNICODE)
 _LABEL_IN_QUESTION = re.compile(r"\b(?:mục|phần)\s+([IVXLC]+(?:\.\d{1,2})?(?:\.[a-zđ])?)\b|\b(điều)\s+(\d{1,3}[a-zđ]?)\b", re.IGNORECASE)
 # headings that are not content sections; «Nơi nhận» and the signature have their own questions
@@ -48,7 +50,7 @@ class _Outline:
 
 def section_title(heading: str) -> str:
     """«III. NHIỆM VỤ VÀ GIẢI PHÁP CHỦ YẾU» -> «Nhiệm vụ và giải pháp chủ yếu»; «a) Mục tiêu tổng quát» -> as is."""
-    title = _ENUMERATOR.sub("", heading.strip().strip("*")).strip(" .:")
+    title = _ENUMERATOR.sub("", _LEGAL_UNIT.sub("", heading.strip().strip("*"))).strip(" .:")
     letters = [c for c in title if c.isalpha()]
     if letters and all(c.isupper() for c in letters):
         title = title[:1] + title[1:].lower()

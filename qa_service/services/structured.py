@@ -26,23 +26,29 @@ class StructuredAnswers:
         self.c = components
         self.sections = sections
 
-    def section(self, query: Query, section: Section, citations: Citations) -> AnswerResult | None:
-        """All of a section: its children's headings, or its items, each cited with its own label."""
+    def section(self, query: Query, section: Section, citations: Citations, clause: str | None = None) -> AnswerResult | None:
+        """All of a section: its children's headings, or its items, each cited with its own label. `clause`: an
+        article's khoản only («khoản 2 Điều 15»)."""
         settings = self.c.settings.answer.sections
         lang = "vi" if query.vietnamese else "en"
         cited: list[Citation] = []
-        if section.children:
+        if section.children and not clause:
             for chunk in self.sections.child_headings(section, settings.max_items):
                 cited.append(citations.cite(len(cited) + 1, chunk, chunk.text))
             lead = msg("answer", f"section_children_{lang}").format(where=section.where, n=len(section.children))
         else:
-            for chunk, a, b in self.sections.items(section, settings.item_chars)[: settings.max_items]:
+            items = self.sections.items(section, settings.item_chars)
+            if clause:
+                prefix = f"{section.label}, khoản {clause}"
+                items = [(c, a, b) for c, a, b in items if (u := c.unit_at(a)) and (u.label == prefix or u.label.startswith(prefix + ","))]
+            for chunk, a, b in items[: settings.max_items]:
                 try:
                     cited.append(citations.cite(len(cited) + 1, chunk, chunk.text[a:b]))
                 except QuoteNotVerified:
                     continue
             key = "section_items" if len(cited) > 1 else "section_text"
-            lead = msg("answer", f"{key}_{lang}").format(where=section.where, n=len(cited))
+            where = f"{section.label}, khoản {clause} – {section.title}" if clause else section.where
+            lead = msg("answer", f"{key}_{lang}").format(where=where, n=len(cited))
         if not cited:
             return None
         lines = [query.note, ""] if query.note else []

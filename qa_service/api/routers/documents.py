@@ -4,7 +4,9 @@ from fastapi import APIRouter, Depends, Path
 
 from qa_service.api.deps import get_components, get_documents
 from qa_service.api.schemas import (
+    ArticleOut,
     CitedDocument,
+    ClauseOut,
     DocumentDetail,
     DocumentOut,
     DocumentsResponse,
@@ -12,7 +14,7 @@ from qa_service.api.schemas import (
     error_responses,
 )
 from qa_service.components.bundle import Components
-from qa_service.errors import UnknownDocument
+from qa_service.errors import UnknownArticle, UnknownDocument
 from qa_service.models import DocumentMeta
 from qa_service.services.documents import CitedEntry, DocumentService
 
@@ -73,4 +75,25 @@ def get_document(
     meta, count, text, outline = found
     return DocumentDetail(
         document=_doc_out(meta, count), text=text, outline=[OutlineItem(**o.model_dump()) for o in outline]
+    )
+
+
+@router.get(
+    "/documents/{doc_id}/articles/{number}",
+    response_model=ArticleOut,
+    responses=error_responses(404, 422),
+    summary="Một điều của văn bản theo số / one article by its number",
+)
+def get_article(
+    doc_id: str = Path(..., max_length=200),
+    number: str = Path(..., pattern=r"^\d{1,3}[a-zđ]?$", description="«15», «10a»"),
+    service: DocumentService = Depends(get_documents),
+) -> ArticleOut:
+    found = service.article(doc_id, number)
+    if found is None:
+        raise UnknownArticle(number)
+    return ArticleOut(
+        doc_id=doc_id, doc_title=found.meta.title, doc_number=found.meta.doc_number, label=found.section.label,
+        title=found.section.title, text=found.text, start=found.section.start,
+        clauses=[ClauseOut(label=label, start=a, end=b) for label, a, b in found.clauses],
     )

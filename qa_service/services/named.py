@@ -1,0 +1,109 @@
+"""Documents and articles a question names: «Điều 25 Bộ luật Lao động», «khoản 2 Điều 15 Luật Đầu tư 2020»,
+«Nghị định 31/2021/NĐ-CP», «theo Chương trình». Resolved against the loaded documents' numbers and titles
+(one law loaded in several versions: the year asked for, else the newest), so retrieval and the answer can go
+straight to that document and that article. A law named but not loaded is said so."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qa_service.components.registry import Registry
+from qa_service.models import DocumentMeta
+from qa_service.references import NUMBER, find_refs, normalize_number
+from qa_service.text import fold
+
+NUMBER_IN_QUESTION = re.compile(rf"\b({NUMBER})\b")
+ARTICLE_IN_QUESTION = re.compile(
+    r"\b(?:(?:điểm\s+(?P<point>[a-zđ])\s*,?\s+)?khoản\s+(?P<clause>\d{1,3})\s*,?\s+(?:của\s+)?)?điều\s+(?P<article>\d{1,3}[a-zđ]?)\b",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"\w+")
+_YEAR = re.compile(r"\b(?:năm\s+)?((?:19|20)\d\d)\b")
+_CONSOLIDATED = " (văn bản hợp nhất)"
+# a law's name in a question ends before the question's own words («Luật Đất đai | quy định gì?»)
+_QUESTION_WORDS = {"quy", "gì", "nào", "thế", "như", "là", "có", "cho", "khi", "hiện", "mới", "sửa", "hướng", "thì", "nói"}
+# «theo Chương trình», «Chương trình có những…»: the action programme, when one is loaded
+_PROGRAMME = re.compile(r"\bchương trình\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Named:
+    doc_id: str | None = None
+    designator: str = ""  # the words that named it («Luật Đầu tư 2020», «31/2021/NĐ-CP»)
+    article: str | None = None  # «Điều 15»
+    clause: str | None = None  # «2» (khoản)
+    missing: str | None = None  # a law named but not loaded («Luật Đất đai»)
+    cited_number: str | None = None  # a number named, not loaded (the programme may cite it)
+
+
+def _year(meta: DocumentMeta) -> int:
+    m = re.search(r"/((?:19|20)\d\d)/", meta.doc_number or "") or re.match(r"((?:19|20)\d\d)", meta.issued or "")
+    return int(m.group(1)) if m else 0
+
+
+def _base_title(meta: DocumentMeta) -> str:
+    return fold(meta.title.removesuffix(_CONSOLIDATED)).lower()
+
+
+def _by_title(question: str, documents: list[DocumentMeta]) -> tuple[list[DocumentMeta], str]:
+    """Loaded documents whose title the question says («… Luật Đầu tư …»): the longest title wins."""
+    asked = " " + " ".join(_WORD.findall(fold(question).lower())) + " "
+    best: list[DocumentMeta] = []
+    best_title = ""
+    for meta in documents:
+        title = " ".join(_WORD.findall(_base_title(meta)))
+        if len(title.split()) < 2 or len(title) > 80 or f" {title} " not in asked:
+            continue
+        if len(title) > len(best_title):
+            best, best_title = [meta], title
+        elif title == best_title:
+            best.append(meta)
+    return best, best_title
+
+
+def _pick_version(candidates: list[DocumentMeta], question: str) -> DocumentMeta:
+    """One law in several versions: the one of the year asked for, else the newest; the original before a
+    consolidated text of the same year."""
+    years = {int(y) for y in _YEAR.findall(question)}
+    asked = [m for m in candidates if _year(m) in years]
+    pool = asked or candidates
+    return max(pool, key=lambda m: (_year(m), not m.title.endswith(_CONSOLIDATED)))
+
+
+def _take_name(words: list[str]) -> list[str]:
+    kept: list[str] = []
+    for word in words:
+        if kept and word.lower() in _QUESTION_WORDS:
+            break
+        kept.append(word)
+    return kept
+
+
+def resolve(question: str, registry: Registry, doc_ids: list[str] | None = None) -> Named:
+    """What the question names. With `doc_ids` given, only the article is read (the caller chose the documents)."""
+    article_m = ARTICLE_IN_QUESTION.search(question)
+    article = f"Điều {article_m.group('article')}" if article_m else None
+    clause = article_m.group("clause") if article_m else None
+    if doc_ids:
+        return Named(article=article if len(doc_ids) == 1 else None, clause=clause, doc_id=doc_ids[0] if len(doc_ids) == 1 else None)
+    documents = registry.documents()
+    if m := NUMBER_IN_QUESTION.search(question):
+        wanted = normalize_number(m.group(1))
+        loaded = next((d for d in documents if d.doc_number and normalize_number(d.doc_number) == wanted), None)
+        if loaded:
+            return Named(loaded.doc_id, m.group(0), article, clause)
+        return Named(designator=m.group(0), article=article, clause=clause, cited_number=m.group(1))
+    candidates, title = _by_title(question, documents)
+    if candidates:
+        return Named(_pick_version(candidates, question).doc_id, title, article, clause)
+    for ref in find_refs(question):
+        if ref.kind in ("Luật", "Bộ luật") and ref.title:
+            words, n = ref.title.split(), len(ref.kind.split())
+            name = _take_name(words[n:])
+            if name:
+                return Named(designator=ref.raw, article=article, clause=clause, missing=" ".join(words[:n] + name))
+    programmes = [d for d in documents if (d.doc_type or "").startswith("Chương trình")]
+    if _PROGRAMME.search(question) and len(programmes) == 1 and len(documents) > 1:
+        return Named(programmes[0].doc_id, "Chương trình", article, clause)
+    return Named(article=article, clause=clause)

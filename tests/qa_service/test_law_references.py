@@ -1,0 +1,123 @@
+"""A library beside the programme: a question that names a law, a version or an article gets that document and
+that article first; a law named but not loaded is said so; titles of consolidated texts come from their heading.
+Laws are read in place from ../shared (never copied)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.conftest import CORPUS, DATASET, make_settings, require_shared
+from tests.fixtures.fakes import HashEmbedder
+
+LAWS = {
+    "luat-so-61-2020-qh14-31682": "uu_dai_dt",  # Luật Đầu tư 2020
+    "luat-so-67-2014-qh13-6861": "uu_dai_dt",  # Luật Đầu tư 2014, replaced by the 2020 law
+    "bo-luat-lao-dong-so-45-2019-qh14-29268": "hdld",  # Bộ luật Lao động, consolidated text 125/VBHN-VPQH
+    "van-ban-hop-nhat-so-19-vbhn-btc-469710": "chinh_sach_dn",  # a consolidated decree
+}
+INVESTMENT_2020, INVESTMENT_2014, LABOUR_CODE, DECREE = LAWS
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    from qa_service.app import create_app
+    from qa_service.components.bundle import open_components
+    from qa_service.ingestion.pipeline import IngestPipeline
+
+    require_shared()
+    embedder = HashEmbedder()
+    settings = make_settings(tmp_path_factory.mktemp("library"), embedder)
+    components = open_components(settings, embedder)
+    paths = [DATASET / "docs" / topic / f"{slug}.txt" for slug, topic in LAWS.items()] + [CORPUS]
+    report = IngestPipeline(settings, embedder, components.store, components.registry, components.segmenter).run(paths)
+    assert not report.skipped
+    components.refresh_lexical()
+    with TestClient(create_app(settings, components), raise_server_exceptions=False) as client:
+        yield client
+
+
+def _ask(client: TestClient, question: str) -> dict:  # type: ignore[type-arg]
+    response = client.post("/ask", json={"question": question})
+    assert response.status_code == 200
+    return response.json()  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize(
+    ("question", "doc_id", "article"),
+    [
+        ("Điều 15 Luật Đầu tư 2020 quy định gì?", INVESTMENT_2020, "Điều 15"),
+        ("Điều 15 Luật Đầu tư quy định gì?", INVESTMENT_2020, "Điều 15"),  # no year: the newest version
+        ("Theo Luật Đầu tư năm 2014, Điều 15 quy định gì?", INVESTMENT_2014, "Điều 15"),
+        ("Điều 25 Bộ luật Lao động quy định gì?", LABOUR_CODE, "Điều 25"),
+        ("điều 3 luật đầu tư 2020 giải thích những từ ngữ nào?", INVESTMENT_2020, "Điều 3"),  # typed in lower case
+        ("Điều 26 Nghị định 19/VBHN-BTC quy định gì?", DECREE, "Điều 26"),
+    ],
+)
+def test_a_named_article_is_answered_from_that_article(library: TestClient, question: str, doc_id: str, article: str) -> None:
+    body = _ask(library, question)
+    assert body["answered"] and body["citations"]
+    assert {c["doc_id"] for c in body["citations"]} == {doc_id}
+    assert all(c["citation_label"] == article or c["citation_label"].startswith(article + ",") for c in body["citations"])
+    assert body["answer"].startswith(article + " –")
+    hits = library.post("/search", json={"query": question, "top_k": 3}).json()["hits"]
+    assert hits[0]["doc_id"] == doc_id and hits[0]["citation_label"].split(",")[0] == article
+
+
+def test_a_named_clause_is_answered_from_that_clause(library: TestClient) -> None:
+    body = _ask(library, "khoản 2 Điều 15 Luật Đầu tư 2020 quy định gì?")
+    labels = [c["citation_label"] for c in body["citations"]]
+    assert labels[0] == "Điều 15, khoản 2" and all(label.startswith("Điều 15, khoản 2") for label in labels)
+    assert body["answer"].startswith("Điều 15, khoản 2 – Hình thức và đối tượng áp dụng ưu đãi đầu tư")
+
+
+def test_an_article_the_law_does_not_have_is_said_so(library: TestClient) -> None:
+    body = _ask(library, "Điều 999 Luật Đầu tư 2020 quy định gì?")
+    assert not body["answered"] and not body["citations"]
+    assert body["answer"].startswith("Luật Đầu tư không có Điều 999")
+
+
+def test_a_law_named_but_not_loaded_is_said_so_and_nothing_else_is_quoted(library: TestClient) -> None:
+    body = _ask(library, "Luật Đất đai quy định gì về thu hồi đất?")
+    assert not body["answered"] and not body["citations"] and not body["suggestions"]
+    assert "Luật Đất đai chưa được nạp" in body["answer"]
+
+
+def test_a_number_cited_but_not_loaded_quotes_where_it_is_cited(library: TestClient) -> None:
+    body = _ask(library, "Nghị định 31/2021/NĐ-CP quy định gì?")
+    assert body["answer"].startswith("Văn bản 31/2021/NĐ-CP được nhắc đến trong văn bản đã nạp nhưng toàn văn chưa được nạp")
+
+
+def test_the_programme_keeps_its_questions_in_a_library(library: TestClient) -> None:
+    body = _ask(library, "Chương trình có những nhóm nhiệm vụ, giải pháp chủ yếu nào?")
+    assert {c["doc_id"] for c in body["citations"]} == {"chuong-trinh-hanh-dong-phat-trien-cong-nghiep-2021-2025"}
+    assert body["citations"][0]["citation_label"] == "Mục III.1"
+
+
+def test_titles_and_numbers_come_from_the_documents_own_heading(library: TestClient) -> None:
+    loaded = {d["doc_id"]: d for d in library.get("/documents").json()["loaded"]}
+    assert loaded[LABOUR_CODE]["title"] == "Bộ luật Lao động (văn bản hợp nhất)"
+    assert loaded[LABOUR_CODE]["number"] == "125/VBHN-VPQH" and loaded[LABOUR_CODE]["type"] == "Bộ luật"
+    assert loaded[DECREE]["title"] == (
+        "Nghị định quy định chi tiết một số điều và biện pháp để tổ chức, hướng dẫn thi hành Luật Thuế thu nhập "
+        "doanh nghiệp (văn bản hợp nhất)"
+    )
+    assert loaded[DECREE]["number"] == "19/VBHN-BTC"  # from the authentication block at the end
+    assert (loaded[INVESTMENT_2014]["title"], loaded[INVESTMENT_2014]["number"]) == ("Luật Đầu tư", "67/2014/QH13")
+
+
+def test_an_article_by_number(library: TestClient) -> None:
+    article = library.get(f"/documents/{INVESTMENT_2020}/articles/15").json()
+    assert article["label"] == "Điều 15" and article["title"] == "Hình thức và đối tượng áp dụng ưu đãi đầu tư"
+    assert article["text"].startswith("Điều 15. Hình thức và đối tượng áp dụng ưu đãi đầu tư")
+    assert "\nĐiều 16." not in article["text"] and article["text"].endswith("quy định chi tiết Điều này.")
+    labels = [c["label"] for c in article["clauses"]]
+    assert "Điều 15, khoản 2, điểm a" in labels and labels[0] == "Điều 15, khoản 1"
+    text = library.get(f"/documents/{INVESTMENT_2020}").json()["text"]
+    assert text[article["start"] : article["start"] + len(article["text"])] == article["text"]
+    missing = library.get(f"/documents/{INVESTMENT_2020}/articles/999")
+    assert missing.status_code == 404 and missing.json()["error"] == "unknown_article"
+    assert library.get(f"/documents/{INVESTMENT_2020}/articles/abc").status_code == 422
+    assert library.get("/documents/khong-co/articles/1").status_code == 404
