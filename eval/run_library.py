@@ -37,8 +37,11 @@ def designator(meta: Any, same_title: int) -> str:
     else by its type and number."""
     title = meta.title.removesuffix(" (văn bản hợp nhất)")
     if (meta.doc_type or "") in ("Luật", "Bộ luật") or title.startswith(("Luật ", "Bộ luật ")):
-        year = (meta.doc_number or "").split("/")[1] if (meta.doc_number or "").count("/") >= 2 else ""
-        return f"{title} {year}".strip() if same_title > 1 and year else title
+        number = meta.doc_number or ""
+        year = number.split("/")[1] if number.count("/") >= 2 else (meta.issued or "")[:4]
+        if same_title > 1 and not year:
+            return ""  # several versions and no year to tell this one: a reader could not name it either
+        return f"{title} {year}" if same_title > 1 else title
     return f"{meta.doc_type or 'Văn bản'} {meta.doc_number}" if meta.doc_number else ""
 
 

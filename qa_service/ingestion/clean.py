@@ -26,6 +26,7 @@ STRUCT_START = re.compile(
     rf"\d{{1,3}}\.\d{{1,3}}\.?\s|[a-zđ]\)\s|[-–•+]\s|[IVX]+[.-]\s|[{VI_UPPER}][{VI_UPPER}\s,.-]{{6,}}$)"
 )
 POINT_START = re.compile(r"^[a-zđ]\)\s")
+ARTICLE_LINE = re.compile(r"^Điều\s+\d+[a-z]?\.\s")
 ENDS_SENTENCE = re.compile(r"[.;:!?…”\")]\s*$")
 STARTS_LOWER = re.compile(rf"^[{VI_LOWER}]")
 
@@ -136,6 +137,9 @@ def _unwrap(lines: list[tuple[str, int | None]]) -> list[Paragraph]:
             or (ENDS_SENTENCE.search(previous) is not None and not STARTS_LOWER.match(line))
             or (len(previous) < 0.6 * full and not STARTS_LOWER.match(line))
             or previous.isupper() != line.isupper() and len(line) > 3 and len(previous) > 3
+            # «Điều 61. Bảo lưu thời gian đóng bảo hiểm xã hội» / «Người lao động khi nghỉ việc…»: a title goes on in
+            # lower case; a capital starts the article's text
+            or (len(current) == 1 and bool(ARTICLE_LINE.match(current[0])) and not STARTS_LOWER.match(line))
         )
         if new_paragraph and current:
             paragraphs.append(Paragraph(" ".join(current), page))

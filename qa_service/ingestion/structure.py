@@ -33,6 +33,7 @@ PERSON = re.compile(rf"^[{VI_UPPER}][{VI_LOWER}]+(\s+[{VI_UPPER}][{VI_LOWER}]+){
 DATE_LINE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
 NUMBER_LINE = re.compile(r"\bSố\s*:\s*([0-9][0-9A-Za-zĐđ/.\-]*[A-Za-zĐđ0-9])", re.IGNORECASE)
 DOC_TYPES = [t.upper() for t in DOCUMENT_TYPES]
+PASSED_ON = re.compile(r"thông qua ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
 ISSUER_HINTS = ("QUỐC HỘI", "CHÍNH PHỦ", "THỦ TƯỚNG", "BỘ ", "ỦY BAN", "UỶ BAN", "TỈNH ỦY", "BAN ", "NGÂN HÀNG", "VĂN PHÒNG", "HỘI ĐỒNG", "TÒA ÁN", "VIỆN KIỂM SÁT", "KIỂM TOÁN")
 
 
@@ -92,6 +93,13 @@ def structure(paragraphs: list[Paragraph]) -> StructuredDocument:
     for kind, lines in tail_units:
         builder.add_tail(kind, lines)
     meta = {**header_meta, **tail_meta}
+    if "issued" not in meta:
+        # a law without a masthead date: «Luật này đã được Quốc hội … thông qua ngày 20 tháng 6 năm 2012»
+        for para in reversed(paragraphs[-30:]):
+            if m := PASSED_ON.search(para.text):
+                day, month, year = m.groups()
+                meta["issued"] = f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+                break
     return StructuredDocument(builder.text(), style, builder.units, builder.outline, meta)
 
 
@@ -180,6 +188,11 @@ def _read_header(body: list[Paragraph], style: str) -> tuple[dict[str, object], 
                     meta["title_guess"] = title
                     break
     return meta, body
+
+
+def _inline_article(rest: str) -> bool:
+    """An article heading that holds the article itself: a sentence, not a title («Phạm vi điều chỉnh»)."""
+    return len(rest.split()) > 18 or bool(re.search(r"[.;:]\s+\S", rest)) or rest.rstrip().endswith((".", ";"))
 
 
 def _subject_lines(lines: list[Paragraph]) -> str:
@@ -313,6 +326,12 @@ class _Builder:
             start, end = self._append(text)
             self._push(3, f"Điều {m.group(1)}", text, start, end)
             self.khoan = None
+            if _inline_article(m.group(2)):
+                # «Điều 4. Ban Chỉ đạo làm việc theo nguyên tắc tập trung dân chủ, …»: the article's words are on
+                # its heading line; they are a passage too, or the article could not be found or quoted
+                titles, ids = self._path()
+                label = self._label_base()
+                self.units.append(UnitBlock(text, start, end, para.page, titles, ids, label, group=label))
             return
         start, end = self._append(text)
         titles, ids = self._path()

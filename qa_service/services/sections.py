@@ -146,10 +146,10 @@ class SectionIndex:
         found = self._registry.document_text(section.doc_id) if children else None
         if found is None:
             return []
-        return [self._heading_chunk(child, found[0][child.start : child.end]) for child in children]
+        return [self.heading_chunk(child, found[0][child.start : child.end]) for child in children]
 
     @staticmethod
-    def _heading_chunk(section: Section, heading: str) -> Chunk:
+    def heading_chunk(section: Section, heading: str) -> Chunk:
         return Chunk(
             chunk_id=f"{section.doc_id}#{section.label}",
             doc_id=section.doc_id,

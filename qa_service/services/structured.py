@@ -46,6 +46,12 @@ class StructuredAnswers:
                     cited.append(citations.cite(len(cited) + 1, chunk, chunk.text[a:b]))
                 except QuoteNotVerified:
                     continue
+            if not cited and not clause and section.label.startswith("Điều"):
+                # «Điều 4. Ban Chỉ đạo làm việc theo nguyên tắc…»: the article's words are on its heading line
+                found = self.c.registry.document_text(section.doc_id)
+                if found is not None:
+                    chunk = self.sections.heading_chunk(section, found[0][section.start : section.end])
+                    cited.append(citations.cite(1, chunk, chunk.text))
             key = "section_items" if len(cited) > 1 else "section_text"
             where = f"{section.label}, khoản {clause} – {section.title}" if clause else section.where
             lead = msg("answer", f"{key}_{lang}").format(where=where, n=len(cited))
