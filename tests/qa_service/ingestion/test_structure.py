@@ -98,3 +98,30 @@ def test_repeated_identical_passages_get_distinct_ids(tmp_path) -> None:  # type
     chunks = prepare(load(doc), Settings(chunking={"max_tokens": 32, "min_tokens": 0})).chunks  # type: ignore[arg-type]
     ids = [c.chunk_id for c in chunks]
     assert len(ids) == len(set(ids)) and sum(row in c.text for c in chunks) == 3
+
+
+def test_gazette_law_articles_are_passages_whatever_their_layout() -> None:
+    """Two layouts of the Gazette texts: the article's text on the lines under its title (Luật BHXH 2014, Điều 61),
+    and the whole article on its heading line (Quyết định 798/QĐ-TTg, Điều 4). Both must be citable passages."""
+    from tests.conftest import DATASET
+
+    require_shared()
+    bhxh = prepare(load(DATASET / "docs" / "bhxh" / "luat-so-58-2014-qh13-15355.txt"), Settings())
+    article = next(o for o in bhxh.structured.outline if o.label == "Điều 61")
+    assert article.title == "Điều 61. Bảo lưu thời gian đóng bảo hiểm xã hội"
+    assert any(c.citation_label.startswith("Điều 61") and c.text.startswith("Người lao động khi nghỉ việc") for c in bhxh.chunks)
+
+    decision = prepare(load(DATASET / "docs" / "bhxh" / "quyet-dinh-so-798-qd-ttg-469485.txt"), Settings())
+    labels = [c.citation_label for c in decision.chunks]
+    assert {"Điều 4", "Điều 5", "Điều 6"} <= set(labels)
+    inline = next(c for c in decision.chunks if c.citation_label == "Điều 4")
+    assert inline.text.startswith("Điều 4. Ban Chỉ đạo làm việc theo nguyên tắc tập trung dân chủ")
+    assert decision.meta.doc_number == "798/QĐ-TTg"
+
+
+def test_a_law_without_a_masthead_gets_its_date_from_the_passing_clause() -> None:
+    from tests.conftest import DATASET
+
+    require_shared()
+    union = prepare(load(DATASET / "docs" / "cong_doan" / "luat-so-12-2012-qh13-4823.txt"), Settings())
+    assert (union.meta.title, union.meta.issued) == ("Luật Công đoàn", "2012-06-20")
