@@ -71,11 +71,6 @@ class RetrievalSettings(BaseModel):
     rrf_k: int = Field(60, ge=1, le=1000)
     dense_weight: float = Field(1.0, ge=0.0)
     lexical_weight: float = Field(1.0, ge=0.0)
-    document_weight: float = Field(
-        0.0, ge=0.0, le=10.0,
-        description="weight of a document's share of the fused candidates: passages of the document the search "
-        "points at as a whole rise above a lone strong passage elsewhere (library mode, eval/README.md)",
-    )
     unaccented_dense_factor: float = Field(
         0.15, ge=0.0, le=1.0,
         description="dense weight for questions typed without diacritics (the model ranks the right passage ~30th of 55 for them)",

@@ -68,8 +68,6 @@ class HybridRetriever:
             entry["score"] = dense_weight / (k + entry.get("dense_rank", 10_000)) + settings.lexical_weight / (
                 k + entry.get("lexical_rank", 10_000)
             )
-        if settings.document_weight and not query.doc_ids:
-            self._document_prior(fused, settings.document_weight)
         order = sorted(fused, key=lambda cid: -fused[cid]["score"])[: top_k * 2]
         chunks = self.c.registry.chunks(order)
         results: list[ScoredChunk] = []
@@ -93,17 +91,6 @@ class HybridRetriever:
         if query.article and query.doc_ids and len(query.doc_ids) == 1:
             results = self._article_first(query, results)
         return results[:top_k]
-
-    def _document_prior(self, fused: dict[str, dict[str, float]], weight: float) -> None:
-        """Each passage's score grows with its document's share of all candidates' score: the document the
-        search points at as a whole (many of its passages found by both retrievers) is preferred."""
-        totals: dict[str, float] = {}
-        for cid, entry in fused.items():
-            doc = cid.rsplit(":", 1)[0]  # chunk ids are «doc_id:content-hash»
-            totals[doc] = totals.get(doc, 0.0) + entry["score"]
-        overall = sum(totals.values()) or 1.0
-        for cid, entry in fused.items():
-            entry["score"] *= 1.0 + weight * totals[cid.rsplit(":", 1)[0]] / overall
 
     def _article_first(self, query: Query, results: list[ScoredChunk]) -> list[ScoredChunk]:
         """«Điều 15 Luật Đầu tư …»: that article's passages first (the khoản asked for before the rest), then
