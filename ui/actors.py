@@ -7,6 +7,7 @@ import streamlit as st
 from ui.ask import open_reader
 from ui.client import ApiUnavailable, QaClient
 from ui.exports import DOCX_MIME, checklist_docx, checklist_markdown
+from ui.feedback import unavailable
 from ui.render import literal
 from ui.strings import S
 
@@ -17,7 +18,7 @@ def actors_page(client: QaClient) -> None:
     try:
         actors = client.actors()
     except ApiUnavailable as exc:
-        st.error(S["api_slow"] if exc.slow else S["api_down"])
+        unavailable(exc)
         return
     if not actors:
         st.info(S["actors_none"])
@@ -32,7 +33,7 @@ def actors_page(client: QaClient) -> None:
     try:
         actor = client.actor(chosen)
     except ApiUnavailable as exc:
-        st.error(S["api_slow"] if exc.slow else S["api_down"])
+        unavailable(exc)
         return
     st.subheader(literal(actor["name"]))
     for i, cit in enumerate(actor["sentences"]):

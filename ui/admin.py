@@ -11,14 +11,11 @@ from typing import Any
 import streamlit as st
 
 from ui.client import ApiUnavailable, QaClient
+from ui.feedback import unavailable
 from ui.render import literal
 from ui.strings import S
 
 UPLOADER_CSS = (Path(__file__).parent / "uploader.css").read_text(encoding="utf-8")
-
-
-def _unavailable(exc: ApiUnavailable) -> None:
-    st.error(S["api_slow"] if exc.slow else S["api_down"])
 
 
 def _refused(body: dict[str, Any], status: int) -> None:
@@ -50,7 +47,7 @@ def _submit(client: QaClient, token: str, name: str, data: bytes, number: str | 
         st.session_state.pop("admin_conflict", None)
         job = body if body.get("status") == "done" else _wait_for(client, body)
     except ApiUnavailable as exc:
-        _unavailable(exc)
+        unavailable(exc)
         return
     if job.get("status") != "done":
         st.error(S["admin_failed"].format(reason=literal(str(job.get("message_vi")))))
@@ -81,7 +78,7 @@ def _documents(client: QaClient, token: str) -> None:
     try:
         docs = client.documents()["loaded"]
     except ApiUnavailable as exc:
-        _unavailable(exc)
+        unavailable(exc)
         return
     st.subheader(S["admin_documents"])
     for doc in docs:
@@ -101,7 +98,7 @@ def _delete(client: QaClient, token: str, doc: dict[str, Any], force: bool) -> N
     try:
         status, body = client.delete(token, doc["doc_id"], force=force)
     except ApiUnavailable as exc:
-        _unavailable(exc)
+        unavailable(exc)
         return
     if status == 409 and body.get("error") == "protected_delete":
         st.session_state.admin_force = doc["doc_id"]  # ask once more, on the next run, beside the document
@@ -125,7 +122,7 @@ def _previous(client: QaClient, token: str) -> None:
     try:
         status, body = client.previous_versions(token)
     except ApiUnavailable as exc:
-        _unavailable(exc)
+        unavailable(exc)
         return
     if status != 200:
         _refused(body, status)
@@ -145,7 +142,7 @@ def _previous(client: QaClient, token: str) -> None:
             try:
                 status, restored = client.restore(token, version["doc_id"])
             except ApiUnavailable as exc:
-                _unavailable(exc)
+                unavailable(exc)
                 return
             if status == 200:
                 st.success(S["admin_restored"].format(title=literal(restored["title"])))

@@ -8,12 +8,9 @@ import streamlit as st
 
 from ui.briefing import answer_text, to_docx, to_markdown
 from ui.client import MAX_QUESTION, ApiUnavailable, QaClient
+from ui.feedback import unavailable
 from ui.render import excerpt, highlight, literal
 from ui.strings import S
-
-
-def _unavailable(exc: ApiUnavailable) -> None:
-    st.error(S["api_slow"] if exc.slow else S["api_down"])
 
 
 # -- conversation state: the service holds it; the session keeps a copy of what is on screen -----------
@@ -40,7 +37,7 @@ def sync_conversation(client: QaClient) -> None:
     try:
         status, conversation = client.conversation(wanted)
     except ApiUnavailable as exc:
-        _unavailable(exc)
+        unavailable(exc)
         return
     if status != 200:
         st.warning(S["conversation_missing"])
@@ -198,7 +195,7 @@ def ask_page(client: QaClient) -> None:
     try:
         docs = client.documents()["loaded"]
     except ApiUnavailable as exc:
-        _unavailable(exc)
+        unavailable(exc)
         docs = []
     chosen = st.multiselect(
         S["doc_filter"], [d["doc_id"] for d in docs], placeholder=S["doc_filter_placeholder"], select_all=False,
@@ -228,7 +225,7 @@ def ask_page(client: QaClient) -> None:
     try:
         body = _ask(client, question, chosen, generative)
     except ApiUnavailable as exc:
-        _unavailable(exc)
+        unavailable(exc)
         return
     if "answer" not in body:
         st.error(body.get("message_vi", S["api_down"]))

@@ -9,6 +9,7 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from ui.client import ApiUnavailable, QaClient
+from ui.feedback import unavailable
 from ui.render import inert, literal
 from ui.strings import S
 
@@ -17,7 +18,7 @@ def reader_page(client: QaClient) -> None:
     try:
         listing = client.documents()
     except ApiUnavailable as exc:
-        st.error(S["api_slow"] if exc.slow else S["api_down"])
+        unavailable(exc)
         return
     docs = listing["loaded"]
     if not docs:

@@ -7,6 +7,7 @@ import streamlit as st
 
 from ui.client import ApiUnavailable, QaClient
 from ui.exports import target_cells
+from ui.feedback import unavailable
 from ui.render import literal
 from ui.strings import S
 
@@ -17,7 +18,7 @@ def targets_page(client: QaClient) -> None:
     try:
         table = client.targets()
     except ApiUnavailable as exc:
-        st.error(S["api_slow"] if exc.slow else S["api_down"])
+        unavailable(exc)
         return
     if not table["rows"]:
         st.info(S["targets_none"])

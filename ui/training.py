@@ -9,6 +9,7 @@ import streamlit as st
 
 from ui.client import ApiUnavailable, QaClient
 from ui.exports import DOCX_MIME, PPTX_MIME, pack_docx, pack_markdown, pack_pptx, target_cells
+from ui.feedback import unavailable
 from ui.render import heading_title, literal
 from ui.strings import S
 
@@ -42,7 +43,7 @@ def training_page(client: QaClient) -> None:
     try:
         docs = client.documents()["loaded"]
     except ApiUnavailable as exc:
-        st.error(S["api_slow"] if exc.slow else S["api_down"])
+        unavailable(exc)
         return
     if not docs:
         return
@@ -63,7 +64,7 @@ def training_page(client: QaClient) -> None:
             try:
                 status, built = client.training_pack(doc_id, sections, st.session_state.get("conversation_id") if with_pins else None)
             except ApiUnavailable as exc:
-                st.error(S["api_slow"] if exc.slow else S["api_down"])
+                unavailable(exc)
                 return
             if status != 200:
                 st.error(built.get("message_vi", S["api_down"]))
