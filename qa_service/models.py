@@ -83,6 +83,7 @@ class Chunk(BaseModel):
 class ScoredChunk(BaseModel):
     chunk: Chunk
     score: float
+    copies: list[Chunk] = Field(default_factory=list, description="the same words in other documents (copies, versions)")
     dense_score: float | None = None
     lexical_score: float | None = None
     dense_rank: int | None = None

@@ -3,7 +3,7 @@ plain hits need their document looked up, once per document."""
 
 from __future__ import annotations
 
-from qa_service.api.schemas import AskResponse, CitationOut, Hit, RetractedOut
+from qa_service.api.schemas import AskResponse, CitationOut, CopyOut, Hit, RetractedOut
 from qa_service.models import Chunk, ScoredChunk
 from qa_service.services.citations import Citation, Citations
 from qa_service.services.results import AnswerResult
@@ -29,6 +29,17 @@ def hit_out(hit: ScoredChunk, documents: Citations) -> Hit:
         citation_label=hit.chunk.citation_label,
         score=round(hit.score, 6),
         page=hit.chunk.page,
+        also_in=[_copy(c, documents) for c in hit.copies],
+    )
+
+
+def _copy(chunk: Chunk, documents: Citations) -> CopyOut:
+    meta = documents.document(chunk.doc_id)
+    return CopyOut(
+        doc_id=chunk.doc_id,
+        doc_title=meta.title if meta else chunk.doc_id,
+        doc_number=meta.doc_number if meta else None,
+        citation_label=chunk.citation_label,
     )
 
 

@@ -68,8 +68,18 @@ class ChunkRef(BaseModel):
     end: int
 
 
+class CopyOut(BaseModel):
+    doc_id: str
+    doc_title: str
+    doc_number: str | None
+    citation_label: str
+
+
 class Hit(ChunkRef):
     score: float
+    also_in: list[CopyOut] = Field(
+        default_factory=list, description="the same passage, word for word, in other documents (copies, versions)"
+    )
 
 
 class SearchResponse(BaseModel):

@@ -12,6 +12,7 @@ from qa_service.errors import UnknownDocument
 from qa_service.labels import group_label
 from qa_service.models import Chunk, ScoredChunk
 from qa_service.services.query import Query, search_query
+from qa_service.text import normalize_for_match
 
 
 class Retriever(Protocol):
@@ -88,6 +89,7 @@ class HybridRetriever:
             )
         if self.modes.merge_neighbours:
             results = merge_adjacent(results)
+        results = collapse_copies(results)
         if query.article and query.doc_ids and len(query.doc_ids) == 1:
             results = self._article_first(query, results)
         return results[:top_k]
@@ -107,6 +109,22 @@ class HybridRetriever:
         first = [ScoredChunk(chunk=c, score=top - i * 1e-3) for i, c in enumerate(own)]
         ids = {c.chunk_id for c in own}
         return first + [r for r in results if r.chunk.chunk_id not in ids]
+
+
+def collapse_copies(results: list[ScoredChunk]) -> list[ScoredChunk]:
+    """One hit for one passage: the same words in another document (a law and its consolidated text, two
+    versions, a copy) are listed on the better-ranked hit instead of taking a place of their own."""
+    kept: list[ScoredChunk] = []
+    seen: dict[str, ScoredChunk] = {}
+    for hit in results:
+        key = normalize_for_match(hit.chunk.text)
+        host = seen.get(key)
+        if host is not None and host.chunk.doc_id != hit.chunk.doc_id and len(key) >= 40:
+            host.copies.append(hit.chunk)
+            continue
+        seen.setdefault(key, hit)
+        kept.append(hit)
+    return kept
 
 
 def merge_adjacent(results: list[ScoredChunk]) -> list[ScoredChunk]:

@@ -5,6 +5,7 @@ Laws are read in place from ../shared (never copied)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -121,3 +122,31 @@ def test_an_article_by_number(library: TestClient) -> None:
     assert missing.status_code == 404 and missing.json()["error"] == "unknown_article"
     assert library.get(f"/documents/{INVESTMENT_2020}/articles/abc").status_code == 422
     assert library.get("/documents/khong-co/articles/1").status_code == 404
+
+
+def test_the_same_passage_in_two_documents_is_one_hit_listing_both(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A resolution and its copy (a consolidated text, a re-upload under another number): one hit, the copy listed."""
+    from qa_service.app import create_app
+    from qa_service.components.bundle import open_components
+    from qa_service.ingestion.pipeline import IngestPipeline
+
+    source = (Path(__file__).resolve().parents[1] / "data" / "nghi-quyet-23-nq-tw-thu-nghiem.md").read_text(encoding="utf-8")
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "nq-23.md").write_text(source, encoding="utf-8")
+    copy = source.replace('doc_number: "23-NQ/TW"', 'doc_number: "23b-NQ/TW"').replace("(văn bản thử nghiệm)", "(bản sao)")
+    (folder / "nq-23-ban-sao.md").write_text(copy, encoding="utf-8")
+    embedder = HashEmbedder()
+    settings = make_settings(tmp_path / "index", embedder)
+    components = open_components(settings, embedder)
+    IngestPipeline(settings, embedder, components.store, components.registry, components.segmenter).run([folder])
+    components.refresh_lexical()
+    with TestClient(create_app(settings, components)) as client:
+        hits = client.post("/search", json={"query": "Tỷ trọng công nghiệp trong GDP đạt trên 40%", "top_k": 10}).json()["hits"]
+    texts = [h["text"] for h in hits]
+    assert len(texts) == len(set(texts))  # no passage twice
+    first = hits[0]
+    assert "trên 40%" in first["text"]
+    assert [(c["doc_id"], c["citation_label"]) for c in first["also_in"]] == [
+        ({"nq-23": "nq-23-ban-sao", "nq-23-ban-sao": "nq-23"}[first["doc_id"]], first["citation_label"])
+    ]
