@@ -257,8 +257,15 @@ class Registry(SqliteFile):
         return DocumentMeta.model_validate_json(row[0]) if row else None
 
     def documents(self) -> list[DocumentMeta]:
-        rows = self._conn().execute("SELECT meta FROM documents ORDER BY doc_id").fetchall()
-        return [DocumentMeta.model_validate_json(r[0]) for r in rows]
+        """Every document's metadata. Read on every question (to resolve the documents it names), so parsed once
+        per registry version; callers get copies."""
+        version = self.version()
+        cached = getattr(self, "_documents_cache", None)
+        if cached is None or cached[0] != version:
+            rows = self._conn().execute("SELECT meta FROM documents ORDER BY doc_id").fetchall()
+            cached = (version, [DocumentMeta.model_validate_json(r[0]) for r in rows])
+            self._documents_cache = cached
+        return [m.model_copy() for m in cached[1]]
 
     def document(self, doc_id: str) -> DocumentMeta | None:
         row = self._conn().execute("SELECT meta FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
