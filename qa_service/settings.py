@@ -75,6 +75,10 @@ class RetrievalSettings(BaseModel):
         0.15, ge=0.0, le=1.0,
         description="dense weight for questions typed without diacritics (the model ranks the right passage ~30th of 55 for them)",
     )
+    replaced_weight: float = Field(
+        0.5, ge=0.0, le=1.0,
+        description="score factor for passages of a document a loaded act has ended or replaced, unless the question names it",
+    )
 
 
 class EvidenceSettings(BaseModel):

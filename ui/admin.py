@@ -85,7 +85,7 @@ def _documents(client: QaClient, token: str) -> None:
         cols = st.columns([5, 1])
         cols[0].markdown(S["admin_doc_line"].format(
             title=literal(doc["title"]), number=f" ({literal(doc['number'])})" if doc.get("number") else "", chunks=doc["chunk_count"]
-        ))
+        ) + (S["replaced_mark"] if doc.get("replaced_by") else ""))
         if cols[1].button(S["admin_delete"], key=f"del-{doc['doc_id']}", disabled=not token):
             _delete(client, token, doc, force=False)
         if st.session_state.get("admin_force") == doc["doc_id"]:

@@ -9,7 +9,7 @@ import streamlit as st
 from ui.briefing import answer_text, to_docx, to_markdown
 from ui.client import MAX_QUESTION, ApiUnavailable, QaClient
 from ui.feedback import unavailable
-from ui.render import excerpt, highlight, literal
+from ui.render import excerpt, highlight, literal, replaced_line
 from ui.strings import S
 
 
@@ -78,6 +78,8 @@ def _sources(citations: list[dict[str, Any]], key: str) -> None:
             numbers = "".join(f"[{c['n']}]" for c in cits)
             number = f" ({literal(cit['doc_number'])})" if cit.get("doc_number") else ""
             st.markdown(f"**{numbers} {literal(cit['doc_title'])}{number}** — {literal(cit['citation_label'])}")
+            if replaced := cit.get("replaced_by"):
+                st.caption(replaced_line(replaced))
             st.markdown(highlight(cit), unsafe_allow_html=True)
             st.button(
                 S["open_in_reader"],

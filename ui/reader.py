@@ -10,8 +10,13 @@ import streamlit.components.v1 as components
 
 from ui.client import ApiUnavailable, QaClient
 from ui.feedback import unavailable
-from ui.render import inert, literal
+from ui.render import inert, literal, replaced_line
 from ui.strings import S
+
+
+def _choice(doc: dict[str, Any]) -> str:
+    number = f" ({doc['number']})" if doc.get("number") else ""
+    return f"{doc['title']}{number}" + (str(S["replaced_mark"]) if doc.get("replaced_by") else "")
 
 
 def reader_page(client: QaClient) -> None:
@@ -26,9 +31,11 @@ def reader_page(client: QaClient) -> None:
     target = st.session_state.get("reader") or {}
     ids = [d["doc_id"] for d in docs]
     index = ids.index(target["doc_id"]) if target.get("doc_id") in ids else 0
-    doc_id = st.selectbox(S["reader_choose"], ids, index=index, format_func=lambda d: next(x["title"] for x in docs if x["doc_id"] == d))
+    doc_id = st.selectbox(S["reader_choose"], ids, index=index, format_func=lambda d: _choice(next(x for x in docs if x["doc_id"] == d)))
     detail = client.document(doc_id)
     text = detail["text"]
+    if replaced := detail["document"].get("replaced_by"):
+        st.warning(replaced_line(replaced))
     with st.sidebar:
         st.subheader(S["reader_outline"])
         for entry in detail["outline"]:

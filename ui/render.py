@@ -6,6 +6,8 @@ import html
 import re
 from typing import Any
 
+from ui.strings import S
+
 # characters Markdown would act on, as HTML entities: shown as themselves inside or outside an HTML block
 _ENTITIES = {c: f"&#{ord(c)};" for c in "[]()*_`#~|!\\"}
 
@@ -65,3 +67,9 @@ def heading_title(heading: str) -> str:
     if letters and all(c.isupper() for c in letters):
         title = title[:1] + title[1:].lower()
     return title
+
+
+def replaced_line(replaced: dict[str, Any]) -> str:
+    """«Văn bản này đã hết hiệu lực theo Luật Đầu tư 61/2020/QH14 (Điều 76, khoản 3).» (document text: literal)."""
+    number = f" {literal(replaced['number'])}" if replaced.get("number") else ""
+    return str(S["replaced_by"]).format(title=literal(replaced["title"]), number=number, label=literal(replaced["citation_label"]))

@@ -3,10 +3,11 @@ plain hits need their document looked up, once per document."""
 
 from __future__ import annotations
 
-from qa_service.api.schemas import AskResponse, CitationOut, CopyOut, Hit, RetractedOut
+from qa_service.api.schemas import AskResponse, CitationOut, CopyOut, Hit, ReplacedByOut, RetractedOut
 from qa_service.models import Chunk, ScoredChunk
 from qa_service.services.citations import Citation, Citations
 from qa_service.services.results import AnswerResult
+from qa_service.services.versions import Replacement
 
 
 def _chunk_fields(chunk: Chunk) -> dict[str, object]:
@@ -20,6 +21,15 @@ def _chunk_fields(chunk: Chunk) -> dict[str, object]:
     }
 
 
+def replaced_out(replacement: Replacement | None) -> ReplacedByOut | None:
+    if replacement is None:
+        return None
+    return ReplacedByOut(
+        doc_id=replacement.by_doc_id, title=replacement.by_title, number=replacement.by_number,
+        citation_label=replacement.label, quote=replacement.quote,
+    )
+
+
 def hit_out(hit: ScoredChunk, documents: Citations) -> Hit:
     meta = documents.document(hit.chunk.doc_id)
     return Hit(
@@ -30,6 +40,7 @@ def hit_out(hit: ScoredChunk, documents: Citations) -> Hit:
         score=round(hit.score, 6),
         page=hit.chunk.page,
         also_in=[_copy(c, documents) for c in hit.copies],
+        replaced_by=replaced_out(documents.replaced_by(hit.chunk.doc_id)),
     )
 
 
@@ -53,6 +64,7 @@ def citation_out(cit: Citation) -> CitationOut:
         quote=cit.quote,
         page=cit.page,
         quote_start=cit.quote_start,
+        replaced_by=replaced_out(cit.replaced_by),
     )
 
 

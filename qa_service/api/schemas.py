@@ -53,6 +53,16 @@ class SearchRequest(BaseModel):
     _check = field_validator("query")(_not_blank)
 
 
+class ReplacedByOut(BaseModel):
+    """The passage's document is no longer in force: a loaded act ended or replaced it, and says so here."""
+
+    doc_id: str
+    title: str
+    number: str | None
+    citation_label: str = Field(..., description="where the replacing act says so («Điều 76, khoản 3»)")
+    quote: str = Field(..., description="its words, verbatim")
+
+
 class ChunkRef(BaseModel):
     """A passage and where it sits: offsets are into the document's cleaned text (GET /documents/{doc_id})."""
 
@@ -66,6 +76,7 @@ class ChunkRef(BaseModel):
     page: int | None = None
     start: int
     end: int
+    replaced_by: ReplacedByOut | None = None
 
 
 class CopyOut(BaseModel):
@@ -196,6 +207,7 @@ class DocumentOut(BaseModel):
     chunk_count: int
     source_file: str
     pages: int | None = None
+    replaced_by: ReplacedByOut | None = Field(None, description="no longer in force: the loaded act that ended it")
 
 
 class CitedDocument(BaseModel):

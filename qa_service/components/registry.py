@@ -13,13 +13,15 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterator
-from typing import Literal
+from collections.abc import Callable, Iterator
+from typing import Any, Literal, TypeVar, cast
 
 from pydantic import BaseModel
 
 from qa_service.components.sqlite import SqliteFile
 from qa_service.models import Chunk, CrossRef, DocumentMeta, OutlineEntry
+
+T = TypeVar("T")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -266,6 +268,32 @@ class Registry(SqliteFile):
             cached = (version, [DocumentMeta.model_validate_json(r[0]) for r in rows])
             self._documents_cache = cached
         return [m.model_copy() for m in cached[1]]
+
+    def memo(self, name: str, build: Callable[[Registry], T]) -> T:
+        """`build(self)`, computed once per registry version: for what is derived from every document (which versions
+        replace which) and read on every question."""
+        version = self.version()
+        memos: dict[str, tuple[int, Any]] = self.__dict__.setdefault("_memos", {})
+        cached = memos.get(name)
+        if cached is None or cached[0] != version:
+            cached = (version, build(self))
+            memos[name] = cached
+        return cast(T, cached[1])
+
+    def ended(self) -> dict[str, list[dict[str, str]]]:
+        """doc_id -> the documents it says it ends or replaces (facts «ended», read at ingest), parsed once per
+        registry version like documents()."""
+        version = self.version()
+        cached = getattr(self, "_ended_cache", None)
+        if cached is None or cached[0] != version:
+            ended: dict[str, list[dict[str, str]]] = {}
+            for doc_id, data in self.facts().items():
+                items = json.loads(data).get("ended") or []
+                if items:
+                    ended[doc_id] = items
+            cached = (version, ended)
+            self._ended_cache = cached
+        return {k: [dict(i) for i in v] for k, v in cached[1].items()}
 
     def document(self, doc_id: str) -> DocumentMeta | None:
         row = self._conn().execute("SELECT meta FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()

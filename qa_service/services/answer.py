@@ -25,6 +25,7 @@ from qa_service.services.retrieval import Retriever, join_chunks
 from qa_service.services.sections import Section, SectionIndex, section_title
 from qa_service.services.structured import REFERENCES_QUESTION, StructuredAnswers
 from qa_service.services.untrusted import instruction_like
+from qa_service.services.versions import replaced_note
 from qa_service.text import BULLET_MARK, fold, split_sentences
 
 LIST_QUESTION = re.compile(
@@ -135,6 +136,8 @@ class ExtractiveAnswerer:
             result = self.structured.references(query, hits[0].chunk.doc_id, m.group(1), citations)
         if result is None:
             result = self._compose(query, hits, citations)
+        if result.answered and (note := replaced_note(result.citations, query.vietnamese)):
+            result.answer = f"{result.answer}\n\n{note}"
         result.standalone_question = query.text
         result.query = query
         result.hits = hits

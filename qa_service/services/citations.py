@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from qa_service.components.registry import Registry
 from qa_service.models import Chunk, DocumentMeta
+from qa_service.services.versions import Replacement, replacements
 from qa_service.text import BULLET_MARK
 
 
@@ -29,6 +30,7 @@ class Citation:
     quote_start: int  # offset of the quote in the document's cleaned text
     doc_title: str
     doc_number: str | None
+    replaced_by: Replacement | None = None  # the document is no longer in force: this act ended it
 
 
 def verify_quote(quote: str, chunk: Chunk) -> int:
@@ -45,11 +47,17 @@ class Citations:
     def __init__(self, registry: Registry) -> None:
         self._registry = registry
         self._documents: dict[str, DocumentMeta | None] = {}
+        self._replacements: dict[str, Replacement] | None = None
 
     def document(self, doc_id: str) -> DocumentMeta | None:
         if doc_id not in self._documents:
             self._documents[doc_id] = self._registry.document(doc_id)
         return self._documents[doc_id]
+
+    def replaced_by(self, doc_id: str) -> Replacement | None:
+        if self._replacements is None:
+            self._replacements = replacements(self._registry)
+        return self._replacements.get(doc_id)
 
     def title(self, doc_id: str) -> str:
         meta = self.document(doc_id)
@@ -70,4 +78,5 @@ class Citations:
             quote_start=chunk.start + offset,
             doc_title=meta.title if meta else chunk.doc_id,
             doc_number=meta.doc_number if meta else None,
+            replaced_by=self.replaced_by(chunk.doc_id),
         )

@@ -9,6 +9,7 @@ from qa_service.errors import UnknownDocument
 from qa_service.models import CrossRef, DocumentMeta, OutlineEntry
 from qa_service.references import normalize_number, ref_key
 from qa_service.services.sections import Section, SectionIndex
+from qa_service.services.versions import Replacement, replacements
 from qa_service.text import fold
 
 
@@ -51,6 +52,10 @@ class DocumentService:
     def loaded(self) -> list[tuple[DocumentMeta, int]]:
         counts = self.c.registry.chunk_counts()
         return [(d, counts.get(d.doc_id, 0)) for d in self.c.registry.documents()]
+
+    def replaced(self) -> dict[str, Replacement]:
+        """Loaded documents a loaded act has ended or replaced (services/versions.py)."""
+        return replacements(self.c.registry)
 
     def cited(self) -> list[CitedEntry]:
         docs = self.c.registry.documents()

@@ -36,6 +36,7 @@ from qa_service.services.verify import (
     strip_markers,
     verify_answer,
 )
+from qa_service.services.versions import replaced_note
 from qa_service.text import split_sentences
 
 
@@ -343,6 +344,8 @@ class GenerativeAnswerer:
             # the shown text is made of the chunk's own sentences: a quote that is not there raises
             citations.append(documents.cite(new, source.chunk, quote))
         answer = " ".join(sentences)
+        if replaced := replaced_note(citations, base.query.vietnamese if base.query else True):
+            answer = f"{answer}\n\n{replaced}"
         return dataclasses.replace(
             base,
             answer=f"{base.note}\n\n{answer}" if base.note else answer,

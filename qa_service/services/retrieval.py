@@ -12,6 +12,7 @@ from qa_service.errors import UnknownDocument
 from qa_service.labels import group_label
 from qa_service.models import Chunk, ScoredChunk
 from qa_service.services.query import Query, search_query
+from qa_service.services.versions import replacements
 from qa_service.text import normalize_for_match
 
 
@@ -69,6 +70,12 @@ class HybridRetriever:
             entry["score"] = dense_weight / (k + entry.get("dense_rank", 10_000)) + settings.lexical_weight / (
                 k + entry.get("lexical_rank", 10_000)
             )
+        # the text in force first: a law its successor has replaced («Luật Đầu tư 2014») gives way, unless asked for
+        replaced = set(replacements(self.c.registry)) - set(query.doc_ids or [])
+        if replaced:
+            for cid, entry in fused.items():
+                if cid.rsplit(":", 1)[0] in replaced:
+                    entry["score"] *= settings.replaced_weight
         order = sorted(fused, key=lambda cid: -fused[cid]["score"])[: top_k * 2]
         chunks = self.c.registry.chunks(order)
         results: list[ScoredChunk] = []

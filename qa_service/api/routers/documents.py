@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Path
 
+from qa_service.api.convert import replaced_out
 from qa_service.api.deps import get_components, get_documents
 from qa_service.api.schemas import (
     ArticleOut,
@@ -17,11 +18,12 @@ from qa_service.components.bundle import Components
 from qa_service.errors import UnknownArticle, UnknownDocument
 from qa_service.models import DocumentMeta
 from qa_service.services.documents import CitedEntry, DocumentService
+from qa_service.services.versions import Replacement
 
 router = APIRouter(tags=["documents"])
 
 
-def _doc_out(meta: DocumentMeta, count: int) -> DocumentOut:
+def _doc_out(meta: DocumentMeta, count: int, replaced: dict[str, Replacement]) -> DocumentOut:
     return DocumentOut(
         doc_id=meta.doc_id,
         title=meta.title,
@@ -33,6 +35,7 @@ def _doc_out(meta: DocumentMeta, count: int) -> DocumentOut:
         chunk_count=count,
         source_file=meta.source_path.rsplit("/", 1)[-1],
         pages=meta.pages,
+        replaced_by=replaced_out(replaced.get(meta.doc_id)),
     )
 
 
@@ -56,8 +59,9 @@ def list_documents(
     components: Components = Depends(get_components), service: DocumentService = Depends(get_documents)
 ) -> DocumentsResponse:
     cited = [_cited_out(e) for e in service.cited()]
+    replaced = service.replaced()
     return DocumentsResponse(
-        loaded=[_doc_out(m, n) for m, n in service.loaded()],
+        loaded=[_doc_out(m, n, replaced) for m, n in service.loaded()],
         cited_not_loaded=[c for c in cited if not c.loaded],
         cited_loaded=[c for c in cited if c.loaded],
     )
@@ -74,7 +78,7 @@ def get_document(
         raise UnknownDocument([doc_id[:100]])
     meta, count, text, outline = found
     return DocumentDetail(
-        document=_doc_out(meta, count), text=text, outline=[OutlineItem(**o.model_dump()) for o in outline]
+        document=_doc_out(meta, count, service.replaced()), text=text, outline=[OutlineItem(**o.model_dump()) for o in outline]
     )
 
 

@@ -1,0 +1,75 @@
+"""Which document ends which, read from closing provisions; only whole documents, never the laws that amended
+them or a document whose article alone is repealed."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa_service.ingestion.facts import extract_ended
+from qa_service.models import Chunk
+from qa_service.services.versions import number_key
+
+
+def _chunk(text: str) -> Chunk:
+    return Chunk(chunk_id="d:1", doc_id="d", ordinal=0, text=text, citation_label="Điều 9", start=0, end=len(text))
+
+
+def _ended(text: str) -> list[str]:
+    return [e.number for e in extract_ended([_chunk(text)])]
+
+
+def test_a_law_ended_with_its_amendments_names_only_the_law() -> None:
+    # Luật Bảo hiểm xã hội 2024, Điều 141: the Labour Code 45/2019/QH14 amended the old law; it does not end
+    text = (
+        "2. Luật Bảo hiểm xã hội số 58/2014/QH13 đã được sửa đổi, bổ sung một số điều theo Luật số 84/2015/QH13, "
+        "Luật số 35/2018/QH14, Bộ luật số 45/2019/QH14 (sau đây gọi chung là Luật số 58/2014/QH13) và Nghị quyết số "
+        "93/2015/QH13 của Quốc hội về việc thực hiện chính sách hưởng bảo hiểm xã hội một lần đối với người lao động "
+        "hết hiệu lực thi hành kể từ ngày Luật này có hiệu lực thi hành."
+    )
+    assert _ended(text) == ["58/2014/QH13", "93/2015/QH13"]
+
+
+def test_the_amending_list_ends_at_the_sentence_end_too() -> None:
+    text = (
+        "3. Luật Đầu tư số 67/2014/QH14 đã được sửa đổi, bổ sung một số điều theo Luật số 90/2015/QH13, Luật số "
+        "04/2017/QH14 và Luật số 42/2019/QH14 hết hiệu lực kể từ ngày Luật này có hiệu lực thi hành, trừ Điều 75 "
+        "của Luật Đầu tư số 67/2014/QH14."
+    )
+    assert _ended(text) == ["67/2014/QH14"]  # the SME law 04/2017/QH14 stays in force
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Nghị định này thay thế Nghị định số 50/2013/NĐ-CP ngày 14 tháng 5 năm 2013 của Chính phủ.", ["50/2013/NĐ-CP"]),
+        ("Bộ luật Lao động số 10/2012/QH13 hết hiệu lực thi hành kể từ ngày Bộ luật này có hiệu lực.", ["10/2012/QH13"]),
+        # only an article or an annex ends: the document stays in force
+        ("Khoản 2 Điều 5 của Thông tư số 36/2017/TT-BLĐTBXH hết hiệu lực kể từ ngày Thông tư này có hiệu lực.", []),
+        ("Nghị định này thay thế Phụ lục III ban hành kèm theo Nghị định số 135/2020/NĐ-CP.", []),
+        # a date or a figure is not a number of a document
+        ("Quyết định này hết hiệu lực kể từ ngày 31/12/2025.", []),
+        # a licence ending is not a document ending
+        ("Giấy phép lao động hết hiệu lực khi hết thời hạn.", []),
+    ],
+)
+def test_what_a_sentence_ends(text: str, expected: list[str]) -> None:
+    assert _ended(text) == expected
+
+
+def test_a_list_of_ended_documents() -> None:
+    text = (
+        "Các văn bản sau đây hết hiệu lực thi hành kể từ ngày Thông tư này có hiệu lực:\n"
+        "a) Thông tư số 36/2017/TT-BLĐTBXH ngày 29 tháng 12 năm 2017 của Bộ trưởng;\n"
+        "b) Điều 3 của Thông tư số 01/2018/TT-BLĐTBXH ngày 27/02/2018;\n"
+        "c) Thông tư số 08/2019/TT-BLĐTBXH ngày 08 tháng 3 năm 2019."
+    )
+    ended = extract_ended([_chunk(text)])
+    assert [e.number for e in ended] == ["36/2017/TT-BLĐTBXH", "08/2019/TT-BLĐTBXH"]
+    assert all(e.quote in text for e in ended)  # quoted verbatim
+
+
+def test_a_law_is_one_law_whatever_term_the_citation_gives() -> None:
+    # Luật Đầu tư 2020 cites its predecessor as 67/2014/QH14; the law itself is 67/2014/QH13
+    assert number_key("67/2014/QH14") == number_key("67/2014/QH13")
+    assert number_key("67/2014/QH13") != number_key("67/2014/NĐ-CP")
+    assert number_key("38/2001/PL-UBTVQH10") == number_key("38/2001/PL-UBTVQH11")

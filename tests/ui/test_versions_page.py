@@ -1,0 +1,53 @@
+"""A law its successor replaced: the answer's sources and the reader say so (AppTest over the real service, a
+two-law library read in place from ../shared, fake embedder)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import DATASET, make_settings, require_shared
+from tests.fixtures.fakes import HashEmbedder
+from tests.fixtures.net import serve
+
+APP = str(Path(__file__).resolve().parents[2] / "ui" / "app.py")
+NOTE = "Văn bản này đã hết hiệu lực theo Luật Đầu tư 61/2020/QH14 (Điều 76, khoản 3)."
+
+
+@pytest.fixture(scope="module")
+def library_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from qa_service.app import create_app
+    from qa_service.components.bundle import open_components
+    from qa_service.ingestion.pipeline import IngestPipeline
+
+    require_shared()
+    embedder = HashEmbedder()
+    settings = make_settings(tmp_path_factory.mktemp("versions"), embedder)
+    components = open_components(settings, embedder)
+    laws = [DATASET / "docs" / "uu_dai_dt" / f"{slug}.txt" for slug in ("luat-so-61-2020-qh14-31682", "luat-so-67-2014-qh13-6861")]
+    IngestPipeline(settings, embedder, components.store, components.registry, components.segmenter).run(laws)
+    components.refresh_lexical()
+    yield from serve(create_app(settings, components))
+
+
+def test_sources_and_reader_say_the_old_law_is_no_longer_in_force(library_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QA__API_URL", library_url)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.chat_input[0].set_value("Theo Luật Đầu tư năm 2014, Điều 15 quy định gì?").run()
+    assert any(NOTE == c.value for c in at.caption)
+    assert "văn bản đã hết hiệu lực theo Luật Đầu tư 61/2020/QH14" in " ".join(m.value for m in at.markdown)
+    [button] = [b for b in at.button if b.label == "Xem trong văn bản"][:1]
+    button.click().run()
+    assert at.session_state.page == "Đọc văn bản"
+    assert [w.value for w in at.warning] == [NOTE]
+    assert at.selectbox[0].value == "luat-so-67-2014-qh13-6861"
+
+
+def test_the_law_in_force_has_no_such_note(library_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QA__API_URL", library_url)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.chat_input[0].set_value("Điều 15 Luật Đầu tư 2020 quy định gì?").run()
+    assert not any("hết hiệu lực theo" in c.value for c in at.caption)
