@@ -17,7 +17,7 @@ from qa_service.components.bundle import Components
 from qa_service.components.lexical import lexical_tokens
 from qa_service.models import Chunk, ScoredChunk
 from qa_service.resources import english_terms, msg
-from qa_service.services.asked import AskedKind, asked_kind, asked_years, subject_share, years_in
+from qa_service.services.asked import AskedKind, asked_kind, asked_years, forecast_for_result, subject_share, years_in
 from qa_service.services.citations import Citation, Citations, QuoteNotVerified
 from qa_service.services.query import Query, parse_question
 from qa_service.services.results import AnswerResult
@@ -223,6 +223,8 @@ class ExtractiveAnswerer:
             return False
         headed = " ".join(cand.chunk.section_path[-1:]) + " " + text
         if years and not years & years_in(" ".join(cand.chunk.section_path) + " " + text):
+            return False
+        if years and forecast_for_result(query.text, headed):
             return False
         if kind is None:
             # a year asked for: the sentence or its heading names it, and together they hold what is asked about

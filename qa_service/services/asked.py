@@ -43,6 +43,17 @@ def asked_years(question: str) -> set[str]:
     return set(_YEAR.findall(question))
 
 
+# «Kết quả … đến năm 2023?» asks what was achieved; «dự báo … trong năm 2023 … có khả năng còn kéo dài» is a
+# forecast, and a forecast is not a result whatever year it names
+_RESULT_QUESTION = re.compile(r"\bkết quả\b|\bđã đạt\b|\bđạt được\b|\bthực hiện được\b|\bđã thực hiện\b", re.IGNORECASE)
+_FORECAST = re.compile(r"\bdự báo\b|\bdự kiến\b|\bcó khả năng\b|\bước tính\b", re.IGNORECASE)
+
+
+def forecast_for_result(question: str, passage: str) -> bool:
+    """The question asks for results and the passage (a sentence with its heading) is a forecast."""
+    return bool(_RESULT_QUESTION.search(question) and _FORECAST.search(passage))
+
+
 def years_in(text: str) -> set[str]:
     return set(_YEAR.findall(text))
 
