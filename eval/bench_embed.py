@@ -150,6 +150,22 @@ def run(session, tokenizer, texts: list[str], batch: int) -> tuple[np.ndarray, f
     return out, time.perf_counter() - t0, sum(lengths)
 
 
+def run_backend(embedder, tokenizer, texts: list[str]) -> tuple[np.ndarray, float, int]:  # type: ignore[no-untyped-def]
+    """The service's own code path (`Embedder.embed_batch`, which adds the «passage: » prefix itself)."""
+    t0 = time.perf_counter()
+    vectors = embedder.embed_batch([t.removeprefix("passage: ") for t in texts])
+    seconds = time.perf_counter() - t0
+    return vectors, seconds, sum(sum(e.attention_mask) for e in tokenizer.encode_batch(texts))
+
+
+def _backend(model_dir: Path, name: str, batch: int, threads: int):  # type: ignore[no-untyped-def]
+    from qa_service.components.embedder import make_embedder
+    from qa_service.settings import EmbeddingSettings
+
+    return make_embedder(EmbeddingSettings(model_dir=model_dir, backend=name.removeprefix("backend:"),  # type: ignore[arg-type]
+                                           batch_tokens=batch, batch_tokens_bf16=batch, threads=threads))
+
+
 def profile(path: Path, tokenizer, texts: list[str], batch: int, threads: int) -> list[tuple[str, float]]:  # type: ignore[no-untyped-def]
     """Share of operator time per op type, from onnxruntime's profiler."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -198,20 +214,29 @@ def main() -> None:
     print(f"passages: {described}; {args.threads} threads; "
           f"median of {args.rounds} interleaved rounds (this VM's speed drifts by 15 % and more between minutes)")
     configs = [(name, int(batch)) for name in args.variants.split(",") for batch in args.batch.split(",")]
-    sessions = {name: _session(build_variant(model_dir, name), args.threads) for name in dict.fromkeys(n for n, _ in configs)}
+    # "backend:<name>" runs the service's own embedder (make_embedder) with `batch` as its token budget
+    sessions = {name: _session(build_variant(model_dir, name), args.threads)
+                for name in dict.fromkeys(n for n, _ in configs) if not name.startswith("backend:")}
+    backends = {(name, batch): _backend(model_dir, name, batch, args.threads) for name, batch in configs if name.startswith("backend:")}
+
+    def measure(name: str, batch: int, texts: list[str]) -> tuple[np.ndarray, float, int]:
+        if (name, batch) in backends:
+            return run_backend(backends[(name, batch)], tokenizer, texts)
+        return run(sessions[name], tokenizer, texts, batch)
+
     rates: dict[tuple[str, int, str | int], list[tuple[float, float]]] = defaultdict(list)
     cosines: dict[str, list[float]] = defaultdict(list)
     for length, texts in sets.items():
         for name, batch in configs:
-            run(sessions[name], tokenizer, texts[:8], batch)  # warm-up
+            measure(name, batch, texts[:8])  # warm-up
         for round_ in range(args.rounds):
             # each round runs every configuration once, in a rotated order: drift hits all of them alike
             shift = round_ % len(configs)
             for name, batch in configs[shift:] + configs[:shift]:
-                vectors, seconds, tokens = run(sessions[name], tokenizer, texts, batch)
+                vectors, seconds, tokens = measure(name, batch, texts)
                 rates[(name, batch, length)].append((len(texts) / seconds, tokens / seconds))
                 if round_ == 0 and length in truth:
-                    cosines[name] += list((vectors * truth[length]).sum(axis=1))
+                    cosines[f"{name} {batch}"] += list((vectors * truth[length]).sum(axis=1))
     heads = [f"~{n} tok" if isinstance(n, int) else str(n) for n in sets]
     print("| variant | batch | " + " | ".join(f"{h}: passages/s | tokens/s" for h in heads) + " | min / mean cosine to torch fp32 |")
     print("|---|---|" + "---|---|" * len(heads) + "---|")
@@ -220,7 +245,8 @@ def main() -> None:
         for length in sets:
             measured = rates[(name, batch, length)]
             cells += [f"{statistics.median(r[0] for r in measured):.1f}", f"{statistics.median(r[1] for r in measured):,.0f}"]
-        cos = f"{min(cosines[name]):.4f} / {statistics.mean(cosines[name]):.4f}" if cosines[name] else "-"
+        key = f"{name} {batch}"
+        cos = f"{min(cosines[key]):.4f} / {statistics.mean(cosines[key]):.4f}" if cosines[key] else "-"
         print(f"| {name} | {batch} | " + " | ".join(cells) + f" | {cos} |", flush=True)
     if args.profile:
         for name in sessions:

@@ -20,13 +20,19 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 class EmbeddingSettings(BaseModel):
     model_dir: Path | None = Field(None, description="sentence-transformers folder; default <data_dir>/models/e5-small")
     model_id: str = "multilingual-e5-small-q4"
-    # onnx-int8: 1.6x faster than torch on 2 cores, cosine >= 0.99 to it, same retrieval on the dev set
-    backend: Literal["onnx-int8", "torch"] = "onnx-int8"
+    # passages: onnx-int8 is 1.6x torch fp32 on 2 cores (cosine >= 0.99 to it); torch-bf16 is faster again where the
+    # CPU has AMX, and closer to fp32 (0.9999); auto picks torch-bf16 there, onnx-int8 elsewhere (eval/README.md)
+    backend: Literal["auto", "onnx-int8", "torch-bf16", "torch"] = "auto"
+    # questions: one short text at a time, where onnxruntime's low per-call cost wins (5 ms vs 20 ms in torch)
+    query_backend: Literal["same", "onnx-int8", "torch-bf16", "torch"] = "onnx-int8"
     dim: int = 384
     batch_size: int = Field(4, ge=1, le=256, description="torch backend: passages per forward pass")
     batch_tokens: int = Field(
         768, ge=32, le=65_536,
         description="onnx backend: padded tokens per forward pass; passages are grouped by token length, so short ones go many at a time",
+    )
+    batch_tokens_bf16: int = Field(
+        4096, ge=32, le=65_536, description="torch-bf16 backend: padded tokens per forward pass (AMX likes large tiles)"
     )
     query_prefix: str = "query: "
     passage_prefix: str = "passage: "

