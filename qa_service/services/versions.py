@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from qa_service.components.registry import Registry
 from qa_service.models import DocumentMeta
-from qa_service.references import normalize_number
+from qa_service.references import _KIND, normalize_number
 from qa_service.resources import msg
 
 if TYPE_CHECKING:  # citations.py imports this module
@@ -55,12 +55,27 @@ def replacements(registry: Registry) -> dict[str, Replacement]:
     return dict(registry.memo("replacements", _replacements))
 
 
+def _named(quote: str, number: str) -> tuple[str, str] | None:
+    """(title, year) of «Luật Công đoàn số 12/2012/QH13» in the quote: for a loaded document whose own number was
+    not read (an old Gazette scan), its title and year of issue identify it."""
+    m = re.search(rf"\b((?:{_KIND})\s[^,;:()]{{0,120}}?)\s+số\s+{re.escape(number)}", quote)
+    year = re.search(r"/(\d{4})/", number)
+    if m is None or year is None:
+        return None
+    title = m.group(1)
+    last = [k.start() for k in re.finditer(rf"\b(?:{_KIND})\b", title)][-1]  # «Nghị định này thay thế Nghị định …»
+    return title[last:].strip().lower(), year.group(1)
+
+
 def _replacements(registry: Registry) -> dict[str, Replacement]:
     documents = registry.documents()
     by_number: dict[str, list[DocumentMeta]] = {}
+    by_title: dict[tuple[str, str], list[DocumentMeta]] = {}
     for meta in documents:
         if meta.doc_number:
             by_number.setdefault(number_key(meta.doc_number), []).append(meta)
+        elif meta.issued:
+            by_title.setdefault((meta.title.lower(), meta.issued[:4]), []).append(meta)
     metas = {m.doc_id: m for m in documents}
     ended = registry.ended()
     chunks = registry.chunks([i["chunk_id"] for items in ended.values() for i in items])
@@ -71,7 +86,9 @@ def _replacements(registry: Registry) -> dict[str, Replacement]:
             continue
         for item in items:
             chunk = chunks.get(item["chunk_id"])
-            for old in by_number.get(number_key(item["number"]), []):
+            named = _named(item["quote"], item["number"])
+            found = by_number.get(number_key(item["number"])) or (by_title.get(named, []) if named else [])
+            for old in found:
                 if old.doc_id == act.doc_id or old.doc_id in out or chunk is None:
                     continue
                 out[old.doc_id] = Replacement(

@@ -73,3 +73,12 @@ def test_a_law_is_one_law_whatever_term_the_citation_gives() -> None:
     assert number_key("67/2014/QH14") == number_key("67/2014/QH13")
     assert number_key("67/2014/QH13") != number_key("67/2014/NĐ-CP")
     assert number_key("38/2001/PL-UBTVQH10") == number_key("38/2001/PL-UBTVQH11")
+
+
+def test_a_document_without_a_number_is_found_by_its_title_and_year() -> None:
+    from qa_service.services.versions import _named
+
+    quote = "Luật Công đoàn số 12/2012/QH13 hết hiệu lực từ ngày Luật này có hiệu lực thi hành./."
+    assert _named(quote, "12/2012/QH13") == ("luật công đoàn", "2012")
+    assert _named("Nghị định này thay thế Nghị định số 50/2013/NĐ-CP ngày 14 tháng 5 năm 2013.", "50/2013/NĐ-CP") == ("nghị định", "2013")
+    assert _named("Các văn bản sau đây hết hiệu lực", "12/2012/QH13") is None
