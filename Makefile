@@ -80,7 +80,7 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -n 2 -m "not slow and not llm" tests
 
 bench: setup
-	$(BIN)/python -m eval.bench_embed --variants reference,optimized-int8 --profile
+	$(BIN)/python -m eval.bench_embed --variants reference,backend:torch-bf16 --batch 768,4096 --rounds 3 --profile
 	$(BIN)/python -m eval.bench_ingest --library-sample 40
 	$(BIN)/python -m eval.bench_api
 

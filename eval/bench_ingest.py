@@ -13,7 +13,7 @@ from pathlib import Path
 
 from qa_service.components.bundle import open_components
 from qa_service.ingestion.pipeline import IngestPipeline
-from qa_service.settings import EmbeddingSettings, Settings, get_settings
+from qa_service.settings import Settings, get_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 LIBRARY = ROOT.parent / "shared" / "datasets" / "congbao-8-chu-de" / "docs"
@@ -37,7 +37,7 @@ def main() -> None:
     args = parser.parse_args()
     base = get_settings()
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(data_dir=Path(tmp), embedding=EmbeddingSettings(model_dir=base.embedding.model_path))
+        settings = Settings(data_dir=Path(tmp), embedding=base.embedding.model_copy())  # backends from QA__EMBEDDING__*
         c = open_components(settings)
         pipeline = IngestPipeline(settings, c.embedder, c.store, c.registry, c.segmenter)
         paths = [base.corpus_dir] + ([LIBRARY] if args.library else [])

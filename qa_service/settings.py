@@ -20,9 +20,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 class EmbeddingSettings(BaseModel):
     model_dir: Path | None = Field(None, description="sentence-transformers folder; default <data_dir>/models/e5-small")
     model_id: str = "multilingual-e5-small-q4"
-    # passages: onnx-int8 is 1.6x torch fp32 on 2 cores (cosine >= 0.99 to it); torch-bf16 is faster again where the
-    # CPU has AMX, and closer to fp32 (0.9999); auto picks torch-bf16 there, onnx-int8 elsewhere (eval/README.md)
-    backend: Literal["auto", "onnx-int8", "torch-bf16", "torch"] = "auto"
+    # passages: onnx-int8 is 1.6x torch fp32 on 2 cores (cosine >= 0.99 to it). torch-bf16 (on AMX CPUs; auto picks it
+    # there) is closer to fp32 and faster on long passages, but equal through the pipeline and, beside int8 questions,
+    # a little lower in retrieval (eval/README.md, «Session 7»): int8 on both sides stays the default
+    backend: Literal["auto", "onnx-int8", "torch-bf16", "torch"] = "onnx-int8"
     # questions: one short text at a time, where onnxruntime's low per-call cost wins (5 ms vs 20 ms in torch)
     query_backend: Literal["same", "onnx-int8", "torch-bf16", "torch"] = "onnx-int8"
     dim: int = 384
@@ -61,6 +62,11 @@ class IngestionSettings(BaseModel):
     (CLI) or its upload job fails, with the reason in both languages."""
 
     max_file_mb: int = Field(100, ge=1, le=4096, description="a file larger than this is not read")
+    embed_batch: int = Field(
+        256, ge=1, le=4096,
+        description="chunks handed to the embedder per call (it sorts them by length and cuts its own batches): "
+        "more lets the bf16 backend fill large batches; the upload job's timeout and progress are checked between calls",
+    )
     max_unpacked_mb: int = Field(40, ge=1, le=4096, description="DOCX: declared size of the archive's members, unpacked")
     max_archive_members: int = Field(2000, ge=1, le=100_000)
     max_pages: int = Field(2000, ge=1, le=100_000, description="PDF pages, counted before any text is extracted")
@@ -81,6 +87,13 @@ class RetrievalSettings(BaseModel):
         0.15, ge=0.0, le=1.0,
         description="dense weight for questions typed without diacritics (the model ranks the right passage ~30th of 55 for them)",
     )
+    # chosen on the library sample (eval/README.md, «Library mode»): programme recall@1 there 0.688 -> 0.733, library
+    # dev questions unchanged; with one document loaded it shifts every passage alike and changes nothing
+    document_weight: float = Field(
+        2.0, ge=0.0, le=10.0,
+        description="weight of the document's own rank (BM25 over whole documents) in the fusion; 0 = off",
+    )
+    document_top: int = Field(10, ge=1, le=1000, description="documents ranked for the document signal")
     replaced_weight: float = Field(
         0.5, ge=0.0, le=1.0,
         description="score factor for passages of a document a loaded act has ended or replaced, unless the question names it",

@@ -69,7 +69,7 @@ def model_dir() -> Path:
 def real_embedder(model_dir: Path) -> Embedder:
     from qa_service.components.embedder import make_embedder
 
-    return make_embedder(EmbeddingSettings(model_dir=model_dir))  # the default backends (auto passages, int8 queries)
+    return make_embedder(EmbeddingSettings(model_dir=model_dir))  # the default backend (onnx-int8 for both sides)
 
 
 @pytest.fixture(scope="session", params=["fake", pytest.param("real", marks=pytest.mark.slow)])

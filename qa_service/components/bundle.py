@@ -24,6 +24,7 @@ class Components:
     segmenter: WordSegmenter
     jobs: JobStore
     lexical: BM25Index = field(default_factory=BM25Index)
+    document_lexical: BM25Index = field(default_factory=BM25Index)  # BM25 over whole documents
     _reload_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def refresh_lexical(self, force: bool = False) -> None:
@@ -34,6 +35,7 @@ class Components:
         with self._reload_lock:
             if force or version != self.lexical.version:
                 self.lexical.build(self.registry.iter_tokens(), version)
+                self.document_lexical = self.lexical.grouped(lambda chunk_id: chunk_id.rsplit(":", 1)[0])
 
 
 class LazyEmbedder:

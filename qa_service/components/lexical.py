@@ -72,6 +72,7 @@ class BM25Index:
         self.ids: list[str] = []
         self.vocab: dict[str, int] = {}
         self.weights: sparse.csc_matrix = sparse.csc_matrix((0, 0))
+        self.tf: sparse.csr_matrix = sparse.csr_matrix((0, 0))  # raw counts, kept to score whole documents
         self.version: int = -1
         self._lock = threading.Lock()
 
@@ -95,6 +96,11 @@ class BM25Index:
             (np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int32), np.asarray(indptr)),
             shape=(n_docs, n_terms),
         )
+        self._install(ids, vocab, tf, version)
+
+    def _install(self, ids: list[str], vocab: dict[str, int], tf: sparse.csr_matrix, version: int) -> None:
+        raw = tf
+        n_docs, n_terms = tf.shape
         if n_docs:
             lengths = np.asarray(tf.sum(axis=1)).ravel()
             avg = float(lengths.mean()) or 1.0
@@ -107,7 +113,21 @@ class BM25Index:
         else:
             weights = sparse.csc_matrix((0, 0), dtype=np.float32)
         with self._lock:
-            self.ids, self.vocab, self.weights, self.version = ids, vocab, weights, version
+            self.ids, self.vocab, self.weights, self.tf, self.version = ids, vocab, weights, raw, version
+
+    def grouped(self, group: Callable[[str], str]) -> BM25Index:
+        """The same index with rows summed by group (chunks -> documents): BM25 over whole documents."""
+        with self._lock:
+            ids, vocab, tf, version = self.ids, self.vocab, self.tf, self.version
+        names = list(dict.fromkeys(group(i) for i in ids))
+        row = {n: k for k, n in enumerate(names)}
+        members = sparse.csr_matrix(
+            (np.ones(len(ids), dtype=np.float32), ([row[group(i)] for i in ids], np.arange(len(ids)))),
+            shape=(len(names), len(ids)),
+        )
+        out = BM25Index(self.k1, self.b)
+        out._install(names, vocab, (members @ tf).tocsr() if ids else tf, version)
+        return out
 
     def idf(self, tokens: list[str]) -> dict[str, float]:
         """BM25 idf of each token; a token no chunk holds gets the highest weight."""

@@ -305,7 +305,7 @@ class IngestPipeline:
         todo = [c for c in prepared.chunks if c.chunk_id not in existing]
         if todo:
             self.embedder.warm()
-        batch = 64
+        batch = self.settings.ingestion.embed_batch
         for start in range(0, len(todo), batch):
             part = todo[start : start + batch]
             t0 = time.perf_counter()

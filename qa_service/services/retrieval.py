@@ -53,8 +53,9 @@ class HybridRetriever:
             hits = self.c.store.query(vector, n, query.doc_ids)
             dense = [(h.chunk_id, h.score) for h in hits]
         lexical: list[tuple[str, float]] = []
+        tokens = lexical_tokens(query.expanded, self.c.segmenter) if self.modes.lexical else []
         if self.modes.lexical:
-            lexical = self.c.lexical.search(lexical_tokens(query.expanded, self.c.segmenter), n, allowed)
+            lexical = self.c.lexical.search(tokens, n, allowed)
         fused: dict[str, dict[str, float]] = {}
         for rank, (cid, score) in enumerate(dense):
             entry = fused.setdefault(cid, {})
@@ -70,6 +71,14 @@ class HybridRetriever:
             entry["score"] = dense_weight / (k + entry.get("dense_rank", 10_000)) + settings.lexical_weight / (
                 k + entry.get("lexical_rank", 10_000)
             )
+        if settings.document_weight > 0 and self.modes.lexical:
+            # which document the question is about, from all of each document's words: a third ranked list
+            ranked = self.c.document_lexical.search(tokens, settings.document_top)
+            doc_rank = {doc_id: r for r, (doc_id, _) in enumerate(ranked)}
+            for cid, entry in fused.items():
+                r = doc_rank.get(cid.rsplit(":", 1)[0])
+                if r is not None:
+                    entry["score"] += settings.document_weight / (k + r)
         # the text in force first: a law its successor has replaced («Luật Đầu tư 2014») gives way, unless asked for
         replaced = set(replacements(self.c.registry)) - set(query.doc_ids or [])
         if replaced:

@@ -126,6 +126,7 @@ def test_interrupted_run_leaves_previous_index_usable_and_next_run_completes(tmp
     corpus.mkdir()
     shutil.copy(PROGRAMME, corpus / PROGRAMME.name)
     components, pipeline = _open(tmp_path, embedder)
+    components.settings.ingestion.embed_batch = 64  # the law's ~240 chunks go in several calls: one can fail
     pipeline.run([corpus])
     before = components.registry.counts()
 
