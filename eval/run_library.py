@@ -79,6 +79,139 @@ def article_scores(client: Any, items: list[dict[str, Any]]) -> dict[str, Any]:
     return {"questions": len(items), "search_first": search_first / n, "ask_first": ask_first / n, "misses": misses[:20]}
 
 
+def load_library_set() -> list[dict[str, Any]]:
+    """The library question set: topic questions from article titles (make_library_questions.py) and hand-written
+    ones (business, statements to verify, cadres), gold = an article of the law in force, dev / held-out split."""
+    items: list[dict[str, Any]] = []
+    for name in ("library_questions_titles.jsonl", "library_questions_hand.jsonl"):
+        items += [json.loads(line) for line in (HERE / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+    return items
+
+
+# a returned passage: (doc_id or None, citation label or None, text); peers that return text only give (None, None, text)
+Result = tuple[str | None, str | None, str]
+
+
+class ArticleGold:
+    """Where each gold article sits, to tell whether a returned passage is part of it: by document and label when
+    the system returns our chunks, by text when it returns its own passages (llama-index's nodes)."""
+
+    def __init__(self, registry: Any, items: list[dict[str, Any]]) -> None:
+        from qa_service.references import normalize_number
+        from qa_service.text import normalize_for_match
+
+        self._norm = normalize_for_match
+        by_number = {normalize_number(d.doc_number): d.doc_id for d in registry.documents() if d.doc_number}
+        self.doc_ids: dict[str, str] = {}
+        self.texts: dict[tuple[str, str], str] = {}
+        for item in items:
+            for gold in item["gold"]:
+                doc_id = by_number.get(normalize_number(gold["doc_number"]))
+                if doc_id is None:
+                    continue
+                self.doc_ids[gold["doc_number"]] = doc_id
+                text, outline = registry.document_text(doc_id)
+                entry = next((o for o in outline if o.label == gold["article"]), None)
+                if entry is not None:
+                    self.texts[(doc_id, gold["article"])] = normalize_for_match(text[entry.start : entry.end])
+
+    def matches(self, result: Result, copies: list[tuple[str, str]], item: dict[str, Any]) -> bool:
+        doc_id, label, text = result
+        for gold in item["gold"]:
+            gold_doc = self.doc_ids.get(gold["doc_number"])
+            if gold_doc is None:
+                continue
+            if label is not None:
+                places = [(doc_id, label)] + copies
+                if any(d == gold_doc and (lab or "").split(",")[0] == gold["article"] for d, lab in places):
+                    return True
+            else:
+                # a peer's own passage, cut from the raw file: running page headers («CÔNG BÁO/Số …») and line
+                # breaks our cleaning removed sit in it, so any 50-character stretch of it found in the article counts
+                article = self.texts.get((gold_doc, gold["article"]), "")
+                norm = self._norm(text)
+                windows = [norm[i : i + 50] for i in range(0, max(len(norm) - 50, 0) + 1, 25)] if len(norm) >= 50 else [norm]
+                if article and any(w and w in article for w in windows):
+                    return True
+        return False
+
+
+def library_set_scores(systems: dict[str, Any], items: list[dict[str, Any]], gold: ArticleGold) -> dict[str, Any]:
+    """recall@1/@5 and MRR@10 of each system, on the dev and held-out halves and on all."""
+    out: dict[str, Any] = {}
+    for name, search in systems.items():
+        ranks: dict[str, list[int | None]] = {"dev": [], "heldout": [], "all": []}
+        misses: list[dict[str, Any]] = []
+        for item in items:
+            results = search(item["question"])
+            rank = next((i + 1 for i, (res, copies) in enumerate(results[:10]) if gold.matches(res, copies, item)), None)
+            ranks[item["split"]].append(rank)
+            ranks["all"].append(rank)
+            if rank != 1 and len(misses) < 40:
+                misses.append({"id": item["id"], "question": item["question"], "rank": rank,
+                               "top": f"{results[0][0][0]} {results[0][0][1]}" if results else None})
+        out[name] = {
+            split: {
+                "n": len(r),
+                "recall@1": sum(x == 1 for x in r) / max(len(r), 1),
+                "recall@5": sum(x is not None and x <= 5 for x in r) / max(len(r), 1),
+                "mrr@10": sum(1 / x for x in r if x) / max(len(r), 1),
+            }
+            for split, r in ranks.items()
+        }
+        out[name]["misses"] = misses
+    return out
+
+
+def ours_search(client: Any) -> Any:
+    """Ours as a reader gets it: POST /search, top 10, with the copies each hit lists."""
+
+    def search(question: str) -> list[tuple[Result, list[tuple[str, str]]]]:
+        hits = client.post("/search", json={"query": question, "top_k": 10}).json()["hits"]
+        return [((h["doc_id"], h["citation_label"], h["text"]), [(c["doc_id"], c["citation_label"]) for c in h["also_in"]]) for h in hits]
+
+    return search
+
+
+def library_systems(client: Any, components: Any, paths: list[Path], peers: bool) -> dict[str, Any]:
+    """Ours through /search; ours without the lexical or the dense half; rank_bm25 over our passages; llama-index
+    defaults over the same files (with --peers: it embeds everything again)."""
+    import re
+
+    from rank_bm25 import BM25Okapi
+
+    from qa_service.services.retrieval import HybridRetriever, RetrievalModes
+
+    def mode(retriever: Any) -> Any:
+        def search(question: str) -> list[tuple[Result, list[tuple[str, str]]]]:
+            return [((h.chunk.doc_id, h.chunk.citation_label, h.chunk.text), []) for h in retriever.search(question, 10)]
+        return search
+
+    registry = components.registry
+    chunks = list(registry.chunks(registry.chunk_ids()).values())
+    tokens = [re.findall(r"\w+", c.text.lower()) for c in chunks]
+    bm25 = BM25Okapi(tokens)
+
+    def plain_bm25(question: str) -> list[tuple[Result, list[tuple[str, str]]]]:
+        scores = bm25.get_scores(re.findall(r"\w+", question.lower()))
+        order = sorted(range(len(scores)), key=lambda i: -scores[i])[:10]
+        return [((chunks[i].doc_id, chunks[i].citation_label, chunks[i].text), []) for i in order]
+
+    systems: dict[str, Any] = {
+        "ours (hybrid, /search)": ours_search(client),
+        "ours, dense only": mode(HybridRetriever(components, RetrievalModes(lexical=False))),
+        "ours, lexical only": mode(HybridRetriever(components, RetrievalModes(dense=False))),
+        "BM25 (rank_bm25, our passages)": plain_bm25,
+    }
+    if peers:
+        from eval.peers import LlamaIndexDefaults
+
+        files = [f for p in paths for f in (sorted(x for x in p.rglob("*") if x.is_file() and x.name != "README.md") if p.is_dir() else [p])]
+        llama = LlamaIndexDefaults(files, components.embedder)
+        systems["llama-index defaults"] = lambda q: [((None, None, t), []) for t in llama.search(q, 10)]
+    return systems
+
+
 def search_latency(client: Any, questions: list[str]) -> dict[str, float]:
     times = []
     for q in questions:
@@ -102,6 +235,7 @@ def main() -> None:
     parser.add_argument("--others", type=int, default=27, help="documents other than laws and codes, first N by path")
     parser.add_argument("--laws-only", action="store_true")
     parser.add_argument("--out", default="report_library")
+    parser.add_argument("--peers", action="store_true", help="also llama-index defaults on the library set (embeds everything again)")
     args = parser.parse_args()
 
     paths = [ROOT / "corpus"] + sample_paths(args.others, args.laws_only)
@@ -116,9 +250,12 @@ def main() -> None:
     programme = [i for i in items if i["corpus"] == "programme"]
     library = [i for i in items if i["corpus"] == "library"]
     documents, chunks = components.registry.counts()
+    library_set = load_library_set()
     with TestClient(create_app(settings, components)) as client:
         retriever = HybridRetriever(components)
         articles = article_questions(components.registry)
+        systems = library_systems(client, components, paths, args.peers)
+        library_scores = library_set_scores(systems, library_set, ArticleGold(components.registry, library_set))
         report: dict[str, Any] = {
             "documents": documents,
             "chunks": chunks,
@@ -129,6 +266,7 @@ def main() -> None:
             "programme_questions": evaluate_ours(client, retriever, programme),
             "library_questions": evaluate_ours(client, retriever, library),
             "search": search_latency(client, [i["question"] for i in items]),
+            "library_set": library_scores,
         }
     (HERE / f"{args.out}.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     lines = [
@@ -143,6 +281,18 @@ def main() -> None:
         r = report[name]
         n = len(programme) if name == "programme_questions" else len(library)
         lines.append(f"| {name.replace('_', ' ')} | {n} | {r['recall@1']:.3f} | {r['recall@5']:.3f} | {r['mrr@10']:.3f} | {r.get('key_facts') or 0:.3f} |")
+    lines += [
+        "",
+        f"Library question set ({len(library_set)} questions: eval/library_questions_titles.jsonl and "
+        "library_questions_hand.jsonl; gold = the article in the law in force; any passage of it counts):",
+        "",
+        "| system | dev r@1 | dev r@5 | held-out r@1 | held-out r@5 | all r@1 | all r@5 | all MRR@10 |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name, r in report["library_set"].items():
+        d, h, a_ = r["dev"], r["heldout"], r["all"]
+        lines.append(f"| {name} | {d['recall@1']:.3f} | {d['recall@5']:.3f} | {h['recall@1']:.3f} | {h['recall@5']:.3f} | "
+                     f"{a_['recall@1']:.3f} | {a_['recall@5']:.3f} | {a_['mrr@10']:.3f} |")
     a = report["article_questions"]
     lines += [
         "",

@@ -67,3 +67,17 @@ def test_programme_questions_hold_their_floor_in_the_library(library) -> None:  
     print({k: round(scores[k], 3) for k in ("recall@1", "recall@5", "mrr@10", "key_facts")})
     for key in ("recall@1", "recall@5", "key_facts"):
         assert scores[key] >= FLOOR["programme"][key] - FLOOR["tolerance"], (key, scores[key])
+
+
+def test_library_questions_on_the_laws_loaded_hold_their_floor(library) -> None:  # type: ignore[no-untyped-def]
+    """The library question set (eval/library_questions_*.jsonl), on the laws this sample loads, both halves."""
+    from eval.run_library import ArticleGold, library_set_scores, load_library_set, ours_search
+
+    client, components = library
+    loaded = {d.doc_number for d in components.registry.documents()}
+    items = [i for i in load_library_set() if all(g["doc_number"] in loaded for g in i["gold"])]
+    assert len(items) >= 60
+    scores = library_set_scores({"ours": ours_search(client)}, items, ArticleGold(components.registry, items))["ours"]["all"]
+    print({k: round(v, 3) for k, v in scores.items()})
+    for key in ("recall@1", "recall@5"):
+        assert scores[key] >= FLOOR["library_set"][key] - FLOOR["tolerance"], (key, scores[key])

@@ -1,0 +1,42 @@
+"""The library question set is well formed: ≥150 questions, a dev and a held-out half, and every gold article
+exists in its law as our ingestion reads it (laws read in place from ../shared)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from eval.make_library_questions import IN_FORCE, LIBRARY
+from eval.run_library import load_library_set
+from tests.conftest import require_shared
+
+
+def test_the_set_is_large_enough_and_split() -> None:
+    items = load_library_set()
+    assert len(items) >= 150
+    assert len({i["id"] for i in items}) == len(items)
+    splits = Counter(i["split"] for i in items)
+    assert set(splits) == {"dev", "heldout"} and min(splits.values()) >= 70
+    kinds = Counter(i["kind"] for i in items)
+    assert {"topic", "business", "statement", "cadre"} <= set(kinds)
+    for item in items:
+        assert item["gold"] and all(g["doc_number"] and g["article"].startswith("Điều ") for g in item["gold"])
+        assert not re.search(r"\b[Đđ]iều \d", item["question"])  # by topic: the article's number is not given away
+
+
+def test_every_gold_article_is_in_its_law() -> None:
+    from qa_service.ingestion.pipeline import prepare
+    from qa_service.ingestion.readers import load
+    from qa_service.references import normalize_number
+    from qa_service.settings import Settings
+
+    require_shared()
+    articles: dict[str, set[str]] = {}
+    for rel in IN_FORCE:
+        prepared = prepare(load(LIBRARY / rel), Settings())
+        articles[normalize_number(prepared.meta.doc_number or "")] = {
+            o.label for o in prepared.structured.outline if o.label.startswith("Điều ")
+        }
+    for item in load_library_set():
+        for gold in item["gold"]:
+            assert gold["article"] in articles[normalize_number(gold["doc_number"])], item
