@@ -7,7 +7,7 @@ import os
 import threading
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -108,23 +108,19 @@ class OnnxEmbedder:
 
 
 class TorchBf16Embedder:
-    """The model in bfloat16 on torch: on a CPU with AMX (Intel Sapphire Rapids and later) oneDNN runs every matrix
-    product, attention included, on the tile unit — measured 1.5x the ONNX int8 model here (eval/README.md,
-    «Embedding throughput»). Without AMX bf16 is emulated and slow, which is why `auto` checks the CPU.
+    """The model in bfloat16 on torch: on a CPU with AMX (Intel Sapphire Rapids and later) oneDNN runs the matrix
+    products on the tile unit — +10-35 % over the int8 model on long passages and large batches, equal through the
+    pipeline, cosine 0.9999 to fp32 (eval/README.md, «Session 7»). Without AMX bf16 is emulated and slow, which is
+    why `auto` checks the CPU.
 
     Same tokenisation and token-budget batching as the ONNX backend; pooling and normalisation in float32."""
 
     def __init__(self, settings: EmbeddingSettings) -> None:
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        import torch
+        torch = _offline_torch(settings, "model.safetensors")
         from tokenizers import Tokenizer
         from transformers import AutoModel
 
         path = settings.model_path
-        if not (path / "model.safetensors").exists():
-            raise ModelNotPrepared(f"embedding model not prepared at {path}: run `make setup`")
-        torch.set_num_threads(settings.threads)
         self._torch = torch
         self._model = AutoModel.from_pretrained(str(path), dtype=torch.bfloat16, local_files_only=True).eval()
         self._tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
@@ -239,18 +235,25 @@ def make_embedder(settings: EmbeddingSettings) -> Embedder:
     return SplitEmbedder(settings, passages, queries)
 
 
+def _offline_torch(settings: EmbeddingSettings, marker: str) -> Any:
+    """torch, set to this many threads, with every model load kept to the local folder (no hub); ModelNotPrepared
+    when the converted model is not there."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    import torch
+
+    if not (settings.model_path / marker).exists():
+        raise ModelNotPrepared(f"embedding model not prepared at {settings.model_path}: run `make setup`")
+    torch.set_num_threads(settings.threads)
+    return torch
+
+
 class SentenceTransformerEmbedder:
     def __init__(self, settings: EmbeddingSettings) -> None:
-        # no hub: every load must come from the local folder
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        import torch
+        _offline_torch(settings, "modules.json")
         from sentence_transformers import SentenceTransformer
 
         path = settings.model_path
-        if not (path / "modules.json").exists():
-            raise ModelNotPrepared(f"embedding model not prepared at {path}: run `make setup`")
-        torch.set_num_threads(settings.threads)
         self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
         self._model.max_seq_length = settings.max_seq_length
         self._settings = settings
