@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
@@ -47,7 +48,51 @@ def token_batches(lengths: list[int], budget: int) -> list[list[int]]:
     return batches
 
 
-class OnnxEmbedder:
+class _TokenBudgetEmbedder:
+    """What the ONNX and the bf16 backends share: tokenise once with `tokenizers`, sort passages by token length
+    and cut batches by padded size (almost no padding; short passages run many at a time: eval/README.md,
+    «Embedding throughput»); questions cached. A backend supplies `_forward(rows)` and its token budget."""
+
+    _budget: int
+    _settings: EmbeddingSettings
+    _tokenizer: Any
+    _cached_query: Callable[[str], np.ndarray]
+    dim: int
+
+    def _forward(self, rows: list[list[int]]) -> np.ndarray:
+        raise NotImplementedError
+
+    def _padded(self, rows: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+        length = max(len(r) for r in rows)
+        ids = np.full((len(rows), length), PAD_ID, dtype=np.int64)
+        mask = np.zeros((len(rows), length), dtype=np.int64)
+        for i, row in enumerate(rows):
+            ids[i, : len(row)] = row
+            mask[i, : len(row)] = 1
+        return ids, mask
+
+    def embed_batch(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        rows = [e.ids for e in self._tokenizer.encode_batch([self._settings.passage_prefix + t for t in texts])]
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        for part in token_batches([len(r) for r in rows], self._budget):
+            out[part] = self._forward([rows[i] for i in part])
+        return out
+
+    def _embed_query_uncached(self, text: str) -> np.ndarray:
+        vec = self._forward([self._tokenizer.encode(self._settings.query_prefix + text).ids])[0]
+        vec.setflags(write=False)
+        return vec
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._cached_query(text)
+
+    def warm(self) -> None:
+        return None
+
+
+class OnnxEmbedder(_TokenBudgetEmbedder):
     """The same model exported to ONNX (int8 weights), run by onnxruntime.
 
     Tokenisation with the `tokenizers` library straight from tokenizer.json;
@@ -65,49 +110,19 @@ class OnnxEmbedder:
         options.inter_op_num_threads = 1
         self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         self._tokenizer = Tokenizer.from_file(str(settings.model_path / "tokenizer.json"))
-        self._tokenizer.enable_truncation(settings.max_seq_length)  # padding is ours: see _forward
+        self._tokenizer.enable_truncation(settings.max_seq_length)  # padding is ours: see _padded
         self._settings = settings
+        self._budget = settings.batch_tokens
         self.model_id = settings.model_id
         self.dim = settings.dim
         self._cached_query = lru_cache(maxsize=2048)(self._embed_query_uncached)
 
-    def _run(self, texts: list[str]) -> np.ndarray:
-        encodings = self._tokenizer.encode_batch(texts)
-        return self._forward([e.ids for e in encodings])
-
     def _forward(self, rows: list[list[int]]) -> np.ndarray:
-        length = max(len(r) for r in rows)
-        ids = np.full((len(rows), length), PAD_ID, dtype=np.int64)
-        mask = np.zeros((len(rows), length), dtype=np.int64)
-        for i, row in enumerate(rows):
-            ids[i, : len(row)] = row
-            mask[i, : len(row)] = 1
+        ids, mask = self._padded(rows)
         return self._session.run(None, {"input_ids": ids, "attention_mask": mask})[0].astype(np.float32)
 
-    def embed_batch(self, texts: list[str]) -> np.ndarray:
-        """Tokenise once, sort by token length, and cut batches by padded size (`batch_tokens`): almost no padding,
-        and short passages run many at a time (measured in eval/README.md, «Embedding throughput»)."""
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        rows = [e.ids for e in self._tokenizer.encode_batch([self._settings.passage_prefix + t for t in texts])]
-        out = np.empty((len(texts), self.dim), dtype=np.float32)
-        for part in token_batches([len(r) for r in rows], self._settings.batch_tokens):
-            out[part] = self._forward([rows[i] for i in part])
-        return out
 
-    def _embed_query_uncached(self, text: str) -> np.ndarray:
-        vec = self._run([self._settings.query_prefix + text])[0]
-        vec.setflags(write=False)
-        return vec
-
-    def embed_query(self, text: str) -> np.ndarray:
-        return self._cached_query(text)
-
-    def warm(self) -> None:
-        return None
-
-
-class TorchBf16Embedder:
+class TorchBf16Embedder(_TokenBudgetEmbedder):
     """The model in bfloat16 on torch: on a CPU with AMX (Intel Sapphire Rapids and later) oneDNN runs the matrix
     products on the tile unit — +10-35 % over the int8 model on long passages and large batches, equal through the
     pipeline, cosine 0.9999 to fp32 (eval/README.md, «Session 7»). Without AMX bf16 is emulated and slow, which is
@@ -126,45 +141,20 @@ class TorchBf16Embedder:
         self._tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
         self._tokenizer.enable_truncation(settings.max_seq_length)
         self._settings = settings
+        self._budget = settings.batch_tokens_bf16
         self.model_id = settings.model_id
         self.dim = settings.dim
         self._cached_query = lru_cache(maxsize=2048)(self._embed_query_uncached)
 
     def _forward(self, rows: list[list[int]]) -> np.ndarray:
         torch = self._torch
-        length = max(len(r) for r in rows)
-        ids = torch.full((len(rows), length), PAD_ID, dtype=torch.long)
-        mask = torch.zeros((len(rows), length), dtype=torch.long)
-        for i, row in enumerate(rows):
-            ids[i, : len(row)] = torch.tensor(row)
-            mask[i, : len(row)] = 1
+        ids, mask = (torch.from_numpy(a) for a in self._padded(rows))
         with torch.inference_mode():
             hidden = self._model(input_ids=ids, attention_mask=mask).last_hidden_state.float()
             weights = mask.unsqueeze(-1).float()
             pooled = (hidden * weights).sum(dim=1) / weights.sum(dim=1)
             pooled = torch.nn.functional.normalize(pooled, dim=-1)
         return pooled.numpy().astype(np.float32)
-
-    def embed_batch(self, texts: list[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        rows = [e.ids for e in self._tokenizer.encode_batch([self._settings.passage_prefix + t for t in texts])]
-        out = np.empty((len(texts), self.dim), dtype=np.float32)
-        for part in token_batches([len(r) for r in rows], self._settings.batch_tokens_bf16):
-            out[part] = self._forward([rows[i] for i in part])
-        return out
-
-    def _embed_query_uncached(self, text: str) -> np.ndarray:
-        rows = [self._tokenizer.encode(self._settings.query_prefix + text).ids]
-        vec = self._forward(rows)[0]
-        vec.setflags(write=False)
-        return vec
-
-    def embed_query(self, text: str) -> np.ndarray:
-        return self._cached_query(text)
-
-    def warm(self) -> None:
-        return None
 
 
 def cpu_has_amx_bf16(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
