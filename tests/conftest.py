@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -47,6 +48,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def require_shared() -> None:
     if not DATASET.exists():
         pytest.fail(f"../shared dataset missing at {DATASET}: tests read it in place")
+
+
+def ingested(data_dir: Path, embedder: Embedder, paths: list[Path]) -> tuple[Any, Any]:
+    """(components, ingest report) of an index in `data_dir` holding `paths`, BM25 built: the service's view."""
+    from qa_service.components.bundle import open_components
+    from qa_service.ingestion.pipeline import IngestPipeline
+
+    settings = make_settings(data_dir, embedder)
+    components = open_components(settings, embedder)
+    report = IngestPipeline(settings, embedder, components.store, components.registry, components.segmenter).run(paths)
+    components.refresh_lexical()
+    return components, report
 
 
 def make_settings(data_dir: Path, embedder: Embedder | None = None, **extra: object) -> Settings:

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from eval.run_eval import evaluate_ours, load_questions
 from eval.run_library import article_questions, article_scores
-from tests.conftest import CORPUS, DATASET, make_settings, require_shared
+from tests.conftest import CORPUS, DATASET, ingested, require_shared
 
 pytestmark = pytest.mark.slow
 SAMPLE = [
@@ -35,17 +35,12 @@ FLOOR = json.loads((Path(__file__).resolve().parents[2] / "eval" / "library_gate
 @pytest.fixture(scope="module")
 def library(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Iterator[tuple[TestClient, object]]:  # type: ignore[no-untyped-def]
     from qa_service.app import create_app
-    from qa_service.components.bundle import open_components
-    from qa_service.ingestion.pipeline import IngestPipeline
 
     require_shared()
-    settings = make_settings(tmp_path_factory.mktemp("library-gate"), real_embedder)
-    components = open_components(settings, real_embedder)
     paths = [CORPUS] + [DATASET / "docs" / f"{name}.txt" for name in SAMPLE]
-    report = IngestPipeline(settings, real_embedder, components.store, components.registry, components.segmenter).run(paths)
+    components, report = ingested(tmp_path_factory.mktemp("library-gate"), real_embedder, paths)
     assert not report.skipped and components.registry.counts()[0] == len(SAMPLE) + 1
-    components.refresh_lexical()
-    with TestClient(create_app(settings, components), raise_server_exceptions=False) as client:
+    with TestClient(create_app(components.settings, components), raise_server_exceptions=False) as client:
         yield client, components
 
 

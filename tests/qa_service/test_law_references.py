@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import CORPUS, DATASET, make_settings, require_shared
+from tests.conftest import CORPUS, DATASET, ingested, require_shared
 from tests.fixtures.fakes import HashEmbedder
 
 LAWS = {
@@ -25,18 +25,12 @@ INVESTMENT_2020, INVESTMENT_2014, LABOUR_CODE, DECREE = LAWS
 @pytest.fixture(scope="module")
 def library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     from qa_service.app import create_app
-    from qa_service.components.bundle import open_components
-    from qa_service.ingestion.pipeline import IngestPipeline
 
     require_shared()
-    embedder = HashEmbedder()
-    settings = make_settings(tmp_path_factory.mktemp("library"), embedder)
-    components = open_components(settings, embedder)
     paths = [DATASET / "docs" / topic / f"{slug}.txt" for slug, topic in LAWS.items()] + [CORPUS]
-    report = IngestPipeline(settings, embedder, components.store, components.registry, components.segmenter).run(paths)
+    components, report = ingested(tmp_path_factory.mktemp("library"), HashEmbedder(), paths)
     assert not report.skipped
-    components.refresh_lexical()
-    with TestClient(create_app(settings, components), raise_server_exceptions=False) as client:
+    with TestClient(create_app(components.settings, components), raise_server_exceptions=False) as client:
         yield client
 
 
@@ -127,8 +121,6 @@ def test_an_article_by_number(library: TestClient) -> None:
 def test_the_same_passage_in_two_documents_is_one_hit_listing_both(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """A resolution and its copy (a consolidated text, a re-upload under another number): one hit, the copy listed."""
     from qa_service.app import create_app
-    from qa_service.components.bundle import open_components
-    from qa_service.ingestion.pipeline import IngestPipeline
 
     source = (Path(__file__).resolve().parents[1] / "data" / "nghi-quyet-23-nq-tw-thu-nghiem.md").read_text(encoding="utf-8")
     folder = tmp_path / "docs"
@@ -136,12 +128,8 @@ def test_the_same_passage_in_two_documents_is_one_hit_listing_both(tmp_path) -> 
     (folder / "nq-23.md").write_text(source, encoding="utf-8")
     copy = source.replace('doc_number: "23-NQ/TW"', 'doc_number: "23b-NQ/TW"').replace("(văn bản thử nghiệm)", "(bản sao)")
     (folder / "nq-23-ban-sao.md").write_text(copy, encoding="utf-8")
-    embedder = HashEmbedder()
-    settings = make_settings(tmp_path / "index", embedder)
-    components = open_components(settings, embedder)
-    IngestPipeline(settings, embedder, components.store, components.registry, components.segmenter).run([folder])
-    components.refresh_lexical()
-    with TestClient(create_app(settings, components)) as client:
+    components, _ = ingested(tmp_path / "index", HashEmbedder(), [folder])
+    with TestClient(create_app(components.settings, components)) as client:
         hits = client.post("/search", json={"query": "Tỷ trọng công nghiệp trong GDP đạt trên 40%", "top_k": 10}).json()["hits"]
     texts = [h["text"] for h in hits]
     assert len(texts) == len(set(texts))  # no passage twice

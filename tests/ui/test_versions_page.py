@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import DATASET, make_settings, require_shared
+from tests.conftest import DATASET, ingested, require_shared
 from tests.fixtures.fakes import HashEmbedder
 from tests.fixtures.net import serve
 
@@ -20,17 +20,11 @@ NOTE = "Văn bản này đã hết hiệu lực theo Luật Đầu tư 61/2020/Q
 @pytest.fixture(scope="module")
 def library_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from qa_service.app import create_app
-    from qa_service.components.bundle import open_components
-    from qa_service.ingestion.pipeline import IngestPipeline
 
     require_shared()
-    embedder = HashEmbedder()
-    settings = make_settings(tmp_path_factory.mktemp("versions"), embedder)
-    components = open_components(settings, embedder)
     laws = [DATASET / "docs" / "uu_dai_dt" / f"{slug}.txt" for slug in ("luat-so-61-2020-qh14-31682", "luat-so-67-2014-qh13-6861")]
-    IngestPipeline(settings, embedder, components.store, components.registry, components.segmenter).run(laws)
-    components.refresh_lexical()
-    yield from serve(create_app(settings, components))
+    components, _ = ingested(tmp_path_factory.mktemp("versions"), HashEmbedder(), laws)
+    yield from serve(create_app(components.settings, components))
 
 
 def test_sources_and_reader_say_the_old_law_is_no_longer_in_force(library_url: str, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,32 @@
+"""The knobs added with the library work are bounded: a value past the limit is refused at start, not obeyed
+(QA__INGESTION__EMBED_BATCH=100000 would hold a whole library's texts in one embedder call)."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from qa_service.settings import Settings
+
+
+@pytest.mark.parametrize(
+    ("section", "field", "over", "edge"),
+    [
+        ("ingestion", "embed_batch", 4097, 4096),
+        ("ingestion", "embed_batch", 0, 1),
+        ("retrieval", "document_weight", 10.5, 10.0),
+        ("retrieval", "document_top", 1001, 1000),
+        ("retrieval", "replaced_weight", 1.5, 1.0),
+        ("embedding", "batch_tokens_bf16", 65_537, 65_536),
+    ],
+)
+def test_a_setting_past_its_limit_is_refused(section: str, field: str, over: float, edge: float) -> None:
+    with pytest.raises(ValidationError):
+        Settings(**{section: {field: over}})  # type: ignore[arg-type]
+    assert getattr(getattr(Settings(**{section: {field: edge}}), section), field) == edge  # type: ignore[arg-type]
+
+
+def test_an_env_override_past_the_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QA__INGESTION__EMBED_BATCH", "100000")
+    with pytest.raises(ValidationError):
+        Settings()
