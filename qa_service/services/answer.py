@@ -56,8 +56,11 @@ ACTOR = re.compile(
     r"(?:Ban|Văn phòng|Sở|Các sở|Ủy ban|UBND|Các huyện|Hội đồng|Người đứng đầu|Mặt trận|Tỉnh ủy|Huyện ủy|Thành ủy|Đảng ủy|"
     r"Bộ|Chính phủ|Thủ tướng)\b"
 )
-# where a quote can be cut into clauses for the lead: after «;» or «:», or between sentences
-CLAUSE_BREAK = re.compile(r"(?<=;)\s+|(?<=[.!?])\s+(?=[A-ZÀ-ỸĐ])")
+# where a quote can be cut into clauses for the lead: between sentences, and after «;» — unless the «;» separates
+# the items of a list announced by a count and a colon («02 khu công nghiệp: Thanh Lộc …; Thuận Yên …»)
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-ỸĐ])")
+SEMICOLON_BREAK = re.compile(r"(?<=;)\s+")
+COUNTED_LIST = re.compile(r"\b\d{1,3}\s+[^\d:;.]{1,40}:\s")
 # a figure that answers «bao nhiêu?»: a number that is not just a year
 FIGURE = re.compile(r"\d+(?:[.,]\d+)*\s*(?:%|tỷ|triệu|nghìn|lao động|dự án|doanh nghiệp|khu|cụm|ha\b)|\b(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)*")
 
@@ -400,9 +403,15 @@ class ExtractiveAnswerer:
         return "\n".join(lines)
 
     def _clause(self, quote: str, idf: dict[str, float], query: Query) -> str:
-        """The piece of `quote` (cut at «;», «:» and sentence ends) that covers the question best; with a figure
-        when a figure is asked for. Verbatim but for the first letter, so every figure and name in it is quoted."""
-        pieces = [p.strip(" ;:,") for p in CLAUSE_BREAK.split(quote) if len(p.strip(" ;:,")) >= self.evidence.min_sentence_chars]
+        """The piece of `quote` (cut at sentence ends and «;», a counted list kept whole) that covers the question
+        best; with a figure when a figure is asked for. Verbatim but for the first letter, so every figure and name
+        in it is quoted."""
+        clauses = [
+            c
+            for sentence in SENTENCE_BREAK.split(quote)
+            for c in ([sentence] if COUNTED_LIST.search(sentence) else SEMICOLON_BREAK.split(sentence))
+        ]
+        pieces = [p.strip(" ;:,") for p in clauses if len(p.strip(" ;:,")) >= self.evidence.min_sentence_chars]
         if not pieces:
             return quote
         wants_figure = bool(QUANTITY_QUESTION.search(query.text))

@@ -104,6 +104,16 @@ def test_near_misses_are_refused_saying_what_is_missing(client: TestClient, ques
     assert body["answer"].startswith("Các văn bản hiện có không nêu") and missing in body["answer"]
 
 
+def test_lead_keeps_a_counted_list_whole(client: TestClient) -> None:
+    """«02 khu công nghiệp: Thanh Lộc …; Thuận Yên …»: the «;» inside a list announced by a count and a colon is not
+    a clause break, so a reader of the one-sentence lead alone gets both parks, not only the first."""
+    body = ask(client, "Những khu công nghiệp nào sẽ hoàn thành đến năm 2025?")
+    assert body["answered"]
+    lead = body["answer"].split("\n")[0]
+    assert "02 khu công nghiệp: Thanh Lộc" in lead
+    assert "Thuận Yên" in lead
+
+
 @pytest.mark.parametrize(
     "question",
     [
