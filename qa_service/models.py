@@ -80,10 +80,18 @@ class Chunk(BaseModel):
         return self.units[-1] if self.units else None
 
 
+class Copy(BaseModel):
+    """A passage of another document with the same words as a hit, or nearly (a consolidated text's footnote marks,
+    an amended word): listed on the hit instead of taking a place of its own."""
+
+    chunk: Chunk
+    similarity: float = Field(description="Jaccard overlap of the two passages' word 3-grams; 1.0 = word for word")
+
+
 class ScoredChunk(BaseModel):
     chunk: Chunk
     score: float
-    copies: list[Chunk] = Field(default_factory=list, description="the same words in other documents (copies, versions)")
+    copies: list[Copy] = Field(default_factory=list, description="the same or nearly the same words in other documents")
     dense_score: float | None = None
     lexical_score: float | None = None
     dense_rank: int | None = None

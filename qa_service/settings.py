@@ -94,6 +94,10 @@ class RetrievalSettings(BaseModel):
         description="weight of the document's own rank (BM25 over whole documents) in the fusion; 0 = off",
     )
     document_top: int = Field(10, ge=1, le=1000, description="documents ranked for the document signal")
+    copy_similarity: float = Field(
+        0.9, ge=0.5, le=1.0,
+        description="passages of two documents whose word 3-grams overlap this much (Jaccard) are one hit listing both; 1.0 = word for word only",
+    )
     replaced_weight: float = Field(
         0.5, ge=0.0, le=1.0,
         description="score factor for passages of a document a loaded act has ended or replaced, unless the question names it",

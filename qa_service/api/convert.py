@@ -4,7 +4,7 @@ plain hits need their document looked up, once per document."""
 from __future__ import annotations
 
 from qa_service.api.schemas import AskResponse, CitationOut, CopyOut, Hit, ReplacedByOut, RetractedOut
-from qa_service.models import Chunk, ScoredChunk
+from qa_service.models import Chunk, Copy, ScoredChunk
 from qa_service.services.citations import Citation, Citations
 from qa_service.services.results import AnswerResult
 from qa_service.services.versions import Replacement
@@ -44,13 +44,15 @@ def hit_out(hit: ScoredChunk, documents: Citations) -> Hit:
     )
 
 
-def _copy(chunk: Chunk, documents: Citations) -> CopyOut:
-    meta = documents.document(chunk.doc_id)
+def _copy(copy: Copy, documents: Citations) -> CopyOut:
+    meta = documents.document(copy.chunk.doc_id)
     return CopyOut(
-        doc_id=chunk.doc_id,
-        doc_title=meta.title if meta else chunk.doc_id,
+        doc_id=copy.chunk.doc_id,
+        doc_title=meta.title if meta else copy.chunk.doc_id,
         doc_number=meta.doc_number if meta else None,
-        citation_label=chunk.citation_label,
+        citation_label=copy.chunk.citation_label,
+        identical=copy.similarity >= 1.0,
+        similarity=copy.similarity,
     )
 
 

@@ -84,12 +84,15 @@ class CopyOut(BaseModel):
     doc_title: str
     doc_number: str | None
     citation_label: str
+    identical: bool = Field(description="word for word; false: nearly the same words (an amended word, footnote marks)")
+    similarity: float = Field(ge=0.0, le=1.0, description="overlap of the two passages' word 3-grams (Jaccard)")
 
 
 class Hit(ChunkRef):
     score: float
     also_in: list[CopyOut] = Field(
-        default_factory=list, description="the same passage, word for word, in other documents (copies, versions)"
+        default_factory=list,
+        description="the same passage, word for word or nearly, in other documents (copies, versions)",
     )
 
 

@@ -3,6 +3,7 @@ reciprocal rank; adjacent hits of one section are merged into one passage."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -10,10 +11,12 @@ from qa_service.components.bundle import Components
 from qa_service.components.lexical import lexical_tokens
 from qa_service.errors import UnknownDocument
 from qa_service.labels import group_label
-from qa_service.models import Chunk, ScoredChunk
+from qa_service.models import Chunk, Copy, ScoredChunk
 from qa_service.services.query import Query, search_query
 from qa_service.services.versions import replacements
 from qa_service.text import normalize_for_match
+
+WORD = re.compile(r"\w+")
 
 
 class Retriever(Protocol):
@@ -105,7 +108,7 @@ class HybridRetriever:
             )
         if self.modes.merge_neighbours:
             results = merge_adjacent(results)
-        results = collapse_copies(results)
+        results = collapse_copies(results, settings.copy_similarity)
         if query.article and query.doc_ids and len(query.doc_ids) == 1:
             results = self._article_first(query, results)
         return results[:top_k]
@@ -127,20 +130,39 @@ class HybridRetriever:
         return first + [r for r in results if r.chunk.chunk_id not in ids]
 
 
-def collapse_copies(results: list[ScoredChunk]) -> list[ScoredChunk]:
-    """One hit for one passage: the same words in another document (a law and its consolidated text, two
-    versions, a copy) are listed on the better-ranked hit instead of taking a place of their own."""
-    kept: list[ScoredChunk] = []
-    seen: dict[str, ScoredChunk] = {}
+def collapse_copies(results: list[ScoredChunk], similarity: float = 1.0) -> list[ScoredChunk]:
+    """One hit for one passage: the same words in another document (a law and its consolidated text, two versions,
+    a copy) are listed on the better-ranked hit instead of taking a place of their own — and so are nearly the same
+    words (word 3-grams overlapping at least `similarity`), each copy with how much it overlaps, so a reader is told
+    when the wording differs."""
+    kept: list[tuple[ScoredChunk, str, frozenset[tuple[str, ...]]]] = []
     for hit in results:
         key = normalize_for_match(hit.chunk.text)
-        host = seen.get(key)
-        if host is not None and host.chunk.doc_id != hit.chunk.doc_id and len(key) >= 40:
-            host.copies.append(hit.chunk)
-            continue
-        seen.setdefault(key, hit)
-        kept.append(hit)
-    return kept
+        grams = _word_grams(key)
+        if len(key) >= 40:
+            best = max(
+                ((host, _overlap(key, grams, host_key, host_grams)) for host, host_key, host_grams in kept if host.chunk.doc_id != hit.chunk.doc_id),
+                key=lambda pair: pair[1],
+                default=None,
+            )
+            if best is not None and best[1] >= similarity:
+                best[0].copies.append(Copy(chunk=hit.chunk, similarity=round(best[1], 3)))
+                continue
+        kept.append((hit, key, grams))
+    return [hit for hit, _, _ in kept]
+
+
+def _word_grams(text: str, n: int = 3) -> frozenset[tuple[str, ...]]:
+    words = WORD.findall(text)
+    return frozenset(tuple(words[i : i + n]) for i in range(max(len(words) - n + 1, 1)))
+
+
+def _overlap(key: str, grams: frozenset[tuple[str, ...]], other_key: str, other_grams: frozenset[tuple[str, ...]]) -> float:
+    """1.0 for the same text (case, spacing and quote marks aside); otherwise the Jaccard overlap of word 3-grams,
+    kept under 1.0 so a difference in punctuation alone is not called word for word."""
+    if key == other_key:
+        return 1.0
+    return min(len(grams & other_grams) / max(len(grams | other_grams), 1), 0.999)
 
 
 def merge_adjacent(results: list[ScoredChunk]) -> list[ScoredChunk]:

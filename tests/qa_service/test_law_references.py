@@ -119,7 +119,9 @@ def test_an_article_by_number(library: TestClient) -> None:
 
 
 def test_the_same_passage_in_two_documents_is_one_hit_listing_both(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """A resolution and its copy (a consolidated text, a re-upload under another number): one hit, the copy listed."""
+    """A resolution, its copy (a re-upload under another number) and a consolidated version whose sentence carries a
+    footnote mark and whose target changed: the copy and the footnoted sentence are listed on one hit (the latter
+    marked as not word for word); the changed figure stays a hit of its own."""
     from qa_service.app import create_app
 
     source = (Path(__file__).resolve().parents[1] / "data" / "nghi-quyet-23-nq-tw-thu-nghiem.md").read_text(encoding="utf-8")
@@ -128,16 +130,47 @@ def test_the_same_passage_in_two_documents_is_one_hit_listing_both(tmp_path) -> 
     (folder / "nq-23.md").write_text(source, encoding="utf-8")
     copy = source.replace('doc_number: "23-NQ/TW"', 'doc_number: "23b-NQ/TW"').replace("(văn bản thử nghiệm)", "(bản sao)")
     (folder / "nq-23-ban-sao.md").write_text(copy, encoding="utf-8")
+    sentence = "cơ bản trở thành nước công nghiệp theo hướng hiện đại."
+    assert sentence in source and "đạt trên 40%." in source
+    amended = (
+        source.replace('doc_number: "23-NQ/TW"', 'doc_number: "23c-NQ/TW"')
+        .replace("(văn bản thử nghiệm)", "(hợp nhất)")
+        .replace(sentence, sentence + " [1]")
+        .replace("đạt trên 40%.", "đạt trên 45%.")
+    )
+    (folder / "nq-23-hop-nhat.md").write_text(amended, encoding="utf-8")
     components, _ = ingested(tmp_path / "index", HashEmbedder(), [folder])
+    others = {"nq-23", "nq-23-ban-sao", "nq-23-hop-nhat"}
     with TestClient(create_app(components.settings, components)) as client:
         hits = client.post("/search", json={"query": "Tỷ trọng công nghiệp trong GDP đạt trên 40%", "top_k": 10}).json()["hits"]
-    texts = [h["text"] for h in hits]
-    assert len(texts) == len(set(texts))  # no passage twice
-    first = hits[0]
-    assert "trên 40%" in first["text"]
-    assert [(c["doc_id"], c["citation_label"]) for c in first["also_in"]] == [
-        ({"nq-23": "nq-23-ban-sao", "nq-23-ban-sao": "nq-23"}[first["doc_id"]], first["citation_label"])
-    ]
+        texts = [h["text"] for h in hits]
+        assert len(texts) == len(set(texts))  # no passage twice
+        first = next(h for h in hits if "trên 40%" in h["text"])
+        assert [(c["doc_id"], c["citation_label"], c["identical"]) for c in first["also_in"]] == [
+            (({"nq-23", "nq-23-ban-sao"} - {first["doc_id"]}).pop(), first["citation_label"], True)
+        ]
+        # a changed figure is not «nearly the same»: it keeps its own place
+        assert any("trên 45%" in h["text"] and h["doc_id"] == "nq-23-hop-nhat" for h in hits)
+
+        hits = client.post("/search", json={"query": "Việt Nam trở thành nước công nghiệp theo hướng hiện đại", "top_k": 10}).json()["hits"]
+        first = next(h for h in hits if sentence in h["text"])
+        listed = {c["doc_id"]: c for c in first["also_in"]}
+        assert set(listed) | {first["doc_id"]} == others
+        footnoted = listed.get("nq-23-hop-nhat") or first  # the footnoted one may be the host
+        if first["doc_id"] == "nq-23-hop-nhat":
+            assert all(not c["identical"] and 0.9 <= c["similarity"] < 1.0 for c in listed.values())
+        else:
+            assert not footnoted["identical"] and 0.9 <= footnoted["similarity"] < 1.0
+        assert sum(1 for h in hits if sentence in h["text"]) == 1
+
+    # with word-for-word collapsing only, the footnoted sentence is a hit of its own again
+    strict = components.settings.model_copy(
+        update={"retrieval": components.settings.retrieval.model_copy(update={"copy_similarity": 1.0})}
+    )
+    components.settings = strict
+    with TestClient(create_app(strict, components)) as client:
+        hits = client.post("/search", json={"query": "Việt Nam trở thành nước công nghiệp theo hướng hiện đại", "top_k": 10}).json()["hits"]
+        assert sum(1 for h in hits if sentence in h["text"]) == 2
 
 
 def test_a_replaced_law_says_what_replaced_it(library: TestClient) -> None:

@@ -17,6 +17,8 @@ from qa_service.settings import Settings
         ("retrieval", "document_weight", 10.5, 10.0),
         ("retrieval", "document_top", 1001, 1000),
         ("retrieval", "replaced_weight", 1.5, 1.0),
+        ("retrieval", "copy_similarity", 0.4, 0.5),
+        ("retrieval", "copy_similarity", 1.01, 1.0),
         ("embedding", "batch_tokens_bf16", 65_537, 65_536),
     ],
 )
