@@ -73,3 +73,14 @@ def replaced_line(replaced: dict[str, Any]) -> str:
     """«Văn bản này đã hết hiệu lực theo Luật Đầu tư 61/2020/QH14 (Điều 76, khoản 3).» (document text: literal)."""
     number = f" {literal(replaced['number'])}" if replaced.get("number") else ""
     return str(S["replaced_by"]).format(title=literal(replaced["title"]), number=number, label=literal(replaced["citation_label"]))
+
+
+def also_in_line(copies: list[dict[str, Any]]) -> str:
+    """«Cũng có trong: Bộ luật Lao động 125/VBHN-VPQH, Điều 25 (gần giống, lời văn có chỗ khác).» (document text:
+    literal)."""
+    places = []
+    for copy in copies:
+        number = f" {literal(copy['doc_number'])}" if copy.get("doc_number") else ""
+        place = str(S["also_in_place"]).format(title=literal(copy["doc_title"]), number=number, label=literal(copy["citation_label"]))
+        places.append(place + ("" if copy.get("identical", True) else str(S["also_in_near"])))
+    return str(S["also_in"]).format(places="; ".join(places))

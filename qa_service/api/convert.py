@@ -4,8 +4,8 @@ plain hits need their document looked up, once per document."""
 from __future__ import annotations
 
 from qa_service.api.schemas import AskResponse, CitationOut, CopyOut, Hit, ReplacedByOut, RetractedOut
-from qa_service.models import Chunk, Copy, ScoredChunk
-from qa_service.services.citations import Citation, Citations
+from qa_service.models import Chunk, ScoredChunk
+from qa_service.services.citations import Citation, Citations, CopySource
 from qa_service.services.results import AnswerResult
 from qa_service.services.versions import Replacement
 
@@ -39,18 +39,17 @@ def hit_out(hit: ScoredChunk, documents: Citations) -> Hit:
         citation_label=hit.chunk.citation_label,
         score=round(hit.score, 6),
         page=hit.chunk.page,
-        also_in=[_copy(c, documents) for c in hit.copies],
+        also_in=[_copy(documents.copy_source(c)) for c in hit.copies],
         replaced_by=replaced_out(documents.replaced_by(hit.chunk.doc_id)),
     )
 
 
-def _copy(copy: Copy, documents: Citations) -> CopyOut:
-    meta = documents.document(copy.chunk.doc_id)
+def _copy(copy: CopySource) -> CopyOut:
     return CopyOut(
-        doc_id=copy.chunk.doc_id,
-        doc_title=meta.title if meta else copy.chunk.doc_id,
-        doc_number=meta.doc_number if meta else None,
-        citation_label=copy.chunk.citation_label,
+        doc_id=copy.doc_id,
+        doc_title=copy.doc_title,
+        doc_number=copy.doc_number,
+        citation_label=copy.label,
         identical=copy.similarity >= 1.0,
         similarity=copy.similarity,
     )
@@ -67,6 +66,7 @@ def citation_out(cit: Citation) -> CitationOut:
         page=cit.page,
         quote_start=cit.quote_start,
         replaced_by=replaced_out(cit.replaced_by),
+        also_in=[_copy(c) for c in cit.also_in],
     )
 
 

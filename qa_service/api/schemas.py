@@ -136,6 +136,9 @@ class CitationOut(ChunkRef):
     n: int
     quote: str
     quote_start: int = Field(..., description="offset of the quote in the document's cleaned text")
+    also_in: list[CopyOut] = Field(
+        default_factory=list, description="the cited passage, word for word or nearly, in other documents"
+    )
 
 
 class RetractedOut(BaseModel):

@@ -208,9 +208,11 @@ class ExtractiveAnswerer:
             candidates = plain
         cited: list[Citation] = []
         lead: Citation | None = None  # the best evidence leads, even when a list is shown in document order
+        copies = {h.chunk.chunk_id: h.copies for h in hits}
         for cand in self._choose(question, candidates):
             try:
-                cited.append(citations.cite(len(cited) + 1, cand.chunk, cand.chunk.text[cand.start : cand.end]))
+                quote = cand.chunk.text[cand.start : cand.end]
+                cited.append(citations.cite(len(cited) + 1, cand.chunk, quote, copies.get(cand.chunk.chunk_id)))
             except QuoteNotVerified:
                 continue
             if cand is candidates[0]:

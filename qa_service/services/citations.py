@@ -11,13 +11,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from qa_service.components.registry import Registry
-from qa_service.models import Chunk, DocumentMeta
+from qa_service.models import Chunk, Copy, DocumentMeta
 from qa_service.services.versions import Replacement, replacements
 from qa_service.text import BULLET_MARK
 
 
 class QuoteNotVerified(ValueError):
     pass
+
+
+@dataclass(frozen=True)
+class CopySource:
+    """Where else a cited passage stands: the same words, or nearly, in another document (a consolidated text, a
+    copy, another version)."""
+
+    doc_id: str
+    doc_title: str
+    doc_number: str | None
+    label: str
+    similarity: float  # 1.0 = word for word
 
 
 @dataclass(frozen=True)
@@ -31,6 +43,7 @@ class Citation:
     doc_title: str
     doc_number: str | None
     replaced_by: Replacement | None = None  # the document is no longer in force: this act ended it
+    also_in: tuple[CopySource, ...] = ()
 
 
 def verify_quote(quote: str, chunk: Chunk) -> int:
@@ -63,8 +76,19 @@ class Citations:
         meta = self.document(doc_id)
         return meta.title if meta else doc_id
 
-    def cite(self, n: int, chunk: Chunk, text: str) -> Citation:
-        """Cite `text` (a span of the chunk, list marker and spaces trimmed); QuoteNotVerified if it is not there."""
+    def copy_source(self, copy: Copy) -> CopySource:
+        meta = self.document(copy.chunk.doc_id)
+        return CopySource(
+            doc_id=copy.chunk.doc_id,
+            doc_title=meta.title if meta else copy.chunk.doc_id,
+            doc_number=meta.doc_number if meta else None,
+            label=copy.chunk.citation_label,
+            similarity=copy.similarity,
+        )
+
+    def cite(self, n: int, chunk: Chunk, text: str, copies: list[Copy] | None = None) -> Citation:
+        """Cite `text` (a span of the chunk, list marker and spaces trimmed); QuoteNotVerified if it is not there.
+        `copies`: the same passage in other documents, listed with the citation."""
         quote = BULLET_MARK.sub("", text.strip())
         offset = verify_quote(quote, chunk)
         unit = chunk.unit_at(offset)
@@ -79,4 +103,5 @@ class Citations:
             doc_title=meta.title if meta else chunk.doc_id,
             doc_number=meta.doc_number if meta else None,
             replaced_by=self.replaced_by(chunk.doc_id),
+            also_in=tuple(self.copy_source(c) for c in copies or []),
         )

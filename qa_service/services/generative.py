@@ -338,11 +338,12 @@ class GenerativeAnswerer:
 
         sentences = [MARKER.sub(new_marker, s.text) for s in kept]
         citations: list[Citation] = []
+        copies = {h.chunk.chunk_id: h.copies for h in base.hits}
         for old, new in sorted(renumber.items(), key=lambda kv: kv[1]):
             source = by_n[old]
             quote = best_supporting_sentence(" ".join(claims[old]), [source.chunk.text[a:b] for a, b in source.spans])
             # the shown text is made of the chunk's own sentences: a quote that is not there raises
-            citations.append(documents.cite(new, source.chunk, quote))
+            citations.append(documents.cite(new, source.chunk, quote, copies.get(source.chunk.chunk_id)))
         answer = " ".join(sentences)
         if replaced := replaced_note(citations, base.query.vietnamese if base.query else True):
             answer = f"{answer}\n\n{replaced}"

@@ -5,12 +5,12 @@ Laws are read in place from ../shared (never copied)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import CORPUS, DATASET, ingested, require_shared
+from tests.fixtures.copies import COPIED_SENTENCE, write_copies
 from tests.fixtures.fakes import HashEmbedder
 
 LAWS = {
@@ -124,21 +124,8 @@ def test_the_same_passage_in_two_documents_is_one_hit_listing_both(tmp_path) -> 
     marked as not word for word); the changed figure stays a hit of its own."""
     from qa_service.app import create_app
 
-    source = (Path(__file__).resolve().parents[1] / "data" / "nghi-quyet-23-nq-tw-thu-nghiem.md").read_text(encoding="utf-8")
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    (folder / "nq-23.md").write_text(source, encoding="utf-8")
-    copy = source.replace('doc_number: "23-NQ/TW"', 'doc_number: "23b-NQ/TW"').replace("(văn bản thử nghiệm)", "(bản sao)")
-    (folder / "nq-23-ban-sao.md").write_text(copy, encoding="utf-8")
-    sentence = "cơ bản trở thành nước công nghiệp theo hướng hiện đại."
-    assert sentence in source and "đạt trên 40%." in source
-    amended = (
-        source.replace('doc_number: "23-NQ/TW"', 'doc_number: "23c-NQ/TW"')
-        .replace("(văn bản thử nghiệm)", "(hợp nhất)")
-        .replace(sentence, sentence + " [1]")
-        .replace("đạt trên 40%.", "đạt trên 45%.")
-    )
-    (folder / "nq-23-hop-nhat.md").write_text(amended, encoding="utf-8")
+    folder = write_copies(tmp_path / "docs")
+    sentence = COPIED_SENTENCE
     components, _ = ingested(tmp_path / "index", HashEmbedder(), [folder])
     others = {"nq-23", "nq-23-ban-sao", "nq-23-hop-nhat"}
     with TestClient(create_app(components.settings, components)) as client:
@@ -162,6 +149,12 @@ def test_the_same_passage_in_two_documents_is_one_hit_listing_both(tmp_path) -> 
         else:
             assert not footnoted["identical"] and 0.9 <= footnoted["similarity"] < 1.0
         assert sum(1 for h in hits if sentence in h["text"]) == 1
+
+        # the answer's citation lists the same places, so a reader of the answer sees them too
+        body = client.post("/ask", json={"question": "Việt Nam cơ bản trở thành nước công nghiệp theo hướng nào?"}).json()
+        cited = next(c for c in body["citations"] if sentence in c["text"])
+        assert {c["doc_id"] for c in cited["also_in"]} | {cited["doc_id"]} == others
+        assert [c["identical"] for c in cited["also_in"]].count(False) >= 1
 
     # with word-for-word collapsing only, the footnoted sentence is a hit of its own again
     strict = components.settings.model_copy(
