@@ -1,0 +1,45 @@
+"""collapse_copies: which passages of other documents are listed on a hit instead of taking a place of their own."""
+
+from __future__ import annotations
+
+from qa_service.models import Chunk, ScoredChunk
+from qa_service.services.retrieval import collapse_copies
+
+# 53 words, 47 distinct word 3-grams: a footnote mark adds one (Jaccard 47/48 = 0.979); one word replaced
+# in the middle takes three away and brings three (44/50 = 0.88)
+ARTICLE = (
+    "Nhà đầu tư được hưởng ưu đãi đầu tư khi thực hiện dự án đầu tư thuộc ngành, nghề ưu đãi đầu tư hoặc tại địa bàn "
+    "ưu đãi đầu tư theo quy định của Luật này và quy định khác của pháp luật có liên quan, trừ trường hợp bị hạn chế."
+)
+
+
+def hit(doc_id: str, text: str, score: float) -> ScoredChunk:
+    chunk = Chunk(chunk_id=f"{doc_id}:1", doc_id=doc_id, ordinal=0, text=text, citation_label="Điều 15, khoản 1", start=0, end=len(text))
+    return ScoredChunk(chunk=chunk, score=score)
+
+
+def test_word_for_word_and_near_copies_are_listed_on_the_better_hit() -> None:
+    footnoted = ARTICLE + " [1]"
+    kept = collapse_copies([hit("luat", ARTICLE, 3.0), hit("vbhn", footnoted, 2.0), hit("ban-sao", ARTICLE, 1.0)], 0.9)
+    assert [h.chunk.doc_id for h in kept] == ["luat"]
+    assert [(c.chunk.doc_id, c.similarity) for c in kept[0].copies] == [("vbhn", 0.979), ("ban-sao", 1.0)]
+
+
+def test_the_threshold_decides_a_one_word_change() -> None:
+    amended = ARTICLE.replace("đầu tư khi thực hiện", "đầu tư lúc thực hiện")
+    assert len(collapse_copies([hit("a", ARTICLE, 2.0), hit("b", amended, 1.0)], 0.9)) == 2
+    [one] = collapse_copies([hit("a", ARTICLE, 2.0), hit("b", amended, 1.0)], 0.85)
+    assert one.copies[0].chunk.doc_id == "b" and one.copies[0].similarity == 0.88
+
+
+def test_word_for_word_only_at_one_and_never_within_one_document() -> None:
+    footnoted = ARTICLE + " [1]"
+    assert len(collapse_copies([hit("a", ARTICLE, 2.0), hit("b", footnoted, 1.0)], 1.0)) == 2
+    same_doc = [hit("a", ARTICLE, 2.0), hit("a", ARTICLE.replace("Luật này", "Luật"), 1.0)]
+    same_doc[1].chunk.chunk_id = "a:2"
+    assert len(collapse_copies(same_doc, 0.5)) == 2
+
+
+def test_short_passages_are_never_folded() -> None:
+    kept = collapse_copies([hit("a", "Điều 1. Phạm vi", 2.0), hit("b", "Điều 1. Phạm vi", 1.0)], 0.9)
+    assert len(kept) == 2
