@@ -17,6 +17,8 @@ from qa_service.services.versions import replacements
 from qa_service.text import normalize_for_match
 
 WORD = re.compile(r"\w+")
+FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
+FOOTNOTE_MARK = re.compile(r"\[\d{1,3}\]")
 
 
 class Retriever(Protocol):
@@ -158,11 +160,19 @@ def _word_grams(text: str, n: int = 3) -> frozenset[tuple[str, ...]]:
 
 
 def _overlap(key: str, grams: frozenset[tuple[str, ...]], other_key: str, other_grams: frozenset[tuple[str, ...]]) -> float:
-    """1.0 for the same text (case, spacing and quote marks aside); otherwise the Jaccard overlap of word 3-grams,
-    kept under 1.0 so a difference in punctuation alone is not called word for word."""
+    """1.0 for the same text (case, spacing and quote marks aside); 0.0 when a figure differs (a rate, a date, an
+    amount: never folded however alike the rest is); otherwise the Jaccard overlap of word 3-grams, kept under 1.0 so
+    a difference in punctuation alone is not called word for word."""
     if key == other_key:
         return 1.0
+    if _figures(key) != _figures(other_key):
+        return 0.0
     return min(len(grams & other_grams) / max(len(grams | other_grams), 1), 0.999)
+
+
+def _figures(text: str) -> list[str]:
+    """The numbers of a passage in order, a consolidated text's footnote marks («[12]») left out."""
+    return FIGURE.findall(FOOTNOTE_MARK.sub(" ", text))
 
 
 def merge_adjacent(results: list[ScoredChunk]) -> list[ScoredChunk]:

@@ -43,3 +43,13 @@ def test_word_for_word_only_at_one_and_never_within_one_document() -> None:
 def test_short_passages_are_never_folded() -> None:
     kept = collapse_copies([hit("a", "Điều 1. Phạm vi", 2.0), hit("b", "Điều 1. Phạm vi", 1.0)], 0.9)
     assert len(kept) == 2
+
+
+def test_a_changed_figure_is_never_folded() -> None:
+    """A long passage alike but for one rate (a law and the version that changed it): both keep their places, so
+    the reader sees both figures; a footnote mark is not a figure."""
+    changed = ARTICLE.replace("trừ trường hợp bị hạn chế.", "trừ trường hợp bị hạn chế 0,03%/ngày.")
+    other = ARTICLE.replace("trừ trường hợp bị hạn chế.", "trừ trường hợp bị hạn chế 0,05%/ngày.")
+    assert len(collapse_copies([hit("a", changed, 2.0), hit("b", other, 1.0)], 0.5)) == 2
+    [one] = collapse_copies([hit("a", changed, 2.0), hit("b", changed + " [12]", 1.0)], 0.9)
+    assert one.copies[0].chunk.doc_id == "b"
