@@ -29,8 +29,9 @@ DOCUMENT_TYPES = (
     "Pháp lệnh",
 )
 _KIND = "|".join(re.escape(k) for k in DOCUMENT_TYPES)
-# «23-NQ/TW», «31/2021/NĐ-CP», «78/2025/UBTVQH15», «125/VBHN-VPQH»
-NUMBER = r"\d{1,4}(?:/\d{4})?[-/][A-ZĐa-zđ]{1,8}\d{0,2}(?:[-/][A-ZĐa-zđ0-9]{1,8}){0,3}"
+# «23-NQ/TW», «31/2021/NĐ-CP», «78/2025/UBTVQH15», «125/VBHN-VPQH», «66.16/2026/NQ-CP» (never read from the middle
+# of a dotted number: «66.16/…» is not «16/…», another document)
+NUMBER = r"(?<![\d.])\d{1,4}(?:\.\d{1,3})?(?:/\d{4})?[-/][A-ZĐa-zđ]{1,8}\d{0,2}(?:[-/][A-ZĐa-zđ0-9]{1,8}){0,3}"
 NUMBERED_REF = re.compile(
     rf"\b(?P<kind>{_KIND})\s+(?:số\s+)?(?P<number>{NUMBER})"
     rf"(?:\s*,?\s*ngày\s+(?P<date>\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{4}}))?"

@@ -196,3 +196,34 @@ def test_the_text_in_force_comes_first_when_no_version_is_asked(library: TestCli
         if INVESTMENT_2014 in docs:
             assert docs.index(INVESTMENT_2020) < docs.index(INVESTMENT_2014)
         assert hits[0]["doc_id"] == INVESTMENT_2020 and hits[0]["replaced_by"] is None
+
+
+def test_a_dotted_number_names_its_own_document_not_the_one_its_tail_spells(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """«Nghị quyết 66.16/2026/NQ-CP» is not «16/2026/NQ-CP» (both are in the Gazette set): the whole number names
+    the document, in a question and in /search."""
+    from qa_service.app import create_app
+    from qa_service.references import REFERENCE
+
+    assert REFERENCE.search("Điều 2 Nghị quyết 66.16/2026/NQ-CP quy định gì?").group(0).endswith("66.16/2026/NQ-CP")  # type: ignore[union-attr]
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for number, slug, subject in (
+        ("16/2026/NQ-CP", "nq-16", "phát triển kinh tế tư nhân"),
+        ("66.16/2026/NQ-CP", "nq-66-16", "cắt giảm thủ tục hành chính"),
+    ):
+        (folder / f"{slug}.md").write_text(
+            f'---\ntitle: "Nghị quyết về {subject}"\ndoc_type: "Nghị quyết"\ndoc_number: "{number}"\n---\n\n'
+            f"Điều 1. Phạm vi điều chỉnh\n\nNghị quyết này quy định về {subject} trong năm 2026 trên phạm vi cả nước.\n\n"
+            f"Điều 2. Trách nhiệm thi hành\n\nCác bộ, ngành và địa phương tổ chức thực hiện việc {subject} theo Nghị quyết này.\n",
+            encoding="utf-8",
+        )
+    components, _ = ingested(tmp_path / "index", HashEmbedder(), [folder])
+    with TestClient(create_app(components.settings, components)) as client:
+        for question, doc_id in (
+            ("Điều 2 Nghị quyết 66.16/2026/NQ-CP quy định gì?", "nq-66-16"),
+            ("Điều 2 Nghị quyết 16/2026/NQ-CP quy định gì?", "nq-16"),
+        ):
+            hits = client.post("/search", json={"query": question, "top_k": 3}).json()["hits"]
+            assert (hits[0]["doc_id"], hits[0]["citation_label"]) == (doc_id, "Điều 2"), question
+            body = client.post("/ask", json={"question": question}).json()
+            assert body["citations"][0]["doc_id"] == doc_id, question
