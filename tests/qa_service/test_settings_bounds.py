@@ -15,6 +15,8 @@ from qa_service.settings import Settings
         ("ingestion", "embed_batch", 4097, 4096),
         ("ingestion", "embed_batch", 0, 1),
         ("retrieval", "document_weight", 10.5, 10.0),
+        ("retrieval", "dense_weight", 10.5, 10.0),
+        ("retrieval", "lexical_weight", -0.1, 0.0),
         ("retrieval", "document_top", 1001, 1000),
         ("retrieval", "replaced_weight", 1.5, 1.0),
         ("retrieval", "copy_similarity", 0.4, 0.5),
