@@ -34,7 +34,7 @@ from qa_service.text import slug
 log = logging.getLogger("ingest")
 
 # bump when cleaning/chunking changes, so every document is re-processed once
-PIPELINE_VERSION = "8"
+PIPELINE_VERSION = "9"
 
 
 @dataclass
@@ -144,9 +144,13 @@ def _metadata(doc_id: str, raw: RawDocument, sd: StructuredDocument, overrides: 
 
     signer = pick(fm.get("signer"))
     signer_name = found.get("signer") or (signer.split(",")[0].strip() if signer else None)
-    number = pick(overrides.get("doc_number"), fm.get("doc_number"), found.get("doc_number"), found.get("tail_number"))
+    # a consolidated text's own number is the one it authenticates at the end («19/VBHN-BTC»); the masthead may
+    # still carry the original act's («Số: 49/2018/NĐ-CP»)
+    own_tail = found.get("tail_number") if found.get("consolidated") else None
+    number = pick(overrides.get("doc_number"), fm.get("doc_number"), own_tail, found.get("doc_number"), found.get("tail_number"))
     title = pick(overrides.get("title"), fm.get("title"), found.get("title_guess"))
-    if title and not pick(overrides.get("title"), fm.get("title")) and number and "VBHN" in number.upper():
+    consolidated = bool(found.get("consolidated")) or bool(number and "VBHN" in number.upper())
+    if title and not pick(overrides.get("title"), fm.get("title")) and consolidated:
         # a consolidated text is titled after its own heading, and says what it is
         title = f"{title} (văn bản hợp nhất)"
     if not title:

@@ -31,6 +31,7 @@ RECIPIENTS = re.compile(r"^Nơi\s+nhận\s*:?\s*(.*)$", re.IGNORECASE)
 SIGN_LEAD = re.compile(r"^(T/M|TM\.?|KT\.?|Q\.|TL\.|TUQ\.|PHÓ|CHỦ|BỘ TRƯỞNG|THỦ TƯỚNG|BÍ THƯ|GIÁM ĐỐC)\b")
 PERSON = re.compile(rf"^[{VI_UPPER}][{VI_LOWER}]+(\s+[{VI_UPPER}][{VI_LOWER}]+){{1,4}}$")
 DATE_LINE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
+PLACE_DATE = re.compile(r"\s*(?:[^\W\d][^\W\d ]*(?: [^\W\d][^\W\d ]*){0,4},\s*)?ngày\s+\d{1,2}\s+tháng", re.IGNORECASE)
 NUMBER_LINE = re.compile(r"\bSố\s*:\s*([0-9][0-9A-Za-zĐđ/.\-]*[A-Za-zĐđ0-9])", re.IGNORECASE)
 DOC_TYPES = [t.upper() for t in DOCUMENT_TYPES]
 PASSED_ON = re.compile(r"thông qua ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
@@ -170,6 +171,14 @@ def _read_header(body: list[Paragraph], style: str) -> tuple[dict[str, object], 
         upper = text.upper() == text and len(text) > 2
         # «NGHỊ ĐỊNH1»: a footnote mark glued to the heading in consolidated texts
         text = re.sub(r"(?<=[^\W\d])\d{1,2}$", "", text) if upper else text
+        if upper and text.startswith("VĂN BẢN HỢP NHẤT"):
+            # the masthead of a consolidated text («VĂN BẢN HỢP NHẤT - BỘ TÀI CHÍNH»): what it is and who consolidated
+            # it, not its title — the title is the act's own heading below («LUẬT / BẢO HIỂM XÃ HỘI»)
+            meta["consolidated"] = True
+            issuer = text.removeprefix("VĂN BẢN HỢP NHẤT").strip(" -–")
+            if issuer and "issuer" not in meta:
+                meta["issuer"] = _title_case(issuer)
+            continue
         if upper and "issuer" not in meta and any(text.startswith(h) for h in ISSUER_HINTS) and i < 6:
             meta["issuer"] = _title_case(text.split("CỘNG HÒA")[0].strip())
         if upper and "doc_type" not in meta:
@@ -178,6 +187,10 @@ def _read_header(body: list[Paragraph], style: str) -> tuple[dict[str, object], 
                     meta["doc_type"] = doc_type.capitalize()
                     rest = text[len(doc_type) :].strip()
                     subject = rest or _subject_lines(head[i + 1 :])
+                    if own := meta.get("doc_number"):
+                        # a consolidated text goes on to name the act by its number («Nghị định số 49/2018/NĐ-CP
+                        # ngày … được sửa đổi, bổ sung bởi:»): that statement is not part of the subject
+                        subject = re.split(rf"\s+\S+(?: \S+)? số {re.escape(str(own))}\b", subject, maxsplit=1)[0]
                     if subject.upper() == subject:
                         subject = subject.lower()
                     else:
@@ -201,7 +214,8 @@ def _subject_lines(lines: list[Paragraph]) -> str:
     parts: list[str] = []
     for para in lines[:4]:
         text = re.sub(r"[\s_–-]*_{3,}[\s_–-]*$", "", para.text).strip()  # the rule drawn under a title
-        if not (2 < len(text) < 250) or NUMBER_LINE.search(text) or DATE_LINE.search(text) or set(text) <= set("_-–. "):
+        # the place-and-date line ends it; a date inside the subject («Nghị định … ngày 31 tháng 12 năm 2020») does not
+        if not (2 < len(text) < 600) or NUMBER_LINE.search(text) or PLACE_DATE.match(text) or set(text) <= set("_-–. "):
             break
         if parts and not (text[:1].islower() or parts[-1].endswith(",")):
             break

@@ -125,3 +125,47 @@ def test_a_law_without_a_masthead_gets_its_date_from_the_passing_clause() -> Non
     require_shared()
     union = prepare(load(DATASET / "docs" / "cong_doan" / "luat-so-12-2012-qh13-4823.txt"), Settings())
     assert (union.meta.title, union.meta.issued) == ("Luật Công đoàn", "2012-06-20")
+
+
+@pytest.mark.parametrize(
+    ("path", "title", "doc_type"),
+    [
+        # «VĂN BẢN HỢP NHẤT -» and its issuer are the masthead, not the title: the title is the act's own heading
+        (
+            "bhxh/van-ban-hop-nhat-so-19-vbhn-vpqh-30971",
+            "Luật Bảo hiểm xã hội (văn bản hợp nhất)",
+            "Luật",
+        ),
+        (
+            "bhxh/van-ban-hop-nhat-so-1315-vbhn-bldtbxh-39218",
+            "Thông tư hướng dẫn phương pháp rà soát, phân loại hộ nghèo, hộ cận nghèo; xác định thu nhập của hộ làm nông "
+            "nghiệp, lâm nghiệp, ngư nghiệp, diêm nghiệp có mức sống trung bình giai đoạn 2022 - 2025 và mẫu biểu báo cáo "
+            "(văn bản hợp nhất)",
+            "Thông tư",
+        ),
+        # the consolidated text goes on «Nghị định số 49/2018/NĐ-CP ngày … được sửa đổi, bổ sung bởi:»: not the subject
+        (
+            "giao_duc_nghe/van-ban-hop-nhat-so-1798-vbhn-bldtbxh-39344",
+            "Nghị định quy định về kiểm định chất lượng giáo dục nghề nghiệp (văn bản hợp nhất)",
+            "Nghị định",
+        ),
+        # a subject longer than a line or two («Về việc công bố …», with a date inside) is still the title
+        (
+            "chinh_sach_dn/quyet-dinh-so-333-qd-btc-469000",
+            "Quyết định về việc công bố văn bản quy định chi tiết, quy định biện pháp cụ thể để tổ chức, hướng dẫn thi "
+            "hành Nghị định số 155/2020/NĐ-CP",
+            "Quyết định",
+        ),
+    ],
+)
+def test_gazette_titles_come_from_the_acts_own_heading(path: str, title: str, doc_type: str) -> None:
+    from tests.conftest import DATASET
+
+    require_shared()
+    found = list((DATASET / "docs").glob(f"*/{path.split('/')[1]}.txt"))
+    prepared = prepare(load(found[0]), Settings())
+    assert prepared.meta.title.startswith(title.removesuffix(" (văn bản hợp nhất)")), prepared.meta.title
+    assert prepared.meta.title.endswith(" (văn bản hợp nhất)") == title.endswith(" (văn bản hợp nhất)")
+    if title.endswith(" (văn bản hợp nhất)"):  # nothing between the act's heading and the mark
+        assert prepared.meta.title == title
+    assert prepared.meta.doc_type == doc_type
