@@ -187,10 +187,7 @@ def _read_header(body: list[Paragraph], style: str) -> tuple[dict[str, object], 
                     meta["doc_type"] = doc_type.capitalize()
                     rest = text[len(doc_type) :].strip()
                     subject = rest or _subject_lines(head[i + 1 :])
-                    if own := meta.get("doc_number"):
-                        # a consolidated text goes on to name the act by its number («Nghị định số 49/2018/NĐ-CP
-                        # ngày … được sửa đổi, bổ sung bởi:»): that statement is not part of the subject
-                        subject = re.split(rf"\s+\S+(?: \S+)? số {re.escape(str(own))}\b", subject, maxsplit=1)[0]
+                    subject = _own_subject(subject, doc_type, meta)
                     if subject.upper() == subject:
                         subject = subject.lower()
                     else:
@@ -223,6 +220,22 @@ def _subject_lines(lines: list[Paragraph]) -> str:
         if text.upper() == text:  # «LAO ĐỘNG» under «BỘ LUẬT»: a heading in capitals is one line
             break
     return " ".join(" ".join(parts).split())
+
+
+def _own_subject(subject: str, doc_type: str, meta: dict[str, object]) -> str:
+    """The subject without what the masthead's next paragraphs say when a line break did not part them: the
+    preamble («Căn cứ Luật …»), and a consolidated text's statement naming the act it consolidates («Thông tư số
+    17/2022/TT-BLĐTBXH ngày … được sửa đổi, bổ sung bởi:» — the act's own type, or its own number)."""
+    subject = re.split(r"\s+Căn cứ\b", subject, maxsplit=1)[0]
+    if own := meta.get("doc_number"):
+        subject = re.split(rf"\s+\S+(?: \S+)? số {re.escape(str(own))}(?!\w)", subject, maxsplit=1)[0]
+    if m := re.search(rf"\s+{re.escape(doc_type.capitalize())} số \d", subject):
+        # «… có hiệu lực kể từ …, được sửa đổi, bổ sung bởi:» says the text is a consolidation even where the
+        # masthead does not
+        if meta.get("consolidated") or "sửa đổi, bổ sung bởi" in subject[m.start() :]:
+            meta["consolidated"] = True
+            subject = subject[: m.start()]
+    return subject.strip()
 
 
 def _title_case(text: str) -> str:

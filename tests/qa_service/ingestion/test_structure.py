@@ -149,6 +149,13 @@ def test_a_law_without_a_masthead_gets_its_date_from_the_passing_clause() -> Non
             "Nghị định quy định về kiểm định chất lượng giáo dục nghề nghiệp (văn bản hợp nhất)",
             "Nghị định",
         ),
+        # no masthead saying so, but the statement «Thông tư số 37/2016/TT-BLĐTBXH … được sửa đổi, bổ sung bởi:»
+        (
+            "bhxh/van-ban-hop-nhat-so-464-vbhn-bldtbxh-44174",
+            "Thông tư hướng dẫn quản lý lao động, tiền lương, thù lao và tiền thưởng trong Công ty Quản lý tài sản của "
+            "các tổ chức tín dụng Việt Nam (văn bản hợp nhất)",
+            "Thông tư",
+        ),
         # a subject longer than a line or two («Về việc công bố …», with a date inside) is still the title
         (
             "chinh_sach_dn/quyet-dinh-so-333-qd-btc-469000",
