@@ -59,6 +59,18 @@ class _TokenBudgetEmbedder:
     _cached_query: Callable[[str], np.ndarray]
     dim: int
 
+    def _setup(self, settings: EmbeddingSettings, budget: int) -> None:
+        """The tokenizer (truncating; padding is ours: see _padded), the token budget and the question cache."""
+        from tokenizers import Tokenizer
+
+        self._tokenizer = Tokenizer.from_file(str(settings.model_path / "tokenizer.json"))
+        self._tokenizer.enable_truncation(settings.max_seq_length)
+        self._settings = settings
+        self._budget = budget
+        self.model_id = settings.model_id
+        self.dim = settings.dim
+        self._cached_query = lru_cache(maxsize=2048)(self._embed_query_uncached)
+
     def _forward(self, rows: list[list[int]]) -> np.ndarray:
         raise NotImplementedError
 
@@ -100,7 +112,6 @@ class OnnxEmbedder(_TokenBudgetEmbedder):
 
     def __init__(self, settings: EmbeddingSettings) -> None:
         import onnxruntime as ort
-        from tokenizers import Tokenizer
 
         path = settings.model_path / "onnx" / "model_int8.onnx"
         if not path.exists():
@@ -109,13 +120,7 @@ class OnnxEmbedder(_TokenBudgetEmbedder):
         options.intra_op_num_threads = settings.threads
         options.inter_op_num_threads = 1
         self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-        self._tokenizer = Tokenizer.from_file(str(settings.model_path / "tokenizer.json"))
-        self._tokenizer.enable_truncation(settings.max_seq_length)  # padding is ours: see _padded
-        self._settings = settings
-        self._budget = settings.batch_tokens
-        self.model_id = settings.model_id
-        self.dim = settings.dim
-        self._cached_query = lru_cache(maxsize=2048)(self._embed_query_uncached)
+        self._setup(settings, settings.batch_tokens)
 
     def _forward(self, rows: list[list[int]]) -> np.ndarray:
         ids, mask = self._padded(rows)
@@ -132,19 +137,12 @@ class TorchBf16Embedder(_TokenBudgetEmbedder):
 
     def __init__(self, settings: EmbeddingSettings) -> None:
         torch = _offline_torch(settings, "model.safetensors")
-        from tokenizers import Tokenizer
         from transformers import AutoModel
 
         path = settings.model_path
         self._torch = torch
         self._model = AutoModel.from_pretrained(str(path), dtype=torch.bfloat16, local_files_only=True).eval()
-        self._tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
-        self._tokenizer.enable_truncation(settings.max_seq_length)
-        self._settings = settings
-        self._budget = settings.batch_tokens_bf16
-        self.model_id = settings.model_id
-        self.dim = settings.dim
-        self._cached_query = lru_cache(maxsize=2048)(self._embed_query_uncached)
+        self._setup(settings, settings.batch_tokens_bf16)
 
     def _forward(self, rows: list[list[int]]) -> np.ndarray:
         torch = self._torch
