@@ -94,6 +94,13 @@ def structure(paragraphs: list[Paragraph]) -> StructuredDocument:
     for kind, lines in tail_units:
         builder.add_tail(kind, lines)
     meta = {**header_meta, **tail_meta}
+    if "tail_number" not in meta:
+        # a consolidated text printed with its annexes after the authentication block: its number is the first
+        # «Số: 04/VBHN-BYT» line, wherever it stands (forms in the annexes carry «Số:.../...», and another act's
+        # consolidated text is cited as «Văn bản hợp nhất số …», never after «Số:»)
+        numbers = (m.group(1).rstrip(".") for p in paragraphs if (m := NUMBER_LINE.search(p.text)))
+        if own := next((n for n in numbers if "/VBHN" in n.upper()), None):
+            meta["tail_number"], meta["consolidated"] = own, True
     if "issued" not in meta:
         # a law without a masthead date: «Luật này đã được Quốc hội … thông qua ngày 20 tháng 6 năm 2012»
         for para in reversed(paragraphs[-30:]):
@@ -235,7 +242,8 @@ def _own_subject(subject: str, doc_type: str, meta: dict[str, object]) -> str:
         if meta.get("consolidated") or "sửa đổi, bổ sung bởi" in subject[m.start() :]:
             meta["consolidated"] = True
             subject = subject[: m.start()]
-    return subject.strip()
+    # «… về đăng ký thuế1»: a consolidated text's footnote mark glued to the last word
+    return re.sub(r"(?<=[^\W\d])\d{1,2}$", "", subject.strip())
 
 
 def _title_case(text: str) -> str:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from qa_service.ingestion.clean import Paragraph
 from qa_service.ingestion.pipeline import prepare
 from qa_service.ingestion.readers import load
+from qa_service.ingestion.structure import structure
 from qa_service.references import find_refs
 from qa_service.settings import Settings
 from tests.conftest import LUAT_DAU_TU, PROGRAMME, require_shared
@@ -176,3 +178,34 @@ def test_gazette_titles_come_from_the_acts_own_heading(path: str, title: str, do
     if title.endswith(" (văn bản hợp nhất)"):  # nothing between the act's heading and the mark
         assert prepared.meta.title == title
     assert prepared.meta.doc_type == doc_type
+
+
+@pytest.mark.parametrize(
+    ("name", "number", "title"),
+    [
+        # the authentication block («Số: 04/VBHN-BYT … XÁC THỰC VĂN BẢN HỢP NHẤT») stands before 400 lines of annexes
+        ("van-ban-hop-nhat-so-04-vbhn-byt-26289", "04/VBHN-BYT", None),
+        # no masthead and no «được sửa đổi, bổ sung bởi» in the subject: the block alone says it is consolidated
+        ("van-ban-hop-nhat-so-1550-vbhn-bldtbxh-41722", "1550/VBHN-BLĐTBXH", "Thông tư quy định về điều lệ trường cao đẳng (văn bản hợp nhất)"),
+        # the consolidated text's footnote mark glued to the heading's last word («… đăng ký thuế1») is not the title
+        ("van-ban-hop-nhat-so-06-vbhn-btc-469375", "06/VBHN-BTC", "Thông tư quy định về đăng ký thuế (văn bản hợp nhất)"),
+    ],
+)
+def test_a_consolidated_text_has_its_own_number_wherever_the_block_stands(name: str, number: str, title: str | None) -> None:
+    from tests.conftest import DATASET
+
+    require_shared()
+    prepared = prepare(load(next((DATASET / "docs").glob(f"*/{name}.txt"))), Settings())
+    assert prepared.meta.doc_number == number
+    if title:
+        assert prepared.meta.title == title
+
+
+def test_a_vbhn_number_mid_document_makes_it_consolidated_and_a_form_number_does_not() -> None:
+    head = "THÔNG TƯ\nQuy định về điều lệ trường cao đẳng\nĐiều 1. Phạm vi\nNội dung.\nĐiều 2. Hiệu lực\nThi hành.\n"
+    block = "BỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI\nSố: 1550/VBHN-BLĐTBXH\nXÁC THỰC VĂN BẢN HỢP NHẤT\n"
+    annex = "Phụ lục\nMẫu số 01\nSố:.../...\nBiên bản họp.\n"
+    consolidated = structure([Paragraph(t) for t in (head + block + annex).splitlines()])
+    assert (consolidated.meta.get("tail_number"), consolidated.meta.get("consolidated")) == ("1550/VBHN-BLĐTBXH", True)
+    plain = structure([Paragraph(t) for t in (head + annex).splitlines()])
+    assert "tail_number" not in plain.meta and not plain.meta.get("consolidated")
