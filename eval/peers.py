@@ -74,4 +74,13 @@ def ours(retriever: Any, name: str) -> Any:
         def search(self, query: str, top_k: int) -> list[str]:
             return [h.chunk.text for h in retriever.search(query, top_k)]
 
+        def follow_up(self, question: str, history: list[dict[str, str]], top_k: int) -> list[str]:
+            """A question asked after others, read as /ask reads it: rewritten, kept to the conversation's document."""
+            from qa_service.services.query import parse_question
+            from qa_service.services.topic import keep_to_topic
+
+            registry = retriever.c.registry
+            query = keep_to_topic(parse_question(question, registry, history), history, retriever, registry)
+            return [h.chunk.text for h in retriever.retrieve(query, top_k)]
+
     return _Ours()

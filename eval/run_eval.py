@@ -19,7 +19,6 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from qa_service.services.followup import rewrite
 from qa_service.text import normalize_for_match as norm
 
 HERE = Path(__file__).resolve().parent
@@ -48,10 +47,11 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
 
 
-def _query(item: dict[str, Any], rewrite_follow_ups: bool) -> str:
-    if rewrite_follow_ups and item.get("history"):
-        return rewrite(item["question"], item["history"])
-    return str(item["question"])
+def _search(system: Any, item: dict[str, Any], follow_ups: bool) -> list[str]:
+    """`follow_ups`: a question with history is read as /ask reads it (ours); a peer gets the question alone."""
+    if follow_ups and item.get("history"):
+        return system.follow_up(item["question"], item["history"], 10)  # type: ignore[no-any-return]
+    return system.search(str(item["question"]), 10)  # type: ignore[no-any-return]
 
 
 def retrieval_scores(system: Any, items: list[dict[str, Any]], rewrite_follow_ups: bool) -> dict[str, float]:
@@ -59,7 +59,7 @@ def retrieval_scores(system: Any, items: list[dict[str, Any]], rewrite_follow_up
     within = 0
     answerable = [i for i in items if i["answerable"]]
     for item in answerable:
-        texts = system.search(_query(item, rewrite_follow_ups), 10)
+        texts = _search(system, item, rewrite_follow_ups)
         evidence = [norm(e) for e in item["evidence"]]
         ranks.append(next((r for r, t in enumerate(texts) if any(e in norm(t) for e in evidence)), None))
         within += int(any(e in norm(" ".join(texts))[:2000] for e in evidence))

@@ -97,6 +97,10 @@ class RetrievalSettings(BaseModel):
         description="weight of the document's own rank (BM25 over whole documents) in the fusion; 0 = off",
     )
     document_top: int = Field(10, ge=1, le=1000, description="documents ranked for the document signal")
+    topic_boost: float = Field(
+        0.3, ge=0.0, le=5.0,
+        description="a follow-up: passages of the document that answered the previous question score (1 + boost) times; 0 = off",
+    )
     # measured on the whole library (eval/README.md, «near copies»): two circulars differing in what they regulate
     # («hồ sơ mời thầu xây lắp» / «dịch vụ phi tư vấn») overlap 0.88-0.91; footnote marks and form dots 0.96-0.999
     copy_similarity: float = Field(

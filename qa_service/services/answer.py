@@ -24,6 +24,7 @@ from qa_service.services.results import AnswerResult
 from qa_service.services.retrieval import Retriever, join_chunks
 from qa_service.services.sections import Section, SectionIndex, section_title
 from qa_service.services.structured import REFERENCES_QUESTION, StructuredAnswers
+from qa_service.services.topic import keep_to_topic
 from qa_service.services.untrusted import instruction_like
 from qa_service.services.versions import replaced_note
 from qa_service.text import BULLET_MARK, fold, split_sentences
@@ -122,7 +123,7 @@ class ExtractiveAnswerer:
     ) -> AnswerResult:
         """`top_k`: how many passages are retrieved and weighed (default: settings.retrieval.top_k)."""
         started = time.perf_counter()
-        query = parse_question(question, self.c.registry, history, doc_ids)
+        query = keep_to_topic(parse_question(question, self.c.registry, history, doc_ids), history, self.retriever, self.c.registry)
         hits = self.retriever.retrieve(query, top_k or self.c.settings.retrieval.top_k)
         if query.cited_ref:
             citing = [h for h in hits if query.cited_ref in h.chunk.refs]

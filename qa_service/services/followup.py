@@ -46,13 +46,19 @@ def is_follow_up(question: str) -> bool:
 
 def rewrite(question: str, history: list[dict[str, str]] | None) -> str:
     """Standalone form of `question` given earlier turns (role/content dicts)."""
+    previous = previous_question(history)
+    return rewrite_against(question, previous) if previous else question
+
+
+def previous_question(history: list[dict[str, str]] | None) -> str | None:
+    """The last question asked before, made standalone against the ones before it; None without one."""
     turns = [h["content"] for h in history or [] if h.get("role") == "user" and h.get("content")]
     if not turns:
-        return question
+        return None
     previous = turns[0]
     for turn in turns[1:]:
         previous = rewrite_against(turn, previous)
-    return rewrite_against(question, previous)
+    return previous
 
 
 def rewrite_against(question: str, previous: str) -> str:

@@ -32,6 +32,7 @@ class Query:
     article: str | None = None  # «Điều 15» of the one document in doc_ids, when the question names it
     clause: str | None = None  # its khoản («2»)
     not_loaded: str | None = None  # a document named that is neither loaded nor cited: refused, saying so
+    topic_doc_ids: list[str] | None = None  # a follow-up: the document the conversation is about, preferred
 
     @property
     def unaccented_vietnamese(self) -> bool:

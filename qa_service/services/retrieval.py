@@ -84,6 +84,13 @@ class HybridRetriever:
                 r = doc_rank.get(cid.rsplit(":", 1)[0])
                 if r is not None:
                     entry["score"] += settings.document_weight / (k + r)
+        if query.topic_doc_ids and not query.doc_ids and settings.topic_boost > 0:
+            # a follow-up: the document the conversation is about goes first among passages about as good; a share
+            # of the score, not a fixed bonus, so its unrelated passages do not push a relevant one of another aside
+            topic = set(query.topic_doc_ids)
+            for cid, entry in fused.items():
+                if cid.rsplit(":", 1)[0] in topic:
+                    entry["score"] *= 1 + settings.topic_boost
         # the text in force first: a law its successor has replaced («Luật Đầu tư 2014») gives way, unless asked for
         replaced = set(replacements(self.c.registry)) - set(query.doc_ids or [])
         if replaced:

@@ -1,8 +1,14 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from qa_service.components.registry import Registry
+from qa_service.models import Chunk, ScoredChunk
 from qa_service.services.followup import is_follow_up, rewrite
+from qa_service.services.query import Query, parse_question
+from qa_service.services.topic import keep_to_topic
 
 HISTORY = [{"role": "user", "content": "Tỷ lệ lấp đầy các khu công nghiệp đến năm 2025 đạt bao nhiêu?"}]
 
@@ -60,3 +66,36 @@ def test_follow_ups_replace_the_slot_they_name(turns: list[str], question: str, 
 def test_a_follow_up_longer_than_the_previous_question_does_not_fail() -> None:
     # an IndexError here once turned such a follow-up into a 500
     assert rewrite("Còn số lao động được giải quyết việc làm ở các huyện miền núi thì sao?", _chain("GRDP?"))
+
+
+class _Hits:
+    """A retriever answering every question with passages of the documents given, in order; it counts its calls."""
+
+    def __init__(self, *doc_ids: str) -> None:
+        self.doc_ids, self.calls = doc_ids, 0
+
+    def retrieve(self, query: Query, top_k: int) -> list[ScoredChunk]:
+        self.calls += 1
+        return [_hit(d, i) for i, d in enumerate(self.doc_ids[:top_k])]
+
+
+def _hit(doc_id: str, i: int) -> ScoredChunk:
+    chunk = Chunk(chunk_id=f"{doc_id}:{i}", doc_id=doc_id, text="…", start=0, end=1, citation_label="Điều 1", ordinal=i)
+    return ScoredChunk(chunk=chunk, score=1.0 - i / 10)
+
+
+@pytest.mark.parametrize(
+    ("question", "docs", "topic", "calls"),
+    [
+        ("Còn về đất đai thì sao?", ("a", "a", "b"), ["a"], 1),  # the document of most of the previous best passages
+        ("Còn về đất đai thì sao?", ("a", "b", "c"), None, 1),  # no document holds most: no topic
+        ("Thời gian thử việc tối đa là bao lâu?", ("a", "a", "a"), None, 0),  # not a follow-up: nothing retrieved
+    ],
+)
+def test_a_follow_up_takes_the_document_of_the_previous_answer(
+    tmp_path: Path, question: str, docs: tuple[str, ...], topic: list[str] | None, calls: int
+) -> None:
+    registry = Registry(tmp_path / "registry.sqlite")
+    retriever = _Hits(*docs)
+    query = keep_to_topic(parse_question(question, registry, HISTORY), HISTORY, retriever, registry)
+    assert (query.topic_doc_ids, retriever.calls) == (topic, calls)

@@ -227,3 +227,23 @@ def test_a_dotted_number_names_its_own_document_not_the_one_its_tail_spells(tmp_
             assert (hits[0]["doc_id"], hits[0]["citation_label"]) == (doc_id, "Điều 2"), question
             body = client.post("/ask", json={"question": question}).json()
             assert body["citations"][0]["doc_id"] == doc_id, question
+
+
+def test_a_follow_up_keeps_to_the_document_the_conversation_is_about(library: TestClient) -> None:
+    """«Còn về đất đai thì sao?» after a question the programme answered: land in the programme, though the investment
+    law's land articles match the rewritten question's words as well."""
+    first = "Tỉnh phát triển hạ tầng khu công nghiệp như thế nào?"
+    standalone = "Tỉnh phát triển hạ tầng khu công nghiệp như thế nào về đất đai?"
+    programme = "chuong-trinh-hanh-dong-phat-trien-cong-nghiep-2021-2025"
+    alone = _ask(library, standalone)  # asked with no conversation, the law is quoted beside the programme
+    assert {c["doc_id"] for c in alone["citations"]} == {programme, INVESTMENT_2020}
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": "…"}]
+    body = library.post("/ask", json={"question": "Còn về đất đai thì sao?", "history": history}).json()
+    assert body["standalone_question"] == standalone and body["answered"]
+    assert {c["doc_id"] for c in body["citations"]} == {programme}
+
+
+def test_a_follow_up_about_another_named_document_goes_there(library: TestClient) -> None:
+    history = [{"role": "user", "content": "Điều 15 Luật Đầu tư 2020 quy định gì?"}, {"role": "assistant", "content": "…"}]
+    body = library.post("/ask", json={"question": "Còn Bộ luật Lao động thì sao?", "history": history}).json()
+    assert {c["doc_id"] for c in body["citations"]} == {LABOUR_CODE}
