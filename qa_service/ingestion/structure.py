@@ -32,7 +32,8 @@ SIGN_LEAD = re.compile(r"^(T/M|TM\.?|KT\.?|Q\.|TL\.|TUQ\.|PHÓ|CHỦ|BỘ TRƯ�
 PERSON = re.compile(rf"^[{VI_UPPER}][{VI_LOWER}]+(\s+[{VI_UPPER}][{VI_LOWER}]+){{1,4}}$")
 DATE_LINE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
 PLACE_DATE = re.compile(r"\s*(?:[^\W\d][^\W\d ]*(?: [^\W\d][^\W\d ]*){0,4},\s*)?ngày\s+\d{1,2}\s+tháng", re.IGNORECASE)
-NUMBER_LINE = re.compile(r"\bSố\s*:\s*([0-9][0-9A-Za-zĐđ/.\-]*[A-Za-zĐđ0-9])", re.IGNORECASE)
+# «Số: 372/QĐ-BTC», also typed «Số:  372 /QĐ-BTC» (spaces around the slash are not part of the number)
+NUMBER_LINE = re.compile(r"\bSố\s*:\s*(\d[\w.\-]*(?:\s*/\s*[\w.\-]*\w)*)", re.IGNORECASE)
 DOC_TYPES = [t.upper() for t in DOCUMENT_TYPES]
 PASSED_ON = re.compile(r"thông qua ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
 ISSUER_HINTS = ("QUỐC HỘI", "CHÍNH PHỦ", "THỦ TƯỚNG", "BỘ ", "ỦY BAN", "UỶ BAN", "TỈNH ỦY", "BAN ", "NGÂN HÀNG", "VĂN PHÒNG", "HỘI ĐỒNG", "TÒA ÁN", "VIỆN KIỂM SÁT", "KIỂM TOÁN")
@@ -58,6 +59,10 @@ class StructuredDocument:
     units: list[UnitBlock]
     outline: list[OutlineEntry]
     meta: dict[str, object] = field(default_factory=dict)
+
+
+def _number(match: re.Match[str]) -> str:
+    return re.sub(r"\s*/\s*", "/", match.group(1)).rstrip(".")
 
 
 def detect_style(paragraphs: list[Paragraph]) -> str:
@@ -98,7 +103,7 @@ def structure(paragraphs: list[Paragraph]) -> StructuredDocument:
         # a consolidated text printed with its annexes after the authentication block: its number is the first
         # «Số: 04/VBHN-BYT» line, wherever it stands (forms in the annexes carry «Số:.../...», and another act's
         # consolidated text is cited as «Văn bản hợp nhất số …», never after «Số:»)
-        numbers = (m.group(1).rstrip(".") for p in paragraphs if (m := NUMBER_LINE.search(p.text)))
+        numbers = (_number(m) for p in paragraphs if (m := NUMBER_LINE.search(p.text)))
         if own := next((n for n in numbers if "/VBHN" in n.upper()), None):
             meta["tail_number"], meta["consolidated"] = own, True
     if "issued" not in meta:
@@ -138,7 +143,7 @@ def _split_tail(paragraphs: list[Paragraph]) -> tuple[list[Paragraph], dict[str,
         # a consolidated text states its own number in the authentication block («XÁC THỰC VĂN BẢN HỢP NHẤT, Số: 19/VBHN-BTC»)
         for line in paragraphs[max(0, sign_start - 6) :]:
             if (m := NUMBER_LINE.search(line.text)) and "VBHN" in m.group(1).upper():
-                meta["tail_number"] = m.group(1).rstrip(".")
+                meta["tail_number"] = _number(m)
                 break
     end_body = min(x for x in (recipients_at, sign_start, n) if x is not None)
     if recipients_at is not None:
@@ -171,7 +176,7 @@ def _read_header(body: list[Paragraph], style: str) -> tuple[dict[str, object], 
     for i, para in enumerate(head):
         text = para.text
         if "doc_number" not in meta and (m := NUMBER_LINE.search(text)):
-            meta["doc_number"] = m.group(1).rstrip(".")
+            meta["doc_number"] = _number(m)
         if "issued" not in meta and (d := DATE_LINE.search(text)):
             day, month, year = d.groups()
             meta["issued"] = f"{int(year):04d}-{int(month):02d}-{int(day):02d}"

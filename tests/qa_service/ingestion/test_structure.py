@@ -209,3 +209,10 @@ def test_a_vbhn_number_mid_document_makes_it_consolidated_and_a_form_number_does
     assert (consolidated.meta.get("tail_number"), consolidated.meta.get("consolidated")) == ("1550/VBHN-BLĐTBXH", True)
     plain = structure([Paragraph(t) for t in (head + annex).splitlines()])
     assert "tail_number" not in plain.meta and not plain.meta.get("consolidated")
+
+
+def test_a_number_typed_with_spaces_around_its_slash_is_read_whole() -> None:
+    """Quyết định 372/QĐ-BTC prints «Số:  372 /QĐ-BTC»: read as «372» it matched no question naming it."""
+    lines = ["BỘ TÀI CHÍNH", "Số:  372 /QĐ-BTC", "Hà Nội, ngày 17 tháng 3 năm 2026", "QUYẾT ĐỊNH", "Về việc đính chính",
+             "Điều 1. Đính chính", "Nội dung.", "Điều 2. Hiệu lực", "Thi hành."]
+    assert structure([Paragraph(t) for t in lines]).meta["doc_number"] == "372/QĐ-BTC"
