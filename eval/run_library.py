@@ -36,8 +36,11 @@ def designator(meta: Any, same_title: int) -> str:
     """How a reader names the document: a law by its title (and year when several versions are loaded), anything
     else by its type and number."""
     title = meta.title.removesuffix(" (văn bản hợp nhất)")
+    number = meta.doc_number or ""
+    if same_title > 1 and "/VBHN" in number.upper():
+        # one of several consolidations of a law: the year a reader gives names the law, not this text; its number does
+        return f"Văn bản hợp nhất {number}"
     if (meta.doc_type or "") in ("Luật", "Bộ luật") or title.startswith(("Luật ", "Bộ luật ")):
-        number = meta.doc_number or ""
         year = number.split("/")[1] if number.count("/") >= 2 else (meta.issued or "")[:4]
         if same_title > 1 and not year:
             return ""  # several versions and no year to tell this one: a reader could not name it either

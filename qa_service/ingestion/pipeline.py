@@ -34,7 +34,7 @@ from qa_service.text import slug
 log = logging.getLogger("ingest")
 
 # bump when cleaning/chunking changes, so every document is re-processed once
-PIPELINE_VERSION = "11"
+PIPELINE_VERSION = "12"
 
 
 @dataclass
@@ -163,7 +163,9 @@ def _metadata(doc_id: str, raw: RawDocument, sd: StructuredDocument, overrides: 
         doc_number=number,
         doc_type=pick(overrides.get("doc_type"), fm.get("doc_type"), found.get("doc_type")),
         issuer=pick(overrides.get("issuer"), fm.get("issuer"), found.get("issuer")),
-        issued=pick(overrides.get("issued"), fm.get("issued"), found.get("issued")),
+        # a consolidated text is dated by its authentication, not by the act it consolidates: of three consolidations
+        # of one law, the newest is the text in force
+        issued=pick(overrides.get("issued"), fm.get("issued"), found.get("consolidated_on") if consolidated else None, found.get("issued")),
         signer=pick(signer_name),
         signer_position=pick(found.get("signer_position")),
         recipients=list(found.get("recipients") or []),  # type: ignore[call-overload]

@@ -99,13 +99,10 @@ def structure(paragraphs: list[Paragraph]) -> StructuredDocument:
     for kind, lines in tail_units:
         builder.add_tail(kind, lines)
     meta = {**header_meta, **tail_meta}
-    if "tail_number" not in meta:
-        # a consolidated text printed with its annexes after the authentication block: its number is the first
-        # «Số: 04/VBHN-BYT» line, wherever it stands (forms in the annexes carry «Số:.../...», and another act's
-        # consolidated text is cited as «Văn bản hợp nhất số …», never after «Số:»)
-        numbers = (_number(m) for p in paragraphs if (m := NUMBER_LINE.search(p.text)))
-        if own := next((n for n in numbers if "/VBHN" in n.upper()), None):
-            meta["tail_number"], meta["consolidated"] = own, True
+    if authenticated := _authentication(paragraphs):
+        meta["tail_number"], meta["consolidated"] = authenticated[0], True
+        if authenticated[1]:
+            meta["consolidated_on"] = authenticated[1]
     if "issued" not in meta:
         # a law without a masthead date: «Luật này đã được Quốc hội … thông qua ngày 20 tháng 6 năm 2012»
         for para in reversed(paragraphs[-30:]):
@@ -114,6 +111,19 @@ def structure(paragraphs: list[Paragraph]) -> StructuredDocument:
                 meta["issued"] = f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
                 break
     return StructuredDocument(builder.text(), style, builder.units, builder.outline, meta)
+
+
+def _authentication(paragraphs: list[Paragraph]) -> tuple[str, str | None] | None:
+    """A consolidated text's own number and date, from its authentication block («Số: 47/VBHN-VPQH», «XÁC THỰC VĂN
+    BẢN HỢP NHẤT», «Hà Nội, ngày 27 tháng 12 năm 2023»): the first «Số: …/VBHN-…» line wherever it stands — annexes
+    may follow it, their forms carry «Số:.../...», and another act's consolidated text is cited as «Văn bản hợp nhất
+    số …», never after «Số:»."""
+    for i, para in enumerate(paragraphs):
+        if (m := NUMBER_LINE.search(para.text)) and "/VBHN" in m.group(1).upper():
+            dated = (DATE_LINE.search(p.text) for p in paragraphs[i : i + 6])
+            date = next((d.groups() for d in dated if d), None)
+            return _number(m), f"{int(date[2]):04d}-{int(date[1]):02d}-{int(date[0]):02d}" if date else None
+    return None
 
 
 def _split_tail(paragraphs: list[Paragraph]) -> tuple[list[Paragraph], dict[str, object], list[tuple[str, list[Paragraph]]]]:
@@ -140,11 +150,6 @@ def _split_tail(paragraphs: list[Paragraph]) -> tuple[list[Paragraph], dict[str,
             meta["signer"] = names[-1]
         if positions:
             meta["signer_position"] = ", ".join(dict.fromkeys(positions))
-        # a consolidated text states its own number in the authentication block («XÁC THỰC VĂN BẢN HỢP NHẤT, Số: 19/VBHN-BTC»)
-        for line in paragraphs[max(0, sign_start - 6) :]:
-            if (m := NUMBER_LINE.search(line.text)) and "VBHN" in m.group(1).upper():
-                meta["tail_number"] = _number(m)
-                break
     end_body = min(x for x in (recipients_at, sign_start, n) if x is not None)
     if recipients_at is not None:
         stop = sign_start if sign_start is not None and sign_start > recipients_at else n

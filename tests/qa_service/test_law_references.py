@@ -247,3 +247,33 @@ def test_a_follow_up_about_another_named_document_goes_there(library: TestClient
     history = [{"role": "user", "content": "Điều 15 Luật Đầu tư 2020 quy định gì?"}, {"role": "assistant", "content": "…"}]
     body = library.post("/ask", json={"question": "Còn Bộ luật Lao động thì sao?", "history": history}).json()
     assert {c["doc_id"] for c in body["citations"]} == {LABOUR_CODE}
+
+
+def test_of_several_consolidations_of_one_law_the_newest_answers(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The Gazette set holds three consolidated texts of Luật Bảo hiểm y tế (28/VBHN-VPQH of 2020, 47/VBHN-VPQH of
+    2023, 40/VBHN-VPQH of 2026), each dated by its authentication block, not by the 2008 law it consolidates: the
+    law named without a year is answered from the newest."""
+    from qa_service.app import create_app
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for number, date, rate in (("28/VBHN-VPQH", (7, 12, 2020), "4,5%"), ("40/VBHN-VPQH", (16, 3, 2026), "5,1%"), ("47/VBHN-VPQH", (27, 12, 2023), "4,8%")):
+        day, month, year = date
+        (folder / f"vbhn-{number.split('/')[0]}.txt").write_text(
+            "VĂN BẢN HỢP NHẤT - VĂN PHÒNG QUỐC HỘI\nLUẬT\nBảo hiểm y tế\n"
+            "Luật bảo hiểm y tế số 25/2008/QH12 ngày 14 tháng 11 năm 2008 của Quốc hội, được sửa đổi, bổ sung bởi:\n"
+            "Điều 1. Phạm vi điều chỉnh\nLuật này quy định về chế độ, chính sách bảo hiểm y tế.\n"
+            f"Điều 8. Mức đóng bảo hiểm y tế\nMức đóng bảo hiểm y tế hằng tháng tối đa bằng {rate} tiền lương tháng.\n"
+            f"VĂN PHÒNG QUỐC HỘI\nSố: {number}\nXÁC THỰC VĂN BẢN HỢP NHẤT\nHà Nội, ngày {day} tháng {month} năm {year}\n"
+            "CHỦ NHIỆM\nNguyễn Văn An\n",
+            encoding="utf-8",
+        )
+    components, _ = ingested(tmp_path / "index", HashEmbedder(), [folder])
+    with TestClient(create_app(components.settings, components)) as client:
+        loaded = {d["number"]: d for d in client.get("/documents").json()["loaded"]}
+        assert {n: d["date"] for n, d in loaded.items()} == {
+            "28/VBHN-VPQH": "2020-12-07", "40/VBHN-VPQH": "2026-03-16", "47/VBHN-VPQH": "2023-12-27"
+        }
+        assert {d["title"] for d in loaded.values()} == {"Luật Bảo hiểm y tế (văn bản hợp nhất)"}
+        body = client.post("/ask", json={"question": "Điều 8 Luật Bảo hiểm y tế quy định gì?"}).json()
+        assert body["citations"][0]["doc_id"] == loaded["40/VBHN-VPQH"]["doc_id"] and "5,1%" in body["answer"]
