@@ -26,7 +26,7 @@ STRUCT_START = re.compile(
     rf"\d{{1,3}}\.\d{{1,3}}\.?\s|[a-zđ]\)\s|[-–•+]\s|[IVX]+[.-]\s|[{VI_UPPER}][{VI_UPPER}\s,.-]{{6,}}$)"
 )
 POINT_START = re.compile(r"^[a-zđ]\)\s")
-ARTICLE_LINE = re.compile(r"^Điều\s+\d+[a-z]?\.\s")
+ARTICLE_LINE = re.compile(r"^Điều\s+\d+[a-z]?\.(?:\d{1,3})?\s")
 ENDS_SENTENCE = re.compile(r"[.;:!?…”\")]\s*$")
 STARTS_LOWER = re.compile(rf"^[{VI_LOWER}]")
 

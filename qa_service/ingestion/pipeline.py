@@ -34,7 +34,7 @@ from qa_service.text import slug
 log = logging.getLogger("ingest")
 
 # bump when cleaning/chunking changes, so every document is re-processed once
-PIPELINE_VERSION = "12"
+PIPELINE_VERSION = "13"
 
 
 @dataclass

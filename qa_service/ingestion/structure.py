@@ -23,7 +23,9 @@ PART = re.compile(r"^([IVX]{1,5})\s*[-.–]\s*(.+)$")
 CHAPTER = re.compile(r"^Chương\s+([IVXLC]+|\d+)\b\.?\s*(.*)$")
 LAW_SECTION = re.compile(r"^Mục\s+(\d+)\b\.?\s*(.*)$")
 APPENDIX = re.compile(r"^(PHỤ LỤC|Phụ lục)(\s+[IVXLC\d]+)?\b\.?\s*(.*)$")
-ARTICLE = re.compile(r"^Điều\s+(\d+[a-z]?)\.\s*(.*)$")
+# «Điều 5.3 (được bãi bỏ)»: in a consolidated text a footnote mark may be glued to the article's full stop
+ARTICLE = re.compile(r"^Điều\s+(\d+[a-z]?)\.(?:\d{1,3}(?=\s))?\s*(.*)$")
+REPEALED = re.compile(r"\(?\s*(?:đã\s+)?(?:được|bị)?\s*bãi bỏ\s*\)?\.?", re.IGNORECASE)
 NUMBERED = re.compile(r"^(\d{1,3})\.\s+(.+)$")
 LETTERED = re.compile(rf"^([{VI_LOWER}])\)\s+(.+)$")
 BULLET = re.compile(r"^[-–•+]\s+(.+)$")
@@ -219,7 +221,13 @@ def _read_header(body: list[Paragraph], style: str) -> tuple[dict[str, object], 
 
 def _inline_article(rest: str) -> bool:
     """An article heading that holds the article itself: a sentence, not a title («Phạm vi điều chỉnh»)."""
-    return len(rest.split()) > 18 or bool(re.search(r"[.;:]\s+\S", rest)) or rest.rstrip().endswith((".", ";"))
+    return (
+        len(rest.split()) > 18
+        or bool(re.search(r"[.;:]\s+\S", rest))
+        or rest.rstrip().endswith((".", ";"))
+        # «(được bãi bỏ)»: a repealed article is all on its heading, and a reader asking for it must be told
+        or bool(REPEALED.fullmatch(rest.strip()))
+    )
 
 
 def _subject_lines(lines: list[Paragraph]) -> str:

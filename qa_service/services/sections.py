@@ -18,7 +18,8 @@ from qa_service.text import fold, split_sentences
 
 _ENUMERATOR = re.compile(r"^\s*(?:[IVXLC]+|\d{1,3}|[a-zđ])\s*[.)\-–]\s*", re.IGNORECASE)
 # «Điều 15. Hình thức…», «Chương II. BẢO ĐẢM ĐẦU TƯ»: the label already says it
-_LEGAL_UNIT = re.compile(r"^(?:Điều|Chương|Mục|Phần)\s+(?:\d{1,3}[a-zđ]?|[IVXLC]+)\.\s*")
+# (a consolidated text's footnote mark may be glued to an article's full stop: «Điều 5.3 (được bãi bỏ)»)
+_LEGAL_UNIT = re.compile(r"^(?:Điều\s+\d{1,3}[a-zđ]?\.(?:\d{1,3}(?=\s))?|(?:Chương|Mục|Phần)\s+(?:\d{1,3}[a-zđ]?|[IVXLC]+)\.)\s*")
 _SYLLABLE = re.compile(r"\w+", re.UNICODE)
 _LABEL_IN_QUESTION = re.compile(r"\b(?:mục|phần)\s+([IVXLC]+(?:\.\d{1,2})?(?:\.[a-zđ])?)\b|\b(điều)\s+(\d{1,3}[a-zđ]?)\b", re.IGNORECASE)
 # headings that are not content sections; «Nơi nhận» and the signature have their own questions

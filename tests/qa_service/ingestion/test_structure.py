@@ -9,6 +9,7 @@ from qa_service.ingestion.pipeline import prepare
 from qa_service.ingestion.readers import load
 from qa_service.ingestion.structure import structure
 from qa_service.references import find_refs
+from qa_service.services.sections import section_title
 from qa_service.settings import Settings
 from tests.conftest import LUAT_DAU_TU, PROGRAMME, require_shared
 
@@ -216,3 +217,20 @@ def test_a_number_typed_with_spaces_around_its_slash_is_read_whole() -> None:
     lines = ["BỘ TÀI CHÍNH", "Số:  372 /QĐ-BTC", "Hà Nội, ngày 17 tháng 3 năm 2026", "QUYẾT ĐỊNH", "Về việc đính chính",
              "Điều 1. Đính chính", "Nội dung.", "Điều 2. Hiệu lực", "Thi hành."]
     assert structure([Paragraph(t) for t in lines]).meta["doc_number"] == "372/QĐ-BTC"
+
+
+def test_a_repealed_article_is_a_passage_and_a_glued_footnote_mark_is_not_its_number() -> None:
+    """«Điều 5.3 (được bãi bỏ)» in consolidated text 4246/VBHN-BLĐTBXH: Điều 5 (footnote 3), repealed. With no
+    passage a reader asking for Điều 5 got Điều 11 first; the repeal is what there is to say."""
+    from tests.conftest import DATASET
+
+    require_shared()
+    prepared = prepare(load(next((DATASET / "docs").glob("*/van-ban-hop-nhat-so-4246-vbhn-bldtbxh-34873.txt"))), Settings())
+    labels = [o.label for o in prepared.structured.outline if o.label.startswith("Điều")]
+    assert labels == [f"Điều {n}" for n in range(1, 12)]
+    repealed = [c for c in prepared.chunks if c.citation_label in ("Điều 5", "Điều 6")]
+    assert [c.citation_label for c in repealed] == ["Điều 5", "Điều 6"] and all("bãi bỏ" in c.text for c in repealed)
+    lines = ["LUẬT", "Điều 7.4 Thẩm quyền cấp giấy phép", "1. Bộ trưởng cấp giấy phép.", "Điều 8. Hiệu lực", "Luật này có hiệu lực."]
+    outline = structure([Paragraph(t) for t in lines]).outline
+    assert [(o.label, o.title) for o in outline if o.label.startswith("Điều")][0] == ("Điều 7", "Điều 7.4 Thẩm quyền cấp giấy phép")
+    assert section_title("Điều 7.4 Thẩm quyền cấp giấy phép") == "Thẩm quyền cấp giấy phép"  # what an answer leads with
