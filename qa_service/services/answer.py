@@ -389,6 +389,11 @@ class ExtractiveAnswerer:
             lead = msg("answer", f"signer_{lang}").format(
                 title=first.doc_title, signer=meta.signer, position=meta.signer_position or ""
             )
+        elif first.label == "Nơi nhận" and meta and meta.recipients:
+            # «gửi đến những nơi nào?»: every recipient, not the clause before the first «;»
+            lead = msg("answer", f"recipients_{lang}").format(
+                title=first.doc_title, n=len(meta.recipients), recipients="; ".join(meta.recipients)
+            )
         elif query.vietnamese and not instruction_like(first.quote):
             # the answer first: the clause of the first quote that best answers, and where it stands
             lead = msg("answer", "clause_vi").format(clause=self._clause(first.quote, idf, query), where=self._where(first))

@@ -66,6 +66,14 @@ def test_signer_is_answerable(client: TestClient) -> None:
     assert "Mai Văn Huỳnh" in body["answer"]
 
 
+def test_recipients_are_listed_whole_in_the_lead(client: TestClient) -> None:
+    """«gửi đến những nơi nào?»: the lead named only «Ban Bí thư TW Đảng», the clause before the first «;»."""
+    body = client.post("/ask", json={"question": "Chương trình được gửi đến những nơi nào?"}).json()
+    lead = body["answer"].split("\n")[0]
+    assert "được gửi đến 7 nơi" in lead and lead.endswith("Các huyện, thành ủy, ĐUTT; Lưu Văn phòng Tỉnh ủy.")
+    assert body["citations"][0]["citation_label"] == "Nơi nhận"
+
+
 def test_off_corpus_question_is_refused_with_suggestions(client: TestClient) -> None:
     body = client.post("/ask", json={"question": "Giá xăng dầu hôm nay là bao nhiêu?"}).json()
     assert body["answered"] is False
