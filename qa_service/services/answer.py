@@ -33,8 +33,6 @@ LIST_QUESTION = re.compile(
     r"\b(những|các)\b.*\b(nào|gì)\b|\bgồm\b|\bliệt kê\b|\bnhiệm vụ\b|\bgiải pháp\b|\bwhich\b|\bwhat are\b|\blist\b",
     re.IGNORECASE,
 )
-SIGNER_QUESTION = re.compile(r"\bai\b.*\bký\b|\bngười ký\b|\bký\b.*\b(bởi|ai)\b|\bwho signed\b|\bsigned by\b|\bsigner\b", re.IGNORECASE)
-RECIPIENT_QUESTION = re.compile(r"\bgửi\s+(tới|đến|cho)\b|\bnơi nhận\b|\bsent to\b|\brecipients?\b", re.IGNORECASE)
 QUANTITY_QUESTION = re.compile(
     r"\bbao nhiêu\b|\bmấy\b|\bbao lâu\b|\bhow (many|much|long)\b|\bwhat (share|percentage|rate)\b|\bbao nhieu\b|\bmay\b.*\bnam\b",
     re.IGNORECASE,
@@ -176,9 +174,7 @@ class ExtractiveAnswerer:
         question = query.expanded  # sentence choice measures coverage in Vietnamese words
         q_tokens = [t for t in lexical_tokens(question, self.c.segmenter) if not t.startswith("w:") and "_" not in t]
         idf = self.c.lexical.idf(q_tokens)
-        special = "Phần ký" if SIGNER_QUESTION.search(question) else "Nơi nhận" if RECIPIENT_QUESTION.search(question) else None
-        if special:
-            hits = self._section_first(hits, special)
+        special = query.block  # the retriever put that block of the best document first
         if self._missing_metadata(question, hits, citations):
             return self._refusal(hits, query, 0.0)
         found_special = bool(special and hits and hits[0].chunk.citation_label == special)
@@ -258,19 +254,6 @@ class ExtractiveAnswerer:
         if following is None or not following.units or following.units[0].label != chunk.units[-1].label:
             return hit
         return hit.model_copy(update={"chunk": join_chunks(chunk, following)})
-
-    def _section_first(self, hits: list[ScoredChunk], label: str) -> list[ScoredChunk]:
-        """«Ai ký…?», «gửi tới đâu?»: the signature block / distribution list of the best document."""
-        if not hits:
-            return hits
-        doc_id = hits[0].chunk.doc_id
-        ids = self.c.registry.chunk_ids(doc_id)
-        tail = self.c.registry.chunks(ids[-3:])
-        match = [c for c in tail.values() if c.citation_label == label]
-        if not match:
-            return hits
-        first = ScoredChunk(chunk=match[0], score=hits[0].score)
-        return [first] + [h for h in hits if h.chunk.chunk_id != match[0].chunk_id]
 
     @staticmethod
     def _coverage(idf: dict[str, float], text: str) -> float:

@@ -7,6 +7,7 @@ extractive answer and the generative answer read the result instead of re-derivi
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from qa_service.components.registry import Registry
@@ -16,6 +17,15 @@ from qa_service.services.followup import rewrite
 from qa_service.services.named import NUMBER_IN_QUESTION as _NUMBER_IN_QUESTION
 from qa_service.services.named import resolve
 from qa_service.text import collapse_ws, has_diacritics, is_vietnamese, nfc
+
+SIGNER_QUESTION = re.compile(r"\bai\b.*\bký\b|\bngười ký\b|\bký\b.*\b(bởi|ai)\b|\bwho signed\b|\bsigned by\b|\bsigner\b", re.IGNORECASE)
+RECIPIENT_QUESTION = re.compile(r"\bgửi\s+(tới|đến|cho)\b|\bnơi nhận\b|\bsent to\b|\brecipients?\b", re.IGNORECASE)
+
+
+def asked_block(text: str) -> str | None:
+    """«Ai ký…?», «gửi tới đâu?»: the signature block or the distribution list is the answer, whatever words it
+    shares with the question."""
+    return "Phần ký" if SIGNER_QUESTION.search(text) else "Nơi nhận" if RECIPIENT_QUESTION.search(text) else None
 
 
 @dataclass(frozen=True)
@@ -33,6 +43,7 @@ class Query:
     clause: str | None = None  # its khoản («2»)
     not_loaded: str | None = None  # a document named that is neither loaded nor cited: refused, saying so
     topic_doc_ids: list[str] | None = None  # a follow-up: the document the conversation is about, preferred
+    block: str | None = None  # «Phần ký» / «Nơi nhận» when the question asks who signed or who received
 
     @property
     def unaccented_vietnamese(self) -> bool:
@@ -73,6 +84,7 @@ def search_query(text: str, doc_ids: list[str] | None = None, registry: Registry
         doc_ids=chosen,
         article=named.article if named and chosen and len(chosen) == 1 else None,
         clause=named.clause if named else None,
+        block=asked_block(expand_english(text)),
     )
 
 
@@ -111,4 +123,5 @@ def parse_question(
         article=named.article if doc_ids and len(doc_ids) == 1 else None,
         clause=named.clause,
         not_loaded=not_loaded,
+        block=asked_block(expand_english(text)),
     )

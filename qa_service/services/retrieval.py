@@ -120,7 +120,20 @@ class HybridRetriever:
         results = collapse_copies(results, settings.copy_similarity)
         if query.article and query.doc_ids and len(query.doc_ids) == 1:
             results = self._article_first(query, results)
+        elif query.block:
+            results = self._block_first(query.block, results)
         return results[:top_k]
+
+    def _block_first(self, label: str, results: list[ScoredChunk]) -> list[ScoredChunk]:
+        """«Ai ký…?», «gửi tới đâu?»: the signature block / distribution list of the best document first."""
+        if not results:
+            return results
+        ids = self.c.registry.chunk_ids(results[0].chunk.doc_id)
+        match = [c for c in self.c.registry.chunks(ids[-3:]).values() if c.citation_label == label]
+        if not match:
+            return results
+        first = ScoredChunk(chunk=match[0], score=results[0].score)
+        return [first] + [r for r in results if r.chunk.chunk_id != match[0].chunk_id]
 
     def _article_first(self, query: Query, results: list[ScoredChunk]) -> list[ScoredChunk]:
         """«Điều 15 Luật Đầu tư …»: that article's passages first (the khoản asked for before the rest), then

@@ -66,6 +66,17 @@ def test_signer_is_answerable(client: TestClient) -> None:
     assert "Mai Văn Huỳnh" in body["answer"]
 
 
+@pytest.mark.parametrize(
+    ("question", "block"),
+    [("Ai ký ban hành Chương trình hành động?", "Phần ký"), ("Who signed the action programme?", "Phần ký"),
+     ("Chương trình được gửi tới những nơi nào?", "Nơi nhận")],
+)
+def test_search_puts_the_block_asked_for_first(client: TestClient, question: str, block: str) -> None:
+    """The signature block shares no word with «Ai ký…?»: /search found it 8th or not at all; /ask alone moved it."""
+    hits = client.post("/search", json={"query": question, "top_k": 5}).json()["hits"]
+    assert hits[0]["citation_label"] == block
+
+
 def test_recipients_are_listed_whole_in_the_lead(client: TestClient) -> None:
     """«gửi đến những nơi nào?»: the lead named only «Ban Bí thư TW Đảng», the clause before the first «;»."""
     body = client.post("/ask", json={"question": "Chương trình được gửi đến những nơi nào?"}).json()
