@@ -97,6 +97,12 @@ class RetrievalSettings(BaseModel):
         description="weight of the document's own rank (BM25 over whole documents) in the fusion; 0 = off",
     )
     document_top: int = Field(10, ge=1, le=1000, description="documents ranked for the document signal")
+    # fused scores are flat (the document signal adds the same to every passage of a document): 0.9 puts the blocks
+    # under the passages they compete with, and keeps them in a page of hits
+    meta_block_weight: float = Field(
+        0.9, ge=0.0, le=1.0,
+        description="score factor for the distribution list and the signature block, unless the question asks who signed or received",
+    )
     topic_boost: float = Field(
         0.3, ge=0.0, le=5.0,
         description="a follow-up: passages of the document that answered the previous question score (1 + boost) times; 0 = off",

@@ -21,7 +21,7 @@ from qa_service.services.asked import AskedKind, asked_kind, asked_years, foreca
 from qa_service.services.citations import Citation, Citations, QuoteNotVerified
 from qa_service.services.query import Query, parse_question
 from qa_service.services.results import AnswerResult
-from qa_service.services.retrieval import Retriever, join_chunks
+from qa_service.services.retrieval import META_BLOCKS, Retriever, join_chunks
 from qa_service.services.sections import Section, SectionIndex, section_title
 from qa_service.services.structured import REFERENCES_QUESTION, StructuredAnswers
 from qa_service.services.topic import keep_to_topic
@@ -49,7 +49,6 @@ NAMES_QUESTION = re.compile(
 )
 PLACE_NAME = re.compile(r"(?<![.:;!?]\s)(?<!^)\b[A-ZÀ-ỸĐ][a-zà-ỹđ]+(?:[ -][A-ZÀ-ỸĐ][a-zà-ỹđ]+)+")
 # the distribution list and the signature answer only «gửi tới đâu?» and «ai ký?»
-META_BLOCKS = {"Nơi nhận", "Phần ký"}
 # a sentence that starts with the body it gives work to
 ACTOR = re.compile(
     r"(?:Ban|Văn phòng|Sở|Các sở|Ủy ban|UBND|Các huyện|Hội đồng|Người đứng đầu|Mặt trận|Tỉnh ủy|Huyện ủy|Thành ủy|Đảng ủy|"

@@ -19,6 +19,7 @@ from qa_service.text import normalize_for_match
 WORD = re.compile(r"\w+")
 FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
 FOOTNOTE_MARK = re.compile(r"\[\d{1,3}\]")
+META_BLOCKS = frozenset({"Nơi nhận", "Phần ký"})
 
 
 class Retriever(Protocol):
@@ -115,6 +116,13 @@ class HybridRetriever:
                     lexical_rank=int(e["lexical_rank"]) if "lexical_rank" in e else None,
                 )
             )
+        if not query.block and settings.meta_block_weight < 1:
+            # the distribution list and the signature block answer «ai ký?» and «gửi tới đâu?», not a question that
+            # merely names a body they list («Văn phòng Tỉnh ủy có trách nhiệm gì?»)
+            for hit in results:
+                if hit.chunk.citation_label in META_BLOCKS:
+                    hit.score *= settings.meta_block_weight
+            results.sort(key=lambda hit: -hit.score)
         if self.modes.merge_neighbours:
             results = merge_adjacent(results)
         results = collapse_copies(results, settings.copy_similarity)

@@ -77,6 +77,13 @@ def test_search_puts_the_block_asked_for_first(client: TestClient, question: str
     assert hits[0]["citation_label"] == block
 
 
+def test_a_body_named_in_the_distribution_list_is_answered_from_its_duties(client: TestClient) -> None:
+    """«Lưu Văn phòng Tỉnh ủy» in «Nơi nhận» matched the name better than its duties in Mục IV did."""
+    hits = client.post("/search", json={"query": "Văn phòng Tỉnh ủy có trách nhiệm gì?", "top_k": 10}).json()["hits"]
+    assert hits[0]["citation_label"].startswith("Mục IV")
+    assert "Nơi nhận" in [h["citation_label"] for h in hits]  # still found, only not first
+
+
 def test_recipients_are_listed_whole_in_the_lead(client: TestClient) -> None:
     """«gửi đến những nơi nào?»: the lead named only «Ban Bí thư TW Đảng», the clause before the first «;»."""
     body = client.post("/ask", json={"question": "Chương trình được gửi đến những nơi nào?"}).json()

@@ -23,6 +23,7 @@ from qa_service.settings import Settings
         ("retrieval", "copy_similarity", 1.01, 1.0),
         ("retrieval", "topic_boost", 5.5, 5.0),
         ("retrieval", "topic_boost", -0.1, 0.0),
+        ("retrieval", "meta_block_weight", 1.1, 1.0),
         ("embedding", "batch_tokens_bf16", 65_537, 65_536),
     ],
 )
