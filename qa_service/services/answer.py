@@ -19,7 +19,7 @@ from qa_service.models import Chunk, ScoredChunk
 from qa_service.resources import english_terms, msg
 from qa_service.services.asked import AskedKind, asked_kind, asked_years, forecast_for_result, subject_share, years_in
 from qa_service.services.citations import Citation, Citations, QuoteNotVerified
-from qa_service.services.query import Query, parse_question
+from qa_service.services.query import Query, parse_question, without_frame
 from qa_service.services.results import AnswerResult
 from qa_service.services.retrieval import META_BLOCKS, Retriever, join_chunks
 from qa_service.services.sections import Section, SectionIndex, section_title
@@ -171,7 +171,10 @@ class ExtractiveAnswerer:
     def _compose(self, query: Query, hits: list[ScoredChunk], citations: Citations) -> AnswerResult:
         ev = self.evidence
         question = query.expanded  # sentence choice measures coverage in Vietnamese words
-        q_tokens = [t for t in lexical_tokens(question, self.c.segmenter) if not t.startswith("w:") and "_" not in t]
+        # «… nhằm mục đích gì?»: how the question asks, not what it is about — an answer («… để tháo gỡ khó khăn») need
+        # not repeat those words
+        asked = without_frame(question)
+        q_tokens = [t for t in lexical_tokens(asked, self.c.segmenter) if not t.startswith("w:") and "_" not in t]
         idf = self.c.lexical.idf(q_tokens)
         special = query.block  # the retriever put that block of the best document first
         if self._missing_metadata(question, hits, citations):

@@ -22,6 +22,15 @@ SIGNER_QUESTION = re.compile(r"\bai\b.*\bký\b|\bngười ký\b|\bký\b.*\b(bở
 RECIPIENT_QUESTION = re.compile(r"\bgửi\s+(tới|đến|cho)\b|\bnơi nhận\b|\bsent to\b|\brecipients?\b", re.IGNORECASE)
 
 
+PURPOSE_FRAME = re.compile(r"\b(?:nhằm|với|để)\s+(?:mục đích|làm)\s+gì\b|\bmục đích\s+(?:là\s+)?gì\b", re.IGNORECASE)
+
+
+def without_frame(text: str) -> str:
+    """«Tỉnh đối thoại với doanh nghiệp nhằm mục đích gì?» -> the words of what is asked about: the frame says how it
+    is asked («nhằm mục đích gì», «để làm gì»), and a passage holding «mục đích» is not the answer for it."""
+    return PURPOSE_FRAME.sub(" ", text)
+
+
 def asked_block(text: str) -> str | None:
     """«Ai ký…?», «gửi tới đâu?»: the signature block or the distribution list is the answer, whatever words it
     shares with the question."""

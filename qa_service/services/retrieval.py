@@ -12,7 +12,7 @@ from qa_service.components.lexical import lexical_tokens
 from qa_service.errors import UnknownDocument
 from qa_service.labels import group_label
 from qa_service.models import Chunk, Copy, ScoredChunk
-from qa_service.services.query import Query, search_query
+from qa_service.services.query import Query, search_query, without_frame
 from qa_service.services.versions import replacements
 from qa_service.text import normalize_for_match
 
@@ -59,7 +59,7 @@ class HybridRetriever:
             hits = self.c.store.query(vector, n, query.doc_ids)
             dense = [(h.chunk_id, h.score) for h in hits]
         lexical: list[tuple[str, float]] = []
-        tokens = lexical_tokens(query.expanded, self.c.segmenter) if self.modes.lexical else []
+        tokens = lexical_tokens(without_frame(query.expanded), self.c.segmenter) if self.modes.lexical else []
         if self.modes.lexical:
             lexical = self.c.lexical.search(tokens, n, allowed)
         fused: dict[str, dict[str, float]] = {}
