@@ -101,10 +101,14 @@ class ArticleGold:
 
     def __init__(self, registry: Any, items: list[dict[str, Any]]) -> None:
         from qa_service.references import normalize_number
+        from qa_service.services.versions import newer_versions
         from qa_service.text import normalize_for_match
 
         self._norm = normalize_for_match
         by_number = {normalize_number(d.doc_number): d.doc_id for d in registry.documents() if d.doc_number}
+        # the gold is the act's article as it stands: where a newer consolidated text of the gold's act is loaded
+        # (41/2024/QH15 and 19/VBHN-VPQH of 2026, which keeps its article numbers), the article there
+        newest = newer_versions(registry)
         self.doc_ids: dict[str, str] = {}
         self.texts: dict[tuple[str, str], str] = {}
         for item in items:
@@ -112,6 +116,7 @@ class ArticleGold:
                 doc_id = by_number.get(normalize_number(gold["doc_number"]))
                 if doc_id is None:
                     continue
+                doc_id = newest.get(doc_id, doc_id)
                 self.doc_ids[gold["doc_number"]] = doc_id
                 text, outline = registry.document_text(doc_id)
                 entry = next((o for o in outline if o.label == gold["article"]), None)

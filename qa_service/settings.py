@@ -119,6 +119,10 @@ class RetrievalSettings(BaseModel):
         0.5, ge=0.0, le=1.0,
         description="score factor for passages of a document a loaded act has ended or replaced, unless the question names it",
     )
+    older_version_weight: float = Field(
+        0.5, ge=0.0, le=1.0,
+        description="score factor for passages of an act or a consolidated text when a newer consolidated text of the same act is loaded, unless the question names it",
+    )
 
 
 class EvidenceSettings(BaseModel):

@@ -13,7 +13,7 @@ from qa_service.errors import UnknownDocument
 from qa_service.labels import group_label
 from qa_service.models import Chunk, Copy, ScoredChunk
 from qa_service.services.query import Query, search_query, without_frame
-from qa_service.services.versions import replacements
+from qa_service.services.versions import newer_versions, replacements
 from qa_service.text import normalize_for_match
 
 WORD = re.compile(r"\w+")
@@ -93,11 +93,18 @@ class HybridRetriever:
                 if cid.rsplit(":", 1)[0] in topic:
                     entry["score"] *= 1 + settings.topic_boost
         # the text in force first: a law its successor has replaced («Luật Đầu tư 2014») gives way, unless asked for
-        replaced = set(replacements(self.c.registry)) - set(query.doc_ids or [])
-        if replaced:
+        named = set(query.doc_ids or [])
+        replaced = set(replacements(self.c.registry)) - named
+        # …and of an act and its consolidated texts, the newest: the original Labour Code gives way to the text
+        # consolidating its amendments (same article numbers, current wording)
+        older = set(newer_versions(self.c.registry)) - named - replaced
+        if replaced or older:
             for cid, entry in fused.items():
-                if cid.rsplit(":", 1)[0] in replaced:
+                doc_id = cid.rsplit(":", 1)[0]
+                if doc_id in replaced:
                     entry["score"] *= settings.replaced_weight
+                elif doc_id in older:
+                    entry["score"] *= settings.older_version_weight
         order = sorted(fused, key=lambda cid: -fused[cid]["score"])[: top_k * 2]
         chunks = self.c.registry.chunks(order)
         results: list[ScoredChunk] = []

@@ -9,12 +9,12 @@ later is marked replaced by the law already there and the other way round.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from qa_service.components.registry import Registry
 from qa_service.models import DocumentMeta
-from qa_service.references import _KIND, normalize_number
+from qa_service.references import _KIND, NUMBER, normalize_number
 from qa_service.resources import msg
 
 if TYPE_CHECKING:  # citations.py imports this module
@@ -95,7 +95,69 @@ def _replacements(registry: Registry) -> dict[str, Replacement]:
                     doc_id=old.doc_id, by_doc_id=act.doc_id, by_title=act.title, by_number=act.doc_number,
                     chunk_id=chunk.chunk_id, label=chunk.citation_label, quote=item["quote"],
                 )
+    # an act's consolidated texts go with it: Luật Bảo hiểm xã hội 2014 ended, so did 50/VBHN-VPQH consolidating it
+    for family in registry.memo("version_families", _families):
+        ended_by = next((out[m.doc_id] for m in family if m.doc_id in out), None)
+        if ended_by is not None:
+            for meta in family:
+                if meta.doc_id not in out and meta.doc_id != ended_by.by_doc_id:
+                    out[meta.doc_id] = replace(ended_by, doc_id=meta.doc_id)
     return out
+
+
+# a consolidated text opens by naming the act it consolidates: «Bộ luật Lao động số 45/2019/QH14 ngày 20 tháng 11 năm
+# 2019 của Quốc hội, có hiệu lực kể từ …, được sửa đổi, bổ sung bởi:» (the first number followed by its date; a
+# title may cite another act without one: «Sửa đổi … Thông tư số 38/2025/TT-BCT của …»)
+CONSOLIDATION_STATEMENT = re.compile(r"được sửa đổi, bổ sung (?:bởi|theo)")
+DATED_NUMBER = re.compile(rf"(?:số\s+)?({NUMBER})\s+ngày\s+\d")
+
+
+def consolidated_act(text: str) -> str | None:
+    """The number of the act a consolidated text consolidates, from its opening statement; None if it has none."""
+    statement = CONSOLIDATION_STATEMENT.search(text, 0, 12_000)
+    if statement is None:
+        return None
+    for m in DATED_NUMBER.finditer(text, max(0, statement.start() - 700), statement.start()):
+        if "VBHN" not in normalize_number(m.group(1)):
+            return m.group(1)
+    return None
+
+
+def newer_versions(registry: Registry) -> dict[str, str]:
+    """doc_id -> doc_id of a newer text of the same act, for each loaded document that has one: an act and the
+    consolidated texts of it (which keep its article numbers), the newest of them being the text to answer from.
+    Computed once per registry version."""
+    return dict(registry.memo("newer_versions", _newer_versions))
+
+
+def _newer_versions(registry: Registry) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for family in registry.memo("version_families", _families):
+        # the newest consolidation; undated ones (an authentication block not read) count as old as the act
+        newest = max(family, key=lambda m: (m.issued or "", _consolidated(m), m.doc_id))
+        for meta in family:
+            if meta.doc_id != newest.doc_id:
+                out[meta.doc_id] = newest.doc_id
+    return out
+
+
+def _families(registry: Registry) -> list[list[DocumentMeta]]:
+    """The loaded texts of one act, for each act with more than one: the act (if loaded) and its consolidations."""
+    documents = registry.documents()
+    by_number = {number_key(m.doc_number): m for m in documents if m.doc_number}
+    families: dict[str, list[DocumentMeta]] = {}
+    for meta in documents:
+        if not _consolidated(meta):
+            continue
+        found = registry.document_text(meta.doc_id)
+        act = consolidated_act(found[0]) if found else None
+        if act is None:
+            continue
+        family = families.setdefault(number_key(act), [])
+        if not family and (base := by_number.get(number_key(act))) is not None and base.doc_id != meta.doc_id:
+            family.append(base)
+        family.append(meta)
+    return [family for family in families.values() if len(family) > 1]
 
 
 def replaced_note(cited: list[Citation], vietnamese: bool) -> str | None:

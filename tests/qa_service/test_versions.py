@@ -82,3 +82,25 @@ def test_a_document_without_a_number_is_found_by_its_title_and_year() -> None:
     assert _named(quote, "12/2012/QH13") == ("luật công đoàn", "2012")
     assert _named("Nghị định này thay thế Nghị định số 50/2013/NĐ-CP ngày 14 tháng 5 năm 2013.", "50/2013/NĐ-CP") == ("nghị định", "2013")
     assert _named("Các văn bản sau đây hết hiệu lực", "12/2012/QH13") is None
+
+
+@pytest.mark.parametrize(
+    ("opening", "act"),
+    [
+        # Bộ luật Lao động, 125/VBHN-VPQH
+        ("BỘ LUẬT\nLAO ĐỘNG\nBộ luật Lao động số 45/2019/QH14 ngày 20 tháng 11 năm 2019 của Quốc hội, có hiệu lực kể từ "
+         "ngày 01 tháng 01 năm 2021, được sửa đổi, bổ sung bởi:\nLuật số 84/2025/QH15 …", "45/2019/QH14"),
+        # the title cites another act without a date (40/VBHN-BCT): the act consolidated is the one dated
+        ("THÔNG TƯ\nSửa đổi, bổ sung một số điều của Thông tư số 38/2025/TT-BCT của Bộ trưởng Bộ Công Thương\nThông tư "
+         "số 15/2026/TT-BCT ngày 25 tháng 3 năm 2026 của Bộ trưởng Bộ Công Thương, có hiệu lực kể từ ngày 10 tháng 4 năm "
+         "2026, được sửa đổi, bổ sung bởi:", "15/2026/TT-BCT"),
+        # the act's subject cites the decree it details (1345/VBHN-BLĐTBXH): the first dated number
+        ("Thông tư số 35/2013/TT-BLĐTBXH ngày 30 tháng 12 năm 2013 hướng dẫn Nghị định số 09/2013/NĐ-CP ngày 11 tháng "
+         "01 năm 2013 của Chính phủ, có hiệu lực kể từ ngày 15 tháng 02 năm 2014, được sửa đổi, bổ sung bởi:", "35/2013/TT-BLĐTBXH"),
+        ("Luật này quy định về bảo hiểm xã hội.", None),  # no consolidation statement
+    ],
+)
+def test_the_act_a_consolidated_text_consolidates(opening: str, act: str | None) -> None:
+    from qa_service.services.versions import consolidated_act
+
+    assert consolidated_act(opening) == act
