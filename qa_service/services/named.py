@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from qa_service.components.registry import Registry
 from qa_service.models import DocumentMeta
-from qa_service.references import NUMBER, find_refs, normalize_number
+from qa_service.references import DOCUMENT_TYPES, NUMBER, find_refs, normalize_number
 from qa_service.text import fold
 
 NUMBER_IN_QUESTION = re.compile(rf"\b({NUMBER})\b")
@@ -19,12 +19,14 @@ ARTICLE_IN_QUESTION = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"\w+")
+_BARE_TYPES = frozenset(" ".join(_WORD.findall(fold(kind).lower())) for kind in DOCUMENT_TYPES)
 _YEAR = re.compile(r"\b(?:năm\s+)?((?:19|20)\d\d)\b")
 _CONSOLIDATED = " (văn bản hợp nhất)"
 # a law's name in a question ends before the question's own words («Luật Đất đai | quy định gì?»)
 _QUESTION_WORDS = {"quy", "gì", "nào", "thế", "như", "là", "có", "cho", "khi", "hiện", "mới", "sửa", "hướng", "thì", "nói"}
-# «theo Chương trình», «Chương trình có những…»: the action programme, when one is loaded
-_PROGRAMME = re.compile(r"\bchương trình\b", re.IGNORECASE)
+# «theo Chương trình», «Chương trình có những…», «Who signed the action programme?»: the action programme, when one
+# is loaded
+_PROGRAMME = re.compile(r"\bchương trình\b|\bprogram(?:me)?\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,9 @@ def _nameable_titles(registry: Registry) -> list[tuple[DocumentMeta, str]]:
     folded once per registry version, not for every document on every question (413 titles cost ~70 ms a
     question)."""
     titled = ((meta, " ".join(_WORD.findall(_base_title(meta)))) for meta in registry.documents())
-    return [(meta, title) for meta, title in titled if len(title.split()) >= 2 and len(title) <= 80]
+    # a title that is only its type («Quyết định», «Thông tư»: a heading not read) names no document: «quyết định
+    # đầu tư ra nước ngoài» is not Quyết định 372/QĐ-BTC
+    return [(meta, title) for meta, title in titled if len(title.split()) >= 2 and len(title) <= 80 and title not in _BARE_TYPES]
 
 
 def _by_title(question: str, titled: list[tuple[DocumentMeta, str]]) -> tuple[list[DocumentMeta], str]:

@@ -343,3 +343,32 @@ def test_a_consolidated_text_ends_with_the_act_it_consolidates(tmp_path: Path) -
         assert loaded["20/2024/QH15"]["replaced_by"] is None
         hits = client.post("/search", json={"query": "Thời gian thử việc tối đa", "top_k": 5}).json()["hits"]
         assert hits[0]["doc_id"] == new
+
+
+def test_the_programme_is_named_in_english_too(library: TestClient) -> None:
+    body = _ask(library, "Who signed the action programme?")
+    assert [c["doc_id"] for c in body["citations"]][:1] == ["chuong-trinh-hanh-dong-phat-trien-cong-nghiep-2021-2025"]
+    assert "Mai Văn Huỳnh" in body["answer"]
+
+
+def test_a_title_that_is_only_its_type_names_no_document(tmp_path: Path) -> None:
+    """Quyết định 372/QĐ-BTC's heading was not read, so its title is «Quyết định»: «quyết định đầu tư ra nước ngoài»
+    in a question went to it (whole library: two library-set questions answered from its preamble)."""
+    from qa_service.services.named import resolve
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "qd-372.md").write_text(
+        '---\ntitle: "Quyết định"\ndoc_type: "Quyết định"\ndoc_number: "372/QĐ-BTC"\n---\n\n'
+        "Điều 1. Đính chính lỗi kỹ thuật tại Thông tư số 139/2025/TT-BTC.\n",
+        encoding="utf-8",
+    )
+    (folder / "luat-dau-tu.md").write_text(
+        '---\ntitle: "Luật Đầu tư"\ndoc_type: "Luật"\ndoc_number: "61/2020/QH14"\n---\n\n'
+        "Điều 59. Quyết định đầu tư ra nước ngoài\n\nNhà đầu tư quyết định việc đầu tư ra nước ngoài.\n",
+        encoding="utf-8",
+    )
+    components, _ = ingested(tmp_path / "index", HashEmbedder(), [folder])
+    assert resolve("Quy định về quyết định đầu tư ra nước ngoài là gì?", components.registry).doc_id is None
+    assert resolve("Quyết định 372/QĐ-BTC đính chính gì?", components.registry).doc_id == "qd-372"
+    assert resolve("Luật Đầu tư quy định gì về quyết định đầu tư?", components.registry).doc_id == "luat-dau-tu"
