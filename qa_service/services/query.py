@@ -15,7 +15,7 @@ from qa_service.references import REFERENCE, ref_key
 from qa_service.resources import english_terms, msg
 from qa_service.services.followup import rewrite
 from qa_service.services.named import NUMBER_IN_QUESTION as _NUMBER_IN_QUESTION
-from qa_service.services.named import resolve
+from qa_service.services.named import Named, resolve
 from qa_service.text import collapse_ws, has_diacritics, is_vietnamese, nfc
 
 SIGNER_QUESTION = re.compile(r"\bai\b.*\bký\b|\bngười ký\b|\bký\b.*\b(bởi|ai)\b|\bwho signed\b|\bsigned by\b|\bsigner\b", re.IGNORECASE)
@@ -77,6 +77,14 @@ def strip_reference(question: str) -> str:
     return " ".join(stripped.split()) or question
 
 
+def cited_key(named: Named, registry: Registry) -> str | None:
+    """The reference key of a document the question names that is not loaded but is cited by one that is."""
+    if not (named.cited_number or named.missing):
+        return None
+    key = ref_key(named.cited_number, named.missing)
+    return key if any(r.key == key for r in registry.refs()) else None
+
+
 def search_query(text: str, doc_ids: list[str] | None = None, registry: Registry | None = None) -> Query:
     """A search box query: no history. With the registry, a document or article it names is searched first
     («Điều 15 Luật Đầu tư»)."""
@@ -94,6 +102,7 @@ def search_query(text: str, doc_ids: list[str] | None = None, registry: Registry
         article=named.article if named and chosen and len(chosen) == 1 else None,
         clause=named.clause if named else None,
         block=asked_block(expand_english(text)),
+        cited_ref=cited_key(named, registry) if named and registry is not None and not chosen else None,
     )
 
 
@@ -113,10 +122,9 @@ def parse_question(
             text = strip_reference(standalone)  # the number picked the document; its text does not contain it
     elif not doc_ids and (named.cited_number or named.missing):
         wanted = named.cited_number or named.missing or ""
-        key = ref_key(named.cited_number, named.missing)
-        if any(r.key == key for r in registry.refs()):
+        if cited_ref := cited_key(named, registry):
             # cited by a loaded document: say so, and quote what that document says about it
-            note, cited_ref = msg("refusal", f"not_loaded_{lang}").format(number=wanted), key
+            note = msg("refusal", f"not_loaded_{lang}").format(number=wanted)
         else:
             not_loaded = msg("refusal", f"not_loaded_plain_{lang}").format(number=wanted)
     return Query(

@@ -123,6 +123,8 @@ class HybridRetriever:
                     lexical_rank=int(e["lexical_rank"]) if "lexical_rank" in e else None,
                 )
             )
+        if query.cited_ref and not query.doc_ids:
+            results = self._citing_first(query.cited_ref, results, top_k * 2)
         if not query.block and settings.meta_block_weight < 1:
             # the distribution list and the signature block answer «ai ký?» and «gửi tới đâu?», not a question that
             # merely names a body they list («Văn phòng Tỉnh ủy có trách nhiệm gì?»)
@@ -130,14 +132,27 @@ class HybridRetriever:
                 if hit.chunk.citation_label in META_BLOCKS:
                     hit.score *= settings.meta_block_weight
             results.sort(key=lambda hit: -hit.score)
-        if self.modes.merge_neighbours:
-            results = merge_adjacent(results)
-        results = collapse_copies(results, settings.copy_similarity)
+        results = passages(results, settings.copy_similarity, self.modes.merge_neighbours)
         if query.article and query.doc_ids and len(query.doc_ids) == 1:
             results = self._article_first(query, results)
         elif query.block:
             results = self._block_first(query.block, results)
         return results[:top_k]
+
+    def _citing_first(self, ref_key: str, results: list[ScoredChunk], limit: int) -> list[ScoredChunk]:
+        """«Chương trình hành động 01-CTr/TU quy định gì?», a document cited but not loaded: what the loaded documents
+        say of it is the answer, so the passages citing it come first (those the search found in its order, then
+        the others in document order), the rest after."""
+        citing = list(dict.fromkeys(r.chunk_id for r in self.c.registry.refs() if r.key == ref_key and r.chunk_id))
+        if not citing:
+            return results
+        found = [r for r in results if r.chunk.chunk_id in set(citing)]
+        have = {r.chunk.chunk_id for r in found}
+        top = max((r.score for r in results), default=0.0)
+        extra = self.c.registry.chunks([cid for cid in citing if cid not in have][: max(limit - len(found), 0)])
+        lifted = [r.model_copy(update={"score": r.score + top}) for r in found]
+        lifted += [ScoredChunk(chunk=c, score=top) for c in extra.values()]
+        return lifted + [r for r in results if r.chunk.chunk_id not in have]
 
     def _block_first(self, label: str, results: list[ScoredChunk]) -> list[ScoredChunk]:
         """«Ai ký…?», «gửi tới đâu?»: the signature block / distribution list of the best document first."""
@@ -167,6 +182,16 @@ class HybridRetriever:
         return first + [r for r in results if r.chunk.chunk_id not in ids]
 
 
+def passages(results: list[ScoredChunk], copy_similarity: float, merge_neighbours: bool = True) -> list[ScoredChunk]:
+    """Ranked chunks -> the passages shown: copies in other documents folded onto the better hit, then neighbours of
+    one section merged, then copies folded again. Folding first as well: a law and its consolidated text cut an article
+    at different khoản, so two chunks can be the same words while the passages merged from them are not."""
+    results = collapse_copies(results, copy_similarity)
+    if merge_neighbours:
+        results = collapse_copies(merge_adjacent(results), copy_similarity)
+    return results
+
+
 def collapse_copies(results: list[ScoredChunk], similarity: float = 1.0) -> list[ScoredChunk]:
     """One hit for one passage: the same words in another document (a law and its consolidated text, two versions,
     a copy) are listed on the better-ranked hit instead of taking a place of their own — and so are nearly the same
@@ -184,6 +209,7 @@ def collapse_copies(results: list[ScoredChunk], similarity: float = 1.0) -> list
             )
             if best is not None and best[1] >= similarity:
                 best[0].copies.append(Copy(chunk=hit.chunk, similarity=round(best[1], 3)))
+                best[0].copies.extend(hit.copies)  # what was folded into it before neighbours were merged
                 continue
         kept.append((hit, key, grams))
     return [hit for hit, _, _ in kept]
@@ -228,6 +254,7 @@ def merge_adjacent(results: list[ScoredChunk]) -> list[ScoredChunk]:
             kept.append(hit)
             continue
         host.chunk = join_chunks(host.chunk, hit.chunk)
+        host.copies.extend(c for c in hit.copies if c.chunk.chunk_id not in {h.chunk.chunk_id for h in host.copies})
     return kept
 
 

@@ -372,3 +372,35 @@ def test_a_title_that_is_only_its_type_names_no_document(tmp_path: Path) -> None
     assert resolve("Quy định về quyết định đầu tư ra nước ngoài là gì?", components.registry).doc_id is None
     assert resolve("Quyết định 372/QĐ-BTC đính chính gì?", components.registry).doc_id == "qd-372"
     assert resolve("Luật Đầu tư quy định gì về quyết định đầu tư?", components.registry).doc_id == "luat-dau-tu"
+
+
+def test_a_document_cited_but_not_loaded_is_answered_by_the_passages_citing_it(tmp_path: Path) -> None:
+    """«Còn Chương trình hành động 01-CTr/TU thì sao?»: the programme's passage citing it, not another plan's words
+    about programmes of action (the library sample: a Prime Minister's decision came first)."""
+    from qa_service.app import create_app
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "chuong-trinh.md").write_text(
+        '---\ntitle: "Chương trình hành động phát triển công nghiệp"\ndoc_type: "Chương trình hành động"\n---\n\n'
+        "## I. Nhiệm vụ\n\n- Nâng cao năng lực cạnh tranh của doanh nghiệp công nghiệp trên địa bàn.\n\n"
+        "- Thực hiện Chương trình hành động số 01-CTr/TU, ngày 28/2/2020 của Tỉnh ủy về cải cách hành chính.\n",
+        encoding="utf-8",
+    )
+    (folder / "ke-hoach.md").write_text(
+        '---\ntitle: "Kế hoạch triển khai"\ndoc_type: "Quyết định"\ndoc_number: "844/QĐ-TTg"\n---\n\n'
+        + "".join(
+            f"Điều {i}. Chương trình hành động của tỉnh\n\nCác tỉnh xây dựng chương trình hành động, tỉnh ủy chỉ đạo "
+            f"chương trình hành động thực hiện nhiệm vụ {i}.\n\n"
+            for i in range(1, 8)
+        ),
+        encoding="utf-8",
+    )
+    components, _ = ingested(tmp_path / "index", HashEmbedder(), [folder])
+    with TestClient(create_app(components.settings, components)) as client:
+        question = "Chương trình hành động 01-CTr/TU của Tỉnh ủy quy định gì?"
+        hits = client.post("/search", json={"query": question, "top_k": 5}).json()["hits"]
+        assert hits[0]["doc_id"] == "chuong-trinh" and "01-CTr/TU" in hits[0]["text"]
+        body = client.post("/ask", json={"question": question}).json()
+        assert body["answer"].startswith("Văn bản 01-CTr/TU được nhắc đến trong văn bản đã nạp nhưng toàn văn chưa được nạp")
+        assert {c["doc_id"] for c in body["citations"]} == {"chuong-trinh"}

@@ -53,3 +53,24 @@ def test_a_changed_figure_is_never_folded() -> None:
     assert len(collapse_copies([hit("a", changed, 2.0), hit("b", other, 1.0)], 0.5)) == 2
     [one] = collapse_copies([hit("a", changed, 2.0), hit("b", changed + " [12]", 1.0)], 0.9)
     assert one.copies[0].chunk.doc_id == "b"
+
+
+def test_copies_are_folded_before_neighbours_are_merged() -> None:
+    """The original Labour Code and its consolidated text cut one article at different khoản: khoản 1 is the same
+    words in both, but merged with khoản 2 of its own document it is no longer like the other's khoản 1 alone. It is
+    folded before the merge, and the copies travel with the merged passage."""
+    from qa_service.services.retrieval import passages
+
+    second = "2. Nhà đầu tư có dự án đầu tư quy mô lớn được hưởng thêm ưu đãi theo quy định của Chính phủ về điều kiện áp dụng."
+    first = hit("vbhn", ARTICLE, 3.0)
+    neighbour = hit("vbhn", second, 1.0)
+    neighbour.chunk = neighbour.chunk.model_copy(update={"chunk_id": "vbhn:2", "ordinal": 1, "start": len(ARTICLE) + 1, "end": len(ARTICLE) + 1 + len(second)})
+    original = hit("luat", ARTICLE, 2.0)
+    kept = passages([first, original, neighbour], 0.95)
+    assert [h.chunk.doc_id for h in kept] == ["vbhn"] and second in kept[0].chunk.text
+    assert [c.chunk.doc_id for c in kept[0].copies] == ["luat"]
+    # merged first, the two would be two hits (what the retriever did before)
+    from qa_service.services.retrieval import merge_adjacent
+
+    merged_first = collapse_copies(merge_adjacent([hit("vbhn", ARTICLE, 3.0), hit("luat", ARTICLE, 2.0), neighbour]), 0.95)
+    assert len(merged_first) == 2
