@@ -31,6 +31,21 @@ def without_frame(text: str) -> str:
     return PURPOSE_FRAME.sub(" ", text)
 
 
+# «Tỉnh ưu tiên …», «công nghiệp của tỉnh», «trên địa bàn tỉnh», «Ban Tuyên giáo Tỉnh ủy»: the province itself, not
+# the provincial level a national law speaks of («Ủy ban nhân dân cấp tỉnh», «các tỉnh»)
+PROVINCE_SPOKEN_OF = re.compile(
+    r"^\W*tỉnh\b(?!\s+(?:nào|là)\b)|\bcủa\s+tỉnh\b|\bđịa\s+bàn\s+tỉnh\b|\btỉnh\s+(?:ta|nhà)\b"
+    r"|\btỉnh\s+[uủ]y\b|\b(?:the|our)\s+province\b",
+    re.IGNORECASE,
+)
+
+
+def speaks_of_the_province(text: str) -> bool:
+    """The question is about the province's own programme or bodies: a provincial document answers it before a
+    national one using the same words."""
+    return bool(PROVINCE_SPOKEN_OF.search(text))
+
+
 def asked_block(text: str) -> str | None:
     """«Ai ký…?», «gửi tới đâu?»: the signature block or the distribution list is the answer, whatever words it
     shares with the question."""
@@ -53,6 +68,10 @@ class Query:
     not_loaded: str | None = None  # a document named that is neither loaded nor cited: refused, saying so
     topic_doc_ids: list[str] | None = None  # a follow-up: the document the conversation is about, preferred
     block: str | None = None  # «Phần ký» / «Nơi nhận» when the question asks who signed or who received
+
+    @property
+    def about_the_province(self) -> bool:
+        return speaks_of_the_province(self.standalone)
 
     @property
     def unaccented_vietnamese(self) -> bool:

@@ -9,6 +9,7 @@ from typing import Protocol
 
 from qa_service.components.bundle import Components
 from qa_service.components.lexical import lexical_tokens
+from qa_service.components.registry import Registry
 from qa_service.errors import UnknownDocument
 from qa_service.labels import group_label
 from qa_service.models import Chunk, Copy, ScoredChunk
@@ -92,6 +93,13 @@ class HybridRetriever:
             for cid, entry in fused.items():
                 if cid.rsplit(":", 1)[0] in topic:
                     entry["score"] *= 1 + settings.topic_boost
+        if query.about_the_province and not query.doc_ids and settings.province_boost > 0:
+            # «Tỉnh ưu tiên lựa chọn những nhà đầu tư nào?»: the province's own documents (issued by its bodies)
+            # before national laws using the same words; a factor, so a law still answers what only it says
+            local = provincial_documents(self.c.registry)
+            for cid, entry in fused.items():
+                if cid.rsplit(":", 1)[0] in local:
+                    entry["score"] *= 1 + settings.province_boost
         # the text in force first: a law its successor has replaced («Luật Đầu tư 2014») gives way, unless asked for
         named = set(query.doc_ids or [])
         replaced = set(replacements(self.c.registry)) - named
@@ -180,6 +188,17 @@ class HybridRetriever:
         first = [ScoredChunk(chunk=c, score=top - i * 1e-3) for i, c in enumerate(own)]
         ids = {c.chunk_id for c in own}
         return first + [r for r in results if r.chunk.chunk_id not in ids]
+
+
+PROVINCIAL_ISSUER = re.compile(r"\btỉnh\b|\btỉnh\s+[uủ]y\b", re.IGNORECASE)
+
+
+def provincial_documents(registry: Registry) -> frozenset[str]:
+    """Documents a province's own bodies issued (Tỉnh ủy, Ủy ban nhân dân tỉnh …), once per registry version."""
+    return registry.memo(
+        "provincial_documents",
+        lambda r: frozenset(d.doc_id for d in r.documents() if PROVINCIAL_ISSUER.search(d.issuer or "")),
+    )
 
 
 def passages(results: list[ScoredChunk], copy_similarity: float, merge_neighbours: bool = True) -> list[ScoredChunk]:

@@ -230,9 +230,11 @@ def test_a_dotted_number_names_its_own_document_not_the_one_its_tail_spells(tmp_
             assert body["citations"][0]["doc_id"] == doc_id, question
 
 
-def test_a_follow_up_keeps_to_the_document_the_conversation_is_about(library: TestClient) -> None:
+def test_a_follow_up_keeps_to_the_document_the_conversation_is_about(library: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
     """«Còn về đất đai thì sao?» after a question the programme answered: land in the programme, though the investment
     law's land articles match the rewritten question's words as well."""
+    # the province signal alone would keep «Tỉnh …» in the programme: off, so the conversation's topic is what is tested
+    monkeypatch.setattr(library.app.state.components.settings.retrieval, "province_boost", 0.0)  # type: ignore[attr-defined]
     first = "Tỉnh phát triển hạ tầng khu công nghiệp như thế nào?"
     standalone = "Tỉnh phát triển hạ tầng khu công nghiệp như thế nào về đất đai?"
     programme = "chuong-trinh-hanh-dong-phat-trien-cong-nghiep-2021-2025"
@@ -404,3 +406,14 @@ def test_a_document_cited_but_not_loaded_is_answered_by_the_passages_citing_it(t
         body = client.post("/ask", json={"question": question}).json()
         assert body["answer"].startswith("Văn bản 01-CTr/TU được nhắc đến trong văn bản đã nạp nhưng toàn văn chưa được nạp")
         assert {c["doc_id"] for c in body["citations"]} == {"chuong-trinh"}
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Tỉnh ưu tiên lựa chọn những nhà đầu tư nào?", "Tỉnh đối thoại với doanh nghiệp nhằm mục đích gì?"],
+)
+def test_a_question_about_the_province_goes_to_its_own_programme(library: TestClient, question: str) -> None:
+    """The investment law and the Labour Code hold «lựa chọn nhà đầu tư» and «đối thoại»; the province's
+    choices and dialogues are in its programme (the only document a provincial body issued here)."""
+    hits = library.post("/search", json={"query": question, "top_k": 5}).json()["hits"]
+    assert hits[0]["doc_id"] == "chuong-trinh-hanh-dong-phat-trien-cong-nghiep-2021-2025"

@@ -21,6 +21,8 @@ from qa_service.settings import Settings
         ("retrieval", "replaced_weight", 1.5, 1.0),
         ("retrieval", "older_version_weight", 1.5, 1.0),
         ("retrieval", "older_version_weight", -0.1, 0.0),
+        ("retrieval", "province_boost", 5.5, 5.0),
+        ("retrieval", "province_boost", -0.1, 0.0),
         ("retrieval", "copy_similarity", 0.4, 0.5),
         ("retrieval", "copy_similarity", 1.01, 1.0),
         ("retrieval", "topic_boost", 5.5, 5.0),
