@@ -63,6 +63,18 @@ class HybridRetriever:
         tokens = lexical_tokens(without_frame(query.expanded), self.c.segmenter) if self.modes.lexical else []
         if self.modes.lexical:
             lexical = self.c.lexical.search(tokens, n, allowed)
+        preferred = self._preferred(query)
+        if preferred:
+            # the documents a boost will favour may have no passage among the candidates at all (the SME law's
+            # hundreds of «doanh nghiệp nhỏ và vừa» passages fill both lists): theirs are fetched too, ranked after
+            # every candidate of the whole index, so only the boost can lift them
+            if self.modes.dense:
+                seen = {cid for cid, _ in dense}
+                dense += [(h.chunk_id, h.score) for h in self.c.store.query(vector, n, sorted(preferred)) if h.chunk_id not in seen]
+            if self.modes.lexical:
+                seen = {cid for cid, _ in lexical}
+                own = {cid for d in preferred for cid in self.c.registry.chunk_ids(d)}
+                lexical += [(cid, sc) for cid, sc in self.c.lexical.search(tokens, n, own) if cid not in seen]
         fused: dict[str, dict[str, float]] = {}
         for rank, (cid, score) in enumerate(dense):
             entry = fused.setdefault(cid, {})
@@ -93,7 +105,7 @@ class HybridRetriever:
             for cid, entry in fused.items():
                 if cid.rsplit(":", 1)[0] in topic:
                     entry["score"] *= 1 + settings.topic_boost
-        if query.about_the_province and not query.doc_ids and settings.province_boost > 0:
+        if self._about_the_province(query):
             # «Tỉnh ưu tiên lựa chọn những nhà đầu tư nào?»: the province's own documents (issued by its bodies)
             # before national laws using the same words; a factor, so a law still answers what only it says
             local = provincial_documents(self.c.registry)
@@ -146,6 +158,22 @@ class HybridRetriever:
         elif query.block:
             results = self._block_first(query.block, results)
         return results[:top_k]
+
+    def _about_the_province(self, query: Query) -> bool:
+        return query.about_the_province and not query.doc_ids and self.c.settings.retrieval.province_boost > 0
+
+    def _preferred(self, query: Query) -> set[str]:
+        """Documents a boost will favour for this question (the conversation's, the province's own), when the
+        index holds others too."""
+        settings = self.c.settings.retrieval
+        if query.doc_ids:
+            return set()
+        preferred: set[str] = set()
+        if query.topic_doc_ids and settings.topic_boost > 0:
+            preferred |= set(query.topic_doc_ids)
+        if self._about_the_province(query):
+            preferred |= provincial_documents(self.c.registry)
+        return preferred if preferred and len(preferred) < len(self.c.registry.documents()) else set()
 
     def _citing_first(self, ref_key: str, results: list[ScoredChunk], limit: int) -> list[ScoredChunk]:
         """«Chương trình hành động 01-CTr/TU quy định gì?», a document cited but not loaded: what the loaded documents

@@ -417,3 +417,33 @@ def test_a_question_about_the_province_goes_to_its_own_programme(library: TestCl
     choices and dialogues are in its programme (the only document a provincial body issued here)."""
     hits = library.post("/search", json={"query": question, "top_k": 5}).json()["hits"]
     assert hits[0]["doc_id"] == "chuong-trinh-hanh-dong-phat-trien-cong-nghiep-2021-2025"
+
+
+def test_the_provinces_own_passages_are_weighed_even_when_a_law_fills_the_candidates(tmp_path: Path) -> None:
+    """«How does the province help SMEs access credit?» in the library sample: the SME law's passages filled both
+    candidate lists, so the programme's passage was never weighed and no boost could lift it."""
+    from qa_service.app import create_app
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "ke-hoach-tinh.md").write_text(
+        '---\ntitle: "Kế hoạch phát triển doanh nghiệp"\ndoc_type: "Kế hoạch"\nissuer: "Ủy ban nhân dân tỉnh Kiên Giang"\n---\n\n'
+        "## I. Nhiệm vụ\n\n- Nâng cao khả năng tiếp cận tài chính cho doanh nghiệp trên địa bàn.\n",
+        encoding="utf-8",
+    )
+    (folder / "luat-dnnvv.md").write_text(
+        '---\ntitle: "Luật Hỗ trợ doanh nghiệp nhỏ và vừa"\ndoc_type: "Luật"\ndoc_number: "04/2017/QH14"\nissuer: "Quốc hội"\n---\n\n'
+        + "".join(
+            f"Điều {i}. Hỗ trợ tiếp cận tín dụng {i}\n\nDoanh nghiệp nhỏ và vừa được hỗ trợ tiếp cận tín dụng, bảo lãnh "
+            f"tín dụng cho doanh nghiệp nhỏ và vừa theo chương trình {i}.\n\n"
+            for i in range(1, 61)
+        ),
+        encoding="utf-8",
+    )
+    components, _ = ingested(tmp_path / "index", HashEmbedder(), [folder])
+    with TestClient(create_app(components.settings, components)) as client:
+        question = "Tỉnh hỗ trợ doanh nghiệp nhỏ và vừa tiếp cận tín dụng như thế nào?"
+        hits = client.post("/search", json={"query": question, "top_k": 10}).json()["hits"]
+        assert "ke-hoach-tinh" in [h["doc_id"] for h in hits]
+        other = client.post("/search", json={"query": "Doanh nghiệp nhỏ và vừa được hỗ trợ tiếp cận tín dụng thế nào?", "top_k": 10}).json()["hits"]
+        assert "ke-hoach-tinh" not in [h["doc_id"] for h in other]  # not about the province: the law's passages only
