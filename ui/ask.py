@@ -9,7 +9,7 @@ import streamlit as st
 from ui.briefing import answer_text, to_docx, to_markdown
 from ui.client import MAX_QUESTION, ApiUnavailable, QaClient
 from ui.feedback import unavailable
-from ui.render import also_in_line, excerpt, highlight, literal, replaced_line
+from ui.render import also_in_line, excerpt, highlight, literal, newer_line, replaced_line
 from ui.strings import S
 
 
@@ -80,6 +80,8 @@ def _sources(citations: list[dict[str, Any]], key: str) -> None:
             st.markdown(f"**{numbers} {literal(cit['doc_title'])}{number}** — {literal(cit['citation_label'])}")
             if replaced := cit.get("replaced_by"):
                 st.caption(replaced_line(replaced))
+            if newer := cit.get("newer_text"):
+                st.caption(newer_line(newer))
             if copies := cit.get("also_in"):
                 st.caption(also_in_line(copies))
             st.markdown(highlight(cit), unsafe_allow_html=True)

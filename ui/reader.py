@@ -10,7 +10,7 @@ import streamlit.components.v1 as components
 
 from ui.client import ApiUnavailable, QaClient
 from ui.feedback import unavailable
-from ui.render import inert, literal, replaced_line
+from ui.render import inert, literal, newer_line, replaced_line
 from ui.strings import S
 
 
@@ -36,6 +36,8 @@ def reader_page(client: QaClient) -> None:
     text = detail["text"]
     if replaced := detail["document"].get("replaced_by"):
         st.warning(replaced_line(replaced))
+    if newer := detail["document"].get("newer_text"):
+        st.info(newer_line(newer))
     with st.sidebar:
         st.subheader(S["reader_outline"])
         for entry in detail["outline"]:

@@ -75,6 +75,14 @@ def replaced_line(replaced: dict[str, Any]) -> str:
     return str(S["replaced_by"]).format(title=literal(replaced["title"]), number=number, label=literal(replaced["citation_label"]))
 
 
+def newer_line(newer: dict[str, Any]) -> str:
+    """«Đã có văn bản hợp nhất mới hơn: Bộ luật Lao động (văn bản hợp nhất) 125/VBHN-VPQH (2025-08-27) …» (document
+    text: literal)."""
+    number = f" {literal(newer['number'])}" if newer.get("number") else ""
+    date = f" ({literal(newer['date'])})" if newer.get("date") else ""
+    return str(S["newer_text"]).format(title=literal(newer["title"]), number=number, date=date)
+
+
 def also_in_line(copies: list[dict[str, Any]]) -> str:
     """«Cũng có trong: Bộ luật Lao động 125/VBHN-VPQH, Điều 25 (gần giống, lời văn có chỗ khác).» (document text:
     literal)."""

@@ -3,11 +3,11 @@ plain hits need their document looked up, once per document."""
 
 from __future__ import annotations
 
-from qa_service.api.schemas import AskResponse, CitationOut, CopyOut, Hit, ReplacedByOut, RetractedOut
+from qa_service.api.schemas import AskResponse, CitationOut, CopyOut, Hit, NewerTextOut, ReplacedByOut, RetractedOut
 from qa_service.models import Chunk, ScoredChunk
 from qa_service.services.citations import Citation, Citations, CopySource
 from qa_service.services.results import AnswerResult
-from qa_service.services.versions import Replacement
+from qa_service.services.versions import NewerText, Replacement
 
 
 def _chunk_fields(chunk: Chunk) -> dict[str, object]:
@@ -30,6 +30,10 @@ def replaced_out(replacement: Replacement | None) -> ReplacedByOut | None:
     )
 
 
+def newer_out(newer: NewerText | None) -> NewerTextOut | None:
+    return NewerTextOut(doc_id=newer.doc_id, title=newer.title, number=newer.number, date=newer.issued) if newer else None
+
+
 def hit_out(hit: ScoredChunk, documents: Citations) -> Hit:
     meta = documents.document(hit.chunk.doc_id)
     return Hit(
@@ -41,6 +45,7 @@ def hit_out(hit: ScoredChunk, documents: Citations) -> Hit:
         page=hit.chunk.page,
         also_in=[_copy(documents.copy_source(c)) for c in hit.copies],
         replaced_by=replaced_out(documents.replaced_by(hit.chunk.doc_id)),
+        newer_text=newer_out(documents.newer_text(hit.chunk.doc_id)),
     )
 
 
@@ -66,6 +71,7 @@ def citation_out(cit: Citation) -> CitationOut:
         page=cit.page,
         quote_start=cit.quote_start,
         replaced_by=replaced_out(cit.replaced_by),
+        newer_text=newer_out(cit.newer_text),
         also_in=[_copy(c) for c in cit.also_in],
     )
 

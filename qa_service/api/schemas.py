@@ -63,6 +63,15 @@ class ReplacedByOut(BaseModel):
     quote: str = Field(..., description="its words, verbatim")
 
 
+class NewerTextOut(BaseModel):
+    """The passage's document is in force, but a newer consolidated text of its act is loaded (amended wording)."""
+
+    doc_id: str
+    title: str
+    number: str | None
+    date: str | None
+
+
 class ChunkRef(BaseModel):
     """A passage and where it sits: offsets are into the document's cleaned text (GET /documents/{doc_id})."""
 
@@ -77,6 +86,7 @@ class ChunkRef(BaseModel):
     start: int
     end: int
     replaced_by: ReplacedByOut | None = None
+    newer_text: NewerTextOut | None = None
 
 
 class CopyOut(BaseModel):
@@ -214,6 +224,7 @@ class DocumentOut(BaseModel):
     source_file: str
     pages: int | None = None
     replaced_by: ReplacedByOut | None = Field(None, description="no longer in force: the loaded act that ended it")
+    newer_text: NewerTextOut | None = Field(None, description="a newer consolidated text of the same act that is loaded")
 
 
 class CitedDocument(BaseModel):

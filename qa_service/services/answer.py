@@ -26,7 +26,7 @@ from qa_service.services.sections import Section, SectionIndex, section_title
 from qa_service.services.structured import REFERENCES_QUESTION, StructuredAnswers
 from qa_service.services.topic import keep_to_topic
 from qa_service.services.untrusted import instruction_like
-from qa_service.services.versions import replaced_note
+from qa_service.services.versions import newer_note, replaced_note
 from qa_service.text import BULLET_MARK, fold, split_sentences
 
 LIST_QUESTION = re.compile(
@@ -138,6 +138,8 @@ class ExtractiveAnswerer:
         if result is None:
             result = self._compose(query, hits, citations)
         if result.answered and (note := replaced_note(result.citations, query.vietnamese)):
+            result.answer = f"{result.answer}\n\n{note}"
+        if result.answered and (note := newer_note(result.citations, query.vietnamese)):
             result.answer = f"{result.answer}\n\n{note}"
         result.standalone_question = query.text
         result.query = query

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from qa_service.components.registry import Registry
 from qa_service.models import Chunk, Copy, DocumentMeta
-from qa_service.services.versions import Replacement, replacements
+from qa_service.services.versions import NewerText, Replacement, newer_text, replacements
 from qa_service.text import BULLET_MARK
 
 
@@ -43,6 +43,7 @@ class Citation:
     doc_title: str
     doc_number: str | None
     replaced_by: Replacement | None = None  # the document is no longer in force: this act ended it
+    newer_text: NewerText | None = None  # in force, but a newer consolidated text of its act is loaded
     also_in: tuple[CopySource, ...] = ()
 
 
@@ -71,6 +72,9 @@ class Citations:
         if self._replacements is None:
             self._replacements = replacements(self._registry)
         return self._replacements.get(doc_id)
+
+    def newer_text(self, doc_id: str) -> NewerText | None:
+        return newer_text(self._registry, doc_id)
 
     def title(self, doc_id: str) -> str:
         meta = self.document(doc_id)
@@ -103,5 +107,6 @@ class Citations:
             doc_title=meta.title if meta else chunk.doc_id,
             doc_number=meta.doc_number if meta else None,
             replaced_by=self.replaced_by(chunk.doc_id),
+            newer_text=self.newer_text(chunk.doc_id),
             also_in=tuple(self.copy_source(c) for c in copies or []),
         )

@@ -9,7 +9,7 @@ from qa_service.errors import UnknownDocument
 from qa_service.models import CrossRef, DocumentMeta, OutlineEntry
 from qa_service.references import normalize_number, ref_key
 from qa_service.services.sections import Section, SectionIndex
-from qa_service.services.versions import Replacement, replacements
+from qa_service.services.versions import NewerText, Replacement, newer_text, replacements
 from qa_service.text import fold
 
 
@@ -56,6 +56,10 @@ class DocumentService:
     def replaced(self) -> dict[str, Replacement]:
         """Loaded documents a loaded act has ended or replaced (services/versions.py)."""
         return replacements(self.c.registry)
+
+    def newer_text(self, doc_id: str) -> NewerText | None:
+        """A newer consolidated text of the document's act, when one is loaded (services/versions.py)."""
+        return newer_text(self.c.registry, doc_id)
 
     def cited(self) -> list[CitedEntry]:
         docs = self.c.registry.documents()

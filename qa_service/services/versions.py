@@ -160,6 +160,43 @@ def _families(registry: Registry) -> list[list[DocumentMeta]]:
     return [family for family in families.values() if len(family) > 1]
 
 
+@dataclass(frozen=True)
+class NewerText:
+    """A newer text of the same act than the one quoted: its consolidated text as amended since."""
+
+    doc_id: str
+    title: str
+    number: str | None
+    issued: str | None
+
+
+def newer_text(registry: Registry, doc_id: str) -> NewerText | None:
+    """The newest loaded text of `doc_id`'s act, when it is not `doc_id` itself (and `doc_id` is still in force)."""
+    newer = newer_versions(registry).get(doc_id)
+    meta = registry.document(newer) if newer and doc_id not in replacements(registry) else None
+    return NewerText(meta.doc_id, meta.title, meta.doc_number, meta.issued) if meta else None
+
+
+def newer_note(cited: list[Citation], vietnamese: bool) -> str | None:
+    """One line per quoted text that a newer consolidated text of its act supersedes («Bộ luật Lao động 45/2019/QH14»
+    asked for by number: its wording may since have been amended)."""
+    lang = "vi" if vietnamese else "en"
+    lines: list[str] = []
+    seen: set[str] = set()
+    for cit in cited:
+        newer = cit.newer_text
+        if newer is None or cit.chunk.doc_id in seen:
+            continue
+        seen.add(cit.chunk.doc_id)
+        numbers = ", ".join(f"[{c.n}]" for c in cited if c.chunk.doc_id == cit.chunk.doc_id)
+        lines.append(msg("answer", f"newer_{lang}").format(
+            refs=numbers, title=cit.doc_title, number=f" {cit.doc_number}" if cit.doc_number else "",
+            new_title=newer.title, new_number=f" {newer.number}" if newer.number else "",
+            date=f" ({newer.issued})" if newer.issued else "",
+        ))
+    return "\n".join(lines) or None
+
+
 def replaced_note(cited: list[Citation], vietnamese: bool) -> str | None:
     """One line per quoted document that is no longer in force, saying which act ended it and where (the act's own
     words travel with each citation as `replaced_by`)."""

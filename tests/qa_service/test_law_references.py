@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from tests.conftest import CORPUS, DATASET, ingested, require_shared
 from tests.fixtures.copies import COPIED_SENTENCE, write_copies
 from tests.fixtures.fakes import HashEmbedder
+from tests.fixtures.versions import write_act_and_consolidation
 
 LAWS = {
     "luat-so-61-2020-qh14-31682": "uu_dai_dt",  # Luật Đầu tư 2020
@@ -282,34 +283,12 @@ def test_of_several_consolidations_of_one_law_the_newest_answers(tmp_path) -> No
         assert body["citations"][0]["doc_id"] == loaded["40/VBHN-VPQH"]["doc_id"] and "5,1%" in body["answer"]
 
 
-def _write_act_and_consolidation(folder: Path) -> None:
-    """An act and the consolidated text of it (its statement names the act; the probation limit amended), as the
-    Gazette set holds Bộ luật Lao động 45/2019/QH14 beside 125/VBHN-VPQH."""
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "luat-mau.md").write_text(
-        '---\ntitle: "Luật Lao động mẫu"\ndoc_type: "Luật"\ndoc_number: "10/2020/QH14"\nissued: "2020-06-01"\n---\n\n'
-        "Điều 1. Phạm vi điều chỉnh\n\nLuật này quy định về hợp đồng lao động mẫu.\n\n"
-        "Điều 5. Thời gian thử việc\n\nThời gian thử việc tối đa không quá 60 ngày đối với công việc có chức danh nghề nghiệp.\n",
-        encoding="utf-8",
-    )
-    (folder / "vbhn-luat-mau.txt").write_text(
-        "VĂN BẢN HỢP NHẤT - VĂN PHÒNG QUỐC HỘI\nLUẬT\nLao động mẫu\n"
-        "Luật Lao động mẫu số 10/2020/QH14 ngày 01 tháng 6 năm 2020 của Quốc hội, có hiệu lực kể từ ngày 01 tháng 01 "
-        "năm 2021, được sửa đổi, bổ sung bởi:\n"
-        "Điều 1. Phạm vi điều chỉnh\nLuật này quy định về hợp đồng lao động mẫu.\n"
-        "Điều 5. Thời gian thử việc\nThời gian thử việc tối đa không quá 90 ngày đối với công việc có chức danh nghề nghiệp.\n"
-        "VĂN PHÒNG QUỐC HỘI\nSố: 7/VBHN-VPQH\nXÁC THỰC VĂN BẢN HỢP NHẤT\nHà Nội, ngày 15 tháng 3 năm 2025\n"
-        "CHỦ NHIỆM\nNguyễn Văn An\n",
-        encoding="utf-8",
-    )
-
-
 def test_of_an_act_and_its_consolidated_text_the_consolidated_text_answers(tmp_path: Path) -> None:
     """The original Labour Code outranked its consolidated text on the same article (whole library: 6 of the library
     set's misses): the newest text of an act comes first unless the question names the original."""
     from qa_service.app import create_app
 
-    _write_act_and_consolidation(tmp_path / "docs")
+    write_act_and_consolidation(tmp_path / "docs")
     components, report = ingested(tmp_path / "index", HashEmbedder(), [tmp_path / "docs"])
     assert not report.skipped
     with TestClient(create_app(components.settings, components)) as client:
@@ -321,6 +300,18 @@ def test_of_an_act_and_its_consolidated_text_the_consolidated_text_answers(tmp_p
         assert act in docs  # still found, below the text in force (a figure differs: not folded as a copy)
         named = client.post("/search", json={"query": "Điều 5 Luật số 10/2020/QH14 quy định gì?", "top_k": 3}).json()["hits"]
         assert (named[0]["doc_id"], named[0]["citation_label"]) == (act, "Điều 5")
+        # the original, asked for by number, is quoted with word of the newer text
+        assert named[0]["newer_text"] == {"doc_id": consolidated, "title": "Luật Lao động mẫu (văn bản hợp nhất)", "number": "7/VBHN-VPQH", "date": "2025-03-15"}
+        body = client.post("/ask", json={"question": "Điều 5 Luật số 10/2020/QH14 quy định gì?"}).json()
+        assert body["citations"][0]["newer_text"]["doc_id"] == consolidated
+        assert body["answer"].rstrip().endswith(
+            "trích từ Luật Lao động mẫu 10/2020/QH14; văn bản hợp nhất mới hơn của văn bản này là Luật Lao động mẫu "
+            "(văn bản hợp nhất) 7/VBHN-VPQH (2025-03-15), lời văn có thể đã được sửa đổi."
+        )
+        listed = {d["doc_id"]: d["newer_text"] for d in client.get("/documents").json()["loaded"]}
+        assert listed[act]["doc_id"] == consolidated and listed[consolidated] is None
+        current = client.post("/ask", json={"question": "Thời gian thử việc tối đa không quá bao nhiêu ngày?"}).json()
+        assert current["citations"][0]["doc_id"] == consolidated and "văn bản hợp nhất mới hơn" not in current["answer"]
 
 
 def test_a_consolidated_text_ends_with_the_act_it_consolidates(tmp_path: Path) -> None:
@@ -328,7 +319,7 @@ def test_a_consolidated_text_ends_with_the_act_it_consolidates(tmp_path: Path) -
     either, and says so."""
     from qa_service.app import create_app
 
-    _write_act_and_consolidation(tmp_path / "docs")
+    write_act_and_consolidation(tmp_path / "docs")
     (tmp_path / "docs" / "luat-moi.md").write_text(
         '---\ntitle: "Luật Lao động mẫu"\ndoc_type: "Luật"\ndoc_number: "20/2024/QH15"\nissued: "2024-06-01"\n---\n\n'
         "Điều 5. Thời gian thử việc\n\nThời gian thử việc tối đa không quá 120 ngày.\n\n"

@@ -45,3 +45,32 @@ def test_the_law_in_force_has_no_such_note(library_url: str, monkeypatch: pytest
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.chat_input[0].set_value("Điều 15 Luật Đầu tư 2020 quy định gì?").run()
     assert not any("hết hiệu lực theo" in c.value for c in at.caption)
+
+
+# as the caption's Markdown source holds it: document text passes through literal(), which escapes its parentheses
+NEWER = r"Đã có văn bản hợp nhất mới hơn: Luật Lao động mẫu \(văn bản hợp nhất\) 7/VBHN-VPQH (2025-03-15) — lời văn có thể đã được sửa đổi."
+
+
+@pytest.fixture(scope="module")
+def consolidated_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from qa_service.app import create_app
+    from tests.fixtures.versions import write_act_and_consolidation
+
+    folder = tmp_path_factory.mktemp("act") / "docs"
+    write_act_and_consolidation(folder)
+    components, _ = ingested(tmp_path_factory.mktemp("act-index"), HashEmbedder(), [folder])
+    yield from serve(create_app(components.settings, components))
+
+
+def test_an_act_quoted_by_number_says_a_newer_consolidated_text_is_loaded(consolidated_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QA__API_URL", consolidated_url)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.chat_input[0].set_value("Điều 5 Luật số 10/2020/QH14 quy định gì?").run()
+    assert any(NEWER == c.value for c in at.caption)
+    [button] = [b for b in at.button if b.label == "Xem trong văn bản"][:1]
+    button.click().run()
+    assert [i.value for i in at.info] == [NEWER]
+    fresh = AppTest.from_file(APP, default_timeout=60).run()
+    fresh.chat_input[0].set_value("Thời gian thử việc tối đa không quá bao nhiêu ngày?").run()  # the newest text: no note
+    assert "90 ngày" in " ".join(m.value for m in fresh.markdown)
+    assert not any("văn bản hợp nhất mới hơn" in c.value for c in fresh.caption)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Path
 
-from qa_service.api.convert import replaced_out
+from qa_service.api.convert import newer_out, replaced_out
 from qa_service.api.deps import get_components, get_documents
 from qa_service.api.schemas import (
     ArticleOut,
@@ -23,7 +23,7 @@ from qa_service.services.versions import Replacement
 router = APIRouter(tags=["documents"])
 
 
-def _doc_out(meta: DocumentMeta, count: int, replaced: dict[str, Replacement]) -> DocumentOut:
+def _doc_out(meta: DocumentMeta, count: int, replaced: dict[str, Replacement], service: DocumentService) -> DocumentOut:
     return DocumentOut(
         doc_id=meta.doc_id,
         title=meta.title,
@@ -36,6 +36,7 @@ def _doc_out(meta: DocumentMeta, count: int, replaced: dict[str, Replacement]) -
         source_file=meta.source_path.rsplit("/", 1)[-1],
         pages=meta.pages,
         replaced_by=replaced_out(replaced.get(meta.doc_id)),
+        newer_text=newer_out(service.newer_text(meta.doc_id)),
     )
 
 
@@ -61,7 +62,7 @@ def list_documents(
     cited = [_cited_out(e) for e in service.cited()]
     replaced = service.replaced()
     return DocumentsResponse(
-        loaded=[_doc_out(m, n, replaced) for m, n in service.loaded()],
+        loaded=[_doc_out(m, n, replaced, service) for m, n in service.loaded()],
         cited_not_loaded=[c for c in cited if not c.loaded],
         cited_loaded=[c for c in cited if c.loaded],
     )
@@ -78,7 +79,7 @@ def get_document(
         raise UnknownDocument([doc_id[:100]])
     meta, count, text, outline = found
     return DocumentDetail(
-        document=_doc_out(meta, count, service.replaced()), text=text, outline=[OutlineItem(**o.model_dump()) for o in outline]
+        document=_doc_out(meta, count, service.replaced(), service), text=text, outline=[OutlineItem(**o.model_dump()) for o in outline]
     )
 
 
