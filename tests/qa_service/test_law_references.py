@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from tests.conftest import CORPUS, DATASET, ingested, require_shared
 from tests.fixtures.copies import COPIED_SENTENCE, write_copies
+from tests.fixtures.documents import write_markdown
 from tests.fixtures.fakes import HashEmbedder
 from tests.fixtures.versions import write_act_and_consolidation
 
@@ -320,11 +321,11 @@ def test_a_consolidated_text_ends_with_the_act_it_consolidates(tmp_path: Path) -
     from qa_service.app import create_app
 
     write_act_and_consolidation(tmp_path / "docs")
-    (tmp_path / "docs" / "luat-moi.md").write_text(
-        '---\ntitle: "Luật Lao động mẫu"\ndoc_type: "Luật"\ndoc_number: "20/2024/QH15"\nissued: "2024-06-01"\n---\n\n'
+    write_markdown(
+        tmp_path / "docs", "luat-moi",
         "Điều 5. Thời gian thử việc\n\nThời gian thử việc tối đa không quá 120 ngày.\n\n"
         "Điều 9. Hiệu lực thi hành\n\nLuật Lao động mẫu số 10/2020/QH14 hết hiệu lực kể từ ngày Luật này có hiệu lực thi hành.\n",
-        encoding="utf-8",
+        title="Luật Lao động mẫu", doc_type="Luật", doc_number="20/2024/QH15", issued="2024-06-01",
     )
     components, _ = ingested(tmp_path / "index", HashEmbedder(), [tmp_path / "docs"])
     with TestClient(create_app(components.settings, components)) as client:
@@ -350,16 +351,13 @@ def test_a_title_that_is_only_its_type_names_no_document(tmp_path: Path) -> None
     from qa_service.services.named import resolve
 
     folder = tmp_path / "docs"
-    folder.mkdir()
-    (folder / "qd-372.md").write_text(
-        '---\ntitle: "Quyết định"\ndoc_type: "Quyết định"\ndoc_number: "372/QĐ-BTC"\n---\n\n'
-        "Điều 1. Đính chính lỗi kỹ thuật tại Thông tư số 139/2025/TT-BTC.\n",
-        encoding="utf-8",
+    write_markdown(
+        folder, "qd-372", "Điều 1. Đính chính lỗi kỹ thuật tại Thông tư số 139/2025/TT-BTC.\n",
+        title="Quyết định", doc_type="Quyết định", doc_number="372/QĐ-BTC",
     )
-    (folder / "luat-dau-tu.md").write_text(
-        '---\ntitle: "Luật Đầu tư"\ndoc_type: "Luật"\ndoc_number: "61/2020/QH14"\n---\n\n'
-        "Điều 59. Quyết định đầu tư ra nước ngoài\n\nNhà đầu tư quyết định việc đầu tư ra nước ngoài.\n",
-        encoding="utf-8",
+    write_markdown(
+        folder, "luat-dau-tu", "Điều 59. Quyết định đầu tư ra nước ngoài\n\nNhà đầu tư quyết định việc đầu tư ra nước ngoài.\n",
+        title="Luật Đầu tư", doc_type="Luật", doc_number="61/2020/QH14",
     )
     components, _ = ingested(tmp_path / "index", HashEmbedder(), [folder])
     assert resolve("Quy định về quyết định đầu tư ra nước ngoài là gì?", components.registry).doc_id is None
@@ -373,21 +371,20 @@ def test_a_document_cited_but_not_loaded_is_answered_by_the_passages_citing_it(t
     from qa_service.app import create_app
 
     folder = tmp_path / "docs"
-    folder.mkdir()
-    (folder / "chuong-trinh.md").write_text(
-        '---\ntitle: "Chương trình hành động phát triển công nghiệp"\ndoc_type: "Chương trình hành động"\n---\n\n'
+    write_markdown(
+        folder, "chuong-trinh",
         "## I. Nhiệm vụ\n\n- Nâng cao năng lực cạnh tranh của doanh nghiệp công nghiệp trên địa bàn.\n\n"
         "- Thực hiện Chương trình hành động số 01-CTr/TU, ngày 28/2/2020 của Tỉnh ủy về cải cách hành chính.\n",
-        encoding="utf-8",
+        title="Chương trình hành động phát triển công nghiệp", doc_type="Chương trình hành động",
     )
-    (folder / "ke-hoach.md").write_text(
-        '---\ntitle: "Kế hoạch triển khai"\ndoc_type: "Quyết định"\ndoc_number: "844/QĐ-TTg"\n---\n\n'
-        + "".join(
+    write_markdown(
+        folder, "ke-hoach",
+        "".join(
             f"Điều {i}. Chương trình hành động của tỉnh\n\nCác tỉnh xây dựng chương trình hành động, tỉnh ủy chỉ đạo "
             f"chương trình hành động thực hiện nhiệm vụ {i}.\n\n"
             for i in range(1, 8)
         ),
-        encoding="utf-8",
+        title="Kế hoạch triển khai", doc_type="Quyết định", doc_number="844/QĐ-TTg",
     )
     components, _ = ingested(tmp_path / "index", HashEmbedder(), [folder])
     with TestClient(create_app(components.settings, components)) as client:
@@ -416,20 +413,18 @@ def test_the_provinces_own_passages_are_weighed_even_when_a_law_fills_the_candid
     from qa_service.app import create_app
 
     folder = tmp_path / "docs"
-    folder.mkdir()
-    (folder / "ke-hoach-tinh.md").write_text(
-        '---\ntitle: "Kế hoạch phát triển doanh nghiệp"\ndoc_type: "Kế hoạch"\nissuer: "Ủy ban nhân dân tỉnh Kiên Giang"\n---\n\n'
-        "## I. Nhiệm vụ\n\n- Nâng cao khả năng tiếp cận tài chính cho doanh nghiệp trên địa bàn.\n",
-        encoding="utf-8",
+    write_markdown(
+        folder, "ke-hoach-tinh", "## I. Nhiệm vụ\n\n- Nâng cao khả năng tiếp cận tài chính cho doanh nghiệp trên địa bàn.\n",
+        title="Kế hoạch phát triển doanh nghiệp", doc_type="Kế hoạch", issuer="Ủy ban nhân dân tỉnh Kiên Giang",
     )
-    (folder / "luat-dnnvv.md").write_text(
-        '---\ntitle: "Luật Hỗ trợ doanh nghiệp nhỏ và vừa"\ndoc_type: "Luật"\ndoc_number: "04/2017/QH14"\nissuer: "Quốc hội"\n---\n\n'
-        + "".join(
+    write_markdown(
+        folder, "luat-dnnvv",
+        "".join(
             f"Điều {i}. Hỗ trợ tiếp cận tín dụng {i}\n\nDoanh nghiệp nhỏ và vừa được hỗ trợ tiếp cận tín dụng, bảo lãnh "
             f"tín dụng cho doanh nghiệp nhỏ và vừa theo chương trình {i}.\n\n"
             for i in range(1, 61)
         ),
-        encoding="utf-8",
+        title="Luật Hỗ trợ doanh nghiệp nhỏ và vừa", doc_type="Luật", doc_number="04/2017/QH14", issuer="Quốc hội",
     )
     components, _ = ingested(tmp_path / "index", HashEmbedder(), [folder])
     with TestClient(create_app(components.settings, components)) as client:

@@ -17,14 +17,18 @@ APP = str(Path(__file__).resolve().parents[2] / "ui" / "app.py")
 NOTE = "Văn bản này đã hết hiệu lực theo Luật Đầu tư 61/2020/QH14 (Điều 76, khoản 3)."
 
 
-@pytest.fixture(scope="module")
-def library_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def _served(tmp_path_factory: pytest.TempPathFactory, paths: list[Path]) -> Iterator[str]:
     from qa_service.app import create_app
 
+    components, _ = ingested(tmp_path_factory.mktemp("index"), HashEmbedder(), paths)
+    yield from serve(create_app(components.settings, components))
+
+
+@pytest.fixture(scope="module")
+def library_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     require_shared()
     laws = [DATASET / "docs" / "uu_dai_dt" / f"{slug}.txt" for slug in ("luat-so-61-2020-qh14-31682", "luat-so-67-2014-qh13-6861")]
-    components, _ = ingested(tmp_path_factory.mktemp("versions"), HashEmbedder(), laws)
-    yield from serve(create_app(components.settings, components))
+    yield from _served(tmp_path_factory, laws)
 
 
 def test_sources_and_reader_say_the_old_law_is_no_longer_in_force(library_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -53,13 +57,11 @@ NEWER = r"Đã có văn bản hợp nhất mới hơn: Luật Lao động mẫu 
 
 @pytest.fixture(scope="module")
 def consolidated_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from qa_service.app import create_app
     from tests.fixtures.versions import write_act_and_consolidation
 
     folder = tmp_path_factory.mktemp("act") / "docs"
     write_act_and_consolidation(folder)
-    components, _ = ingested(tmp_path_factory.mktemp("act-index"), HashEmbedder(), [folder])
-    yield from serve(create_app(components.settings, components))
+    yield from _served(tmp_path_factory, [folder])
 
 
 def test_an_act_quoted_by_number_says_a_newer_consolidated_text_is_loaded(consolidated_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
