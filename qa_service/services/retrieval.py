@@ -101,30 +101,19 @@ class HybridRetriever:
         if query.topic_doc_ids and not query.doc_ids and settings.topic_boost > 0:
             # a follow-up: the document the conversation is about goes first among passages about as good; a share
             # of the score, not a fixed bonus, so its unrelated passages do not push a relevant one of another aside
-            topic = set(query.topic_doc_ids)
-            for cid, entry in fused.items():
-                if cid.rsplit(":", 1)[0] in topic:
-                    entry["score"] *= 1 + settings.topic_boost
+            _scale(fused, set(query.topic_doc_ids), 1 + settings.topic_boost)
         if self._about_the_province(query):
             # «Tỉnh ưu tiên lựa chọn những nhà đầu tư nào?»: the province's own documents (issued by its bodies)
             # before national laws using the same words; a factor, so a law still answers what only it says
-            local = provincial_documents(self.c.registry)
-            for cid, entry in fused.items():
-                if cid.rsplit(":", 1)[0] in local:
-                    entry["score"] *= 1 + settings.province_boost
+            _scale(fused, provincial_documents(self.c.registry), 1 + settings.province_boost)
         # the text in force first: a law its successor has replaced («Luật Đầu tư 2014») gives way, unless asked for
         named = set(query.doc_ids or [])
         replaced = set(replacements(self.c.registry)) - named
         # …and of an act and its consolidated texts, the newest: the original Labour Code gives way to the text
         # consolidating its amendments (same article numbers, current wording)
         older = set(newer_versions(self.c.registry)) - named - replaced
-        if replaced or older:
-            for cid, entry in fused.items():
-                doc_id = cid.rsplit(":", 1)[0]
-                if doc_id in replaced:
-                    entry["score"] *= settings.replaced_weight
-                elif doc_id in older:
-                    entry["score"] *= settings.older_version_weight
+        _scale(fused, replaced, settings.replaced_weight)
+        _scale(fused, older, settings.older_version_weight)
         order = sorted(fused, key=lambda cid: -fused[cid]["score"])[: top_k * 2]
         chunks = self.c.registry.chunks(order)
         results: list[ScoredChunk] = []
@@ -218,7 +207,15 @@ class HybridRetriever:
         return first + [r for r in results if r.chunk.chunk_id not in ids]
 
 
-PROVINCIAL_ISSUER = re.compile(r"\btỉnh\b|\btỉnh\s+[uủ]y\b", re.IGNORECASE)
+PROVINCIAL_ISSUER = re.compile(r"\btỉnh\b", re.IGNORECASE)  # «Tỉnh ủy Kiên Giang», «Ủy ban nhân dân tỉnh …»
+
+
+def _scale(fused: dict[str, dict[str, float]], doc_ids: set[str] | frozenset[str], factor: float) -> None:
+    """Every candidate passage of these documents scores `factor` times."""
+    if doc_ids and factor != 1:
+        for cid, entry in fused.items():
+            if cid.rsplit(":", 1)[0] in doc_ids:
+                entry["score"] *= factor
 
 
 def provincial_documents(registry: Registry) -> frozenset[str]:
