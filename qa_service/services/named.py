@@ -25,8 +25,8 @@ _CONSOLIDATED = " (văn bản hợp nhất)"
 # a law's name in a question ends before the question's own words («Luật Đất đai | quy định gì?»)
 _QUESTION_WORDS = {"quy", "gì", "nào", "thế", "như", "là", "có", "cho", "khi", "hiện", "mới", "sửa", "hướng", "thì", "nói"}
 # «theo Chương trình», «Chương trình có những…», «Who signed the action programme?»: the action programme, when one
-# is loaded
-_PROGRAMME = re.compile(r"\bchương trình\b|\bprogram(?:me)?\b", re.IGNORECASE)
+# is loaded (in English only «the/action programme»: «a support programme for SMEs» is not it)
+_PROGRAMME = re.compile(r"\bchương trình\b|\b(?:the|action)\s+program(?:me)?\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -340,9 +340,14 @@ def test_a_consolidated_text_ends_with_the_act_it_consolidates(tmp_path: Path) -
 
 
 def test_the_programme_is_named_in_english_too(library: TestClient) -> None:
+    from qa_service.services.named import resolve
+
     body = _ask(library, "Who signed the action programme?")
     assert [c["doc_id"] for c in body["citations"]][:1] == ["chuong-trinh-hanh-dong-phat-trien-cong-nghiep-2021-2025"]
     assert "Mai Văn Huỳnh" in body["answer"]
+    registry = library.app.state.components.registry  # type: ignore[attr-defined]
+    assert resolve("What does the programme say about industrial clusters?", registry).doc_id == body["citations"][0]["doc_id"]
+    assert resolve("Is there a support programme for small and medium enterprises?", registry).doc_id is None  # a programme, not the one
 
 
 def test_a_title_that_is_only_its_type_names_no_document(tmp_path: Path) -> None:
