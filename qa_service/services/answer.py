@@ -19,10 +19,10 @@ from qa_service.models import Chunk, ScoredChunk
 from qa_service.resources import english_terms, msg
 from qa_service.services.asked import AskedKind, asked_kind, asked_years, forecast_for_result, subject_share, years_in
 from qa_service.services.citations import Citation, Citations, QuoteNotVerified
-from qa_service.services.query import Query, parse_question, without_frame
+from qa_service.services.query import QUANTITY_QUESTION, Query, parse_question, without_frame
 from qa_service.services.results import AnswerResult
 from qa_service.services.retrieval import META_BLOCKS, Retriever, join_chunks
-from qa_service.services.sections import Section, SectionIndex, section_title
+from qa_service.services.sections import Section, SectionIndex, asked_section, section_title
 from qa_service.services.structured import REFERENCES_QUESTION, StructuredAnswers
 from qa_service.services.topic import keep_to_topic
 from qa_service.services.untrusted import instruction_like
@@ -31,10 +31,6 @@ from qa_service.text import BULLET_MARK, fold, split_sentences
 
 LIST_QUESTION = re.compile(
     r"\b(những|các)\b.*\b(nào|gì)\b|\bgồm\b|\bliệt kê\b|\bnhiệm vụ\b|\bgiải pháp\b|\bwhich\b|\bwhat are\b|\blist\b",
-    re.IGNORECASE,
-)
-QUANTITY_QUESTION = re.compile(
-    r"\bbao nhiêu\b|\bmấy\b|\bbao lâu\b|\bhow (many|much|long)\b|\bwhat (share|percentage|rate)\b|\bbao nhieu\b|\bmay\b.*\bnam\b",
     re.IGNORECASE,
 )
 METADATA_QUESTION = {
@@ -159,15 +155,8 @@ class ExtractiveAnswerer:
         return result
 
     def _named_section(self, query: Query, hits: list[ScoredChunk]) -> Section | None:
-        """The section a question names («Quan điểm chỉ đạo …», «những nhóm nhiệm vụ, giải pháp chủ yếu nào»).
-        Not for «bao nhiêu?»: a figure is answered by the sentence that holds it, not by its whole section."""
-        if QUANTITY_QUESTION.search(query.text) or not query.vietnamese:
-            return None
-        settings = self.c.settings.answer.sections
-        docs = query.doc_ids or list(dict.fromkeys(h.chunk.doc_id for h in hits[: self.evidence.passages]))
-        return self.sections.named(
-            query.text, docs, settings.min_title_share, settings.min_question_share, settings.min_match
-        )
+        """The section a question names («Quan điểm chỉ đạo …», «những nhóm nhiệm vụ, giải pháp chủ yếu nào»)."""
+        return asked_section(self.sections, query, hits, self.c.settings.answer)
 
     # -- evidence --------------------------------------------------------
     def _compose(self, query: Query, hits: list[ScoredChunk], citations: Citations) -> AnswerResult:

@@ -22,6 +22,11 @@ SIGNER_QUESTION = re.compile(r"\bai\b.*\bký\b|\bngười ký\b|\bký\b.*\b(bở
 RECIPIENT_QUESTION = re.compile(r"\bgửi\s+(tới|đến|cho)\b|\bnơi nhận\b|\bsent to\b|\brecipients?\b", re.IGNORECASE)
 
 
+# «bao nhiêu?»: a figure is asked for, answered by the sentence that holds it, not by a whole section
+QUANTITY_QUESTION = re.compile(
+    r"\bbao nhiêu\b|\bmấy\b|\bbao lâu\b|\bhow (many|much|long)\b|\bwhat (share|percentage|rate)\b|\bbao nhieu\b|\bmay\b.*\bnam\b",
+    re.IGNORECASE,
+)
 PURPOSE_FRAME = re.compile(r"\b(?:nhằm|với|để)\s+(?:mục đích|làm)\s+gì\b|\bmục đích\s+(?:là\s+)?gì\b", re.IGNORECASE)
 
 

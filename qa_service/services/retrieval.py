@@ -14,6 +14,7 @@ from qa_service.errors import UnknownDocument
 from qa_service.labels import group_label
 from qa_service.models import Chunk, Copy, ScoredChunk
 from qa_service.services.query import Query, search_query, without_frame
+from qa_service.services.sections import SectionIndex, asked_section
 from qa_service.services.versions import newer_versions, replacements
 from qa_service.text import normalize_for_match
 
@@ -38,6 +39,7 @@ class HybridRetriever:
     def __init__(self, components: Components, modes: RetrievalModes | None = None) -> None:
         self.c = components
         self.modes = modes or RetrievalModes()
+        self.sections = SectionIndex(components.registry)
 
     def search(self, text: str, top_k: int, doc_ids: list[str] | None = None) -> list[ScoredChunk]:
         """A search box query (no history); a document or article it names is searched first."""
@@ -146,6 +148,11 @@ class HybridRetriever:
             results = self._article_first(query, results)
         elif query.block:
             results = self._block_first(query.block, results)
+        elif section := asked_section(self.sections, query, results, self.c.settings.answer):
+            # «Quan điểm chỉ đạo của Chương trình là gì?», «Phần tổ chức thực hiện …»: the passages of the section it
+            # names first (the answer quotes that section whole), then the rest in their order
+            inside = {r.chunk.chunk_id for r in results if r.chunk.doc_id == section.doc_id and section.start <= r.chunk.start < section.stop}
+            results = [r for r in results if r.chunk.chunk_id in inside] + [r for r in results if r.chunk.chunk_id not in inside]
         return results[:top_k]
 
     def _about_the_province(self, query: Query) -> bool:

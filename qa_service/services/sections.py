@@ -10,11 +10,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from qa_service.components.registry import Registry
-from qa_service.models import Chunk, OutlineEntry, Unit
+from qa_service.models import Chunk, OutlineEntry, ScoredChunk, Unit
 from qa_service.resources import stopwords
+from qa_service.services.query import QUANTITY_QUESTION
 from qa_service.text import fold, split_sentences
+
+if TYPE_CHECKING:
+    from qa_service.services.query import Query
+    from qa_service.settings import AnswerSettings
 
 _ENUMERATOR = re.compile(r"^\s*(?:[IVXLC]+|\d{1,3}|[a-zđ])\s*[.)\-–]\s*", re.IGNORECASE)
 # «Điều 15. Hình thức…», «Chương II. BẢO ĐẢM ĐẦU TƯ»: the label already says it
@@ -183,3 +189,14 @@ class SectionIndex:
                     end = a + e
                 spans.append((chunk, a, end))
         return spans
+
+
+def asked_section(index: SectionIndex, query: Query, hits: list[ScoredChunk], settings: AnswerSettings) -> Section | None:
+    """The section a question names, in the documents of its best passages (or the ones it was asked of): the
+    retriever puts its passages first and the answer quotes it whole. Not for «bao nhiêu?»: a figure is answered by
+    the sentence that holds it, not by its whole section."""
+    if QUANTITY_QUESTION.search(query.text) or not query.vietnamese:
+        return None
+    docs = query.doc_ids or list(dict.fromkeys(h.chunk.doc_id for h in hits[: settings.evidence.passages]))
+    s = settings.sections
+    return index.named(query.text, docs, s.min_title_share, s.min_question_share, s.min_match)

@@ -239,3 +239,24 @@ def test_wrong_method_says_which_are_allowed(client: TestClient) -> None:
     assert client.put("/documents").headers["allow"] == "GET, POST"
     assert client.post("/documents/abc").headers["allow"] == "GET, DELETE"
     assert response.json()["error"] == "method_not_allowed"
+
+
+@pytest.mark.parametrize(
+    ("question", "section"),
+    [
+        ("Quan điểm chỉ đạo của Chương trình là gì?", "Mục II.2"),
+        ("Phần tổ chức thực hiện giao nhiệm vụ cho những cơ quan nào?", "Mục IV"),
+        ("Định hướng đến năm 2030 của Chương trình là gì?", "Mục II.3.c"),
+    ],
+)
+def test_search_puts_the_section_a_question_names_first(client: TestClient, question: str, section: str) -> None:
+    """/ask quoted these sections whole, but /search ranked a passage of another section first (real model: «Quan
+    điểm chỉ đạo …» had Mục II.2 second)."""
+    hits = client.post("/search", json={"query": question, "top_k": 5}).json()["hits"]
+    assert hits[0]["citation_label"] == section or hits[0]["citation_label"].startswith(section + ".") or hits[0]["citation_label"].startswith(section + ",")
+
+
+def test_a_figure_question_is_not_sent_to_a_section_by_its_words(client: TestClient) -> None:
+    # «Mục tiêu … bao nhiêu?»: the sentence holding the figure, wherever it is, not the section «Mục tiêu» first
+    hits = client.post("/search", json={"query": "Mục tiêu tỷ trọng công nghiệp trong GRDP năm 2025 là bao nhiêu?", "top_k": 3}).json()["hits"]
+    assert "15%" in hits[0]["text"]
