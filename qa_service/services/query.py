@@ -106,7 +106,21 @@ def cited_key(named: Named, registry: Registry) -> str | None:
     if not (named.cited_number or named.missing):
         return None
     key = ref_key(named.cited_number, named.missing)
-    return key if any(r.key == key for r in registry.refs()) else None
+    return key if key in citing_chunks(registry) else None
+
+
+def citing_chunks(registry: Registry) -> dict[str, list[str]]:
+    """Reference key -> the chunks citing it, in the order found: read from every document's references once per
+    registry version, not on every question that names a document not loaded (parse, then retrieval, asked it)."""
+
+    def build(r: Registry) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for ref in r.refs():
+            if ref.chunk_id and ref.chunk_id not in out.setdefault(ref.key, []):
+                out[ref.key].append(ref.chunk_id)
+        return out
+
+    return registry.memo("citing_chunks", build)
 
 
 def search_query(text: str, doc_ids: list[str] | None = None, registry: Registry | None = None) -> Query:

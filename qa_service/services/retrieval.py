@@ -13,7 +13,7 @@ from qa_service.components.registry import Registry
 from qa_service.errors import UnknownDocument
 from qa_service.labels import group_label
 from qa_service.models import Chunk, Copy, ScoredChunk
-from qa_service.services.query import Query, search_query, without_frame
+from qa_service.services.query import Query, citing_chunks, search_query, without_frame
 from qa_service.services.sections import SectionIndex, asked_section
 from qa_service.services.versions import newer_versions, replacements
 from qa_service.text import normalize_for_match
@@ -175,7 +175,7 @@ class HybridRetriever:
         """«Chương trình hành động 01-CTr/TU quy định gì?», a document cited but not loaded: what the loaded documents
         say of it is the answer, so the passages citing it come first (those the search found in its order, then
         the others in document order), the rest after."""
-        citing = list(dict.fromkeys(r.chunk_id for r in self.c.registry.refs() if r.key == ref_key and r.chunk_id))
+        citing = citing_chunks(self.c.registry).get(ref_key, [])
         if not citing:
             return results
         found = [r for r in results if r.chunk.chunk_id in set(citing)]
