@@ -14,7 +14,7 @@ from qa_service.errors import UnknownDocument
 from qa_service.labels import group_label
 from qa_service.models import Chunk, Copy, ScoredChunk
 from qa_service.services.query import Query, citing_chunks, search_query, without_frame
-from qa_service.services.sections import SectionIndex, asked_section
+from qa_service.services.sections import Section, SectionIndex, asked_section
 from qa_service.services.versions import newer_versions, replacements
 from qa_service.text import normalize_for_match
 
@@ -151,8 +151,7 @@ class HybridRetriever:
         elif section := asked_section(self.sections, query, results, self.c.settings.answer):
             # «Quan điểm chỉ đạo của Chương trình là gì?», «Phần tổ chức thực hiện …»: the passages of the section it
             # names first (the answer quotes that section whole), then the rest in their order
-            inside = {r.chunk.chunk_id for r in results if r.chunk.doc_id == section.doc_id and section.start <= r.chunk.start < section.stop}
-            results = [r for r in results if r.chunk.chunk_id in inside] + [r for r in results if r.chunk.chunk_id not in inside]
+            results = self._section_first(section, results)
         return results[:top_k]
 
     def _about_the_province(self, query: Query) -> bool:
@@ -185,6 +184,25 @@ class HybridRetriever:
         lifted = [r.model_copy(update={"score": r.score + top}) for r in found]
         lifted += [ScoredChunk(chunk=c, score=top) for c in extra.values()]
         return lifted + [r for r in results if r.chunk.chunk_id not in have]
+
+    def _section_first(self, section: Section, results: list[ScoredChunk]) -> list[ScoredChunk]:
+        """The passages of the section a question names first, its opening passage (the heading and what follows
+        it) leading even when the search missed it: «Phần quan điểm và mục tiêu gồm những nội dung nào?» starts
+        where the section starts. Then the rest in their order."""
+
+        def within(chunk: Chunk) -> bool:
+            return chunk.doc_id == section.doc_id and chunk.start < section.stop and chunk.end > section.start
+
+        inside = [r for r in results if within(r.chunk)]
+        rest = [r for r in results if not within(r.chunk)]
+        chunks = self.c.registry.chunks(self.c.registry.chunk_ids(section.doc_id)).values()
+        opening = min((c for c in chunks if within(c)), key=lambda c: c.start, default=None)
+        if opening is not None and not any(r.chunk.start <= opening.start < r.chunk.end for r in inside):
+            top = max((r.score for r in results), default=0.0)
+            inside.insert(0, ScoredChunk(chunk=opening, score=top))
+        elif opening is not None:
+            inside.sort(key=lambda r: not (r.chunk.start <= opening.start < r.chunk.end))
+        return inside + rest
 
     def _block_first(self, label: str, results: list[ScoredChunk]) -> list[ScoredChunk]:
         """«Ai ký…?», «gửi tới đâu?»: the signature block / distribution list of the best document first."""

@@ -256,6 +256,15 @@ def test_search_puts_the_section_a_question_names_first(client: TestClient, ques
     assert hits[0]["citation_label"] == section or hits[0]["citation_label"].startswith(section + ".") or hits[0]["citation_label"].startswith(section + ",")
 
 
+def test_a_named_section_is_searched_from_where_it_starts(client: TestClient) -> None:
+    """«Phần quan điểm và mục tiêu …»: both models found passages of Mục II.2 and II.3 but not the section's opening
+    (Mục II.1, «Dự báo tình hình»), which an overview of the section starts from."""
+    hits = client.post("/search", json={"query": "Phần quan điểm và mục tiêu gồm những nội dung nào?", "top_k": 5}).json()["hits"]
+    assert hits[0]["citation_label"].startswith("Mục II.1")
+    assert "cách mạng công nghiệp lần thứ tư" in hits[0]["text"]
+    assert all(h["citation_label"].startswith("Mục II.") for h in hits[:3])
+
+
 def test_a_figure_question_is_not_sent_to_a_section_by_its_words(client: TestClient) -> None:
     # «Mục tiêu … bao nhiêu?»: the sentence holding the figure, wherever it is, not the section «Mục tiêu» first
     hits = client.post("/search", json={"query": "Mục tiêu tỷ trọng công nghiệp trong GRDP năm 2025 là bao nhiêu?", "top_k": 3}).json()["hits"]
