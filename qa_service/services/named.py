@@ -27,6 +27,13 @@ _QUESTION_WORDS = {"quy", "gì", "nào", "thế", "như", "là", "có", "cho", "
 # «theo Chương trình», «Chương trình có những…», «Who signed the action programme?»: the action programme, when one
 # is loaded (in English only «the/action programme»: «a support programme for SMEs» is not it)
 _PROGRAMME = re.compile(r"\bchương trình\b|\b(?:the|action)\s+program(?:me)?\b", re.IGNORECASE)
+# «… ưu đãi gì ngoài Luật Đầu tư?», «trừ Nghị định 31/2021/NĐ-CP», «besides the Investment Law»: the name is what the
+# asker already has, not where to look (read on the words as typed: «ngoại» is not «ngoài»)
+_EXCLUDING = re.compile(
+    r"(?:\bngoài|\btrừ|\bkhác\s+với|\bkhông\s+phải|\bbesides|\bother\s+than|\bexcept(?:\s+for)?|\bapart\s+from|\bbeyond)"
+    r"(?:\s+(?:quy\s+định|những|các|của|theo|trong|tại|the|in|of|what))*\s*$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,7 @@ class Named:
     article: str | None = None  # «Điều 15»
     clause: str | None = None  # «2» (khoản)
     missing: str | None = None  # a law named but not loaded («Luật Đất đai»)
+    excluded: tuple[str, ...] = ()  # documents named as what is not asked about («ngoài Luật Đầu tư»), all versions
     cited_number: str | None = None  # a number named, not loaded (the programme may cite it)
 
 
@@ -56,6 +64,22 @@ def _nameable_titles(registry: Registry) -> list[tuple[DocumentMeta, str]]:
     # a title that is only its type («Quyết định», «Thông tư»: a heading not read) names no document: «quyết định
     # đầu tư ra nước ngoài» is not Quyết định 372/QĐ-BTC
     return [(meta, title) for meta, title in titled if len(title.split()) >= 2 and len(title) <= 80 and title not in _BARE_TYPES]
+
+
+def _excluding(question: str, start: int) -> bool:
+    """The words before a name, up to `start` (a character offset of the question), say it is left out."""
+    return bool(_EXCLUDING.search(question[:start]))
+
+
+def _title_start(question: str, title: str) -> int:
+    """Where a folded title begins in the question as typed (the question's words folded one by one)."""
+    words = list(_WORD.finditer(question))
+    folded = [fold(w.group(0)).lower() for w in words]
+    wanted = title.split()
+    for i in range(len(folded) - len(wanted) + 1):
+        if folded[i : i + len(wanted)] == wanted:
+            return words[i].start()
+    return len(question)
 
 
 def _by_title(question: str, titled: list[tuple[DocumentMeta, str]]) -> tuple[list[DocumentMeta], str]:
@@ -102,14 +126,18 @@ def resolve(question: str, registry: Registry, doc_ids: list[str] | None = None)
     if m := NUMBER_IN_QUESTION.search(question):
         wanted = normalize_number(m.group(1))
         loaded = next((d for d in documents if d.doc_number and normalize_number(d.doc_number) == wanted), None)
+        if _excluding(question, m.start()):
+            return Named(excluded=(loaded.doc_id,) if loaded else ())
         if loaded:
             return Named(loaded.doc_id, m.group(0), article, clause)
         return Named(designator=m.group(0), article=article, clause=clause, cited_number=m.group(1))
     candidates, title = _by_title(question, registry.memo("nameable_titles", _nameable_titles))
+    if candidates and _excluding(question, _title_start(question, title)):
+        return Named(excluded=tuple(m.doc_id for m in candidates))
     if candidates:
         return Named(_pick_version(candidates, question).doc_id, title, article, clause)
     for ref in find_refs(question):
-        if ref.kind in ("Luật", "Bộ luật") and ref.title:
+        if ref.kind in ("Luật", "Bộ luật") and ref.title and not _excluding(question, max(question.find(ref.raw), 0)):
             words, n = ref.title.split(), len(ref.kind.split())
             name = _take_name(words[n:])
             if name:

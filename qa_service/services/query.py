@@ -73,6 +73,7 @@ class Query:
     not_loaded: str | None = None  # a document named that is neither loaded nor cited: refused, saying so
     topic_doc_ids: list[str] | None = None  # a follow-up: the document the conversation is about, preferred
     block: str | None = None  # «Phần ký» / «Nơi nhận» when the question asks who signed or who received
+    excluded_doc_ids: tuple[str, ...] = ()  # «… ngoài Luật Đầu tư?»: documents the question leaves out
 
     @property
     def about_the_province(self) -> bool:
@@ -141,6 +142,7 @@ def search_query(text: str, doc_ids: list[str] | None = None, registry: Registry
         clause=named.clause if named else None,
         block=asked_block(expand_english(text)),
         cited_ref=cited_key(named, registry) if named and registry is not None and not chosen else None,
+        excluded_doc_ids=named.excluded if named and not doc_ids else (),
     )
 
 
@@ -179,4 +181,5 @@ def parse_question(
         clause=named.clause,
         not_loaded=not_loaded,
         block=asked_block(expand_english(text)),
+        excluded_doc_ids=named.excluded,
     )

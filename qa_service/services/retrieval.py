@@ -77,6 +77,11 @@ class HybridRetriever:
                 seen = {cid for cid, _ in lexical}
                 own = {cid for d in preferred for cid in self.c.registry.chunk_ids(d)}
                 lexical += [(cid, sc) for cid, sc in self.c.lexical.search(tokens, n, own) if cid not in seen]
+        if query.excluded_doc_ids:
+            # «… ngoài Luật Đầu tư?»: what the asker already has is not the answer
+            left_out = {cid for d in query.excluded_doc_ids for cid in self.c.registry.chunk_ids(d)}
+            dense = [(cid, sc) for cid, sc in dense if cid not in left_out]
+            lexical = [(cid, sc) for cid, sc in lexical if cid not in left_out]
         fused: dict[str, dict[str, float]] = {}
         for rank, (cid, score) in enumerate(dense):
             entry = fused.setdefault(cid, {})

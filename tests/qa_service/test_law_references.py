@@ -438,3 +438,36 @@ def test_the_provinces_own_passages_are_weighed_even_when_a_law_fills_the_candid
         assert "ke-hoach-tinh" in [h["doc_id"] for h in hits]
         other = client.post("/search", json={"query": "Doanh nghiệp nhỏ và vừa được hỗ trợ tiếp cận tín dụng thế nào?", "top_k": 10}).json()["hits"]
         assert "ke-hoach-tinh" not in [h["doc_id"] for h in other]  # not about the province: the law's passages only
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Nhà đầu tư hạ tầng khu, cụm công nghiệp được hưởng ưu đãi gì ngoài Luật Đầu tư?",
+        "Ngoài Luật Đầu tư 2020, nhà đầu tư hạ tầng khu công nghiệp còn được hỗ trợ gì?",
+    ],
+)
+def test_a_law_named_as_left_out_is_not_where_the_answer_comes_from(library: TestClient, question: str) -> None:
+    """«… ngoài Luật Đầu tư?»: the asker has that law; the other documents answer (here the programme's «còn được
+    hưởng chính sách hỗ trợ của tỉnh»), and no version of the law named is searched or quoted."""
+    hits = library.post("/search", json={"query": question, "top_k": 10}).json()["hits"]
+    assert hits and not {h["doc_id"] for h in hits} & {INVESTMENT_2020, INVESTMENT_2014}
+    body = _ask(library, question)
+    assert body["answered"] and not {c["doc_id"] for c in body["citations"]} & {INVESTMENT_2020, INVESTMENT_2014}
+
+
+def test_a_law_named_as_left_out_is_not_refused_as_not_loaded(library: TestClient) -> None:
+    # «ngoài Luật Đất đai» (not loaded): the question is about everything else, not a request for that law
+    body = _ask(library, "Ngoài Luật Đất đai, nhà đầu tư khu công nghiệp được hỗ trợ gì về mặt bằng?")
+    assert "chưa được nạp" not in body["answer"]
+
+
+def test_a_foreign_investment_question_still_names_the_law() -> None:
+    from qa_service.services.named import _excluding
+
+    # «ngoại» (foreign) is not «ngoài» (besides), and «ngoài hàng rào» names no document
+    assert not _excluding("Đầu tư ra nước ngoại theo ", 25)
+    assert _excluding("Được hưởng ưu đãi gì ngoài ", 27)
+    assert _excluding("Ngoài quy định của ", 19)
+    assert _excluding("What else applies besides the ", 30)
+    assert not _excluding("Điều 15 ", 8)
