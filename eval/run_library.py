@@ -18,7 +18,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from eval.run_eval import HERE, ROOT, evaluate_ours, load_questions
+from eval.peers import ours
+from eval.run_eval import HERE, ROOT, evaluate_ours, load_questions, retrieval_scores
 
 LIBRARY = ROOT.parent / "shared" / "datasets" / "congbao-8-chu-de"
 TEMPLATES = ("Điều {n} {doc} quy định gì?", "Nội dung Điều {n} của {doc} là gì?", "{doc}, điều {n} nói gì?")
@@ -80,6 +81,19 @@ def article_scores(client: Any, items: list[dict[str, Any]]) -> dict[str, Any]:
             misses.append({**item, "search_top": hits[0]["citation_label"] if hits else None, "ask": body.get("answer", "")[:120]})
     n = max(len(items), 1)
     return {"questions": len(items), "search_first": search_first / n, "ask_first": ask_first / n, "misses": misses[:20]}
+
+
+def judged(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The programme's questions with the law passages judged to answer them too (eval/library_judgments.jsonl): in
+    a library, «Doanh nghiệp nhỏ và vừa được hỗ trợ những gì?» is answered by the SME law as well as by the
+    programme. Judged by reading the first passage of every programme question another document won, on the sample
+    and the whole library (session 11); passages never judged count as not relevant, so this is a floor of what a
+    reader would accept, beside the strict score (programme evidence only)."""
+    extra: dict[str, list[str]] = {}
+    for line in (HERE / "library_judgments.jsonl").read_text(encoding="utf-8").splitlines():
+        if line.strip() and (j := json.loads(line))["relevant"]:
+            extra.setdefault(j["id"], []).append(j["evidence"])
+    return [{**i, "evidence": i["evidence"] + extra.get(i["id"], [])} for i in items]
 
 
 def load_library_set() -> list[dict[str, Any]]:
@@ -273,6 +287,7 @@ def main() -> None:
             "skipped": [str(s.path) for s in report_ingest.skipped],
             "article_questions": article_scores(client, articles),
             "programme_questions": evaluate_ours(client, retriever, programme),
+            "programme_questions_judged": retrieval_scores(ours(retriever, "ours"), judged(programme), rewrite_follow_ups=True),
             "library_questions": evaluate_ours(client, retriever, library),
             "search": search_latency(client, [i["question"] for i in items]),
             "library_set": library_scores,
@@ -290,6 +305,12 @@ def main() -> None:
         r = report[name]
         n = len(programme) if name == "programme_questions" else len(library)
         lines.append(f"| {name.replace('_', ' ')} | {n} | {r['recall@1']:.3f} | {r['recall@5']:.3f} | {r['mrr@10']:.3f} | {r.get('key_facts') or 0:.3f} |")
+    j = report["programme_questions_judged"]
+    lines += [
+        "",
+        f"Programme questions with the law passages judged to answer them too (eval/library_judgments.jsonl): recall@1 "
+        f"{j['recall@1']:.3f}, recall@5 {j['recall@5']:.3f}, MRR@10 {j['mrr@10']:.3f}.",
+    ]
     lines += [
         "",
         f"Library question set ({len(library_set)} questions: eval/library_questions_titles.jsonl and "
