@@ -103,6 +103,13 @@ class RetrievalSettings(BaseModel):
         0.9, ge=0.0, le=1.0,
         description="score factor for the distribution list and the signature block, unless the question asks who signed or received",
     )
+    # a form's blanks share its words with any question about what it is for (whole library, session 11: application
+    # forms and data-field tables came first for «… được hỗ trợ gì?»); 12% of the Gazette set's passages are forms
+    form_weight: float = Field(
+        0.5, ge=0.0, le=1.0,
+        description="score factor for a passage that is mostly blanks to fill in (a form), unless the question asks for a form",
+    )
+    form_placeholder_share: float = Field(0.02, ge=0.0, le=1.0, description="share of a passage's characters that are blanks for it to count as a form")
     # library sample, the 26 follow-ups of the eval set: recall@1 0.846 -> 0.885 (eval/README.md, session 9); a factor,
     # not a bonus, so a follow-up only another document answers still goes there
     topic_boost: float = Field(

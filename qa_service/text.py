@@ -71,6 +71,14 @@ def split_sentences(text: str, semicolons: bool = True) -> list[tuple[int, int]]
     return spans
 
 
+_PLACEHOLDER = re.compile(r"[.…_]{4,}|…")
+
+
+def placeholder_share(text: str) -> float:
+    """The share of a passage that is blanks to fill in («Họ và tên:………», «ngày.....tháng.....»): a form."""
+    return sum(len(m.group(0)) for m in _PLACEHOLDER.finditer(text)) / max(len(text), 1)
+
+
 def has_diacritics(text: str) -> bool:
     return fold(text) != text
 

@@ -27,6 +27,8 @@ QUANTITY_QUESTION = re.compile(
     r"\bbao nhiêu\b|\bmấy\b|\bbao lâu\b|\bhow (many|much|long)\b|\bwhat (share|percentage|rate)\b|\bbao nhieu\b|\bmay\b.*\bnam\b",
     re.IGNORECASE,
 )
+# «Mẫu đơn đề nghị hỗ trợ …», «tờ khai», «which form …»: a form is asked for, its blanks are the answer
+FORM_QUESTION = re.compile(r"\b(?:mẫu|biểu mẫu|tờ khai|đơn đề nghị|mau don|to khai|forms?|template)\b", re.IGNORECASE)
 PURPOSE_FRAME = re.compile(r"\b(?:nhằm|với|để)\s+(?:mục đích|làm)\s+gì\b|\bmục đích\s+(?:là\s+)?gì\b", re.IGNORECASE)
 
 

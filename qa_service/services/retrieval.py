@@ -13,10 +13,10 @@ from qa_service.components.registry import Registry
 from qa_service.errors import UnknownDocument
 from qa_service.labels import group_label
 from qa_service.models import Chunk, Copy, ScoredChunk
-from qa_service.services.query import Query, citing_chunks, search_query, without_frame
+from qa_service.services.query import FORM_QUESTION, Query, citing_chunks, search_query, without_frame
 from qa_service.services.sections import Section, SectionIndex, asked_section
 from qa_service.services.versions import newer_versions, replacements
-from qa_service.text import normalize_for_match
+from qa_service.text import normalize_for_match, placeholder_share
 
 WORD = re.compile(r"\w+")
 FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
@@ -147,7 +147,12 @@ class HybridRetriever:
             for hit in results:
                 if hit.chunk.citation_label in META_BLOCKS:
                     hit.score *= settings.meta_block_weight
-            results.sort(key=lambda hit: -hit.score)
+        if settings.form_weight < 1 and not FORM_QUESTION.search(query.expanded):
+            # a form's blanks («Lý do đề nghị:………») answer «which form?», not what a policy gives
+            for hit in results:
+                if placeholder_share(hit.chunk.text) >= settings.form_placeholder_share:
+                    hit.score *= settings.form_weight
+        results.sort(key=lambda hit: -hit.score)
         results = passages(results, settings.copy_similarity, self.modes.merge_neighbours)
         if query.article and query.doc_ids and len(query.doc_ids) == 1:
             results = self._article_first(query, results)
