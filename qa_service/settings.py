@@ -122,6 +122,24 @@ class RetrievalSettings(BaseModel):
         0.6, ge=0.0, le=5.0,
         description="a question about the province itself («Tỉnh …», «của tỉnh»): passages of documents its bodies issued score (1 + boost) times; 0 = off",
     )
+    # 0 / 0.1 / 0.2 / 0.3 (session 11, eval/README.md, lean on every candidate): programme questions in the library
+    # sample recall@1 0.858 / 0.886 / 0.886 / 0.898, whole library 0.716 / 0.761 / 0.790 / 0.807; the library set's dev
+    # split unchanged up to 0.25, down at 0.3. Only near candidates (the two settings below): 0.886 / 0.795 at 0.2, and
+    # the held-out programme questions 0.806 -> 0.861 (sample), 0.639 -> 0.806 (whole)
+    provincial_prior: float = Field(
+        0.2, ge=0.0, le=5.0,
+        description="any question naming no document: passages of documents a provincial body issued score (1 + prior) times (province_boost instead when it speaks of the province); 0 = off",
+    )
+    # fused ranks are flat: ×1.2 lifts a loose passage (similarity 0.85) over an uploaded plan's word-for-word answer
+    # (0.96, first in both lists); 0.02 / 0.05 / 1.0: sample 0.864 / 0.886 / 0.886, whole library 0.716 / 0.795 / 0.790
+    provincial_prior_margin: float = Field(
+        0.05, ge=0.0, le=1.0,
+        description="the lean applies to passages whose dense similarity is within this of the nearest candidate's",
+    )
+    provincial_prior_lexical: float = Field(
+        0.5, ge=0.0, le=1.0,
+        description="…and to passages only the lexical search found that score this share of its best (0.5 and 0 measure the same)",
+    )
     # measured on the whole library (eval/README.md, «near copies»): two circulars differing in what they regulate
     # («hồ sơ mời thầu xây lắp» / «dịch vụ phi tư vấn») overlap 0.88-0.91; footnote marks and form dots 0.96-0.999
     copy_similarity: float = Field(

@@ -113,6 +113,17 @@ class HybridRetriever:
             # «Tỉnh ưu tiên lựa chọn những nhà đầu tư nào?»: the province's own documents (issued by its bodies)
             # before national laws using the same words; a factor, so a law still answers what only it says
             _scale(fused, provincial_documents(self.c.registry), 1 + settings.province_boost)
+        elif settings.provincial_prior > 0 and not query.doc_ids:
+            # any other question leans their way among passages as near in meaning as the nearest (fused ranks are
+            # flat: a factor alone would lift a loose passage over one that matches word for word)
+            top = max((e.get("dense_score", 0.0) for e in fused.values()), default=0.0)
+            top_lex = max((e.get("lexical_score", 0.0) for e in fused.values()), default=0.0)
+            near = {
+                cid for cid, e in fused.items()
+                if ("dense_score" in e and e["dense_score"] >= top - settings.provincial_prior_margin)
+                or ("dense_score" not in e and e.get("lexical_score", 0.0) >= settings.provincial_prior_lexical * top_lex)
+            }
+            _scale(fused, provincial_documents(self.c.registry), 1 + settings.provincial_prior, near)
         # the text in force first: a law its successor has replaced («Luật Đầu tư 2014») gives way, unless asked for
         named = set(query.doc_ids or [])
         replaced = set(replacements(self.c.registry)) - named
@@ -166,6 +177,7 @@ class HybridRetriever:
 
     def _about_the_province(self, query: Query) -> bool:
         return query.about_the_province and not query.doc_ids and self.c.settings.retrieval.province_boost > 0
+
 
     def _preferred(self, query: Query) -> set[str]:
         """Documents a boost will favour for this question (the conversation's, the province's own), when the
@@ -245,11 +257,13 @@ class HybridRetriever:
 PROVINCIAL_ISSUER = re.compile(r"\btỉnh\b", re.IGNORECASE)  # «Tỉnh ủy Kiên Giang», «Ủy ban nhân dân tỉnh …»
 
 
-def _scale(fused: dict[str, dict[str, float]], doc_ids: set[str] | frozenset[str], factor: float) -> None:
-    """Every candidate passage of these documents scores `factor` times."""
+def _scale(
+    fused: dict[str, dict[str, float]], doc_ids: set[str] | frozenset[str], factor: float, only: set[str] | None = None
+) -> None:
+    """Every candidate passage of these documents (of those in `only`, when given) scores `factor` times."""
     if doc_ids and factor != 1:
         for cid, entry in fused.items():
-            if cid.rsplit(":", 1)[0] in doc_ids:
+            if cid.rsplit(":", 1)[0] in doc_ids and (only is None or cid in only):
                 entry["score"] *= factor
 
 

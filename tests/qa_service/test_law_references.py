@@ -237,6 +237,7 @@ def test_a_follow_up_keeps_to_the_document_the_conversation_is_about(library: Te
     law's land articles match the rewritten question's words as well."""
     # the province signal alone would keep «Tỉnh …» in the programme: off, so the conversation's topic is what is tested
     monkeypatch.setattr(library.app.state.components.settings.retrieval, "province_boost", 0.0)  # type: ignore[attr-defined]
+    monkeypatch.setattr(library.app.state.components.settings.retrieval, "provincial_prior", 0.0)  # type: ignore[attr-defined]
     first = "Tỉnh phát triển hạ tầng khu công nghiệp như thế nào?"
     standalone = "Tỉnh phát triển hạ tầng khu công nghiệp như thế nào về đất đai?"
     programme = "chuong-trinh-hanh-dong-phat-trien-cong-nghiep-2021-2025"
@@ -471,3 +472,39 @@ def test_a_foreign_investment_question_still_names_the_law() -> None:
     assert _excluding("Ngoài quy định của ", 19)
     assert _excluding("What else applies besides the ", 30)
     assert not _excluding("Điều 15 ", 8)
+
+
+def test_any_question_leans_to_the_provinces_own_documents(tmp_path: Path) -> None:
+    """Two passages about as good, a national decree's (every word of the question) and the province's plan's (most of
+    them): the province's comes first for a question naming neither (this is the province's service), the decree's
+    when the lean is off."""
+    from qa_service.services.retrieval import HybridRetriever
+
+    folder = tmp_path / "docs"
+    write_markdown(
+        folder, "nghi-dinh", "Điều 3. Đào tạo nhân lực\n\nDoanh nghiệp tham gia đào tạo nhân lực công nghiệp được Nhà nước khuyến khích.\n",
+        title="Nghị định về phát triển nhân lực", doc_type="Nghị định", doc_number="12/2024/NĐ-CP", issuer="Chính phủ",
+    )
+    write_markdown(
+        folder, "ke-hoach-tinh", "1. Đào tạo nhân lực\n\nKhuyến khích doanh nghiệp tham gia đào tạo nhân lực cho ngành.\n",
+        title="Kế hoạch phát triển nhân lực", doc_type="Kế hoạch", doc_number="45/KH-UBND", issuer="Ủy ban nhân dân tỉnh Kiên Giang",
+    )
+    components, report = ingested(tmp_path / "index", HashEmbedder(), [folder])
+    assert not report.skipped
+    retriever = HybridRetriever(components)
+    # the fake's similarities share a constant part (0.91-0.96 here where the real model spreads 0.85-0.96): the
+    # margin scaled down with them
+    components.settings.retrieval.provincial_prior_margin = 0.02
+    question = "Doanh nghiệp tham gia đào tạo nhân lực công nghiệp như thế nào?"
+    components.settings.retrieval.provincial_prior = 0.0
+    assert retriever.search(question, 2)[0].chunk.doc_id == "nghi-dinh"
+    components.settings.retrieval.provincial_prior = 0.2
+    assert retriever.search(question, 2)[0].chunk.doc_id == "ke-hoach-tinh"
+    # a passage that says the question word for word keeps its place: the lean is among passages near in meaning
+    exact = "Doanh nghiệp tham gia đào tạo nhân lực công nghiệp được Nhà nước khuyến khích"
+    assert retriever.search(exact, 2)[0].chunk.doc_id == "nghi-dinh"
+    components.settings.retrieval.provincial_prior_margin = 1.0
+    assert retriever.search(exact, 2)[0].chunk.doc_id == "ke-hoach-tinh"  # what the margin is for
+    components.settings.retrieval.provincial_prior_margin = 0.02
+    # a document named is searched as asked, with no lean
+    assert retriever.search("Nghị định 12/2024/NĐ-CP: doanh nghiệp tham gia đào tạo nhân lực thế nào?", 2)[0].chunk.doc_id == "nghi-dinh"

@@ -28,6 +28,12 @@ from qa_service.settings import Settings
         ("retrieval", "topic_boost", 5.5, 5.0),
         ("retrieval", "topic_boost", -0.1, 0.0),
         ("retrieval", "meta_block_weight", 1.1, 1.0),
+        ("retrieval", "provincial_prior", 5.5, 5.0),
+        ("retrieval", "provincial_prior", -0.1, 0.0),
+        ("retrieval", "provincial_prior_margin", 1.1, 1.0),
+        ("retrieval", "provincial_prior_lexical", 1.1, 1.0),
+        ("retrieval", "form_weight", 1.1, 1.0),
+        ("retrieval", "form_placeholder_share", -0.1, 0.0),
         ("embedding", "batch_tokens_bf16", 65_537, 65_536),
     ],
 )
