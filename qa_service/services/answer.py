@@ -21,7 +21,7 @@ from qa_service.services.asked import AskedKind, asked_kind, asked_years, foreca
 from qa_service.services.citations import Citation, Citations, QuoteNotVerified
 from qa_service.services.query import QUANTITY_QUESTION, Query, parse_question, without_frame
 from qa_service.services.results import AnswerResult
-from qa_service.services.retrieval import META_BLOCKS, Retriever, join_chunks
+from qa_service.services.retrieval import META_BLOCKS, Retriever, join_chunks, leaning
 from qa_service.services.sections import Section, SectionIndex, asked_section, section_title
 from qa_service.services.structured import REFERENCES_QUESTION, StructuredAnswers
 from qa_service.services.topic import keep_to_topic
@@ -156,7 +156,7 @@ class ExtractiveAnswerer:
 
     def _named_section(self, query: Query, hits: list[ScoredChunk]) -> Section | None:
         """The section a question names («Quan điểm chỉ đạo …», «những nhóm nhiệm vụ, giải pháp chủ yếu nào»)."""
-        return asked_section(self.sections, query, hits, self.c.settings.answer)
+        return asked_section(self.sections, query, hits, self.c.settings.answer, leaning(self.c, query))
 
     # -- evidence --------------------------------------------------------
     def _compose(self, query: Query, hits: list[ScoredChunk], citations: Citations) -> AnswerResult:

@@ -169,7 +169,7 @@ class HybridRetriever:
             results = self._article_first(query, results)
         elif query.block:
             results = self._block_first(query.block, results)
-        elif section := asked_section(self.sections, query, results, self.c.settings.answer):
+        elif section := asked_section(self.sections, query, results, self.c.settings.answer, leaning(self.c, query)):
             # «Quan điểm chỉ đạo của Chương trình là gì?», «Phần tổ chức thực hiện …»: the passages of the section it
             # names first (the answer quotes that section whole), then the rest in their order
             results = self._section_first(section, results)
@@ -252,6 +252,13 @@ class HybridRetriever:
         first = [ScoredChunk(chunk=c, score=top - i * 1e-3) for i, c in enumerate(own)]
         ids = {c.chunk_id for c in own}
         return first + [r for r in results if r.chunk.chunk_id not in ids]
+
+
+def leaning(components: Components, query: Query) -> frozenset[str]:
+    """The documents a question naming none leans to (the province's own), when a lean is on."""
+    settings = components.settings.retrieval
+    lean = settings.provincial_prior > 0 or (query.about_the_province and settings.province_boost > 0)
+    return provincial_documents(components.registry) if lean and not query.doc_ids else frozenset()
 
 
 PROVINCIAL_ISSUER = re.compile(r"\btỉnh\b", re.IGNORECASE)  # «Tỉnh ủy Kiên Giang», «Ủy ban nhân dân tỉnh …»

@@ -127,8 +127,9 @@ class SectionIndex:
         asked = _content_syllables(question)
         if not asked:
             return None
-        best: tuple[float, int, Section] | None = None
-        for doc_id in doc_ids:
+        # ties go to the earlier document (the one leaned to, else the better ranked), then to the deeper section
+        best: tuple[float, int, int, Section] | None = None
+        for doc_rank, doc_id in enumerate(doc_ids):
             outline = self._outline(doc_id)
             for section in outline.sections if outline else []:
                 title = outline.tokens[section.label] if outline else frozenset()
@@ -142,9 +143,9 @@ class SectionIndex:
                 score = 2 * title_share * question_share / (title_share + question_share)
                 if score < min_match:
                     continue
-                if best is None or (score, section.level) > (best[0], best[1]):
-                    best = (score, section.level, section)
-        return best[2] if best else None
+                if best is None or (score, -doc_rank, section.level) > best[:3]:
+                    best = (score, -doc_rank, section.level, section)
+        return best[3] if best else None
 
     def child_headings(self, section: Section, limit: int) -> list[Chunk]:
         """The section's children's headings as citable passages: each is the document's own words at its own
@@ -191,12 +192,16 @@ class SectionIndex:
         return spans
 
 
-def asked_section(index: SectionIndex, query: Query, hits: list[ScoredChunk], settings: AnswerSettings) -> Section | None:
+def asked_section(
+    index: SectionIndex, query: Query, hits: list[ScoredChunk], settings: AnswerSettings, leaning: frozenset[str] = frozenset()
+) -> Section | None:
     """The section a question names, in the documents of its best passages (or the ones it was asked of): the
     retriever puts its passages first and the answer quotes it whole. Not for «bao nhiêu?»: a figure is answered by
-    the sentence that holds it, not by its whole section."""
+    the sentence that holds it, not by its whole section. The documents retrieval leans to (the province's own) are
+    read too, and first, so of two sections named alike («Phần tổ chức thực hiện …»: the programme's Mục IV, a
+    decree's Chương IV) theirs is the one; a better-named section elsewhere still wins."""
     if QUANTITY_QUESTION.search(query.text) or not query.vietnamese:
         return None
-    docs = query.doc_ids or list(dict.fromkeys(h.chunk.doc_id for h in hits[: settings.evidence.passages]))
+    docs = query.doc_ids or list(dict.fromkeys([*sorted(leaning), *(h.chunk.doc_id for h in hits[: settings.evidence.passages])]))
     s = settings.sections
     return index.named(query.text, docs, s.min_title_share, s.min_question_share, s.min_match)

@@ -508,3 +508,37 @@ def test_any_question_leans_to_the_provinces_own_documents(tmp_path: Path) -> No
     components.settings.retrieval.provincial_prior_margin = 0.02
     # a document named is searched as asked, with no lean
     assert retriever.search("Nghị định 12/2024/NĐ-CP: doanh nghiệp tham gia đào tạo nhân lực thế nào?", 2)[0].chunk.doc_id == "nghi-dinh"
+
+
+def test_of_two_sections_named_alike_the_provinces_is_the_one(tmp_path: Path) -> None:
+    """«Phần tổ chức thực hiện giao nhiệm vụ cho những cơ quan nào?»: a circular's «Điều 6. Tổ chức thực hiện» and the
+    province's plan's «IV. TỔ CHỨC THỰC HIỆN» are named alike; the plan's is the one (whole library: the circular's, a
+    deeper section, won the tie), in /search and in /ask. Off the lean, the circular's passages lead again."""
+    from qa_service.services.retrieval import HybridRetriever
+
+    folder = tmp_path / "docs"
+    write_markdown(
+        folder, "thong-tu",
+        "Điều 5. Vị trí việc làm\n\nCơ quan xây dựng đề án vị trí việc làm.\n\n"
+        "Điều 6. Tổ chức thực hiện\n\nCác cơ quan, tổ chức được giao nhiệm vụ tổ chức thực hiện Thông tư này.\n",
+        title="Thông tư hướng dẫn vị trí việc làm", doc_type="Thông tư", doc_number="03/2023/TT-BKHĐT", issuer="Bộ Kế hoạch và Đầu tư",
+    )
+    write_markdown(
+        folder, "ke-hoach-tinh",
+        "# KẾ HOẠCH PHÁT TRIỂN CÔNG NGHIỆP\n\n## III. NHIỆM VỤ\n\nPhát triển các khu công nghiệp.\n\n"
+        "## IV. TỔ CHỨC THỰC HIỆN\n\n1. Sở Công Thương chủ trì theo dõi việc thực hiện Kế hoạch.\n\n2. Các huyện, thành phố xây dựng kế hoạch cụ thể.\n",
+        title="Kế hoạch phát triển công nghiệp", doc_type="Kế hoạch", doc_number="45/KH-UBND", issuer="Ủy ban nhân dân tỉnh Kiên Giang",
+    )
+    components, report = ingested(tmp_path / "index", HashEmbedder(), [folder])
+    assert not report.skipped
+    question = "Phần tổ chức thực hiện giao nhiệm vụ cho những cơ quan nào?"
+    hits = HybridRetriever(components).search(question, 3)
+    assert hits[0].chunk.doc_id == "ke-hoach-tinh" and hits[0].chunk.citation_label.startswith("Mục IV")
+    from qa_service.app import create_app
+
+    with TestClient(create_app(components.settings, components)) as client:
+        body = _ask(client, question)
+    assert body["answered"] and body["citations"][0]["doc_id"] == "ke-hoach-tinh"
+    assert "Sở Công Thương" in body["answer"]
+    components.settings.retrieval.provincial_prior = 0.0
+    assert HybridRetriever(components).search(question, 3)[0].chunk.doc_id == "thong-tu"
