@@ -137,11 +137,18 @@ class ExtractiveAnswerer:
             result.answer = f"{result.answer}\n\n{note}"
         if result.answered and (note := newer_note(result.citations, query.vietnamese)):
             result.answer = f"{result.answer}\n\n{note}"
+        if query.excluded_doc_ids:
+            result.answer = f"{result.answer}\n\n{self._left_out_note(query)}"
         result.standalone_question = query.text
         result.query = query
         result.hits = hits
         result.took_ms = (time.perf_counter() - started) * 1000
         return result
+
+    def _left_out_note(self, query: Query) -> str:
+        metas = [m for m in (self.c.registry.document(d) for d in query.excluded_doc_ids) if m is not None]
+        titles = ", ".join(f"{m.title}{' ' + m.doc_number if m.doc_number else ''}" for m in metas)
+        return msg("answer", f"left_out_{'vi' if query.vietnamese else 'en'}").format(titles=titles)
 
     # -- sections --------------------------------------------------------
     def _article(self, query: Query, doc_id: str, hits: list[ScoredChunk], citations: Citations) -> AnswerResult:

@@ -455,6 +455,10 @@ def test_a_law_named_as_left_out_is_not_where_the_answer_comes_from(library: Tes
     assert hits and not {h["doc_id"] for h in hits} & {INVESTMENT_2020, INVESTMENT_2014}
     body = _ask(library, question)
     assert body["answered"] and not {c["doc_id"] for c in body["citations"]} & {INVESTMENT_2020, INVESTMENT_2014}
+    # …and the answer says where it did not look
+    assert body["answer"].endswith("Lưu ý: theo câu hỏi, không tìm trong Luật Đầu tư 61/2020/QH14, Luật Đầu tư 67/2014/QH13.") or body[
+        "answer"
+    ].endswith("Lưu ý: theo câu hỏi, không tìm trong Luật Đầu tư 67/2014/QH13, Luật Đầu tư 61/2020/QH14.")
 
 
 def test_a_law_named_as_left_out_is_not_refused_as_not_loaded(library: TestClient) -> None:
