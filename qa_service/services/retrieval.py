@@ -56,15 +56,19 @@ class HybridRetriever:
                 raise UnknownDocument(missing)
             allowed = {cid for d in query.doc_ids for cid in self.c.registry.chunk_ids(d)}
         n = max(settings.candidates, top_k * 2)
+        # «… ngoài Luật Đầu tư?»: what the asker already has is not the answer; its passages are fetched over and
+        # dropped, so a law that fills the candidate lists cannot leave them empty
+        left_out = {cid for d in query.excluded_doc_ids for cid in self.c.registry.chunk_ids(d)}
+        fetch = n + len(left_out)
         dense: list[tuple[str, float]] = []
         if self.modes.dense:
             vector = self.c.embedder.embed_query(query.expanded)
-            hits = self.c.store.query(vector, n, query.doc_ids)
-            dense = [(h.chunk_id, h.score) for h in hits]
+            hits = self.c.store.query(vector, fetch, query.doc_ids)
+            dense = [(h.chunk_id, h.score) for h in hits if h.chunk_id not in left_out][:n]
         lexical: list[tuple[str, float]] = []
         tokens = lexical_tokens(without_frame(query.expanded), self.c.segmenter) if self.modes.lexical else []
         if self.modes.lexical:
-            lexical = self.c.lexical.search(tokens, n, allowed)
+            lexical = [(cid, sc) for cid, sc in self.c.lexical.search(tokens, fetch, allowed) if cid not in left_out][:n]
         preferred = self._preferred(query)
         if preferred:
             # the documents a boost will favour may have no passage among the candidates at all (the SME law's
@@ -77,11 +81,6 @@ class HybridRetriever:
                 seen = {cid for cid, _ in lexical}
                 own = {cid for d in preferred for cid in self.c.registry.chunk_ids(d)}
                 lexical += [(cid, sc) for cid, sc in self.c.lexical.search(tokens, n, own) if cid not in seen]
-        if query.excluded_doc_ids:
-            # «… ngoài Luật Đầu tư?»: what the asker already has is not the answer
-            left_out = {cid for d in query.excluded_doc_ids for cid in self.c.registry.chunk_ids(d)}
-            dense = [(cid, sc) for cid, sc in dense if cid not in left_out]
-            lexical = [(cid, sc) for cid, sc in lexical if cid not in left_out]
         fused: dict[str, dict[str, float]] = {}
         for rank, (cid, score) in enumerate(dense):
             entry = fused.setdefault(cid, {})
@@ -178,7 +177,6 @@ class HybridRetriever:
     def _about_the_province(self, query: Query) -> bool:
         return query.about_the_province and not query.doc_ids and self.c.settings.retrieval.province_boost > 0
 
-
     def _preferred(self, query: Query) -> set[str]:
         """Documents a boost will favour for this question (the conversation's, the province's own), when the
         index holds others too."""
@@ -190,6 +188,7 @@ class HybridRetriever:
             preferred |= set(query.topic_doc_ids)
         if self._about_the_province(query):
             preferred |= provincial_documents(self.c.registry)
+        preferred -= set(query.excluded_doc_ids)
         return preferred if preferred and len(preferred) < len(self.c.registry.documents()) else set()
 
     def _citing_first(self, ref_key: str, results: list[ScoredChunk], limit: int) -> list[ScoredChunk]:
