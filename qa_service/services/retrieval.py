@@ -4,7 +4,7 @@ reciprocal rank; adjacent hits of one section are merged into one passage."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from qa_service.components.bundle import Components
@@ -65,6 +65,7 @@ class HybridRetriever:
             vector = self.c.embedder.embed_query(query.expanded)
             hits = self.c.store.query(vector, fetch, query.doc_ids)
             dense = [(h.chunk_id, h.score) for h in hits if h.chunk_id not in left_out][:n]
+        nearest = max((score for _, score in dense), default=None)
         lexical: list[tuple[str, float]] = []
         tokens = lexical_tokens(without_frame(query.expanded), self.c.segmenter) if self.modes.lexical else []
         if self.modes.lexical:
@@ -172,7 +173,31 @@ class HybridRetriever:
             # «Quan điểm chỉ đạo của Chương trình là gì?», «Phần tổ chức thực hiện …»: the passages of the section it
             # names first (the answer quotes that section whole), then the rest in their order
             results = self._section_first(section, results)
-        return results[:top_k]
+        return self._province_placed(query, results[:top_k], nearest)
+
+    def _province_placed(self, query: Query, results: list[ScoredChunk], nearest: float | None) -> list[ScoredChunk]:
+        """A library and a question naming no document («Doanh nghiệp nhỏ và vừa được hỗ trợ những gì?»): the laws may
+        fill the first places, but the reader of a provincial product wants what the province says too, so its nearest
+        passage is shown by place `provincial_slot` — only when about as near in meaning as the nearest of the whole
+        index, so a question only a law answers («thời gian thử việc») keeps its places."""
+        settings = self.c.settings.retrieval
+        place = settings.provincial_slot
+        if not place or nearest is None or query.doc_ids or query.topic_doc_ids or query.block or not results:
+            return results
+        own = sorted(provincial_documents(self.c.registry) - set(query.excluded_doc_ids))
+        if not own or any(hit.chunk.doc_id in own for hit in results[:place]):
+            return results
+        scoped = replace(query, doc_ids=own, article=None, clause=None, cited_ref=None, note=None)
+        best = self.retrieve(scoped, 1)
+        if not best or best[0].dense_score is None or best[0].dense_score < nearest - settings.provincial_slot_margin:
+            return results
+        # found lower down already (perhaps merged with a neighbour): moved up, not shown twice
+        rest = [hit for hit in results if not (hit.chunk.doc_id == best[0].chunk.doc_id and _touches(hit.chunk, best[0].chunk))]
+        # the score of the place it takes: answers weigh quotes by score, and this one was not ranked against the rest
+        at = min(place, len(rest) + 1) - 1
+        score = rest[at].score if at < len(rest) else rest[-1].score
+        placed = best[0].model_copy(update={"score": score})
+        return (rest[:at] + [placed] + rest[at:])[: len(results)]
 
     def _about_the_province(self, query: Query) -> bool:
         return query.about_the_province and not query.doc_ids and self.c.settings.retrieval.province_boost > 0

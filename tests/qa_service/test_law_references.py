@@ -523,6 +523,57 @@ def test_any_question_leans_to_the_provinces_own_documents(tmp_path: Path) -> No
     assert retriever.search("Nghị định 12/2024/NĐ-CP: doanh nghiệp tham gia đào tạo nhân lực thế nào?", 2)[0].chunk.doc_id == "nghi-dinh"
 
 
+def test_the_provinces_nearest_passage_is_among_the_first_three(tmp_path: Path) -> None:
+    """A decree whose five articles say the question's words fills the first places; the province's plan, which says
+    what the province does about it, gets the third at the latest (not the first: the decree's are nearer) — unless
+    it is far from the question in meaning, a document is named or left out, or the place is off."""
+    from qa_service.services.retrieval import HybridRetriever
+
+    folder = tmp_path / "docs"
+    articles = "\n\n".join(
+        f"Điều {n}. Hỗ trợ doanh nghiệp nhỏ và vừa {topic}\n\nDoanh nghiệp nhỏ và vừa được hỗ trợ {topic} theo quy định."
+        for n, topic in enumerate(["tiếp cận tín dụng", "thuế", "mặt bằng sản xuất", "công nghệ", "mở rộng thị trường"], 1)
+    )
+    write_markdown(
+        folder, "nghi-dinh", articles,
+        title="Nghị định hỗ trợ doanh nghiệp nhỏ và vừa", doc_type="Nghị định", doc_number="80/2021/NĐ-CP", issuer="Chính phủ",
+    )
+    write_markdown(
+        folder, "ke-hoach-tinh",
+        "1. Phát triển doanh nghiệp\n\nTỉnh hỗ trợ doanh nghiệp nhỏ và vừa tiếp cận tín dụng, xúc tiến thương mại.\n\n"
+        "2. Hạ tầng giao thông\n\nĐầu tư đường giao thông đến các cụm công nghiệp.\n",
+        title="Kế hoạch phát triển công nghiệp", doc_type="Kế hoạch", doc_number="45/KH-UBND", issuer="Ủy ban nhân dân tỉnh Kiên Giang",
+    )
+    components, report = ingested(tmp_path / "index", HashEmbedder(), [folder])
+    assert not report.skipped
+    retriever = HybridRetriever(components)
+    settings = components.settings.retrieval
+    settings.provincial_prior = 0.0  # the place alone, not the lean
+    # the fake's similarities share a constant part (0.87 for the plan's passage, 0.92-0.94 for the decree's; the real
+    # model spreads them wider): the margin scaled with them
+    settings.provincial_slot_margin = 0.08
+    question = "Doanh nghiệp nhỏ và vừa được hỗ trợ những gì?"
+
+    def places(text: str, **named: object) -> list[str]:
+        return [hit.chunk.doc_id for hit in retriever.search(text, 5, **named)]  # type: ignore[arg-type]
+
+    settings.provincial_slot = 0
+    off = places(question)
+    assert "ke-hoach-tinh" not in off[:3]  # what the place is for
+    settings.provincial_slot = 3
+    on = places(question)
+    assert on[:2] == off[:2] and on[2] == "ke-hoach-tinh" and on.count("ke-hoach-tinh") == 1
+    hit = retriever.search(question, 5)[2]
+    assert "tiếp cận tín dụng" in hit.chunk.text and hit.score <= retriever.search(question, 5)[1].score
+    # far in meaning from the question, beside a decree that says it word for word: no place
+    settings.provincial_slot_margin = 0.0
+    assert "ke-hoach-tinh" not in places(question)[:3]
+    settings.provincial_slot_margin = 0.08
+    # a document named is searched alone; one left out is not brought back
+    assert set(places("Nghị định 80/2021/NĐ-CP: doanh nghiệp nhỏ và vừa được hỗ trợ những gì?")) == {"nghi-dinh"}
+    assert "ke-hoach-tinh" not in places("Doanh nghiệp nhỏ và vừa được hỗ trợ những gì ngoài Kế hoạch 45/KH-UBND?")
+
+
 def test_of_two_sections_named_alike_the_provinces_is_the_one(tmp_path: Path) -> None:
     """«Phần tổ chức thực hiện giao nhiệm vụ cho những cơ quan nào?»: a circular's «Điều 6. Tổ chức thực hiện» and the
     province's plan's «IV. TỔ CHỨC THỰC HIỆN» are named alike; the plan's is the one (whole library: the circular's, a
