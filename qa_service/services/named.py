@@ -31,7 +31,9 @@ _PROGRAMME = re.compile(r"\bchương trình\b|\b(?:the|action)\s+program(?:me)?\
 # asker already has, not where to look (read on the words as typed: «ngoại» is not «ngoài»)
 _EXCLUDING = re.compile(
     r"(?:\bngoài|\btrừ|\bkhác\s+với|\bkhông\s+phải|\bbesides|\bother\s+than|\bexcept(?:\s+for)?|\bapart\s+from|\bbeyond)"
-    r"(?:\s+(?:quy\s+định|những|các|của|theo|trong|tại|the|in|of|what))*\s*$",
+    r"(?:\s+(?:quy\s+định|những|các|của|theo|trong|tại|the|in|of|what))*"
+    # «trừ Nghị định 31/2021/NĐ-CP», «ngoài Kế hoạch số 45/KH-UBND»: a number is read after its type's words
+    rf"(?:\s+(?:{'|'.join(re.escape(kind) for kind in DOCUMENT_TYPES)}|decree|law|resolution|circular|decision|plan)(?:\s+(?:số|no\.?))?)?\s*$",
     re.IGNORECASE,
 )
 

@@ -485,6 +485,17 @@ def test_a_foreign_investment_question_still_names_the_law() -> None:
     assert _excluding("Ngoài quy định của ", 19)
     assert _excluding("What else applies besides the ", 30)
     assert not _excluding("Điều 15 ", 8)
+    # a number after its type's words («trừ Nghị định 31/2021/NĐ-CP»: that decree was searched alone)
+    assert _excluding("Ưu đãi gì trừ Nghị định ", 24)
+    assert _excluding("Hỗ trợ gì ngoài Kế hoạch số ", 28)
+    assert _excluding("What support besides Decree ", 28)
+    assert not _excluding("Hỗ trợ ngoài hàng rào theo Nghị định ", 37)
+
+
+def test_a_document_left_out_by_number_is_not_searched(library: TestClient) -> None:
+    question = "Trừ Nghị định 19/VBHN-BTC, doanh nghiệp được hỗ trợ những gì?"
+    hits = library.post("/search", json={"query": question, "top_k": 10}).json()["hits"]
+    assert hits and DECREE not in {h["doc_id"] for h in hits}
 
 
 def test_any_question_leans_to_the_provinces_own_documents(tmp_path: Path) -> None:
