@@ -68,3 +68,17 @@ def test_library_questions_on_the_laws_loaded_hold_their_floor(library) -> None:
     print({k: round(v, 3) for k, v in scores.items()})
     for key in ("recall@1", "recall@5"):
         assert scores[key] >= FLOOR["library_set"][key] - FLOOR["tolerance"], (key, scores[key])
+
+
+def test_a_question_the_laws_fill_still_shows_what_the_province_says(library, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """«ho tro tiep can tin dung cho doanh nghiep nho va vua»: the SME law's articles on credit fill every place; the
+    programme's «nâng cao khả năng tiếp cận tài chính, tín dụng» is shown third (eval/README.md, session 12)."""
+    client, components = library
+    programme = next(d.doc_id for d in components.registry.documents() if d.title.startswith("Chương trình hành động"))
+    question = {"query": "ho tro tiep can tin dung cho doanh nghiep nho va vua", "top_k": 5}
+    hits = client.post("/search", json=question).json()["hits"]
+    assert hits[0]["doc_id"].startswith("luat-so-04-2017-qh14")  # the law says it first
+    ours = [h for h in hits[:3] if h["doc_id"] == programme]
+    assert len(ours) == 1 and "tiếp cận tài chính, tín dụng" in ours[0]["text"]
+    monkeypatch.setattr(components.settings.retrieval, "provincial_slot", 0)
+    assert programme not in {h["doc_id"] for h in client.post("/search", json=question).json()["hits"]}
