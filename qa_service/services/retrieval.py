@@ -65,11 +65,12 @@ class HybridRetriever:
             vector = self.c.embedder.embed_query(query.expanded)
             hits = self.c.store.query(vector, fetch, query.doc_ids)
             dense = [(h.chunk_id, h.score) for h in hits if h.chunk_id not in left_out][:n]
-        nearest = max((score for _, score in dense), default=None)
         lexical: list[tuple[str, float]] = []
         tokens = lexical_tokens(without_frame(query.expanded), self.c.segmenter) if self.modes.lexical else []
         if self.modes.lexical:
             lexical = [(cid, sc) for cid, sc in self.c.lexical.search(tokens, fetch, allowed) if cid not in left_out][:n]
+        # the nearest passages of the whole index, in meaning and in words, before any document's are fetched below
+        nearest = (dense[0][1] if dense else None, lexical[0][1] if lexical else 0.0)
         preferred = self._preferred(query)
         if preferred:
             # the documents a boost will favour may have no passage among the candidates at all (the SME law's
@@ -175,28 +176,44 @@ class HybridRetriever:
             results = self._section_first(section, results)
         return self._province_placed(query, results[:top_k], nearest)
 
-    def _province_placed(self, query: Query, results: list[ScoredChunk], nearest: float | None) -> list[ScoredChunk]:
-        """A library and a question naming no document («Doanh nghiệp nhỏ và vừa được hỗ trợ những gì?»): the laws may
-        fill the first places, but the reader of a provincial product wants what the province says too, so its nearest
-        passage is shown by place `provincial_slot` — only when about as near in meaning as the nearest of the whole
-        index, so a question only a law answers («thời gian thử việc») keeps its places."""
+    def _province_placed(
+        self, query: Query, results: list[ScoredChunk], nearest: tuple[float | None, float]
+    ) -> list[ScoredChunk]:
+        """A library and a question naming no document: this is the province's service, so the province's nearest
+        passage comes first when it is about as near in meaning as the nearest of the whole index and holds most of
+        its words («Doanh nghiệp tham gia đào tạo nhân lực như thế nào?»: the programme's, not a national
+        resolution's); by place `provincial_slot` when only near in meaning («ho tro tiep can tin dung cho doanh
+        nghiep nho va vua»: the SME law's articles first, then what the province does). A question only a law answers
+        («thời gian thử việc») keeps its places: no passage of the province is that near."""
         settings = self.c.settings.retrieval
         place = settings.provincial_slot
-        if not place or nearest is None or query.doc_ids or query.topic_doc_ids or query.block or not results:
+        dense_top, lexical_top = nearest
+        if not place or dense_top is None or query.doc_ids or query.topic_doc_ids or query.block or not results:
             return results
         own = sorted(provincial_documents(self.c.registry) - set(query.excluded_doc_ids))
-        if not own or any(hit.chunk.doc_id in own for hit in results[:place]):
+        if not own or results[0].chunk.doc_id in own:
+            return results
+        shown = any(hit.chunk.doc_id in own for hit in results[:place])
+        if shown and not settings.provincial_first_margin:
             return results
         scoped = replace(query, doc_ids=own, article=None, clause=None, cited_ref=None, note=None)
-        best = self.retrieve(scoped, 1)
-        if not best or best[0].dense_score is None or best[0].dense_score < nearest - settings.provincial_slot_margin:
+        best = next(iter(self.retrieve(scoped, 3)), None)
+        if best is None or best.dense_score is None:
+            return results
+        first = (
+            best.dense_score >= dense_top - settings.provincial_first_margin
+            and (best.lexical_score or 0.0) >= settings.provincial_first_lexical * lexical_top
+        )
+        if not first and (shown or best.dense_score < dense_top - settings.provincial_slot_margin):
             return results
         # found lower down already (perhaps merged with a neighbour): moved up, not shown twice
-        rest = [hit for hit in results if not (hit.chunk.doc_id == best[0].chunk.doc_id and _touches(hit.chunk, best[0].chunk))]
+        rest = [
+            hit for hit in results
+            if not (hit.chunk.doc_id == best.chunk.doc_id and hit.chunk.start < best.chunk.end and hit.chunk.end > best.chunk.start)
+        ]
+        at = 0 if first else min(place, len(rest) + 1) - 1
         # the score of the place it takes: answers weigh quotes by score, and this one was not ranked against the rest
-        at = min(place, len(rest) + 1) - 1
-        score = rest[at].score if at < len(rest) else rest[-1].score
-        placed = best[0].model_copy(update={"score": score})
+        placed = best.model_copy(update={"score": rest[at].score if at < len(rest) else rest[-1].score})
         return (rest[:at] + [placed] + rest[at:])[: len(results)]
 
     def _about_the_province(self, query: Query) -> bool:

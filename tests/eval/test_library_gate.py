@@ -82,3 +82,22 @@ def test_a_question_the_laws_fill_still_shows_what_the_province_says(library, mo
     assert len(ours) == 1 and "tiếp cận tài chính, tín dụng" in ours[0]["text"]
     monkeypatch.setattr(components.settings.retrieval, "provincial_slot", 0)
     assert programme not in {h["doc_id"] for h in client.post("/search", json=question).json()["hits"]}
+
+
+@pytest.mark.parametrize(
+    ("question", "words"),
+    [
+        ("Hình thức đối tác công-tư được áp dụng cho dự án nào?", "theo hình thức đối tác công-tư"),
+        ("Doanh nghiệp nhỏ và vừa được hưởng những cơ chế khuyến khích nào?", "doanh nghiệp nhỏ và vừa"),
+    ],
+)
+def test_the_provinces_answer_about_as_near_and_as_worded_comes_first(library, question: str, words: str) -> None:  # type: ignore[no-untyped-def]
+    """The investment law's and the SME law's articles are a little nearer in meaning; the programme's passage holds
+    most of the question's words too and comes first — and a question only a law answers keeps the law's places."""
+    client, components = library
+    programme = next(d.doc_id for d in components.registry.documents() if d.title.startswith("Chương trình hành động"))
+    hits = client.post("/search", json={"query": question, "top_k": 5}).json()["hits"]
+    assert hits[0]["doc_id"] == programme and words in hits[0]["text"].lower()
+    assert any(h["doc_id"] != programme for h in hits[1:3])  # the laws still follow
+    labour = client.post("/search", json={"query": "Thời gian thử việc tối đa là bao lâu?", "top_k": 5}).json()["hits"]
+    assert labour[0]["citation_label"].startswith("Điều 25") and programme not in {h["doc_id"] for h in labour}

@@ -519,6 +519,7 @@ def test_any_question_leans_to_the_provinces_own_documents(tmp_path: Path) -> No
     # the fake's similarities share a constant part (0.91-0.96 here where the real model spreads 0.85-0.96): the
     # margin scaled down with them
     components.settings.retrieval.provincial_prior_margin = 0.02
+    components.settings.retrieval.provincial_first_margin = 0.0  # the lean alone (the first place has its own test)
     question = "Doanh nghiệp tham gia đào tạo nhân lực công nghiệp như thế nào?"
     components.settings.retrieval.provincial_prior = 0.0
     assert retriever.search(question, 2)[0].chunk.doc_id == "nghi-dinh"
@@ -536,8 +537,8 @@ def test_any_question_leans_to_the_provinces_own_documents(tmp_path: Path) -> No
 
 def test_the_provinces_nearest_passage_is_among_the_first_three(tmp_path: Path) -> None:
     """A decree whose five articles say the question's words fills the first places; the province's plan, which says
-    what the province does about it, gets the third at the latest (not the first: the decree's are nearer) — unless
-    it is far from the question in meaning, a document is named or left out, or the place is off."""
+    what the province does about it, gets the third at the latest — unless it is far from the question in meaning, a
+    document is named or left out, or the place is off — and the first when about as near and as worded."""
     from qa_service.services.retrieval import HybridRetriever
 
     folder = tmp_path / "docs"
@@ -563,6 +564,7 @@ def test_the_provinces_nearest_passage_is_among_the_first_three(tmp_path: Path) 
     # the fake's similarities share a constant part (0.87 for the plan's passage, 0.92-0.94 for the decree's; the real
     # model spreads them wider): the margin scaled with them
     settings.provincial_slot_margin = 0.08
+    settings.provincial_first_margin = 0.0  # the third place first; the first place below
     question = "Doanh nghiệp nhỏ và vừa được hỗ trợ những gì?"
 
     def places(text: str, **named: object) -> list[str]:
@@ -583,6 +585,11 @@ def test_the_provinces_nearest_passage_is_among_the_first_three(tmp_path: Path) 
     # a document named is searched alone; one left out is not brought back
     assert set(places("Nghị định 80/2021/NĐ-CP: doanh nghiệp nhỏ và vừa được hỗ trợ những gì?")) == {"nghi-dinh"}
     assert "ke-hoach-tinh" not in places("Doanh nghiệp nhỏ và vừa được hỗ trợ những gì ngoài Kế hoạch 45/KH-UBND?")
+    # as near in meaning and holding most of the question's words: first (the province's service), the decree's after
+    settings.provincial_first_margin = 0.08
+    assert places(question)[:2] == ["ke-hoach-tinh", "nghi-dinh"]
+    settings.provincial_first_lexical = 1.0  # …not when the words are the decree's more than the plan's
+    assert places(question)[:3] == on[:3]
 
 
 def test_of_two_sections_named_alike_the_provinces_is_the_one(tmp_path: Path) -> None:
