@@ -158,6 +158,10 @@ class RetrievalSettings(BaseModel):
         0.04, ge=0.0, le=1.0,
         description="the province's best passage comes first when its dense similarity is within this of the nearest passage's in the whole index… (0 = off)",
     )
+    provincial_vectors_max: int = Field(
+        20_000, ge=0, le=200_000,
+        description="the province's passages are searched by meaning from their vectors held in memory (1.5 KB each) up to this many; past it through Chroma's filter (~86 ms on 65,248 vectors)",
+    )
     provincial_first_lexical: float = Field(
         0.6, ge=0.0, le=1.0,
         description="…and its BM25 score is at least this share of the best in the whole index",

@@ -37,6 +37,7 @@ from qa_service.settings import Settings
         ("retrieval", "provincial_slot_margin", 1.1, 1.0),
         ("retrieval", "provincial_first_margin", 1.1, 1.0),
         ("retrieval", "provincial_first_lexical", -0.1, 0.0),
+        ("retrieval", "provincial_vectors_max", 200_001, 200_000),
         ("retrieval", "form_weight", 1.1, 1.0),
         ("retrieval", "form_placeholder_share", -0.1, 0.0),
         ("embedding", "batch_tokens_bf16", 65_537, 65_536),
