@@ -70,6 +70,7 @@ class BM25Index:
     def __init__(self, k1: float = 1.2, b: float = 0.75) -> None:
         self.k1, self.b = k1, b
         self.ids: list[str] = []
+        self.rows: dict[str, int] = {}  # id -> row of `ids`
         self.vocab: dict[str, int] = {}
         self.weights: sparse.csc_matrix = sparse.csc_matrix((0, 0))
         self.tf: sparse.csr_matrix = sparse.csr_matrix((0, 0))  # raw counts, kept to score whole documents
@@ -112,8 +113,9 @@ class BM25Index:
             weights = sparse.csc_matrix((values.astype(np.float32), (tf.row, tf.col)), shape=(n_docs, n_terms))
         else:
             weights = sparse.csc_matrix((0, 0), dtype=np.float32)
+        rows = {cid: k for k, cid in enumerate(ids)}
         with self._lock:
-            self.ids, self.vocab, self.weights, self.tf, self.version = ids, vocab, weights, raw, version
+            self.ids, self.vocab, self.weights, self.tf, self.version, self.rows = ids, vocab, weights, raw, version, rows
 
     def grouped(self, group: Callable[[str], str]) -> BM25Index:
         """The same index with rows summed by group (chunks -> documents): BM25 over whole documents."""
@@ -142,13 +144,15 @@ class BM25Index:
 
     def search(self, tokens: list[str], top_k: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
         with self._lock:
-            ids, vocab, weights = self.ids, self.vocab, self.weights
+            ids, vocab, weights, rows = self.ids, self.vocab, self.weights, self.rows
         cols = sorted({vocab[t] for t in tokens if t in vocab})
         if not cols or not ids:
             return []
         scores = np.asarray(weights[:, cols].sum(axis=1)).ravel()
         if allowed is not None:
-            mask = np.fromiter((cid in allowed for cid in ids), dtype=bool, count=len(ids))
+            # by the allowed ids' rows, not a test of all 65,248 ids (5 ms of every question searching the province's)
+            mask = np.zeros(len(ids), dtype=bool)
+            mask[np.fromiter((rows[cid] for cid in allowed if cid in rows), dtype=np.int64)] = True
             scores = np.where(mask, scores, 0.0)
         k = min(top_k, int((scores > 0).sum()))
         if k == 0:
