@@ -201,8 +201,10 @@ class HybridRetriever:
         best = next(iter(self.retrieve(scoped, 3)), None)
         if best is None or best.dense_score is None:
             return results
+        # the words are half the evidence: with no lexical match in the whole index (or the lexical half off) there is none
         first = (
-            best.dense_score >= dense_top - settings.provincial_first_margin
+            lexical_top > 0
+            and best.dense_score >= dense_top - settings.provincial_first_margin
             and (best.lexical_score or 0.0) >= settings.provincial_first_lexical * lexical_top
         )
         if not first and (shown or best.dense_score < dense_top - settings.provincial_slot_margin):

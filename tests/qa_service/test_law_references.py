@@ -590,6 +590,12 @@ def test_the_provinces_nearest_passage_is_among_the_first_three(tmp_path: Path) 
     assert places(question)[:2] == ["ke-hoach-tinh", "nghi-dinh"]
     settings.provincial_first_lexical = 1.0  # …not when the words are the decree's more than the plan's
     assert places(question)[:3] == on[:3]
+    settings.provincial_first_lexical = 0.6
+    # without the words there is only half the evidence: dense alone puts it third, not first
+    from qa_service.services.retrieval import RetrievalModes
+
+    dense_only = HybridRetriever(components, RetrievalModes(lexical=False))
+    assert [hit.chunk.doc_id for hit in dense_only.search(question, 5)].index("ke-hoach-tinh") == 2
 
 
 def test_of_two_sections_named_alike_the_provinces_is_the_one(tmp_path: Path) -> None:
