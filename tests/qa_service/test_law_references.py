@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -35,6 +36,20 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     assert not report.skipped
     with TestClient(create_app(components.settings, components), raise_server_exceptions=False) as client:
         yield client
+
+
+def _beside_a_plan(tmp_path: Path, plan: str, national: tuple[str, str], plan_title: str = "Kế hoạch phát triển công nghiệp", **meta: str) -> Any:
+    """An index (fake embedder) of one national text (`national`: slug, body; `meta`: its front matter) beside a plan
+    of the province's people's committee (slug «ke-hoach-tinh», 45/KH-UBND)."""
+    folder = tmp_path / "docs"
+    write_markdown(folder, national[0], national[1], **meta)
+    write_markdown(
+        folder, "ke-hoach-tinh", plan,
+        title=plan_title, doc_type="Kế hoạch", doc_number="45/KH-UBND", issuer="Ủy ban nhân dân tỉnh Kiên Giang",
+    )
+    components, report = ingested(tmp_path / "index", HashEmbedder(), [folder])
+    assert not report.skipped
+    return components
 
 
 def _ask(client: TestClient, question: str) -> dict:  # type: ignore[type-arg]
@@ -504,17 +519,13 @@ def test_any_question_leans_to_the_provinces_own_documents(tmp_path: Path) -> No
     when the lean is off."""
     from qa_service.services.retrieval import HybridRetriever
 
-    folder = tmp_path / "docs"
-    write_markdown(
-        folder, "nghi-dinh", "Điều 3. Đào tạo nhân lực\n\nDoanh nghiệp tham gia đào tạo nhân lực công nghiệp được Nhà nước khuyến khích.\n",
+    components = _beside_a_plan(
+        tmp_path,
+        "1. Đào tạo nhân lực\n\nKhuyến khích doanh nghiệp tham gia đào tạo nhân lực cho ngành.\n",
+        ("nghi-dinh", "Điều 3. Đào tạo nhân lực\n\nDoanh nghiệp tham gia đào tạo nhân lực công nghiệp được Nhà nước khuyến khích.\n"),
+        plan_title="Kế hoạch phát triển nhân lực",
         title="Nghị định về phát triển nhân lực", doc_type="Nghị định", doc_number="12/2024/NĐ-CP", issuer="Chính phủ",
     )
-    write_markdown(
-        folder, "ke-hoach-tinh", "1. Đào tạo nhân lực\n\nKhuyến khích doanh nghiệp tham gia đào tạo nhân lực cho ngành.\n",
-        title="Kế hoạch phát triển nhân lực", doc_type="Kế hoạch", doc_number="45/KH-UBND", issuer="Ủy ban nhân dân tỉnh Kiên Giang",
-    )
-    components, report = ingested(tmp_path / "index", HashEmbedder(), [folder])
-    assert not report.skipped
     retriever = HybridRetriever(components)
     # the fake's similarities share a constant part (0.91-0.96 here where the real model spreads 0.85-0.96): the
     # margin scaled down with them
@@ -541,23 +552,17 @@ def test_the_provinces_nearest_passage_is_among_the_first_three(tmp_path: Path) 
     document is named or left out, or the place is off — and the first when about as near and as worded."""
     from qa_service.services.retrieval import HybridRetriever
 
-    folder = tmp_path / "docs"
     articles = "\n\n".join(
         f"Điều {n}. Hỗ trợ doanh nghiệp nhỏ và vừa {topic}\n\nDoanh nghiệp nhỏ và vừa được hỗ trợ {topic} theo quy định."
         for n, topic in enumerate(["tiếp cận tín dụng", "thuế", "mặt bằng sản xuất", "công nghệ", "mở rộng thị trường"], 1)
     )
-    write_markdown(
-        folder, "nghi-dinh", articles,
-        title="Nghị định hỗ trợ doanh nghiệp nhỏ và vừa", doc_type="Nghị định", doc_number="80/2021/NĐ-CP", issuer="Chính phủ",
-    )
-    write_markdown(
-        folder, "ke-hoach-tinh",
+    components = _beside_a_plan(
+        tmp_path,
         "1. Phát triển doanh nghiệp\n\nTỉnh hỗ trợ doanh nghiệp nhỏ và vừa tiếp cận tín dụng, xúc tiến thương mại.\n\n"
         "2. Hạ tầng giao thông\n\nĐầu tư đường giao thông đến các cụm công nghiệp.\n",
-        title="Kế hoạch phát triển công nghiệp", doc_type="Kế hoạch", doc_number="45/KH-UBND", issuer="Ủy ban nhân dân tỉnh Kiên Giang",
+        ("nghi-dinh", articles),
+        title="Nghị định hỗ trợ doanh nghiệp nhỏ và vừa", doc_type="Nghị định", doc_number="80/2021/NĐ-CP", issuer="Chính phủ",
     )
-    components, report = ingested(tmp_path / "index", HashEmbedder(), [folder])
-    assert not report.skipped
     retriever = HybridRetriever(components)
     settings = components.settings.retrieval
     settings.provincial_prior = 0.0  # the place alone, not the lean
@@ -604,21 +609,17 @@ def test_of_two_sections_named_alike_the_provinces_is_the_one(tmp_path: Path) ->
     deeper section, won the tie), in /search and in /ask. Off the lean, the circular's passages lead again."""
     from qa_service.services.retrieval import HybridRetriever
 
-    folder = tmp_path / "docs"
-    write_markdown(
-        folder, "thong-tu",
-        "Điều 5. Vị trí việc làm\n\nCơ quan xây dựng đề án vị trí việc làm.\n\n"
-        "Điều 6. Tổ chức thực hiện\n\nCác cơ quan, tổ chức được giao nhiệm vụ tổ chức thực hiện Thông tư này.\n",
-        title="Thông tư hướng dẫn vị trí việc làm", doc_type="Thông tư", doc_number="03/2023/TT-BKHĐT", issuer="Bộ Kế hoạch và Đầu tư",
-    )
-    write_markdown(
-        folder, "ke-hoach-tinh",
+    components = _beside_a_plan(
+        tmp_path,
         "# KẾ HOẠCH PHÁT TRIỂN CÔNG NGHIỆP\n\n## III. NHIỆM VỤ\n\nPhát triển các khu công nghiệp.\n\n"
         "## IV. TỔ CHỨC THỰC HIỆN\n\n1. Sở Công Thương chủ trì theo dõi việc thực hiện Kế hoạch.\n\n2. Các huyện, thành phố xây dựng kế hoạch cụ thể.\n",
-        title="Kế hoạch phát triển công nghiệp", doc_type="Kế hoạch", doc_number="45/KH-UBND", issuer="Ủy ban nhân dân tỉnh Kiên Giang",
+        (
+            "thong-tu",
+            "Điều 5. Vị trí việc làm\n\nCơ quan xây dựng đề án vị trí việc làm.\n\n"
+            "Điều 6. Tổ chức thực hiện\n\nCác cơ quan, tổ chức được giao nhiệm vụ tổ chức thực hiện Thông tư này.\n",
+        ),
+        title="Thông tư hướng dẫn vị trí việc làm", doc_type="Thông tư", doc_number="03/2023/TT-BKHĐT", issuer="Bộ Kế hoạch và Đầu tư",
     )
-    components, report = ingested(tmp_path / "index", HashEmbedder(), [folder])
-    assert not report.skipped
     question = "Phần tổ chức thực hiện giao nhiệm vụ cho những cơ quan nào?"
     hits = HybridRetriever(components).search(question, 3)
     assert hits[0].chunk.doc_id == "ke-hoach-tinh" and hits[0].chunk.citation_label.startswith("Mục IV")
