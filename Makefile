@@ -4,7 +4,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-MODEL := var/models/e5-small/onnx/model_int8.onnx
+# stamp of the prepared embedding model; redone when the scheme or the recipe changes (idempotent, builds what is missing)
+MODEL := var/models/e5-small/.prepared
 API_PORT ?= 8000
 UI_PORT ?= 8501
 # torch: the CPU wheel that lies on disk on these machines; never a CUDA build from PyPI
@@ -30,8 +31,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e ".[dev]"
 	touch $(STAMP)
 
-$(MODEL): $(STAMP)
+$(MODEL): $(STAMP) qa_service/components/embedder_setup.py qa_service/settings.py
 	HF_HUB_OFFLINE=1 $(BIN)/python -m qa_service.components.embedder_setup --check
+	touch $(MODEL)
 
 setup: $(STAMP) $(MODEL)
 
@@ -73,6 +75,7 @@ browser-deps:
 
 # everything CI runs: the fast tier (fakes) and the real-model tier (embedding model, LLM, Chroma server, browser)
 test: setup $(TEST_LLM) lint browser-deps
+	@$(BIN)/python -m qa_service.components.cpu
 	QA_TEST_REQUIRE_LLM=$(if $(TEST_LLM),1,0) $(BIN)/python -m pytest -q tests
 
 # for editing (< 1 min): real app, Chroma and registry, hashed embeddings instead of the model, no LLM

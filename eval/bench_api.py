@@ -98,6 +98,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--duration", type=float, default=60.0)
     args = parser.parse_args()
+    from qa_service.components.cpu import describe
+
+    print(describe())
     base = get_settings()
     data_dir = (args.data_dir or base.data_dir).resolve()
     env = {**os.environ, "QA__DATA_DIR": str(data_dir), "QA__EMBEDDING__MODEL_DIR": str(base.embedding.model_path)}

@@ -21,12 +21,18 @@ from pathlib import Path
 
 import numpy as np
 
+from qa_service.components.onnx_export import SCHEMES
+
 ROOT = Path(__file__).resolve().parent.parent
 LIBRARY = ROOT.parent / "shared" / "datasets" / "congbao-8-chu-de" / "docs"
 
 
 # ONNX variants of the same model; "reference" is what make setup builds (embedder_setup.export_onnx)
 VARIANTS = ("reference", "fp32", "optimized-fp32", "optimized-int8", "optimized-noattn-fp32", "optimized-noattn-int8")
+# int8 schemes of the plain export, built by embedder_setup.quantize (the shipped one is settings' quantization); an
+# `exact:` prefix runs the same weights with every integer product summed exactly (embedder_setup.exact_twin): what a
+# CPU whose int8 instructions never saturate (AVX-512 VNNI, AMX) computes, so its distance to the plain run is this
+# CPU's own error
 
 
 def build_variant(model_dir: Path, name: str) -> Path:
@@ -36,14 +42,23 @@ def build_variant(model_dir: Path, name: str) -> Path:
     `-noattn` — the fused Attention operator), then for int8 dynamic quantization of MatMul and, when fused,
     Attention (its QKV projection is inside it: quantizing MatMul alone would leave a third of the weights fp32)."""
     out_dir = model_dir / "onnx"
-    from qa_service.components.embedder_setup import export_onnx
+    from qa_service.components.onnx_export import export_onnx
+    from qa_service.settings import get_settings
 
-    reference = export_onnx(model_dir)
+    reference = export_onnx(model_dir, get_settings().embedding.quantization)
     fp32 = out_dir / "model.onnx"
     if name == "reference":
         return reference
     if name == "fp32":
         return fp32
+    if name.startswith("exact:"):
+        from qa_service.components.onnx_export import exact_twin
+
+        return exact_twin(build_variant(model_dir, name.removeprefix("exact:")))
+    if name in SCHEMES:
+        from qa_service.components.onnx_export import quantize
+
+        return quantize(fp32, name)
     if name not in VARIANTS:
         raise ValueError(f"unknown variant {name!r}: {', '.join(VARIANTS)}")
     fused_attention = "noattn" not in name
@@ -107,6 +122,8 @@ def real_chunks(sample: int = 480) -> dict[str, list[str]]:
     settings = get_settings()
     programme = ROOT / "corpus" / "chuong-trinh-hanh-dong-phat-trien-cong-nghiep-2021-2025.md"
     sets = {"programme": [settings.embedding.passage_prefix + c.embed_text for c in prepare(load(programme), settings).chunks]}
+    questions = [json.loads(line)["question"] for line in (ROOT / "eval" / "questions.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    sets["questions"] = [settings.embedding.query_prefix + q for q in questions]
     if LIBRARY.exists():
         library = [c.embed_text for f in sorted(p for p in LIBRARY.rglob("*") if p.is_file())[:40]
                    for c in prepare(load(f), settings).chunks]
@@ -120,6 +137,7 @@ def _session(path: Path, threads: int, profile_dir: Path | None = None):  # type
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
+    options.log_severity_level = 3  # the exact twins keep initializers they no longer use: not worth a warning each
     if profile_dir is not None:
         options.enable_profiling = True
         options.profile_file_prefix = str(profile_dir / path.stem)
@@ -181,6 +199,16 @@ def profile(path: Path, tokenizer, texts: list[str], batch: int, threads: int) -
     return sorted(((op, dur / total) for op, dur in per_op.items()), key=lambda x: -x[1])
 
 
+def _to_twin(first: dict[tuple[str, int, str | int], np.ndarray], name: str, batch: int) -> str:
+    """Lowest cosine between a variant's vectors and its `exact:` twin's (same inputs, round 0): how far this CPU's
+    int8 kernels are from exact integer sums."""
+    pairs = [(v, first[(f"exact:{name}", b, length)]) for (n, b, length), v in first.items()
+             if n == name and b == batch and (f"exact:{name}", b, length) in first]
+    if not pairs:
+        return "-"
+    return f"{min(float((a * b).sum(axis=1).min()) for a, b in pairs):.6f}"
+
+
 def main() -> None:
     from tokenizers import Tokenizer
 
@@ -193,13 +221,14 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--sample", type=int, default=480, help="library chunks sampled (seeded)")
     parser.add_argument("--no-torch", action="store_true", help="skip the cosine to the torch fp32 model")
     args = parser.parse_args()
 
     model_dir = get_settings().embedding.model_path
     tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
     sets: dict[str | int, list[str]] = {length: ["passage: " + p for p in passages(tokenizer, length, args.n)] for length in (187, 256)}
-    sets.update(real_chunks())
+    sets.update(real_chunks(args.sample))
     tokenizer.enable_padding(pad_id=1, pad_token="<pad>")
     tokenizer.enable_truncation(512)
     truth: dict[str | int, np.ndarray] = {}
@@ -211,6 +240,9 @@ def main() -> None:
             truth[length] = st.encode(texts, batch_size=8, normalize_embeddings=True, convert_to_numpy=True)
         del st
     described = ", ".join(f"{len(t)} of {n if isinstance(n, str) else f'~{n} tokens'}" for n, t in sets.items())
+    from qa_service.components.cpu import describe
+
+    print(describe())
     print(f"passages: {described}; {args.threads} threads; "
           f"median of {args.rounds} interleaved rounds (this VM's speed drifts by 15 % and more between minutes)")
     configs = [(name, int(batch)) for name in args.variants.split(",") for batch in args.batch.split(",")]
@@ -226,6 +258,7 @@ def main() -> None:
 
     rates: dict[tuple[str, int, str | int], list[tuple[float, float]]] = defaultdict(list)
     cosines: dict[str, list[float]] = defaultdict(list)
+    first: dict[tuple[str, int, str | int], np.ndarray] = {}
     for length, texts in sets.items():
         for name, batch in configs:
             measure(name, batch, texts[:8])  # warm-up
@@ -235,11 +268,13 @@ def main() -> None:
             for name, batch in configs[shift:] + configs[:shift]:
                 vectors, seconds, tokens = measure(name, batch, texts)
                 rates[(name, batch, length)].append((len(texts) / seconds, tokens / seconds))
+                if round_ == 0:
+                    first[(name, batch, length)] = vectors
                 if round_ == 0 and length in truth:
                     cosines[f"{name} {batch}"] += list((vectors * truth[length]).sum(axis=1))
     heads = [f"~{n} tok" if isinstance(n, int) else str(n) for n in sets]
-    print("| variant | batch | " + " | ".join(f"{h}: passages/s | tokens/s" for h in heads) + " | min / mean cosine to torch fp32 |")
-    print("|---|---|" + "---|---|" * len(heads) + "---|")
+    print("| variant | batch | " + " | ".join(f"{h}: passages/s | tokens/s" for h in heads) + " | min / mean cosine to torch fp32 | min cosine to its exact twin |")
+    print("|---|---|" + "---|---|" * len(heads) + "---|---|")
     for name, batch in configs:
         cells = []
         for length in sets:
@@ -247,7 +282,7 @@ def main() -> None:
             cells += [f"{statistics.median(r[0] for r in measured):.1f}", f"{statistics.median(r[1] for r in measured):,.0f}"]
         key = f"{name} {batch}"
         cos = f"{min(cosines[key]):.4f} / {statistics.mean(cosines[key]):.4f}" if cosines[key] else "-"
-        print(f"| {name} | {batch} | " + " | ".join(cells) + f" | {cos} |", flush=True)
+        print(f"| {name} | {batch} | " + " | ".join(cells) + f" | {cos} | {_to_twin(first, name, batch)} |", flush=True)
     if args.profile:
         for name in sessions:
             shares = profile(build_variant(model_dir, name), tokenizer, sets[187], configs[0][1], args.threads)

@@ -36,6 +36,9 @@ def main() -> None:
     parser.add_argument("--library-sample", type=int, default=0, help="only the first N library documents (sorted by path)")
     args = parser.parse_args()
     base = get_settings()
+    from qa_service.components.cpu import describe
+
+    print(f"{describe()}; embedding {base.embedding.backend} ({base.embedding.quantization})")
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(data_dir=Path(tmp), embedding=base.embedding.model_copy())  # backends from QA__EMBEDDING__*
         c = open_components(settings)

@@ -23,9 +23,13 @@ class EmbeddingSettings(BaseModel):
     # passages: onnx-int8 is 1.6x torch fp32 on 2 cores (cosine >= 0.99 to it). torch-bf16 (on AMX CPUs; auto picks it
     # there) is closer to fp32 and faster on long passages, but equal through the pipeline and, beside int8 questions,
     # a little lower in retrieval (eval/README.md, «Session 7»): int8 on both sides stays the default
-    backend: Literal["auto", "onnx-int8", "torch-bf16", "torch"] = "onnx-int8"
+    backend: Literal["auto", "onnx-int8", "onnx-fp32", "torch-bf16", "torch"] = "onnx-int8"
     # questions: one short text at a time, where onnxruntime's low per-call cost wins (5 ms vs 20 ms in torch)
-    query_backend: Literal["same", "onnx-int8", "torch-bf16", "torch"] = "onnx-int8"
+    query_backend: Literal["same", "onnx-int8", "onnx-fp32", "torch-bf16", "torch"] = "onnx-int8"
+    # the int8 scheme of the onnx backend (onnx_export.SCHEMES): 7-bit weights, so every CPU sums the same integers
+    # (eval/README.md, «Quantization that travels»); part of the collection's name, so vectors of another scheme are
+    # never mixed with these
+    quantization: Literal["qint8", "qint8-reduce-range", "quint8"] = "qint8-reduce-range"
     dim: int = 384
     batch_size: int = Field(4, ge=1, le=256, description="torch backend: passages per forward pass")
     batch_tokens: int = Field(
@@ -346,7 +350,7 @@ class Settings(BaseSettings):
     @property
     def collection_name(self) -> str:
         # the model id and dimension are part of the name: a different model never mixes vectors
-        return f"chunks__{self.embedding.model_id}__{self.embedding.dim}"
+        return f"chunks__{self.embedding.model_id}__{self.embedding.dim}__{self.embedding.quantization}"
 
 
 @lru_cache(maxsize=1)

