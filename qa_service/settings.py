@@ -90,6 +90,10 @@ class RetrievalSettings(BaseModel):
     # question of 157 (0.841 -> 0.834)
     dense_weight: float = Field(0.7, ge=0.0, le=10.0)
     lexical_weight: float = Field(1.0, ge=0.0, le=10.0)
+    lexical_lead_weight: float = Field(
+        1.0, ge=0.0, le=10.0,
+        description="bonus of the best BM25 passage for its squared relative lead over the second, in units of 1/rrf_k; 0 = off",
+    )
     unaccented_dense_factor: float = Field(
         0.15, ge=0.0, le=1.0,
         description="dense weight for questions typed without diacritics (the model ranks the right passage ~30th of 55 for them)",

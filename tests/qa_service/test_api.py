@@ -79,9 +79,11 @@ def test_search_puts_the_block_asked_for_first(client: TestClient, question: str
 
 def test_a_body_named_in_the_distribution_list_is_answered_from_its_duties(client: TestClient) -> None:
     """«Lưu Văn phòng Tỉnh ủy» in «Nơi nhận» matched the name better than its duties in Mục IV did."""
-    hits = client.post("/search", json={"query": "Văn phòng Tỉnh ủy có trách nhiệm gì?", "top_k": 10}).json()["hits"]
+    hits = client.post("/search", json={"query": "Văn phòng Tỉnh ủy có trách nhiệm gì?", "top_k": 20}).json()["hits"]
     assert hits[0]["citation_label"].startswith("Mục IV")
-    assert "Nơi nhận" in [h["citation_label"] for h in hits]  # still found, only not first
+    # still found, only not first: it sits 10th-11th, 0.001 from the 10th (below the int8 / fp32 spread), so the
+    # check is «among the 20», not a place (eval/README.md, «Quantization that travels»)
+    assert "Nơi nhận" in [h["citation_label"] for h in hits]
 
 
 def test_recipients_are_listed_whole_in_the_lead(client: TestClient) -> None:
