@@ -3,6 +3,17 @@
 from __future__ import annotations
 
 import re
+from enum import StrEnum
+
+
+class Block(StrEnum):
+    """The two closing blocks of a document, labelled so a question about who signed or received finds them."""
+
+    SIGNATURE = "Phần ký"
+    RECIPIENTS = "Nơi nhận"
+
+
+META_BLOCKS = frozenset(Block)
 
 
 def group_label(labels: list[str]) -> str:

@@ -96,3 +96,8 @@ class ScoredChunk(BaseModel):
     lexical_score: float | None = None
     dense_rank: int | None = None
     lexical_rank: int | None = None
+    contributions: dict[str, float] = Field(
+        default_factory=dict, description="feature -> weighted value (resources/ranking.yaml); they sum to `score`"
+    )
+    relevance_terms: dict[str, float] = Field(default_factory=dict, description="the fusion terms whose sum's log is `relevance`")
+    pins: list[str] = Field(default_factory=list, description="the pin that placed this passage whatever its score («article», «section» …)")

@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -30,7 +30,7 @@ class EmbeddingSettings(BaseModel):
     # (eval/README.md, «Quantization that travels»); part of the collection's name, so vectors of another scheme are
     # never mixed with these
     quantization: Literal["qint8", "qint8-reduce-range", "quint8"] = "qint8-reduce-range"
-    dim: int = 384
+    dim: int = Field(384, ge=1, le=4096)
     batch_size: int = Field(4, ge=1, le=256, description="torch backend: passages per forward pass")
     batch_tokens: int = Field(
         768, ge=32, le=65_536,
@@ -85,94 +85,27 @@ class RetrievalSettings(BaseModel):
     top_k: int = Field(10, ge=1, le=50, description="passages retrieved for /search and weighed for /ask, unless the request says")
     candidates: int = Field(40, ge=5, le=400, description="per retriever, before fusion")
     rrf_k: int = Field(60, ge=1, le=1000)
-    # 0.7 (session 8, eval/README.md): programme recall@1 0.818 -> 0.841, key facts 0.915 -> 0.926, the fresh set's
-    # false refusals 0.095 -> 0.048; in the library sample the programme holds (0.733) and the library set loses one
-    # question of 157 (0.841 -> 0.834)
-    dense_weight: float = Field(0.7, ge=0.0, le=10.0)
-    lexical_weight: float = Field(1.0, ge=0.0, le=10.0)
-    lexical_lead_weight: float = Field(
-        1.0, ge=0.0, le=10.0,
-        description="bonus of the best BM25 passage for its squared relative lead over the second, in units of 1/rrf_k; 0 = off",
-    )
-    unaccented_dense_factor: float = Field(
-        0.15, ge=0.0, le=1.0,
-        description="dense weight for questions typed without diacritics (the model ranks the right passage ~30th of 55 for them)",
-    )
-    # chosen on the library sample (eval/README.md, «Library mode»): programme recall@1 there 0.688 -> 0.733, library
-    # dev questions unchanged; with one document loaded it shifts every passage alike and changes nothing
-    document_weight: float = Field(
-        2.0, ge=0.0, le=10.0,
-        description="weight of the document's own rank (BM25 over whole documents) in the fusion; 0 = off",
-    )
     document_top: int = Field(10, ge=1, le=1000, description="documents ranked for the document signal")
-    # fused scores are flat (the document signal adds the same to every passage of a document): 0.9 puts the blocks
-    # under the passages they compete with, and keeps them in a page of hits
-    meta_block_weight: float = Field(
-        0.9, ge=0.0, le=1.0,
-        description="score factor for the distribution list and the signature block, unless the question asks who signed or received",
-    )
-    # a form's blanks share its words with any question about what it is for (whole library, session 11: application
-    # forms and data-field tables came first for «… được hỗ trợ gì?»); 12% of the Gazette set's passages are forms
-    form_weight: float = Field(
-        0.5, ge=0.0, le=1.0,
-        description="score factor for a passage that is mostly blanks to fill in (a form), unless the question asks for a form",
-    )
     form_placeholder_share: float = Field(0.02, ge=0.0, le=1.0, description="share of a passage's characters that are blanks for it to count as a form")
-    # library sample, the 26 follow-ups of the eval set: recall@1 0.846 -> 0.885 (eval/README.md, session 9); a factor,
-    # not a bonus, so a follow-up only another document answers still goes there
-    topic_boost: float = Field(
-        0.3, ge=0.0, le=5.0,
-        description="a follow-up: passages of the document that answered the previous question score (1 + boost) times; 0 = off",
+    weights: dict[str, float] = Field(
+        default_factory=dict,
+        description="overrides of resources/ranking.yaml's weights by feature name (an ablation: {\"topic\": 0}); unknown names fail at start",
     )
-    # 0 / 0.3 / 0.6 (eval/README.md, session 10): programme in the library sample recall@1 0.790 / 0.801 / 0.801, in the
-    # whole library 0.631 / 0.682 / 0.688; the library set unchanged (its questions speak of «cấp tỉnh» at most)
-    province_boost: float = Field(
-        0.6, ge=0.0, le=5.0,
-        description="a question about the province itself («Tỉnh …», «của tỉnh»): passages of documents its bodies issued score (1 + boost) times; 0 = off",
-    )
-    # 0 / 0.1 / 0.2 / 0.3 (session 11, eval/README.md, lean on every candidate): programme questions in the library
-    # sample recall@1 0.858 / 0.886 / 0.886 / 0.898, whole library 0.716 / 0.761 / 0.790 / 0.807; the library set's dev
-    # split unchanged up to 0.25, down at 0.3. Only near candidates (the two settings below): 0.886 / 0.795 at 0.2, and
-    # the held-out programme questions 0.806 -> 0.861 (sample), 0.639 -> 0.806 (whole)
-    provincial_prior: float = Field(
-        0.2, ge=0.0, le=5.0,
-        description="any question naming no document: passages of documents a provincial body issued score (1 + prior) times (province_boost instead when it speaks of the province); 0 = off",
-    )
-    # fused ranks are flat: ×1.2 lifts a loose passage (similarity 0.85) over an uploaded plan's word-for-word answer
-    # (0.96, first in both lists); 0.02 / 0.05 / 1.0: sample 0.864 / 0.886 / 0.886, whole library 0.716 / 0.795 / 0.790
-    provincial_prior_margin: float = Field(
+    province_margin: float = Field(
         0.05, ge=0.0, le=1.0,
-        description="the lean applies to passages whose dense similarity is within this of the nearest candidate's",
+        description="a passage of the province's documents is about as near as the nearest of the whole index when its dense similarity is within this of it",
     )
-    provincial_prior_lexical: float = Field(
-        0.5, ge=0.0, le=1.0,
-        description="…and to passages only the lexical search found that score this share of its best (0.5 and 0 measure the same)",
+    province_words: float = Field(
+        0.6, ge=0.0, le=1.0,
+        description="…and as worded when its BM25 score is at least this share of the best (a lexical-only candidate: its nearness)",
     )
-    # a question naming no document in a library: the province's nearest passage among the first few, when it is about
-    # as near as the nearest (whole library, session 12: programme questions recall@5 0.938 -> 0.972 at 0.05, the
-    # library set unchanged at 0.955; at 0.08 0.977 but the library set 0.949; the place 2-5 measures the same)
     provincial_slot: int = Field(
         3, ge=0, le=20,
-        description="a question naming no document: the province's best passage is shown at this place at the latest when no passage of the province's documents is above it; 0 = off",
-    )
-    provincial_slot_margin: float = Field(
-        0.05, ge=0.0, le=1.0,
-        description="…when its dense similarity is within this of the nearest passage's in the whole index",
-    )
-    # …and first when as near and holding most of the question's words: whole library 0.801 -> 0.869 (held-out programme
-    # questions 0.833 -> 0.889), sample 0.892 -> 0.903, the library set unchanged on both; chosen on the dev questions:
-    # at 0.05 a business question on the SME law lost its first place (sample), without the words test 16 of them did
-    provincial_first_margin: float = Field(
-        0.04, ge=0.0, le=1.0,
-        description="the province's best passage comes first when its dense similarity is within this of the nearest passage's in the whole index… (0 = off)",
+        description="a question naming no document: the province's best passage, about as near, is shown at this place at the latest (first when as worded too); 0 = off",
     )
     provincial_vectors_max: int = Field(
         20_000, ge=0, le=200_000,
         description="the province's passages are searched by meaning from their vectors held in memory (1.5 KB each) up to this many; past it through Chroma's filter (~86 ms on 65,248 vectors)",
-    )
-    provincial_first_lexical: float = Field(
-        0.6, ge=0.0, le=1.0,
-        description="…and its BM25 score is at least this share of the best in the whole index",
     )
     # measured on the whole library (eval/README.md, «near copies»): two circulars differing in what they regulate
     # («hồ sơ mời thầu xây lắp» / «dịch vụ phi tư vấn») overlap 0.88-0.91; footnote marks and form dots 0.96-0.999
@@ -180,14 +113,14 @@ class RetrievalSettings(BaseModel):
         0.95, ge=0.5, le=1.0,
         description="passages of two documents whose word 3-grams overlap this much (Jaccard) are one hit listing both; 1.0 = word for word only",
     )
-    replaced_weight: float = Field(
-        0.5, ge=0.0, le=1.0,
-        description="score factor for passages of a document a loaded act has ended or replaced, unless the question names it",
-    )
-    older_version_weight: float = Field(
-        0.5, ge=0.0, le=1.0,
-        description="score factor for passages of an act or a consolidated text when a newer consolidated text of the same act is loaded, unless the question names it",
-    )
+
+    @field_validator("weights")
+    @classmethod
+    def _known_features(cls, value: dict[str, float]) -> dict[str, float]:
+        from qa_service.services.ranking.table import load_table
+
+        load_table().with_weights(value)  # raises for a name the table does not have
+        return value
 
 
 class EvidenceSettings(BaseModel):
@@ -263,9 +196,9 @@ class GeneratorSettings(BaseModel):
     # false: the model sees only the passages the extractive answer quoted. Measured on the eval set, the
     # 1.5B model otherwise often answers from a neighbouring passage (eval/README.md)
     add_retrieved_sources: bool = False
-    first_token_timeout_s: float = Field(40.0, gt=0)
-    total_timeout_s: float = Field(90.0, gt=0)
-    queue_timeout_s: float = Field(30.0, ge=0, description="wait this long for the model to be free, then 503")
+    first_token_timeout_s: float = Field(40.0, gt=0, le=3600)
+    total_timeout_s: float = Field(90.0, gt=0, le=3600)
+    queue_timeout_s: float = Field(30.0, ge=0, le=3600, description="wait this long for the model to be free, then 503")
     # a sentence is shown only if this share of its content words occur in the cited text (calibrated: eval/README.md)
     min_coverage: float = Field(0.6, ge=0.0, le=1.0)
     min_kept_share: float = Field(0.5, ge=0.0, le=1.0, description="below this share of verified sentences -> extractive fallback")

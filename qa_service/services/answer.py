@@ -15,13 +15,15 @@ from dataclasses import dataclass
 
 from qa_service.components.bundle import Components
 from qa_service.components.lexical import lexical_tokens
+from qa_service.labels import META_BLOCKS
 from qa_service.models import Chunk, ScoredChunk
 from qa_service.resources import english_terms, msg
 from qa_service.services.asked import AskedKind, asked_kind, asked_years, forecast_for_result, subject_share, years_in
 from qa_service.services.citations import Citation, Citations, QuoteNotVerified
+from qa_service.services.passages import join_chunks
 from qa_service.services.query import QUANTITY_QUESTION, Query, parse_question, without_frame
 from qa_service.services.results import AnswerResult
-from qa_service.services.retrieval import META_BLOCKS, Retriever, join_chunks, leaning
+from qa_service.services.retrieval import Retriever, leaning
 from qa_service.services.sections import Section, SectionIndex, asked_section, section_title
 from qa_service.services.structured import REFERENCES_QUESTION, StructuredAnswers
 from qa_service.services.topic import keep_to_topic

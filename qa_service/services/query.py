@@ -8,7 +8,7 @@ extractive answer and the generative answer read the result instead of re-derivi
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from qa_service.components.registry import Registry
 from qa_service.references import REFERENCE, ref_key
@@ -76,6 +76,13 @@ class Query:
     topic_doc_ids: list[str] | None = None  # a follow-up: the document the conversation is about, preferred
     block: str | None = None  # «Phần ký» / «Nơi nhận» when the question asks who signed or who received
     excluded_doc_ids: tuple[str, ...] = ()  # «… ngoài Luật Đầu tư?»: documents the question leaves out
+    asks_form: bool = field(init=False)  # «mẫu đơn đề nghị …»: a form's blanks are the answer
+    search_words: str = field(init=False)  # `expanded` without the frame of how it is asked: what BM25 matches
+
+    def __post_init__(self) -> None:
+        # read from the searched text once, here (a `replace()` of the query recomputes them from its own text)
+        object.__setattr__(self, "asks_form", bool(FORM_QUESTION.search(self.expanded)))
+        object.__setattr__(self, "search_words", without_frame(self.expanded))
 
     @property
     def about_the_province(self) -> bool:

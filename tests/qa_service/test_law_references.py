@@ -251,8 +251,7 @@ def test_a_follow_up_keeps_to_the_document_the_conversation_is_about(library: Te
     """«Còn về đất đai thì sao?» after a question the programme answered: land in the programme, though the investment
     law's land articles match the rewritten question's words as well."""
     # the province signal alone would keep «Tỉnh …» in the programme: off, so the conversation's topic is what is tested
-    monkeypatch.setattr(library.app.state.components.settings.retrieval, "province_boost", 0.0)  # type: ignore[attr-defined]
-    monkeypatch.setattr(library.app.state.components.settings.retrieval, "provincial_prior", 0.0)  # type: ignore[attr-defined]
+    monkeypatch.setattr(library.app.state.components.settings.retrieval, "weights", {"province_asked": 0.0, "province_near": 0.0})  # type: ignore[attr-defined]
     first = "Tỉnh phát triển hạ tầng khu công nghiệp như thế nào?"
     standalone = "Tỉnh phát triển hạ tầng khu công nghiệp như thế nào về đất đai?"
     programme = "chuong-trinh-hanh-dong-phat-trien-cong-nghiep-2021-2025"
@@ -529,19 +528,19 @@ def test_any_question_leans_to_the_provinces_own_documents(tmp_path: Path) -> No
     retriever = HybridRetriever(components)
     # the fake's similarities share a constant part (0.91-0.96 here where the real model spreads 0.85-0.96): the
     # margin scaled down with them
-    components.settings.retrieval.provincial_prior_margin = 0.02
-    components.settings.retrieval.provincial_first_margin = 0.0  # the lean alone (the first place has its own test)
+    components.settings.retrieval.province_margin = 0.02
+    components.settings.retrieval.provincial_slot = 0  # the lean alone (the province's pin has its own test)
     question = "Doanh nghiệp tham gia đào tạo nhân lực công nghiệp như thế nào?"
-    components.settings.retrieval.provincial_prior = 0.0
+    components.settings.retrieval.weights = {"province_near": 0.0}
     assert retriever.search(question, 2)[0].chunk.doc_id == "nghi-dinh"
-    components.settings.retrieval.provincial_prior = 0.2
+    components.settings.retrieval.weights = {}
     assert retriever.search(question, 2)[0].chunk.doc_id == "ke-hoach-tinh"
     # a passage that says the question word for word keeps its place: the lean is among passages near in meaning
     exact = "Doanh nghiệp tham gia đào tạo nhân lực công nghiệp được Nhà nước khuyến khích"
     assert retriever.search(exact, 2)[0].chunk.doc_id == "nghi-dinh"
-    components.settings.retrieval.provincial_prior_margin = 1.0
+    components.settings.retrieval.province_margin = 1.0
     assert retriever.search(exact, 2)[0].chunk.doc_id == "ke-hoach-tinh"  # what the margin is for
-    components.settings.retrieval.provincial_prior_margin = 0.02
+    components.settings.retrieval.province_margin = 0.02
     # a document named is searched as asked, with no lean
     assert retriever.search("Nghị định 12/2024/NĐ-CP: doanh nghiệp tham gia đào tạo nhân lực thế nào?", 2)[0].chunk.doc_id == "nghi-dinh"
 
@@ -565,11 +564,11 @@ def test_the_provinces_nearest_passage_is_among_the_first_three(tmp_path: Path) 
     )
     retriever = HybridRetriever(components)
     settings = components.settings.retrieval
-    settings.provincial_prior = 0.0  # the place alone, not the lean
+    settings.weights = {"province_near": 0.0}  # the place alone, not the lean
     # the fake's similarities share a constant part (0.87 for the plan's passage, 0.92-0.94 for the decree's; the real
     # model spreads them wider): the margin scaled with them
-    settings.provincial_slot_margin = 0.08
-    settings.provincial_first_margin = 0.0  # the third place first; the first place below
+    settings.province_margin = 0.08
+    settings.province_words = 1.0  # the third place first (not as worded as the decree); the first place below
     question = "Doanh nghiệp nhỏ và vừa được hỗ trợ những gì?"
 
     def places(text: str, **named: object) -> list[str]:
@@ -582,20 +581,22 @@ def test_the_provinces_nearest_passage_is_among_the_first_three(tmp_path: Path) 
     on = places(question)
     assert on[:2] == off[:2] and on[2] == "ke-hoach-tinh" and on.count("ke-hoach-tinh") == 1
     hit = retriever.search(question, 5)[2]
-    assert "tiếp cận tín dụng" in hit.chunk.text and hit.score <= retriever.search(question, 5)[1].score
+    # placed by the pin, not by its score: it says so, and keeps its own score and contributions
+    assert "tiếp cận tín dụng" in hit.chunk.text and hit.pins == ["province"]
+    assert hit.score == pytest.approx(sum(hit.contributions.values()))
     # far in meaning from the question, beside a decree that says it word for word: no place
-    settings.provincial_slot_margin = 0.0
+    settings.province_margin = 0.0
     assert "ke-hoach-tinh" not in places(question)[:3]
-    settings.provincial_slot_margin = 0.08
+    settings.province_margin = 0.08
     # a document named is searched alone; one left out is not brought back
     assert set(places("Nghị định 80/2021/NĐ-CP: doanh nghiệp nhỏ và vừa được hỗ trợ những gì?")) == {"nghi-dinh"}
     assert "ke-hoach-tinh" not in places("Doanh nghiệp nhỏ và vừa được hỗ trợ những gì ngoài Kế hoạch 45/KH-UBND?")
     # as near in meaning and holding most of the question's words: first (the province's service), the decree's after
-    settings.provincial_first_margin = 0.08
+    settings.province_words = 0.6
     assert places(question)[:2] == ["ke-hoach-tinh", "nghi-dinh"]
-    settings.provincial_first_lexical = 1.0  # …not when the words are the decree's more than the plan's
+    settings.province_words = 1.0  # …not when the words are the decree's more than the plan's
     assert places(question)[:3] == on[:3]
-    settings.provincial_first_lexical = 0.6
+    settings.province_words = 0.6
     # without the words there is only half the evidence: dense alone puts it third, not first
     from qa_service.services.retrieval import RetrievalModes
 
@@ -629,5 +630,5 @@ def test_of_two_sections_named_alike_the_provinces_is_the_one(tmp_path: Path) ->
         body = _ask(client, question)
     assert body["answered"] and body["citations"][0]["doc_id"] == "ke-hoach-tinh"
     assert "Sở Công Thương" in body["answer"]
-    components.settings.retrieval.provincial_prior = 0.0
+    components.settings.retrieval.weights = {"province_near": 0.0}
     assert HybridRetriever(components).search(question, 3)[0].chunk.doc_id == "thong-tu"

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from qa_service.ingestion.pipeline import IngestPipeline
+from qa_service.services.ranking.candidates import dense_search
 from tests.conftest import ingested
 from tests.fixtures.documents import write_markdown
 from tests.fixtures.fakes import HashEmbedder
@@ -38,21 +39,20 @@ def library(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 
 def test_held_vectors_give_what_chromas_filter_gives(library) -> None:  # type: ignore[no-untyped-def]
-    from qa_service.services.retrieval import HybridRetriever, provincial_documents, provincial_vectors
+    from qa_service.services.retrieval import provincial_documents, provincial_vectors
 
     components, _ = library
-    retriever = HybridRetriever(components)
     own = sorted(provincial_documents(components.registry))
     assert own == ["ke-hoach-a"]
     held = provincial_vectors(components)
     assert held is not None and len(held.chunk_ids) == len(components.registry.chunk_ids("ke-hoach-a"))
     vector = components.embedder.embed_query(QUESTION)
-    exact = retriever._dense(vector, 5, own)
+    exact = dense_search(components, vector, 5, own)
     chroma = [(h.chunk_id, h.score) for h in components.store.query(vector, 5, own)]
     assert [cid for cid, _ in exact] == [cid for cid, _ in chroma]
     assert [round(score, 4) for _, score in exact] == [round(score, 4) for _, score in chroma]
     # a scope beyond the province's documents is Chroma's
-    both = retriever._dense(vector, 5, ["ke-hoach-a", "nghi-dinh"])
+    both = dense_search(components, vector, 5, ["ke-hoach-a", "nghi-dinh"])
     assert {cid.rsplit(":", 1)[0] for cid, _ in both} == {"ke-hoach-a", "nghi-dinh"}
 
 
@@ -72,19 +72,19 @@ def test_a_document_added_is_in_the_held_vectors_at_once(library) -> None:  # ty
 
 
 def test_past_the_limit_the_province_is_searched_through_chroma(library, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    from qa_service.services.retrieval import HybridRetriever, provincial_vectors
+    from qa_service.services.ranking.candidates import dense_search
+    from qa_service.services.retrieval import provincial_vectors
 
     components, _ = library
-    retriever = HybridRetriever(components)
     vector = components.embedder.embed_query(QUESTION)
-    held = retriever._dense(vector, 5, ["ke-hoach-a"])
+    held = dense_search(components, vector, 5, ["ke-hoach-a"])
     passages = len(components.registry.chunk_ids("ke-hoach-a"))
     components.settings.retrieval.provincial_vectors_max = passages - 1  # one passage more than the limit
     assert provincial_vectors(components) is None
     calls: list[object] = []
     original = components.store.query
     monkeypatch.setattr(components.store, "query", lambda *a, **k: calls.append(a) or original(*a, **k))
-    through_chroma = retriever._dense(vector, 5, ["ke-hoach-a"])
+    through_chroma = dense_search(components, vector, 5, ["ke-hoach-a"])
     assert calls and [cid for cid, _ in through_chroma] == [cid for cid, _ in held]
     components.settings.retrieval.provincial_vectors_max = passages
     assert provincial_vectors(components) is not None

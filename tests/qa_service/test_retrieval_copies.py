@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from qa_service.models import Chunk, ScoredChunk
-from qa_service.services.retrieval import collapse_copies
+from qa_service.services.passages import collapse_copies
 
 # 53 words, 47 distinct word 3-grams: a footnote mark adds one (Jaccard 47/48 = 0.979); one word replaced
 # in the middle takes three away and brings three (44/50 = 0.88)
@@ -59,7 +59,7 @@ def test_copies_are_folded_before_neighbours_are_merged() -> None:
     """The original Labour Code and its consolidated text cut one article at different khoản: khoản 1 is the same
     words in both, but merged with khoản 2 of its own document it is no longer like the other's khoản 1 alone. It is
     folded before the merge, and the copies travel with the merged passage."""
-    from qa_service.services.retrieval import passages
+    from qa_service.services.passages import passages
 
     second = "2. Nhà đầu tư có dự án đầu tư quy mô lớn được hưởng thêm ưu đãi theo quy định của Chính phủ về điều kiện áp dụng."
     first = hit("vbhn", ARTICLE, 3.0)
@@ -70,7 +70,7 @@ def test_copies_are_folded_before_neighbours_are_merged() -> None:
     assert [h.chunk.doc_id for h in kept] == ["vbhn"] and second in kept[0].chunk.text
     assert [c.chunk.doc_id for c in kept[0].copies] == ["luat"]
     # merged first, the two would be two hits (what the retriever did before)
-    from qa_service.services.retrieval import merge_adjacent
+    from qa_service.services.passages import merge_adjacent
 
     merged_first = collapse_copies(merge_adjacent([hit("vbhn", ARTICLE, 3.0), hit("luat", ARTICLE, 2.0), neighbour]), 0.95)
     assert len(merged_first) == 2

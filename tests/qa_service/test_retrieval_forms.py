@@ -45,7 +45,7 @@ def test_a_policy_question_is_answered_by_the_policy_not_by_its_form(forms_and_p
 
 def test_without_the_weight_the_form_would_come_first(forms_and_policy) -> None:  # type: ignore[no-untyped-def]
     # what the weight is for: the form repeats the question's words more often than the policy does
-    forms_and_policy.settings.retrieval.form_weight = 1.0
+    forms_and_policy.settings.retrieval.weights = {"form": 0.0}
     assert _first(forms_and_policy, QUESTION) == "mau-don"
 
 

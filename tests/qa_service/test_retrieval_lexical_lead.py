@@ -17,7 +17,7 @@ pytestmark = pytest.mark.slow
 
 def _rank(components, weight: float) -> int:  # type: ignore[no-untyped-def]
     settings = components.settings
-    retrieval = settings.retrieval.model_copy(update={"lexical_lead_weight": weight})
+    retrieval = settings.retrieval.model_copy(update={"weights": {"lexical_lead": weight}})
     components.settings = settings.model_copy(update={"retrieval": retrieval})
     try:
         hits = HybridRetriever(components).search(QUESTION, 20)
@@ -27,7 +27,7 @@ def _rank(components, weight: float) -> int:  # type: ignore[no-untyped-def]
 
 
 def test_the_rare_word_passage_leads_with_the_shipped_weight_and_not_without_it(real_corpus_components) -> None:  # type: ignore[no-untyped-def]
-    shipped = real_corpus_components.settings.retrieval.lexical_lead_weight
+    shipped = HybridRetriever(real_corpus_components).table.weight("lexical_lead")
     assert shipped > 0
     with_share, neutral = _rank(real_corpus_components, shipped), _rank(real_corpus_components, 0.0)
     print(f"rank with {shipped}: {with_share}; neutral: {neutral}")

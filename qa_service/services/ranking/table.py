@@ -1,0 +1,79 @@
+"""The ranking table (resources/ranking.yaml): every feature that orders passages, its weight and why, loaded once
+and checked against the features the code computes."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from qa_service.resources import RESOURCES
+
+FUSION = ("dense_rank", "dense_rank_unaccented", "lexical_rank", "lexical_lead", "document_rank")
+PRIORS = ("topic", "province_asked", "province_near", "phrase", "replaced", "older_version", "meta_block", "form")
+TABLE_PATH = RESOURCES / "ranking.yaml"
+
+
+class Row(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    name: str
+    weight: float = Field(ge=-10.0, le=10.0)
+    why: str = Field(min_length=1)
+
+
+class Fit(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    method: Literal["hand-set", "logistic-regression"]
+    note: str = ""
+
+
+class RankingTable(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    fit: Fit
+    fusion: tuple[Row, ...]
+    priors: tuple[Row, ...]
+
+    def model_post_init(self, _context: object) -> None:
+        for part, expected in (("fusion", FUSION), ("priors", PRIORS)):
+            names = tuple(r.name for r in getattr(self, part))
+            if sorted(names) != sorted(expected):
+                raise ValueError(f"ranking table: {part} must list {sorted(expected)}, has {sorted(names)}")
+        if any(r.weight < 0 for r in self.fusion):
+            raise ValueError("ranking table: fusion weights are shares of the relevance, not below 0")
+
+    def weight(self, name: str) -> float:
+        return next(r.weight for r in (*self.fusion, *self.priors) if r.name == name)
+
+    @property
+    def fusion_weights(self) -> dict[str, float]:
+        return {r.name: r.weight for r in self.fusion}
+
+    @property
+    def prior_weights(self) -> dict[str, float]:
+        return {r.name: r.weight for r in self.priors}
+
+    def with_weights(self, overrides: Mapping[str, float]) -> RankingTable:
+        """The table with some weights replaced (settings `retrieval.weights`, an ablation, a fitted run)."""
+        unknown = set(overrides) - set(FUSION) - set(PRIORS)
+        if unknown:
+            raise ValueError(f"ranking table has no feature {sorted(unknown)}; it has {sorted((*FUSION, *PRIORS))}")
+        if not all(math.isfinite(v) for v in overrides.values()):
+            raise ValueError("ranking weights must be finite numbers")
+
+        def rows(part: tuple[Row, ...]) -> list[Row]:
+            return [r.model_copy(update={"weight": float(overrides.get(r.name, r.weight))}) for r in part]
+
+        return RankingTable(fit=self.fit, fusion=tuple(rows(self.fusion)), priors=tuple(rows(self.priors)))
+
+    def dump(self) -> str:
+        return yaml.safe_dump(self.model_dump(mode="json"), allow_unicode=True, sort_keys=False, width=120)
+
+
+@lru_cache(maxsize=4)
+def load_table(path: Path = TABLE_PATH) -> RankingTable:
+    return RankingTable.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
