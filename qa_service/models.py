@@ -99,5 +99,6 @@ class ScoredChunk(BaseModel):
     contributions: dict[str, float] = Field(
         default_factory=dict, description="feature -> weighted value (resources/ranking.yaml); they sum to `score`"
     )
+    features: dict[str, float] = Field(default_factory=dict, description="feature -> its value before weights")
     relevance_terms: dict[str, float] = Field(default_factory=dict, description="the fusion terms whose sum's log is `relevance`")
     pins: list[str] = Field(default_factory=list, description="the pin that placed this passage whatever its score («article», «section» …)")

@@ -3,7 +3,16 @@ plain hits need their document looked up, once per document."""
 
 from __future__ import annotations
 
-from qa_service.api.schemas import AskResponse, CitationOut, CopyOut, Hit, NewerTextOut, ReplacedByOut, RetractedOut
+from qa_service.api.schemas import (
+    AskResponse,
+    CitationOut,
+    CopyOut,
+    Explanation,
+    Hit,
+    NewerTextOut,
+    ReplacedByOut,
+    RetractedOut,
+)
 from qa_service.models import Chunk, ScoredChunk
 from qa_service.services.citations import Citation, Citations, CopySource
 from qa_service.services.results import AnswerResult
@@ -34,7 +43,17 @@ def newer_out(newer: NewerText | None) -> NewerTextOut | None:
     return NewerTextOut(doc_id=newer.doc_id, title=newer.title, number=newer.number, date=newer.issued) if newer else None
 
 
-def hit_out(hit: ScoredChunk, documents: Citations) -> Hit:
+def explanation_out(hit: ScoredChunk) -> Explanation:
+    return Explanation(
+        contributions={k: round(v, 6) for k, v in hit.contributions.items()},
+        relevance_terms={k: round(v, 6) for k, v in hit.relevance_terms.items()},
+        pins=list(hit.pins),
+        dense_rank=hit.dense_rank,
+        lexical_rank=hit.lexical_rank,
+    )
+
+
+def hit_out(hit: ScoredChunk, documents: Citations, explain: bool = False) -> Hit:
     meta = documents.document(hit.chunk.doc_id)
     return Hit(
         **_chunk_fields(hit.chunk),  # type: ignore[arg-type]
@@ -46,6 +65,7 @@ def hit_out(hit: ScoredChunk, documents: Citations) -> Hit:
         also_in=[_copy(documents.copy_source(c)) for c in hit.copies],
         replaced_by=replaced_out(documents.replaced_by(hit.chunk.doc_id)),
         newer_text=newer_out(documents.newer_text(hit.chunk.doc_id)),
+        explain=explanation_out(hit) if explain else None,
     )
 
 

@@ -49,6 +49,7 @@ class SearchRequest(BaseModel):
     )
     top_k: TopK = Field(10, description="passages to return (a JSON integer, not a boolean)")
     doc_ids: list[str] | None = Field(None, max_length=100)
+    explain: bool = Field(False, description="each hit says why it is where it is: its score's contributions and the pin that placed it")
 
     _check = field_validator("query")(_not_blank)
 
@@ -98,12 +99,25 @@ class CopyOut(BaseModel):
     similarity: float = Field(ge=0.0, le=1.0, description="overlap of the two passages' word 3-grams (Jaccard)")
 
 
+class Explanation(BaseModel):
+    """Why a passage is where it is (resources/ranking.yaml): `score` is the sum of `contributions`; `relevance` among
+    them is the log of the sum of `relevance_terms`; a pin («article», «section», «province» …) places a passage
+    whatever its score."""
+
+    contributions: dict[str, float]
+    relevance_terms: dict[str, float]
+    pins: list[str]
+    dense_rank: int | None
+    lexical_rank: int | None
+
+
 class Hit(ChunkRef):
     score: float
     also_in: list[CopyOut] = Field(
         default_factory=list,
         description="the same passage, word for word or nearly, in other documents (copies, versions)",
     )
+    explain: Explanation | None = Field(None, description="with `explain: true`: why this passage is where it is")
 
 
 class SearchResponse(BaseModel):

@@ -113,6 +113,7 @@ class HybridRetriever:
             chunk=chunk,
             score=total,
             contributions=contributions,
+            features=values,
             relevance_terms=terms,
             dense_score=cand.dense_score,
             lexical_score=cand.lexical_score,

@@ -23,4 +23,4 @@ def search(
     started = time.perf_counter()
     hits = retriever.search(body.query, body.top_k, body.doc_ids)
     documents = Citations(components.registry)
-    return SearchResponse(hits=[hit_out(h, documents) for h in hits], took_ms=(time.perf_counter() - started) * 1000)
+    return SearchResponse(hits=[hit_out(h, documents, body.explain) for h in hits], took_ms=(time.perf_counter() - started) * 1000)

@@ -65,7 +65,9 @@ def word_grams(text: str, n: int = 3) -> frozenset[tuple[str, ...]]:
 
 
 def phrase_share(question_grams: frozenset[tuple[str, ...]], text: str) -> float:
-    """The share of the question's word 3-grams the passage holds: 1.0 when it says the question word for word."""
-    if not question_grams:
+    """1.0 when the passage says the whole question word for word (a sentence pasted to find where it stands, a
+    statement to verify), else 0: a partial overlap is what the lexical rank already measures. Questions of under
+    five words hold too few 3-grams for it."""
+    if len(question_grams) < 3:
         return 0.0
-    return len(question_grams & word_grams(text)) / len(question_grams)
+    return float(question_grams <= word_grams(text))

@@ -17,6 +17,13 @@ from qa_service.resources import RESOURCES
 FUSION = ("dense_rank", "dense_rank_unaccented", "lexical_rank", "lexical_lead", "document_rank")
 PRIORS = ("topic", "province_asked", "province_near", "phrase", "replaced", "older_version", "meta_block", "form")
 TABLE_PATH = RESOURCES / "ranking.yaml"
+HEADER = """\
+# Every decision that orders passages, in one table: score = log(relevance) + Σ weight × value, where
+# relevance = Σ fusion weight × value (reciprocal ranks of the ranked lists, k / (k + rank), 1 at the first place).
+# A prior's weight is a log-factor: ln 1.3 = 0.262 makes a passage score 1.3 times; 0 is neutral.
+# Pins (qa_service/services/ranking/pins.py) move passages after scoring; they are not here.
+# `fit` says which run wrote the weights (eval/fit_ranking.py, report in eval/report_ranking.md).
+"""
 
 
 class Row(BaseModel):
@@ -71,7 +78,7 @@ class RankingTable(BaseModel):
         return RankingTable(fit=self.fit, fusion=tuple(rows(self.fusion)), priors=tuple(rows(self.priors)))
 
     def dump(self) -> str:
-        return yaml.safe_dump(self.model_dump(mode="json"), allow_unicode=True, sort_keys=False, width=120)
+        return HEADER + yaml.safe_dump(self.model_dump(mode="json"), allow_unicode=True, sort_keys=False, width=120)
 
 
 @lru_cache(maxsize=4)
