@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, field_validator
 
 MAX_QUESTION = 2000
 ConversationId = Annotated[str, Field(min_length=8, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
@@ -49,7 +49,7 @@ class SearchRequest(BaseModel):
     )
     top_k: TopK = Field(10, description="passages to return (a JSON integer, not a boolean)")
     doc_ids: list[str] | None = Field(None, max_length=100)
-    explain: bool = Field(False, description="each hit says why it is where it is: its score's contributions and the pin that placed it")
+    explain: StrictBool = Field(False, description="each hit says why it is where it is: its score's contributions and the pin that placed it")
 
     _check = field_validator("query")(_not_blank)
 

@@ -34,3 +34,9 @@ def test_one_retrieval_per_search(corpus_components, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(corpus_components.store, "query", lambda *a, **k: calls.append(1) or query(*a, **k))
     HybridRetriever(corpus_components).search("Doanh nghiệp tham gia đào tạo nhân lực như thế nào?", 5)
     assert len(calls) == 1
+
+
+def test_explain_is_a_json_boolean(client: TestClient) -> None:
+    """The schema says boolean; 0 or "yes" is refused, as the schema promises (schemathesis found 0 accepted)."""
+    for wrong in (0, "yes"):
+        assert client.post("/search", json={"query": "khu công nghiệp", "explain": wrong}).status_code == 422
