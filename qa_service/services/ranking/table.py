@@ -65,7 +65,10 @@ class RankingTable(BaseModel):
         return {r.name: r.weight for r in self.priors}
 
     def with_weights(self, overrides: Mapping[str, float]) -> RankingTable:
-        """The table with some weights replaced (settings `retrieval.weights`, an ablation, a fitted run)."""
+        """The table with some weights replaced (settings `retrieval.weights`, an ablation, a fitted run); itself
+        when none are (every question asks, and the shipped table is read once)."""
+        if not overrides:
+            return self
         unknown = set(overrides) - set(FUSION) - set(PRIORS)
         if unknown:
             raise ValueError(f"ranking table has no feature {sorted(unknown)}; it has {sorted((*FUSION, *PRIORS))}")
