@@ -178,6 +178,18 @@ class AnswerSettings(BaseModel):
     sections: SectionSettings = SectionSettings()
 
 
+class IntentSettings(BaseModel):
+    """The classifier that reads what a question asks for (components/intents.py); fitted by eval/fit_intents.py."""
+
+    c: float = Field(256.0, gt=0.0, le=10_000.0, description="inverse regularisation of the logistic regression")
+    embedding_weight: float = Field(
+        2.0, ge=0.0, le=100.0, description="scale of the embedding beside the folded-word features (0: words only)"
+    )
+    min_confidence: float = Field(
+        0.4, ge=0.0, le=1.0, description="below this probability of its best label a question is read as plain"
+    )
+
+
 class GeneratorSettings(BaseModel):
     """Optional local LLM for written-out answers (`make setup-llm`); see README «Trả lời diễn giải»."""
 
@@ -242,6 +254,7 @@ class Settings(BaseSettings):
     ingestion: IngestionSettings = IngestionSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
     answer: AnswerSettings = AnswerSettings()
+    intent: IntentSettings = IntentSettings()
     generator: GeneratorSettings = GeneratorSettings()
     admin: AdminSettings = AdminSettings()
     api: ApiSettings = ApiSettings()

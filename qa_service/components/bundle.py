@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from qa_service.components.embedder import Embedder, make_embedder
+from qa_service.components.intents import IntentClassifier
 from qa_service.components.jobs import JobStore
 from qa_service.components.lexical import BM25Index, PyviSegmenter, WordSegmenter
 from qa_service.components.registry import Registry
@@ -25,7 +26,12 @@ class Components:
     jobs: JobStore
     lexical: BM25Index = field(default_factory=BM25Index)
     document_lexical: BM25Index = field(default_factory=BM25Index)  # BM25 over whole documents
+    intents: IntentClassifier = field(default=None)  # type: ignore[assignment]  # set in __post_init__ from the embedder
     _reload_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        if self.intents is None:
+            self.intents = IntentClassifier(self.embedder, self.settings.intent)
 
     def refresh_lexical(self, force: bool = False) -> None:
         """Rebuild BM25 when the registry changed (another worker or an ingest job wrote to it)."""
