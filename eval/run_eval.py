@@ -122,13 +122,16 @@ def answer_scores(client: Any, items: list[dict[str, Any]]) -> tuple[dict[str, f
     return scores, rows
 
 
-def evaluate_ours(client: Any, retriever: Any, items: list[dict[str, Any]]) -> dict[str, Any]:
+def evaluate_ours(client: Any, retriever: Any, items: list[dict[str, Any]], rows: list[Any] | None = None) -> dict[str, Any]:
+    """`rows`: filled with each question's answer row, for a per-question diff of two runs."""
     from eval.peers import ours
 
     result: dict[str, Any] = {}
     result.update(retrieval_scores(ours(retriever, "ours"), items, rewrite_follow_ups=True))
-    scores, _ = answer_scores(client, items)
+    scores, answered = answer_scores(client, items)
     result.update(scores)
+    if rows is not None:
+        rows.extend(answered)
     return result
 
 
@@ -182,7 +185,8 @@ def run(library_dir: Path | None = None, with_peers: bool = True, questions: Pat
         for system in systems:
             rewritten = system.name.startswith("ours")
             report["systems"][system.name] = retrieval_scores(system, programme_items, rewrite_follow_ups=rewritten)
-        report["systems"]["ours"] = evaluate_ours(client, full, programme_items)
+        report["answers"] = []
+        report["systems"]["ours"] = evaluate_ours(client, full, programme_items, report["answers"])
         report["breakdown"] = breakdown(client, full, programme_items)
     if library_dir is not None:
         lib = _open(library_dir, None)

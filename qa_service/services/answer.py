@@ -14,37 +14,26 @@ import time
 from dataclasses import dataclass
 
 from qa_service.components.bundle import Components
+from qa_service.components.intents import IntentKind
 from qa_service.components.lexical import lexical_tokens
 from qa_service.labels import META_BLOCKS
 from qa_service.models import Chunk, ScoredChunk
 from qa_service.resources import english_terms, msg
-from qa_service.services.asked import AskedKind, asked_kind, asked_years, forecast_for_result, subject_share, years_in
+from qa_service.services.asked import AskedKind, forecast_for_result, subject_share, years_in
 from qa_service.services.citations import Citation, Citations, QuoteNotVerified
 from qa_service.services.passages import join_chunks
-from qa_service.services.query import QUANTITY_QUESTION, Query, parse_question, without_frame
+from qa_service.services.query import Query, parse_question
 from qa_service.services.results import AnswerResult
 from qa_service.services.retrieval import Retriever, leaning
-from qa_service.services.sections import Section, SectionIndex, asked_section, section_title
+from qa_service.services.sections import Section, SectionIndex, asked_section, names_only_document, section_title
 from qa_service.services.structured import REFERENCES_QUESTION, StructuredAnswers
 from qa_service.services.topic import keep_to_topic
 from qa_service.services.untrusted import instruction_like
 from qa_service.services.versions import newer_note, replaced_note
 from qa_service.text import BULLET_MARK, fold, split_sentences
 
-LIST_QUESTION = re.compile(
-    r"\b(những|các)\b.*\b(nào|gì)\b|\bgồm\b|\bliệt kê\b|\bnhiệm vụ\b|\bgiải pháp\b|\bwhich\b|\bwhat are\b|\blist\b",
-    re.IGNORECASE,
-)
-METADATA_QUESTION = {
-    "issued": re.compile(r"ban hành (vào )?ngày nào|ngày ban hành|ngày ký|when was .* (issued|signed)", re.IGNORECASE),
-    "doc_number": re.compile(r"\bsố hiệu\b|\bsố văn bản\b|document number", re.IGNORECASE),
-}
 DIGIT = re.compile(r"\d")
-# «những khu, cụm công nghiệp nào …?»: asked for named things, so sentences that name several rank higher
-NAMES_QUESTION = re.compile(
-    r"\b(?:những|các)\s+(?:khu|cụm|nhà máy|doanh nghiệp|dự án|huyện|tỉnh|cơ quan|đơn vị|địa phương|làng nghề|sản phẩm)\b[^?]*\bnào\b",
-    re.IGNORECASE,
-)
+# «những khu, cụm công nghiệp nào …?» (asked for named things): sentences that name several rank higher
 PLACE_NAME = re.compile(r"(?<![.:;!?]\s)(?<!^)\b[A-ZÀ-ỸĐ][a-zà-ỹđ]+(?:[ -][A-ZÀ-ỸĐ][a-zà-ỹđ]+)+")
 # the distribution list and the signature answer only «gửi tới đâu?» and «ai ký?»
 # a sentence that starts with the body it gives work to
@@ -74,9 +63,8 @@ class _Candidate:
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
-def _same_period(question: str, cand: _Candidate) -> bool:
+def _same_period(asked: frozenset[str], cand: _Candidate) -> bool:
     """False when the question names years and the candidate (with its heading) names only other years."""
-    asked = set(_YEAR.findall(question))
     if not asked:
         return True
     text = " ".join(cand.chunk.section_path[-1:]) + " " + cand.chunk.text[cand.start : cand.end]
@@ -118,7 +106,7 @@ class ExtractiveAnswerer:
     ) -> AnswerResult:
         """`top_k`: how many passages are retrieved and weighed (default: settings.retrieval.top_k)."""
         started = time.perf_counter()
-        query = keep_to_topic(parse_question(question, self.c.registry, history, doc_ids), history, self.retriever, self.c.registry)
+        query = keep_to_topic(parse_question(question, self.c.registry, history, doc_ids, self.c.intents), history, self.retriever, self.c.registry)
         hits = self.retriever.retrieve(query, top_k or self.c.settings.retrieval.top_k)
         if query.cited_ref:
             citing = [h for h in hits if query.cited_ref in h.chunk.refs]
@@ -164,27 +152,36 @@ class ExtractiveAnswerer:
         return result
 
     def _named_section(self, query: Query, hits: list[ScoredChunk]) -> Section | None:
-        """The section a question names («Quan điểm chỉ đạo …», «những nhóm nhiệm vụ, giải pháp chủ yếu nào»)."""
-        return asked_section(self.sections, query, hits, self.c.settings.answer, leaning(self.c, query))
+        """The section a question names («Quan điểm chỉ đạo …», «những nhóm nhiệm vụ, giải pháp chủ yếu nào»), or
+        the whole document's parts when an overview question names nothing but the document."""
+        named = asked_section(self.sections, query, hits, self.c.settings.answer, leaning(self.c, query))
+        if named is not None or query.intent.kind is not IntentKind.OVERVIEW or not (query.doc_ids or hits):
+            return named
+        doc_id = query.doc_ids[0] if query.doc_ids else hits[0].chunk.doc_id
+        meta = self.c.registry.document(doc_id)
+        # an English question's content words are its glossary terms (the document's own words)
+        words = query.text if query.vietnamese else query.expanded[len(query.text) :]
+        if meta is None or not names_only_document(words, meta.title):
+            return None
+        return self.sections.root(doc_id, meta.title)
 
     # -- evidence --------------------------------------------------------
     def _compose(self, query: Query, hits: list[ScoredChunk], citations: Citations) -> AnswerResult:
         ev = self.evidence
-        question = query.expanded  # sentence choice measures coverage in Vietnamese words
         # «… nhằm mục đích gì?»: how the question asks, not what it is about — an answer («… để tháo gỡ khó khăn») need
         # not repeat those words
-        asked = without_frame(question)
+        asked = query.search_words
         q_tokens = [t for t in lexical_tokens(asked, self.c.segmenter) if not t.startswith("w:") and "_" not in t]
         idf = self.c.lexical.idf(q_tokens)
         special = query.block  # the retriever put that block of the best document first
-        if self._missing_metadata(question, hits, citations):
+        if self._missing_metadata(query, hits, citations):
             return self._refusal(hits, query, 0.0)
         found_special = bool(special and hits and hits[0].chunk.citation_label == special)
         # «Ai ký…?»: the signature block is the answer, whatever words it shares with the question
-        quantity = bool(QUANTITY_QUESTION.search(query.text))
+        quantity = query.intent.figure
         evidence = hits[:1] if found_special else [h for h in hits[: ev.passages] if h.chunk.citation_label not in META_BLOCKS]
         evidence = [self._continued(h) for h in evidence]
-        candidates = self._candidates(evidence, idf, quantity, bool(NAMES_QUESTION.search(question)))
+        candidates = self._candidates(evidence, idf, quantity, query.intent.names)
         strength = self._strength(hits, idf, query)
         if quantity and candidates and not DIGIT.search(candidates[0].chunk.text[candidates[0].start : candidates[0].end]):
             strength *= ev.figure_missing_strength_factor  # asked for a figure, and the best evidence holds none
@@ -193,7 +190,7 @@ class ExtractiveAnswerer:
         if query.vietnamese and query.diacritics and not (found_special or query.note):
             # «bao nhiêu tỷ đồng?», «số điện thoại?», «năm 2023?»: only a sentence holding that, for this subject;
             # checked first, so a refusal can say what the documents do not state
-            kind, years = asked_kind(query.text), asked_years(query.text)
+            kind, years = query.intent.asked, set(query.intent.years)
             if kind or years:
                 candidates = [c for c in candidates if self._holds(query, c, kind, years, idf)]
                 if not candidates:
@@ -208,7 +205,7 @@ class ExtractiveAnswerer:
         cited: list[Citation] = []
         lead: Citation | None = None  # the best evidence leads, even when a list is shown in document order
         copies = {h.chunk.chunk_id: h.copies for h in hits}
-        for cand in self._choose(question, candidates):
+        for cand in self._choose(query, candidates):
             try:
                 quote = cand.chunk.text[cand.start : cand.end]
                 cited.append(citations.cite(len(cited) + 1, cand.chunk, quote, copies.get(cand.chunk.chunk_id)))
@@ -291,14 +288,15 @@ class ExtractiveAnswerer:
         weight = ev.coverage_weight if query.diacritics else ev.unaccented_coverage_weight
         return weight * coverage + (1 - weight) * dense_norm
 
-    def _missing_metadata(self, question: str, hits: list[ScoredChunk], citations: Citations) -> bool:
+    def _missing_metadata(self, query: Query, hits: list[ScoredChunk], citations: Citations) -> bool:
         """«Ban hành ngày nào?» about a document whose date is not stated: say so, don't guess."""
-        if not hits:
+        wanted = query.intent.metadata_field
+        if not hits or wanted is None:
             return False
         meta = citations.document(hits[0].chunk.doc_id)
         if meta is None:
             return False
-        return any(pattern.search(question) and not getattr(meta, field) for field, pattern in METADATA_QUESTION.items())
+        return not getattr(meta, wanted)
 
     def _candidates(
         self, hits: list[ScoredChunk], idf: dict[str, float], quantity: bool = False, names: bool = False
@@ -331,15 +329,15 @@ class ExtractiveAnswerer:
         out.sort(key=lambda c: (-c.score, c.start - c.end))
         return out
 
-    def _choose(self, question: str, candidates: list[_Candidate]) -> list[_Candidate]:
+    def _choose(self, query: Query, candidates: list[_Candidate]) -> list[_Candidate]:
         limit = self.c.settings.answer.max_citations
         best = candidates[0]
-        body = _named_body(question)
+        body = _named_body(query.expanded)
         if body and any(body in _folded(c) for c in candidates):
             # «Ban cán sự đảng Ủy ban nhân dân tỉnh có nhiệm vụ gì?»: that body's items, not its neighbours'
             candidates = [c for c in candidates if body in _folded(c)]
             best = candidates[0]
-        if LIST_QUESTION.search(question):
+        if query.intent.enumerates:
             # gather the items of the best passage's section, in document order
             same = [c for c in candidates if c.chunk.doc_id == best.chunk.doc_id and c.chunk.section_ids == best.chunk.section_ids]
             firsts: dict[tuple[str, int], _Candidate] = {}
@@ -360,7 +358,7 @@ class ExtractiveAnswerer:
                 break
             if cand.coverage < self.evidence.follow_coverage * best.coverage:
                 continue  # ranked close, but holds little of what was asked
-            if not _same_period(question, cand):
+            if not _same_period(query.intent.years, cand):
                 continue  # «đến 2025?»: a 2030 target is not shown beside the 2025 one
             if any(c.chunk.chunk_id == cand.chunk.chunk_id and abs(c.start - cand.start) < 2 for c in chosen):
                 continue
@@ -407,7 +405,7 @@ class ExtractiveAnswerer:
         pieces = [p.strip(" ;:,") for p in clauses if len(p.strip(" ;:,")) >= self.evidence.min_sentence_chars]
         if not pieces:
             return quote
-        wants_figure = bool(QUANTITY_QUESTION.search(query.text))
+        wants_figure = query.intent.figure
         best = max(pieces, key=lambda p: (bool(FIGURE.search(p)) if wants_figure else True, self._coverage(idf, p)))
         best = best.rstrip(".")
         return best[:1].upper() + best[1:]

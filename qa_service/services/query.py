@@ -10,25 +10,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from qa_service.components.intents import IntentClassifier, IntentKind
 from qa_service.components.registry import Registry
 from qa_service.references import REFERENCE, ref_key
 from qa_service.resources import english_terms, msg
 from qa_service.services.followup import rewrite
+from qa_service.services.intent import Intent, read_intent
 from qa_service.services.named import NUMBER_IN_QUESTION as _NUMBER_IN_QUESTION
 from qa_service.services.named import Named, resolve
 from qa_service.text import collapse_ws, has_diacritics, is_vietnamese, nfc
 
-SIGNER_QUESTION = re.compile(r"\bai\b.*\bký\b|\bngười ký\b|\bký\b.*\b(bởi|ai)\b|\bwho signed\b|\bsigned by\b|\bsigner\b", re.IGNORECASE)
-RECIPIENT_QUESTION = re.compile(r"\bgửi\s+(tới|đến|cho)\b|\bnơi nhận\b|\bsent to\b|\brecipients?\b", re.IGNORECASE)
-
-
-# «bao nhiêu?»: a figure is asked for, answered by the sentence that holds it, not by a whole section
-QUANTITY_QUESTION = re.compile(
-    r"\bbao nhiêu\b|\bmấy\b|\bbao lâu\b|\bhow (many|much|long)\b|\bwhat (share|percentage|rate)\b|\bbao nhieu\b|\bmay\b.*\bnam\b",
-    re.IGNORECASE,
-)
-# «Mẫu đơn đề nghị hỗ trợ …», «tờ khai», «which form …»: a form is asked for, its blanks are the answer
-FORM_QUESTION = re.compile(r"\b(?:mẫu|biểu mẫu|tờ khai|đơn đề nghị|mau don|to khai|forms?|template)\b", re.IGNORECASE)
 PURPOSE_FRAME = re.compile(r"\b(?:nhằm|với|để)\s+(?:mục đích|làm)\s+gì\b|\bmục đích\s+(?:là\s+)?gì\b", re.IGNORECASE)
 
 
@@ -53,12 +44,6 @@ def speaks_of_the_province(text: str) -> bool:
     return bool(PROVINCE_SPOKEN_OF.search(text))
 
 
-def asked_block(text: str) -> str | None:
-    """«Ai ký…?», «gửi tới đâu?»: the signature block or the distribution list is the answer, whatever words it
-    shares with the question."""
-    return "Phần ký" if SIGNER_QUESTION.search(text) else "Nơi nhận" if RECIPIENT_QUESTION.search(text) else None
-
-
 @dataclass(frozen=True)
 class Query:
     question: str  # as asked, normalised (NFC, whitespace collapsed)
@@ -74,15 +59,23 @@ class Query:
     clause: str | None = None  # its khoản («2»)
     not_loaded: str | None = None  # a document named that is neither loaded nor cited: refused, saying so
     topic_doc_ids: list[str] | None = None  # a follow-up: the document the conversation is about, preferred
-    block: str | None = None  # «Phần ký» / «Nơi nhận» when the question asks who signed or who received
     excluded_doc_ids: tuple[str, ...] = ()  # «… ngoài Luật Đầu tư?»: documents the question leaves out
-    asks_form: bool = field(init=False)  # «mẫu đơn đề nghị …»: a form's blanks are the answer
+    intent: Intent = field(default_factory=Intent)  # what is asked for, read once from the question's meaning
     search_words: str = field(init=False)  # `expanded` without the frame of how it is asked: what BM25 matches
 
     def __post_init__(self) -> None:
-        # read from the searched text once, here (a `replace()` of the query recomputes them from its own text)
-        object.__setattr__(self, "asks_form", bool(FORM_QUESTION.search(self.expanded)))
+        # read from the searched text once, here (a `replace()` of the query recomputes it from its own text)
         object.__setattr__(self, "search_words", without_frame(self.expanded))
+
+    @property
+    def block(self) -> str | None:
+        """«Phần ký» / «Nơi nhận» when the question asks who signed or who received."""
+        return self.intent.block
+
+    @property
+    def asks_form(self) -> bool:
+        """«mẫu đơn đề nghị …»: a form's blanks are the answer."""
+        return self.intent.kind is IntentKind.FORM
 
     @property
     def about_the_province(self) -> bool:
@@ -133,9 +126,11 @@ def citing_chunks(registry: Registry) -> dict[str, list[str]]:
     return registry.memo("citing_chunks", build)
 
 
-def search_query(text: str, doc_ids: list[str] | None = None, registry: Registry | None = None) -> Query:
+def search_query(
+    text: str, doc_ids: list[str] | None = None, registry: Registry | None = None, intents: IntentClassifier | None = None
+) -> Query:
     """A search box query: no history. With the registry, a document or article it names is searched first
-    («Điều 15 Luật Đầu tư»)."""
+    («Điều 15 Luật Đầu tư»); with the classifier, what it asks for is read too (a signer's block, a form)."""
     text = normalize_question(text)
     named = resolve(text, registry, doc_ids) if registry is not None else None
     chosen = doc_ids or ([named.doc_id] if named and named.doc_id else None)
@@ -149,16 +144,20 @@ def search_query(text: str, doc_ids: list[str] | None = None, registry: Registry
         doc_ids=chosen,
         article=named.article if named and chosen and len(chosen) == 1 else None,
         clause=named.clause if named else None,
-        block=asked_block(expand_english(text)),
+        intent=read_intent(text, intents),
         cited_ref=cited_key(named, registry) if named and registry is not None and not chosen else None,
         excluded_doc_ids=named.excluded if named and not doc_ids else (),
     )
 
 
 def parse_question(
-    question: str, registry: Registry, history: list[dict[str, str]] | None = None, doc_ids: list[str] | None = None
+    question: str,
+    registry: Registry,
+    history: list[dict[str, str]] | None = None,
+    doc_ids: list[str] | None = None,
+    intents: IntentClassifier | None = None,
 ) -> Query:
-    """A question to answer: follow-ups rewritten, a document number resolved to its document."""
+    """A question to answer: follow-ups rewritten, a document number resolved to its document, its intent read."""
     question = normalize_question(question)
     standalone = rewrite(question, history)
     vietnamese = is_vietnamese(standalone)
@@ -189,6 +188,6 @@ def parse_question(
         article=named.article if doc_ids and len(doc_ids) == 1 else None,
         clause=named.clause,
         not_loaded=not_loaded,
-        block=asked_block(expand_english(text)),
+        intent=read_intent(text, intents),
         excluded_doc_ids=named.excluded,
     )

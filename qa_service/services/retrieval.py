@@ -55,7 +55,7 @@ class HybridRetriever:
 
     def search(self, text: str, top_k: int, doc_ids: list[str] | None = None) -> list[ScoredChunk]:
         """A search box query (no history); a document or article it names is searched first."""
-        return self.retrieve(search_query(text, doc_ids, self.c.registry), top_k)
+        return self.retrieve(search_query(text, doc_ids, self.c.registry, self.c.intents), top_k)
 
     def retrieve(self, query: Query, top_k: int) -> list[ScoredChunk]:
         settings = self.c.settings.retrieval

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 from qa_service.components.registry import Registry
 from qa_service.models import Chunk, OutlineEntry, ScoredChunk, Unit
 from qa_service.resources import stopwords
-from qa_service.services.query import QUANTITY_QUESTION
 from qa_service.text import fold, split_sentences
 
 if TYPE_CHECKING:
@@ -69,6 +68,13 @@ def _content_syllables(text: str) -> frozenset[str]:
     return frozenset(s for s in (fold(w).lower() for w in _SYLLABLE.findall(text)) if s not in generic)
 
 
+def names_only_document(asked_words: str, title: str) -> bool:
+    """Every content word the question uses is in the document's title (or it uses none beside «chương trình»,
+    «gồm», «phần»): «Chương trình gồm những phần nào?» asks about the document as a whole, «Mục tiêu … gồm những
+    gì?» about one of its parts."""
+    return _content_syllables(asked_words) - stopwords("document_question") <= _content_syllables(title)
+
+
 def build_sections(doc_id: str, outline: list[OutlineEntry], text_length: int) -> list[Section]:
     entries = sorted(outline, key=lambda o: o.start)
     sections: list[Section] = []
@@ -107,6 +113,17 @@ class SectionIndex:
     def section(self, doc_id: str, label: str) -> Section | None:
         outline = self._outline(doc_id)
         return next((s for s in outline.sections if s.label == label), None) if outline else None
+
+    def root(self, doc_id: str, title: str) -> Section | None:
+        """The whole document as a section whose children are its top-level parts: «Chương trình gồm những phần
+        nào?» is answered by their headings."""
+        outline = self._outline(doc_id)
+        content = [s for s in outline.sections if s.label not in _NOT_CONTENT] if outline else []
+        if not content:
+            return None
+        top = min(s.level for s in content)
+        children = tuple(s.label for s in content if s.level == top)
+        return Section(doc_id, title, title, top - 1, 0, 0, max(s.stop for s in content), children) if len(children) > 1 else None
 
     def named(
         self, question: str, doc_ids: list[str], min_title_share: float, min_question_share: float, min_match: float
@@ -200,7 +217,7 @@ def asked_section(
     the sentence that holds it, not by its whole section. The documents retrieval leans to (the province's own) are
     read too, and first, so of two sections named alike («Phần tổ chức thực hiện …»: the programme's Mục IV, a
     decree's Chương IV) theirs is the one; a better-named section elsewhere still wins."""
-    if QUANTITY_QUESTION.search(query.text) or not query.vietnamese:
+    if query.intent.figure or not query.vietnamese:
         return None
     docs = query.doc_ids or list(dict.fromkeys([*sorted(leaning), *(h.chunk.doc_id for h in hits[: settings.evidence.passages])]))
     s = settings.sections

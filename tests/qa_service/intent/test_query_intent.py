@@ -1,0 +1,57 @@
+"""The question's intent is read once, in parse_question / search_query, and what retrieval and the answer need is
+derived from it: the block asked for, a form, a figure, a metadata field."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from qa_service.components.intents import IntentKind, IntentReading
+from qa_service.labels import Block
+from qa_service.services.intent import Intent, read_intent
+from qa_service.services.query import search_query
+
+
+class ScriptedClassifier:
+    def __init__(self, kind: IntentKind) -> None:
+        self.kind, self.read_texts = kind, []  # type: list[str]
+
+    def read(self, text: str) -> IntentReading:
+        self.read_texts.append(text)
+        return IntentReading(kind=self.kind, confidence=0.9, best=self.kind, nearest="")
+
+
+@pytest.mark.parametrize(
+    ("kind", "block", "form", "figure", "enumerates"),
+    [
+        (IntentKind.SIGNER, Block.SIGNATURE, False, False, False),
+        (IntentKind.RECIPIENTS, Block.RECIPIENTS, False, False, False),
+        (IntentKind.FORM, None, True, False, False),
+        (IntentKind.QUANTITY, None, False, True, False),
+        (IntentKind.LIST, None, False, False, True),
+        (IntentKind.PLAIN, None, False, False, False),
+    ],
+)
+def test_what_the_query_asks_follows_its_intent(kind: IntentKind, block: Block | None, form: bool, figure: bool, enumerates: bool) -> None:
+    classifier = ScriptedClassifier(kind)
+    query = search_query("Văn bản này thế nào?", intents=classifier)  # type: ignore[arg-type]
+    assert (query.block, query.asks_form, query.intent.figure, query.intent.enumerates) == (block, form, figure, enumerates)
+    assert classifier.read_texts == ["Văn bản này thế nào?"]
+
+
+def test_without_a_classifier_the_question_is_plain_but_its_years_and_asked_kind_are_read() -> None:
+    intent = read_intent("Kinh phí năm 2023 là bao nhiêu tỷ đồng?", None)
+    assert intent.kind is IntentKind.PLAIN
+    assert intent.years == frozenset({"2023"})
+    assert intent.asked is not None and intent.asked.name == "money"
+
+
+def test_a_copy_of_the_query_keeps_its_intent() -> None:
+    query = search_query("Ai ký?", intents=ScriptedClassifier(IntentKind.SIGNER))  # type: ignore[arg-type]
+    assert replace(query, text="khác").block == Block.SIGNATURE
+
+
+@pytest.mark.parametrize(("question", "field"), [("Quyết định ban hành ngày nào?", "issued"), ("Số hiệu văn bản là gì?", "doc_number")])
+def test_of_a_documents_date_and_number_the_one_asked_is_named(question: str, field: str) -> None:
+    assert Intent(kind=IntentKind.ISSUED, number_asked=read_intent(question, None).number_asked).metadata_field == field
