@@ -79,8 +79,8 @@ def ours(retriever: Any, name: str) -> Any:
             from qa_service.services.query import parse_question
             from qa_service.services.topic import keep_to_topic
 
-            registry = retriever.c.registry
-            query = keep_to_topic(parse_question(question, registry, history), history, retriever, registry)
+            c = retriever.c
+            query = keep_to_topic(parse_question(question, c.registry, history, None, c.intents, c.segmenter), history, c.document_lexical)
             return [h.chunk.text for h in retriever.retrieve(query, top_k)]
 
     return _Ours()

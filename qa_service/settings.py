@@ -141,9 +141,6 @@ class EvidenceSettings(BaseModel):
         0.85, ge=0.0, le=1.0, description="the same for questions typed without diacritics: their embedding is unreliable"
     )
     glossary_coverage_weight: float = Field(0.6, ge=0.0, le=1.0, description="the same for English questions, through the glossary")
-    english_dense_only_factor: float = Field(0.4, ge=0.0, le=1.0, description="English question with no glossary term: dense only, damped")
-    rank_prior: float = Field(0.45, ge=0.0, le=5.0, description="a sentence's bonus for its passage's rank: prior / (1 + rank)")
-    figure_missing_factor: float = Field(0.6, ge=0.0, le=1.0, description="«bao nhiêu?»: score of a sentence without a digit")
     figure_missing_strength_factor: float = Field(0.7, ge=0.0, le=1.0, description="«bao nhiêu?»: strength when the best sentence holds no digit")
     follow_ratio: float = Field(0.8, ge=0.0, le=1.0, description="further quotes only while they score this share of the best")
     list_items: int = Field(6, ge=1, le=50, description="at least this many items for «những … nào?» questions")
@@ -155,7 +152,6 @@ class EvidenceSettings(BaseModel):
     asked_year_coverage: float = Field(
         0.3, ge=0.0, le=1.0, description="a sentence for a year asked for must also cover this share of the question"
     )
-    names_bonus: float = Field(0.3, ge=0.0, le=2.0, description="«những khu … nào?»: bonus for a sentence naming several places")
     min_sentence_chars: int = Field(8, ge=1, le=200, description="shorter pieces are not quoted on their own")
 
 
@@ -174,8 +170,19 @@ class AnswerSettings(BaseModel):
     # evidence strength below which we refuse; calibrated on eval/dev set (see eval/README.md)
     refuse_below: float = Field(0.62, ge=0.0, le=1.0)
     default_mode: Literal["extractive", "generative"] = "extractive"
+    # overrides of resources/sentences.yaml's weights by feature name (an ablation: {"place_names": 0})
+    sentence_weights: dict[str, float] = Field(default_factory=dict, max_length=16)
     evidence: EvidenceSettings = EvidenceSettings()
     sections: SectionSettings = SectionSettings()
+
+
+    @field_validator("sentence_weights")
+    @classmethod
+    def _known_sentence_features(cls, value: dict[str, float]) -> dict[str, float]:
+        from qa_service.services.answer.sentences import load_sentence_table
+
+        load_sentence_table().with_weights(value)  # raises for a name the table does not have
+        return value
 
 
 class IntentSettings(BaseModel):

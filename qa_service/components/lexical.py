@@ -57,11 +57,15 @@ def lexical_tokens(text: str, segmenter: WordSegmenter) -> list[str]:
     for word in segmenter.segment(text):
         if "_" in word and _WORD.fullmatch(word):
             tokens.append("w:" + word)  # accented compound word
-    syllables = [fold(s) for s in _WORD.findall(text)]
+    return tokens + folded_tokens(text)
+
+
+def folded_tokens(text: str) -> list[str]:
+    """The tokens that need no segmenter: folded content syllables and syllable pairs."""
+    syllables = [fold(s) for s in _WORD.findall(nfc(text).lower())]
     content = [s for s in syllables if s not in _STOP]
-    tokens.extend(content)
-    tokens.extend(f"{a}_{b}" for a, b in zip(syllables, syllables[1:], strict=False) if a not in _STOP or b not in _STOP)
-    return tokens
+    pairs = [f"{a}_{b}" for a, b in zip(syllables, syllables[1:], strict=False) if a not in _STOP or b not in _STOP]
+    return content + pairs
 
 
 class BM25Index:

@@ -49,9 +49,14 @@ _RESULT_QUESTION = re.compile(r"\bkết quả\b|\bđã đạt\b|\bđạt đượ
 _FORECAST = re.compile(r"\bdự báo\b|\bdự kiến\b|\bcó khả năng\b|\bước tính\b", re.IGNORECASE)
 
 
-def forecast_for_result(question: str, passage: str) -> bool:
-    """The question asks for results and the passage (a sentence with its heading) is a forecast."""
-    return bool(_RESULT_QUESTION.search(question) and _FORECAST.search(passage))
+def result_asked(question: str) -> bool:
+    """«Kết quả … đạt được …?»: the question asks what was achieved."""
+    return bool(_RESULT_QUESTION.search(question))
+
+
+def is_forecast(passage: str) -> bool:
+    """The passage (a sentence with its heading) is a forecast, not a result."""
+    return bool(_FORECAST.search(passage))
 
 
 def years_in(text: str) -> set[str]:
@@ -65,7 +70,7 @@ def pairs(text: str) -> set[str]:
     return {f"{a}_{b}" for a, b in zip(syllables, syllables[1:], strict=False) if a not in stop and b not in stop}
 
 
-def subject_share(question: str, sentence: str, kind: AskedKind | None) -> float:
-    """Share of the question's syllable pairs (less those that only name the kind asked for) the sentence holds."""
-    asked = pairs(kind.question.sub(" ", question) if kind else question)
+def subject_share(asked: frozenset[str], sentence: str) -> float:
+    """Share of the question's syllable pairs (`Intent.subject_pairs`: less those that only name the kind asked for)
+    the sentence holds."""
     return len(asked & pairs(sentence)) / len(asked) if asked else 1.0

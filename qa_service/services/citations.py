@@ -76,6 +76,10 @@ class Citations:
     def newer_text(self, doc_id: str) -> NewerText | None:
         return newer_text(self._registry, doc_id)
 
+    def document_count(self) -> int:
+        """How many documents are loaded: a citation names its document only when there is a choice."""
+        return self._registry.document_count()
+
     def title(self, doc_id: str) -> str:
         meta = self.document(doc_id)
         return meta.title if meta else doc_id

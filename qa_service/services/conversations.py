@@ -42,7 +42,9 @@ class ConversationService:
         out: list[dict[str, str]] = []
         for turn in turns:
             out.append({"role": "user", "content": turn.question})
-            out.append({"role": "assistant", "content": str(turn.response.get("answer", ""))})
+            cited = [str(c.get("doc_id", "")) for c in turn.response.get("citations") or [] if isinstance(c, dict)]
+            # the documents the answer quoted: a follow-up keeps to them (services/topic.py)
+            out.append({"role": "assistant", "content": str(turn.response.get("answer", "")), "documents": " ".join(cited)})
         return out
 
     def record(self, conversation_id: str, question: str, response: dict[str, Any]) -> int:

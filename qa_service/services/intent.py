@@ -9,12 +9,25 @@ from dataclasses import dataclass, field
 
 from qa_service.components.intents import IntentClassifier, IntentKind, IntentReading
 from qa_service.labels import Block
-from qa_service.services.asked import AskedKind, asked_kind, asked_years
+from qa_service.services.asked import AskedKind, asked_kind, asked_years, pairs, result_asked
+from qa_service.text import fold
 
 # answered by several items of one section, gathered in document order
 ENUMERATING = frozenset({IntentKind.OVERVIEW, IntentKind.LIST, IntentKind.NAMES, IntentKind.DUTIES})
 # an exact term, not a wording: of a document's date and number, which one is asked
 _NUMBER_ASKED = re.compile(r"\bsố hiệu\b|\bsố văn bản\b|\bso hieu\b|\bdocument number\b", re.IGNORECASE)
+# a body that acts, at the start of a sentence or a question: «Ban Tuyên giáo Tỉnh ủy …», «Các sở, ngành …»; the
+# answer reads document sentences with it, the question's own body is read here once
+BODY_START = re.compile(
+    r"(?:Ban|Văn phòng|Sở|Các sở|Ủy ban|UBND|Các huyện|Hội đồng|Người đứng đầu|Mặt trận|Tỉnh ủy|Huyện ủy|Thành ủy|Đảng ủy|"
+    r"Bộ|Chính phủ|Thủ tướng)\b"
+)
+_BODY_PREDICATE = re.compile(r"\s+(?:có|phải|cần|chịu|làm|được|là|thực hiện|giữ)\s", re.IGNORECASE)
+# «những nghị quyết nào …?»: the documents of a kind that the document cites (document types are exact terms)
+_REFERENCES_ASKED = re.compile(
+    r"\b(?:những|các)\s+(nghị quyết|nghị định|văn bản|quyết định|kế hoạch|chỉ thị|kết luận|thông tư|luật)\b[^?]*\bnào\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -24,6 +37,10 @@ class Intent:
     asked: AskedKind | None = None  # the kind of thing the quoted sentence must hold (money, a date, a contact …)
     years: frozenset[str] = frozenset()  # years the question names: the sentence or its heading must name one
     number_asked: bool = False  # ISSUED: the document's number rather than its date
+    body: str | None = None  # «Ban Tuyên giáo Tỉnh ủy có nhiệm vụ gì?» -> «ban tuyen giao tinh uy» (folded)
+    references_kind: str | None = None  # «những nghị quyết nào …?» -> «nghị quyết» (Vietnamese questions only)
+    result_asked: bool = False  # «kết quả … đạt được»: a forecast is not the answer
+    subject_pairs: frozenset[str] = frozenset()  # the question's own subject as folded syllable pairs, less the kind's words
 
     @property
     def figure(self) -> bool:
@@ -51,14 +68,29 @@ class Intent:
         return "doc_number" if self.number_asked else "issued"
 
 
-def read_intent(text: str, classifier: IntentClassifier | None) -> Intent:
-    """`text`: the standalone question (follow-ups rewritten). Without a classifier (a search box query from
-    code that has none) the question is read as plain."""
+def named_body(question: str) -> str | None:
+    """«Ban Tuyên giáo Tỉnh ủy có nhiệm vụ gì?» -> «ban tuyen giao tinh uy» (folded), when the question starts with one."""
+    if not BODY_START.match(question):
+        return None
+    m = _BODY_PREDICATE.search(question)
+    name = question[: m.start()] if m else ""
+    return fold(name).lower().strip() if len(name.split()) >= 2 else None
+
+
+def read_intent(text: str, classifier: IntentClassifier | None, expanded: str | None = None, vietnamese: bool = True) -> Intent:
+    """`text`: the standalone question (follow-ups rewritten); `expanded`: with the glossary's terms for an English
+    question. Without a classifier (a search box query from code that has none) the question is read as plain."""
     reading = classifier.read(text) if classifier is not None and text.strip() else IntentReading()
+    asked = asked_kind(text)
+    references = _REFERENCES_ASKED.search(text) if vietnamese else None
     return Intent(
         kind=reading.kind,
         reading=reading,
-        asked=asked_kind(text),
+        asked=asked,
         years=frozenset(asked_years(text)),
         number_asked=bool(_NUMBER_ASKED.search(text)),
+        body=named_body(expanded if expanded is not None else text),
+        references_kind=references.group(1) if references else None,
+        result_asked=result_asked(text),
+        subject_pairs=frozenset(pairs(asked.question.sub(" ", text) if asked else text)),
     )

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from qa_service.components.intents import IntentClassifier, IntentKind
+from qa_service.components.lexical import WordSegmenter, lexical_tokens
 from qa_service.components.registry import Registry
 from qa_service.references import REFERENCE, ref_key
 from qa_service.resources import english_terms, msg
@@ -18,6 +19,7 @@ from qa_service.services.followup import rewrite
 from qa_service.services.intent import Intent, read_intent
 from qa_service.services.named import NUMBER_IN_QUESTION as _NUMBER_IN_QUESTION
 from qa_service.services.named import Named, resolve
+from qa_service.services.sections import content_syllables, label_in_question
 from qa_service.text import collapse_ws, has_diacritics, is_vietnamese, nfc
 
 PURPOSE_FRAME = re.compile(r"\b(?:nhằm|với|để)\s+(?:mục đích|làm)\s+gì\b|\bmục đích\s+(?:là\s+)?gì\b", re.IGNORECASE)
@@ -61,11 +63,22 @@ class Query:
     topic_doc_ids: list[str] | None = None  # a follow-up: the document the conversation is about, preferred
     excluded_doc_ids: tuple[str, ...] = ()  # «… ngoài Luật Đầu tư?»: documents the question leaves out
     intent: Intent = field(default_factory=Intent)  # what is asked for, read once from the question's meaning
+    tokens: tuple[str, ...] = ()  # the lexical tokens of `search_words`: the one segmentation of the question
     search_words: str = field(init=False)  # `expanded` without the frame of how it is asked: what BM25 matches
+    section_label: str | None = field(init=False)  # «Mục III», «Điều 15» when the question names one
+    section_words: frozenset[str] = field(init=False)  # content syllables of `text`: matched against headings
+    subject_words: frozenset[str] = field(init=False)  # …of what it is about (an English question: its glossary terms)
+    glossary: tuple[str | None, ...] = field(init=False)  # an English question's content words' Vietnamese terms (None: none)
 
     def __post_init__(self) -> None:
-        # read from the searched text once, here (a `replace()` of the query recomputes it from its own text)
+        # read from the searched text once, here (a `replace()` of the query recomputes them from its own text)
         object.__setattr__(self, "search_words", without_frame(self.expanded))
+        object.__setattr__(self, "section_label", label_in_question(self.text))
+        object.__setattr__(self, "section_words", content_syllables(self.text))
+        subject = self.text if self.vietnamese else self.expanded[len(self.text) :]
+        object.__setattr__(self, "subject_words", content_syllables(subject))
+        words, mapped = english_terms(self.text) if not self.vietnamese else ([], {})
+        object.__setattr__(self, "glossary", tuple(mapped.get(w) for w in words))
 
     @property
     def block(self) -> str | None:
@@ -126,25 +139,36 @@ def citing_chunks(registry: Registry) -> dict[str, list[str]]:
     return registry.memo("citing_chunks", build)
 
 
+def _tokens(expanded: str, segmenter: WordSegmenter | None) -> tuple[str, ...]:
+    """The question's lexical tokens, segmented once; none without a segmenter (code that never searches words)."""
+    return tuple(lexical_tokens(without_frame(expanded), segmenter)) if segmenter is not None else ()
+
+
 def search_query(
-    text: str, doc_ids: list[str] | None = None, registry: Registry | None = None, intents: IntentClassifier | None = None
+    text: str,
+    doc_ids: list[str] | None = None,
+    registry: Registry | None = None,
+    intents: IntentClassifier | None = None,
+    segmenter: WordSegmenter | None = None,
 ) -> Query:
     """A search box query: no history. With the registry, a document or article it names is searched first
     («Điều 15 Luật Đầu tư»); with the classifier, what it asks for is read too (a signer's block, a form)."""
     text = normalize_question(text)
     named = resolve(text, registry, doc_ids) if registry is not None else None
     chosen = doc_ids or ([named.doc_id] if named and named.doc_id else None)
+    expanded, vietnamese = expand_english(text), is_vietnamese(text)
     return Query(
         question=text,
         standalone=text,
         text=text,
-        expanded=expand_english(text),
-        vietnamese=is_vietnamese(text),
+        expanded=expanded,
+        vietnamese=vietnamese,
         diacritics=has_diacritics(text),
         doc_ids=chosen,
         article=named.article if named and chosen and len(chosen) == 1 else None,
         clause=named.clause if named else None,
-        intent=read_intent(text, intents),
+        intent=read_intent(text, intents, expanded, vietnamese),
+        tokens=_tokens(expanded, segmenter),
         cited_ref=cited_key(named, registry) if named and registry is not None and not chosen else None,
         excluded_doc_ids=named.excluded if named and not doc_ids else (),
     )
@@ -156,8 +180,10 @@ def parse_question(
     history: list[dict[str, str]] | None = None,
     doc_ids: list[str] | None = None,
     intents: IntentClassifier | None = None,
+    segmenter: WordSegmenter | None = None,
 ) -> Query:
-    """A question to answer: follow-ups rewritten, a document number resolved to its document, its intent read."""
+    """A question to answer: follow-ups rewritten, a document number resolved to its document, its intent read,
+    its words segmented (once: retrieval and the answer read `tokens`)."""
     question = normalize_question(question)
     standalone = rewrite(question, history)
     vietnamese = is_vietnamese(standalone)
@@ -175,11 +201,12 @@ def parse_question(
             note = msg("refusal", f"not_loaded_{lang}").format(number=wanted)
         else:
             not_loaded = msg("refusal", f"not_loaded_plain_{lang}").format(number=wanted)
+    expanded = expand_english(text)
     return Query(
         question=question,
         standalone=standalone,
         text=text,
-        expanded=expand_english(text),
+        expanded=expanded,
         vietnamese=vietnamese,
         diacritics=has_diacritics(text),
         doc_ids=doc_ids or None,
@@ -188,6 +215,7 @@ def parse_question(
         article=named.article if doc_ids and len(doc_ids) == 1 else None,
         clause=named.clause,
         not_loaded=not_loaded,
-        intent=read_intent(text, intents),
+        intent=read_intent(text, intents, expanded, vietnamese),
+        tokens=_tokens(expanded, segmenter),
         excluded_doc_ids=named.excluded,
     )

@@ -24,14 +24,22 @@ from qa_service.services.ranking.candidates import (
 from qa_service.services.ranking.features import index_features, text_features, word_grams
 from qa_service.services.ranking.score import score
 from qa_service.services.ranking.table import RankingTable, load_table
-from qa_service.services.sections import SectionIndex, asked_section
+from qa_service.services.sections import Section, SectionIndex, asked_section
 from qa_service.services.versions import newer_versions, replacements
 
-__all__ = ["HybridRetriever", "RetrievalModes", "Retriever", "leaning", "provincial_documents", "provincial_vectors"]
+__all__ = ["HybridRetriever", "Ranked", "RetrievalModes", "Retriever", "leaning", "provincial_documents", "provincial_vectors"]
+
+
+@dataclass
+class Ranked:
+    """The passages for one question, and the section it names (found once, here; the answer quotes it whole)."""
+
+    hits: list[ScoredChunk]
+    section: Section | None = None
 
 
 class Retriever(Protocol):
-    def retrieve(self, query: Query, top_k: int) -> list[ScoredChunk]: ...
+    def rank(self, query: Query, top_k: int) -> Ranked: ...
 
 
 @dataclass
@@ -55,9 +63,12 @@ class HybridRetriever:
 
     def search(self, text: str, top_k: int, doc_ids: list[str] | None = None) -> list[ScoredChunk]:
         """A search box query (no history); a document or article it names is searched first."""
-        return self.retrieve(search_query(text, doc_ids, self.c.registry, self.c.intents), top_k)
+        return self.retrieve(search_query(text, doc_ids, self.c.registry, self.c.intents, self.c.segmenter), top_k)
 
     def retrieve(self, query: Query, top_k: int) -> list[ScoredChunk]:
+        return self.rank(query, top_k).hits
+
+    def rank(self, query: Query, top_k: int) -> Ranked:
         settings = self.c.settings.retrieval
         self.c.refresh_lexical()
         table = self.table
@@ -74,7 +85,8 @@ class HybridRetriever:
         if query.cited_ref and not query.doc_ids:
             hits = pins.citing(self.c.registry, query.cited_ref, hits, top_k * 2, unranked)
         hits = passage_steps.passages(hits, settings.copy_similarity, self.modes.merge_neighbours)
-        hits = self._named_first(query, hits, unranked)[:top_k]
+        section = self._named_section(query, hits)
+        hits = self._named_first(query, hits, section, unranked)[:top_k]
         own = chunks.get(best_own.chunk_id) if best_own else None
         best = None
         if best_own and own:
@@ -83,7 +95,8 @@ class HybridRetriever:
             best = self._hit(ranked_as, own, query, grams, table).model_copy(
                 update={"dense_score": best_own.dense_score, "lexical_score": best_own.lexical_score}
             )
-        return pins.province(pool, query, hits, best, settings.provincial_slot, settings.province_margin, settings.province_words)
+        hits = pins.province(pool, query, hits, best, settings.provincial_slot, settings.province_margin, settings.province_words)
+        return Ranked(hits, section)
 
     def _score_index(self, pool: Pool, query: Query, table: RankingTable) -> None:
         """Index features and a first score for every candidate (the text features come with the short list)."""
@@ -133,12 +146,17 @@ class HybridRetriever:
 
         return make
 
-    def _named_first(self, query: Query, hits: list[ScoredChunk], unranked: pins.Unranked) -> list[ScoredChunk]:
+    def _named_section(self, query: Query, hits: list[ScoredChunk]) -> Section | None:
+        if (query.article and query.doc_ids and len(query.doc_ids) == 1) or query.block:
+            return None  # an article or a block named: that is what is placed first
+        return asked_section(self.sections, query, hits, self.c.settings.answer, leaning(self.c, query))
+
+    def _named_first(self, query: Query, hits: list[ScoredChunk], section: Section | None, unranked: pins.Unranked) -> list[ScoredChunk]:
         if query.article and query.doc_ids and len(query.doc_ids) == 1:
             return pins.article(self.c.registry, query, hits, unranked)
         if query.block:
             return pins.block(self.c.registry, query.block, hits, unranked)
-        if section := asked_section(self.sections, query, hits, self.c.settings.answer, leaning(self.c, query)):
+        if section:
             return pins.section(self.c.registry, section, hits, unranked)
         return hits
 

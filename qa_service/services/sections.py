@@ -63,16 +63,24 @@ def section_title(heading: str) -> str:
     return title
 
 
-def _content_syllables(text: str) -> frozenset[str]:
+def content_syllables(text: str) -> frozenset[str]:
     generic = stopwords("section_question")
     return frozenset(s for s in (fold(w).lower() for w in _SYLLABLE.findall(text)) if s not in generic)
 
 
-def names_only_document(asked_words: str, title: str) -> bool:
-    """Every content word the question uses is in the document's title (or it uses none beside «chương trình»,
-    «gồm», «phần»): «Chương trình gồm những phần nào?» asks about the document as a whole, «Mục tiêu … gồm những
-    gì?» about one of its parts."""
-    return _content_syllables(asked_words) - stopwords("document_question") <= _content_syllables(title)
+def label_in_question(question: str) -> str | None:
+    """«… Mục III …» -> «Mục III», «… điều 15 …» -> «Điều 15»: a section named by its label."""
+    m = _LABEL_IN_QUESTION.search(question)
+    if not m:
+        return None
+    return f"Mục {m.group(1).upper()}" if m.group(1) else f"Điều {m.group(3)}"
+
+
+def names_only_document(asked_words: frozenset[str], title: str) -> bool:
+    """Every content word the question uses (`Query.subject_words`) is in the document's title (or it uses none
+    beside «chương trình», «gồm», «phần»): «Chương trình gồm những phần nào?» asks about the document as a whole,
+    «Mục tiêu … gồm những gì?» about one of its parts."""
+    return asked_words - stopwords("document_question") <= content_syllables(title)
 
 
 def build_sections(doc_id: str, outline: list[OutlineEntry], text_length: int) -> list[Section]:
@@ -107,7 +115,7 @@ class SectionIndex:
                 return None
             outline, length = found
             sections = build_sections(doc_id, outline, length)
-            self._outlines[doc_id] = _Outline(sections, {s.label: _content_syllables(s.title) for s in sections})
+            self._outlines[doc_id] = _Outline(sections, {s.label: content_syllables(s.title) for s in sections})
         return self._outlines[doc_id]
 
     def section(self, doc_id: str, label: str) -> Section | None:
@@ -126,22 +134,26 @@ class SectionIndex:
         return Section(doc_id, title, title, top - 1, 0, 0, max(s.stop for s in content), children) if len(children) > 1 else None
 
     def named(
-        self, question: str, doc_ids: list[str], min_title_share: float, min_question_share: float, min_match: float
+        self,
+        label: str | None,
+        asked: frozenset[str],
+        doc_ids: list[str],
+        min_title_share: float,
+        min_question_share: float,
+        min_match: float,
     ) -> Section | None:
         """The section the question is about, named by label («Mục III») or by its title.
 
         By title: enough of the title's words are in the question (`min_title_share`), the title's words are a
         fair share of the question's (`min_question_share`), and the two shares together (their harmonic mean)
         reach `min_match`: «Quan điểm chỉ đạo của Chương trình là gì?» names Mục II.2; «Mục tiêu tỷ trọng công
-        nghiệp trong GRDP?» does not name «Mục tiêu»."""
-        m = _LABEL_IN_QUESTION.search(question)
-        if m:
-            label = f"Mục {m.group(1).upper()}" if m.group(1) else f"Điều {m.group(3)}"
+        nghiệp trong GRDP?» does not name «Mục tiêu». `label` and `asked`: `Query.section_label` and
+        `Query.section_words`."""
+        if label:
             for doc_id in doc_ids:
                 found = self.section(doc_id, label)
                 if found is not None:
                     return found
-        asked = _content_syllables(question)
         if not asked:
             return None
         # ties go to the earlier document (the one leaned to, else the better ranked), then to the deeper section
@@ -221,4 +233,4 @@ def asked_section(
         return None
     docs = query.doc_ids or list(dict.fromkeys([*sorted(leaning), *(h.chunk.doc_id for h in hits[: settings.evidence.passages])]))
     s = settings.sections
-    return index.named(query.text, docs, s.min_title_share, s.min_question_share, s.min_match)
+    return index.named(query.section_label, query.section_words, docs, s.min_title_share, s.min_question_share, s.min_match)

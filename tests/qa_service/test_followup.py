@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
+from qa_service.components.lexical import BM25Index, folded_tokens
 from qa_service.components.registry import Registry
-from qa_service.models import Chunk, ScoredChunk
 from qa_service.services.followup import is_follow_up, rewrite
-from qa_service.services.query import Query, parse_question
+from qa_service.services.query import parse_question
 from qa_service.services.topic import keep_to_topic
 
 HISTORY = [{"role": "user", "content": "Tỷ lệ lấp đầy các khu công nghiệp đến năm 2025 đạt bao nhiêu?"}]
@@ -68,34 +68,32 @@ def test_a_follow_up_longer_than_the_previous_question_does_not_fail() -> None:
     assert rewrite("Còn số lao động được giải quyết việc làm ở các huyện miền núi thì sao?", _chain("GRDP?"))
 
 
-class _Hits:
-    """A retriever answering every question with passages of the documents given, in order; it counts its calls."""
-
-    def __init__(self, *doc_ids: str) -> None:
-        self.doc_ids, self.calls = doc_ids, 0
-
-    def retrieve(self, query: Query, top_k: int) -> list[ScoredChunk]:
-        self.calls += 1
-        return [_hit(d, i) for i, d in enumerate(self.doc_ids[:top_k])]
+def _documents(**texts: str) -> BM25Index:
+    """BM25 over whole documents, as the service builds it (one row per document)."""
+    index = BM25Index()
+    index.build(((doc_id, folded_tokens(text)) for doc_id, text in texts.items()), version=1)
+    return index
 
 
-def _hit(doc_id: str, i: int) -> ScoredChunk:
-    chunk = Chunk(chunk_id=f"{doc_id}:{i}", doc_id=doc_id, text="…", start=0, end=1, citation_label="Điều 1", ordinal=i)
-    return ScoredChunk(chunk=chunk, score=1.0 - i / 10)
+DOCUMENTS = {"a": "tỷ lệ lấp đầy các khu công nghiệp năm 2025", "b": "thời gian thử việc của người lao động"}
+
+
+def _answered(*doc_ids: str) -> list[dict[str, str]]:
+    return [*HISTORY, {"role": "assistant", "content": "…", "documents": " ".join(doc_ids)}]
 
 
 @pytest.mark.parametrize(
-    ("question", "docs", "topic", "calls"),
+    ("question", "history", "topic"),
     [
-        ("Còn về đất đai thì sao?", ("a", "a", "b"), ["a"], 1),  # the document of most of the previous best passages
-        ("Còn về đất đai thì sao?", ("a", "b", "c"), None, 1),  # no document holds most: no topic
-        ("Thời gian thử việc tối đa là bao lâu?", ("a", "a", "a"), None, 0),  # not a follow-up: nothing retrieved
+        ("Còn về đất đai thì sao?", _answered("a", "a", "b"), ["a"]),  # the document of most of the previous quotes
+        ("Còn về đất đai thì sao?", _answered("a", "b", "c"), None),  # no document holds most: no topic
+        ("Còn về đất đai thì sao?", HISTORY, ["a"]),  # no quotes carried: the document the previous question is about
+        ("Thời gian thử việc tối đa là bao lâu?", _answered("a"), None),  # not a follow-up
     ],
 )
 def test_a_follow_up_takes_the_document_of_the_previous_answer(
-    tmp_path: Path, question: str, docs: tuple[str, ...], topic: list[str] | None, calls: int
+    tmp_path: Path, question: str, history: list[dict[str, str]], topic: list[str] | None
 ) -> None:
     registry = Registry(tmp_path / "registry.sqlite")
-    retriever = _Hits(*docs)
-    query = keep_to_topic(parse_question(question, registry, HISTORY), HISTORY, retriever, registry)
-    assert (query.topic_doc_ids, retriever.calls) == (topic, calls)
+    query = keep_to_topic(parse_question(question, registry, history), history, _documents(**DOCUMENTS))
+    assert query.topic_doc_ids == topic

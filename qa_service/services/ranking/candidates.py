@@ -58,7 +58,8 @@ def gather(c: Components, query: Query, n: int, dense_on: bool = True, lexical_o
     fetch = n + len(left_out)
     vector = c.embedder.embed_query(query.expanded) if dense_on else None
     dense = [(cid, s) for cid, s in dense_search(c, vector, fetch, query.doc_ids) if cid not in left_out][:n] if vector is not None else []
-    tokens = lexical_tokens(query.search_words, c.segmenter) if lexical_on else []
+    # segmented once, in the query; a query built without a segmenter (code that never parsed it) is segmented here
+    tokens = list(query.tokens or lexical_tokens(query.search_words, c.segmenter)) if lexical_on else []
     lexical = [(cid, s) for cid, s in c.lexical.search(tokens, fetch, allowed) if cid not in left_out][:n] if lexical_on else []
     nearest = (dense[0][1] if dense else None, lexical[0][1] if lexical else 0.0)
     provincial = provincial_documents(c.registry)

@@ -7,7 +7,7 @@ import math
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import ClassVar, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
@@ -39,19 +39,27 @@ class Fit(BaseModel):
     note: str = ""
 
 
+Table = TypeVar("Table", bound="RankingTable")
+
+
 class RankingTable(BaseModel):
+    """Passages for a question. A subclass names other features (the answer's sentences: answer/sentences.py)."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
+    FUSION_NAMES: ClassVar[tuple[str, ...]] = FUSION
+    PRIOR_NAMES: ClassVar[tuple[str, ...]] = PRIORS
+    HEADER: ClassVar[str] = HEADER
     fit: Fit
     fusion: tuple[Row, ...]
     priors: tuple[Row, ...]
 
     def model_post_init(self, _context: object) -> None:
-        for part, expected in (("fusion", FUSION), ("priors", PRIORS)):
+        for part, expected in (("fusion", self.FUSION_NAMES), ("priors", self.PRIOR_NAMES)):
             names = tuple(r.name for r in getattr(self, part))
             if sorted(names) != sorted(expected):
-                raise ValueError(f"ranking table: {part} must list {sorted(expected)}, has {sorted(names)}")
+                raise ValueError(f"{type(self).__name__}: {part} must list {sorted(expected)}, has {sorted(names)}")
         if any(r.weight < 0 for r in self.fusion):
-            raise ValueError("ranking table: fusion weights are shares of the relevance, not below 0")
+            raise ValueError(f"{type(self).__name__}: fusion weights are shares of the relevance, not below 0")
 
     def weight(self, name: str) -> float:
         return next(r.weight for r in (*self.fusion, *self.priors) if r.name == name)
@@ -64,24 +72,25 @@ class RankingTable(BaseModel):
     def prior_weights(self) -> dict[str, float]:
         return {r.name: r.weight for r in self.priors}
 
-    def with_weights(self, overrides: Mapping[str, float]) -> RankingTable:
+    def with_weights(self: Table, overrides: Mapping[str, float]) -> Table:
         """The table with some weights replaced (settings `retrieval.weights`, an ablation, a fitted run); itself
         when none are (every question asks, and the shipped table is read once)."""
         if not overrides:
             return self
-        unknown = set(overrides) - set(FUSION) - set(PRIORS)
+        known = (*self.FUSION_NAMES, *self.PRIOR_NAMES)
+        unknown = set(overrides) - set(known)
         if unknown:
-            raise ValueError(f"ranking table has no feature {sorted(unknown)}; it has {sorted((*FUSION, *PRIORS))}")
+            raise ValueError(f"{type(self).__name__} has no feature {sorted(unknown)}; it has {sorted(known)}")
         if not all(math.isfinite(v) for v in overrides.values()):
             raise ValueError("ranking weights must be finite numbers")
 
         def rows(part: tuple[Row, ...]) -> list[Row]:
             return [r.model_copy(update={"weight": float(overrides.get(r.name, r.weight))}) for r in part]
 
-        return RankingTable(fit=self.fit, fusion=tuple(rows(self.fusion)), priors=tuple(rows(self.priors)))
+        return type(self)(fit=self.fit, fusion=tuple(rows(self.fusion)), priors=tuple(rows(self.priors)))
 
     def dump(self) -> str:
-        return HEADER + yaml.safe_dump(self.model_dump(mode="json"), allow_unicode=True, sort_keys=False, width=120)
+        return self.HEADER + yaml.safe_dump(self.model_dump(mode="json"), allow_unicode=True, sort_keys=False, width=120)
 
 
 @lru_cache(maxsize=4)

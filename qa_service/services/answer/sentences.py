@@ -1,0 +1,159 @@
+"""Sentence scoring: the sentences of the best passages that may be quoted, each scored by named features from one
+table (resources/sentences.yaml, the ranking table's form), and the ones chosen to quote."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import ClassVar
+
+from qa_service.models import Chunk, ScoredChunk
+from qa_service.resources import RESOURCES
+from qa_service.services.intent import BODY_START
+from qa_service.services.query import Query
+from qa_service.services.ranking.score import score
+from qa_service.services.ranking.table import RankingTable
+from qa_service.settings import AnswerSettings
+from qa_service.text import BULLET_MARK, fold, split_sentences
+
+DIGIT = re.compile(r"\d")
+# «những khu, cụm công nghiệp nào …?» (asked for named things): sentences that name several rank higher
+PLACE_NAME = re.compile(r"(?<![.:;!?]\s)(?<!^)\b[A-ZÀ-ỸĐ][a-zà-ỹđ]+(?:[ -][A-ZÀ-ỸĐ][a-zà-ỹđ]+)+")
+_WORD = re.compile(r"\w+")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+SENTENCE_FUSION = ("coverage", "passage_rank", "place_names")
+SENTENCE_PRIORS = ("figure_missing",)
+
+
+class SentenceTable(RankingTable):
+    FUSION_NAMES: ClassVar[tuple[str, ...]] = SENTENCE_FUSION
+    PRIOR_NAMES: ClassVar[tuple[str, ...]] = SENTENCE_PRIORS
+    HEADER: ClassVar[str] = "# The extractive answer's sentence table (qa_service/services/answer/sentences.py).\n"
+
+
+@lru_cache(maxsize=1)
+def load_sentence_table() -> SentenceTable:
+    import yaml
+
+    return SentenceTable.model_validate(yaml.safe_load((RESOURCES / "sentences.yaml").read_text(encoding="utf-8")))
+
+
+@dataclass
+class SentenceCandidate:
+    hit_rank: int
+    chunk: Chunk
+    start: int  # offset in chunk.text
+    end: int
+    score: float
+    coverage: float = 0.0  # share of the question's idf mass the sentence holds
+    contributions: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return self.chunk.text[self.start : self.end]
+
+    @property
+    def folded(self) -> str:
+        return fold(self.text).lower()
+
+
+def coverage(idf: dict[str, float], text: str) -> float:
+    """Share of the question's idf mass whose (folded) tokens occur in `text`."""
+    total = sum(idf.values())
+    if not total:
+        return 0.0
+    present = {fold(w).lower() for w in _WORD.findall(text)}
+    return sum(v for t, v in idf.items() if t in present) / total
+
+
+def sentence_features(query: Query, sentence: str, rank: int, idf: dict[str, float]) -> dict[str, float]:
+    """The features of one sentence of the passage ranked `rank`, on the table's scales."""
+    return {
+        "coverage": coverage(idf, sentence),
+        "passage_rank": 1.0 / (1 + rank),
+        "place_names": float(query.intent.names and len(PLACE_NAME.findall(sentence)) >= 2),
+        "figure_missing": float(query.intent.figure and not DIGIT.search(sentence)),
+    }
+
+
+def candidates(query: Query, hits: list[ScoredChunk], idf: dict[str, float], settings: AnswerSettings) -> list[SentenceCandidate]:
+    """Every sentence of the passages' units, scored; the best first (equal scores: the longer quote first, so an
+    item quoted whole beats its first sentence)."""
+    table = load_sentence_table().with_weights(settings.sentence_weights)
+    min_chars = settings.evidence.min_sentence_chars
+    out: list[SentenceCandidate] = []
+    for rank, hit in enumerate(hits):
+        chunk = hit.chunk
+        for unit in chunk.units or []:
+            u_start, u_end = unit.start - chunk.start, unit.end - chunk.start
+            unit_text = chunk.text[u_start:u_end]
+            sentences = split_sentences(unit_text, semicolons=False) or [(0, len(unit_text))]
+            # an item whose first sentence names the body that acts: «Ban cán sự đảng … chỉ đạo …. Chỉ đạo các sở …»
+            actor_item = bool(BODY_START.match(BULLET_MARK.sub("", unit_text[sentences[0][0] :])))
+            for s, e in sentences:
+                if len(unit_text[s:e].strip()) < min_chars:
+                    continue
+                # a later sentence of such an item is quoted from the item's start, so it keeps its subject
+                if actor_item and s > sentences[0][0] and not BODY_START.match(unit_text[s:e]):
+                    s = sentences[0][0]
+                values = sentence_features(query, unit_text[s:e], rank, idf)
+                total, contributions, _ = score(values, table)
+                out.append(
+                    SentenceCandidate(rank, chunk, u_start + s, u_start + e, math.exp(total), values["coverage"], contributions)
+                )
+    out.sort(key=lambda c: (-c.score, c.start - c.end))
+    return out
+
+
+def same_period(asked: frozenset[str], cand: SentenceCandidate) -> bool:
+    """False when the question names years and the candidate (with its heading) names only other years."""
+    if not asked:
+        return True
+    named = set(_YEAR.findall(" ".join(cand.chunk.section_path[-1:]) + " " + cand.text))
+    return not named or bool(asked & named)
+
+
+def choose(query: Query, found: list[SentenceCandidate], settings: AnswerSettings) -> list[SentenceCandidate]:
+    """The sentences quoted: a named body's own items; a list's items in document order; else the best and those
+    close to it that hold as much of the question and speak of its period."""
+    ev = settings.evidence
+    best = found[0]
+    body = query.intent.body
+    if body and any(body in c.folded for c in found):
+        # «Ban cán sự đảng Ủy ban nhân dân tỉnh có nhiệm vụ gì?»: that body's items, not its neighbours'
+        found = [c for c in found if body in c.folded]
+        best = found[0]
+    if query.intent.enumerates:
+        return _items(best, found, max(settings.max_citations, ev.list_items), ev.list_floor)
+    chosen = [best]
+    for cand in found[1:]:
+        if len(chosen) >= settings.max_citations:
+            break
+        if cand.score < ev.follow_ratio * best.score:
+            break
+        if cand.coverage < ev.follow_coverage * best.coverage:
+            continue  # ranked close, but holds little of what was asked
+        if not same_period(query.intent.years, cand):
+            continue  # «đến 2025?»: a 2030 target is not shown beside the 2025 one
+        if any(c.chunk.chunk_id == cand.chunk.chunk_id and abs(c.start - cand.start) < 2 for c in chosen):
+            continue
+        chosen.append(cand)
+    return chosen
+
+
+def _items(best: SentenceCandidate, found: list[SentenceCandidate], limit: int, floor: float) -> list[SentenceCandidate]:
+    """The items of the best passage's section, one sentence each (its best), in document order."""
+    same = [c for c in found if c.chunk.doc_id == best.chunk.doc_id and c.chunk.section_ids == best.chunk.section_ids]
+    firsts: dict[tuple[str, int], SentenceCandidate] = {}
+    for cand in same:
+        unit = cand.chunk.unit_at(cand.start)
+        key = (cand.chunk.chunk_id, unit.start if unit else cand.start)
+        if key not in firsts or cand.score > firsts[key].score:
+            firsts[key] = cand
+    # items that bear on the question: «Ban Tuyên giáo … có nhiệm vụ gì?» lists that body's items, not the section's
+    relevant = [c for c in firsts.values() if c.coverage >= floor * best.coverage]
+    items = sorted(relevant, key=lambda c: -c.score)[:limit]
+    return sorted(items, key=lambda c: (c.chunk.start + c.start))
