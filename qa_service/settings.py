@@ -20,11 +20,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 class EmbeddingSettings(BaseModel):
     model_dir: Path | None = Field(None, description="sentence-transformers folder; default <data_dir>/models/e5-small")
     model_id: str = "multilingual-e5-small-q4"
-    # passages: onnx-int8 is 1.6x torch fp32 on 2 cores (cosine >= 0.99 to it). torch-bf16 (on AMX CPUs; auto picks it
-    # there) is closer to fp32 and faster on long passages, but equal through the pipeline and, beside int8 questions,
-    # a little lower in retrieval (eval/README.md, «Session 7»): int8 on both sides stays the default
+    # passages: onnx-int8, faster than torch fp32 and close to it; torch-bf16 (AMX CPUs; auto picks it there) is an
+    # option, not better beside int8 questions (eval/README.md, «Settings: where the values come from»)
     backend: Literal["auto", "onnx-int8", "onnx-fp32", "torch-bf16", "torch"] = "onnx-int8"
-    # questions: one short text at a time, where onnxruntime's low per-call cost wins (5 ms vs 20 ms in torch)
+    # questions: one short text at a time, where onnxruntime's low per-call cost wins (eval/README.md, «Settings: where the values come from»)
     query_backend: Literal["same", "onnx-int8", "onnx-fp32", "torch-bf16", "torch"] = "onnx-int8"
     # the int8 scheme of the onnx backend (onnx_export.SCHEMES): 7-bit weights, so every CPU sums the same integers
     # (eval/README.md, «Quantization that travels»); part of the collection's name, so vectors of another scheme are
@@ -105,10 +104,10 @@ class RetrievalSettings(BaseModel):
     )
     provincial_vectors_max: int = Field(
         20_000, ge=0, le=200_000,
-        description="the province's passages are searched by meaning from their vectors held in memory (1.5 KB each) up to this many; past it through Chroma's filter (~86 ms on 65,248 vectors)",
+        description="the province's passages are searched by meaning from their vectors held in memory (1.5 KB each) up to this many; past it through Chroma's filter (slower)",
     )
-    # measured on the whole library (eval/README.md, «near copies»): two circulars differing in what they regulate
-    # («hồ sơ mời thầu xây lắp» / «dịch vụ phi tư vấn») overlap 0.88-0.91; footnote marks and form dots 0.96-0.999
+    # above what two different texts sharing most words overlap, below what footnote marks and form dots leave of a
+    # copy (eval/README.md, «Settings: where the values come from»)
     copy_similarity: float = Field(
         0.95, ge=0.5, le=1.0,
         description="passages of two documents whose word 3-grams overlap this much (Jaccard) are one hit listing both; 1.0 = word for word only",
@@ -124,8 +123,8 @@ class RetrievalSettings(BaseModel):
 
 
 class EvidenceSettings(BaseModel):
-    """How the extractive answer weighs its evidence. Calibrated on the 20 dev questions (eval/README.md);
-    change them only with `make eval` beside you."""
+    """How the extractive answer weighs its evidence. Tuned on the dev questions (eval/README.md, «Settings: where
+    the values come from»); change them only with `make eval` beside you."""
 
     passages: int = Field(5, ge=1, le=50, description="best retrieved passages whose sentences may be quoted")
     strength_passages: int = Field(3, ge=1, le=50, description="best passages that decide whether to answer at all")
@@ -167,7 +166,7 @@ class SectionSettings(BaseModel):
 
 class AnswerSettings(BaseModel):
     max_citations: int = Field(4, ge=1, le=10)
-    # evidence strength below which we refuse; calibrated on eval/dev set (see eval/README.md)
+    # evidence strength below which we refuse rather than quote weak evidence (eval/README.md, «Settings: where the values come from»)
     refuse_below: float = Field(0.62, ge=0.0, le=1.0)
     default_mode: Literal["extractive", "generative"] = "extractive"
     # overrides of resources/sentences.yaml's weights by feature name (an ablation: {"place_names": 0})
@@ -209,19 +208,19 @@ class GeneratorSettings(BaseModel):
     threads: int = Field(2, ge=1, le=64)
     max_new_tokens: int = Field(220, ge=16, le=2048)
     temperature: float = Field(0.0, ge=0.0, le=2.0)
-    # prompt reading runs at ~33 tokens/s on 2 cores: this budget keeps the first token near 10 s
+    # keeps the first token near 10 s on 2 cores, prompt reading included (eval/README.md, «Settings: where the values come from»)
     max_source_tokens: int = Field(230, ge=50, le=4000, description="model tokens of source text in the prompt")
     max_sources: int = Field(3, ge=1, le=10)
-    # false: the model sees only the passages the extractive answer quoted. Measured on the eval set, the
-    # 1.5B model otherwise often answers from a neighbouring passage (eval/README.md)
+    # false: the model sees only the passages the extractive answer quoted; given more, the 1.5B model answers from a
+    # neighbouring passage (eval/README.md, «Settings: where the values come from»)
     add_retrieved_sources: bool = False
     first_token_timeout_s: float = Field(40.0, gt=0, le=3600)
     total_timeout_s: float = Field(90.0, gt=0, le=3600)
     queue_timeout_s: float = Field(30.0, ge=0, le=3600, description="wait this long for the model to be free, then 503")
-    # a sentence is shown only if this share of its content words occur in the cited text (calibrated: eval/README.md)
+    # a sentence is shown only if this share of its content words occur in the cited text (eval/README.md, «Settings: where the values come from»)
     min_coverage: float = Field(0.6, ge=0.0, le=1.0)
     min_kept_share: float = Field(0.5, ge=0.0, le=1.0, description="below this share of verified sentences -> extractive fallback")
-    # the checked answer must keep this share of the question's terms that the sources use (eval/README.md)
+    # the checked answer must keep this share of the question's terms that the sources use (eval/README.md, «Settings: where the values come from»)
     min_question_focus: float = Field(0.6, ge=0.0, le=1.0)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 
-from qa_service.ingestion.structure import UnitBlock
+from qa_service.ingestion.units import UnitBlock
 from qa_service.labels import group_label as _group_label
 from qa_service.models import Chunk, Unit
 from qa_service.text import count_tokens, split_sentences
