@@ -251,7 +251,7 @@ def test_a_follow_up_keeps_to_the_document_the_conversation_is_about(library: Te
     """«Còn về đất đai thì sao?» after a question the programme answered: land in the programme, though the investment
     law's land articles match the rewritten question's words as well."""
     # the province signal alone would keep «Tỉnh …» in the programme: off, so the conversation's topic is what is tested
-    monkeypatch.setattr(library.app.state.components.settings.retrieval, "weights", {"province_asked": 0.0, "province_near": 0.0})  # type: ignore[attr-defined]
+    monkeypatch.setattr(library.app.state.services.components.settings.retrieval, "weights", {"province_asked": 0.0, "province_near": 0.0})  # type: ignore[attr-defined]
     first = "Tỉnh phát triển hạ tầng khu công nghiệp như thế nào?"
     standalone = "Tỉnh phát triển hạ tầng khu công nghiệp như thế nào về đất đai?"
     programme = "chuong-trinh-hanh-dong-phat-trien-cong-nghiep-2021-2025"
@@ -360,7 +360,7 @@ def test_the_programme_is_named_in_english_too(library: TestClient) -> None:
     body = _ask(library, "Who signed the action programme?")
     assert [c["doc_id"] for c in body["citations"]][:1] == ["chuong-trinh-hanh-dong-phat-trien-cong-nghiep-2021-2025"]
     assert "Mai Văn Huỳnh" in body["answer"]
-    registry = library.app.state.components.registry  # type: ignore[attr-defined]
+    registry = library.app.state.services.components.registry  # type: ignore[attr-defined]
     assert resolve("What does the programme say about industrial clusters?", registry).doc_id == body["citations"][0]["doc_id"]
     assert resolve("Is there a support programme for small and medium enterprises?", registry).doc_id is None  # a programme, not the one
 
@@ -478,7 +478,7 @@ def test_a_law_named_as_left_out_is_not_where_the_answer_comes_from(library: Tes
 def test_a_law_left_out_that_fills_the_candidates_leaves_the_others(library: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
     """Five candidates per search, all of them the investment law's for these words: its passages are fetched over and
     dropped, so the programme's still answer."""
-    monkeypatch.setattr(library.app.state.components.settings.retrieval, "candidates", 5)  # type: ignore[attr-defined]
+    monkeypatch.setattr(library.app.state.services.components.settings.retrieval, "candidates", 5)  # type: ignore[attr-defined]
     question = "Ưu đãi đầu tư, hỗ trợ đầu tư cho nhà đầu tư hạ tầng khu công nghiệp gồm những gì ngoài Luật Đầu tư?"
     hits = library.post("/search", json={"query": question, "top_k": 5}).json()["hits"]
     assert len(hits) == 5 and {h["doc_id"] for h in hits}.isdisjoint({INVESTMENT_2020, INVESTMENT_2014})
