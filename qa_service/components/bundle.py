@@ -11,6 +11,7 @@ from qa_service.components.embedder import Embedder, make_embedder
 from qa_service.components.intents import IntentClassifier
 from qa_service.components.jobs import JobStore
 from qa_service.components.lexical import BM25Index, PyviSegmenter, WordSegmenter
+from qa_service.components.protocols import DenseStore, DocumentRegistry
 from qa_service.components.registry import Registry
 from qa_service.components.vector_store import ChromaDenseStore
 from qa_service.settings import Settings
@@ -20,8 +21,8 @@ from qa_service.settings import Settings
 class Components:
     settings: Settings
     embedder: Embedder
-    store: ChromaDenseStore
-    registry: Registry
+    store: DenseStore
+    registry: DocumentRegistry
     segmenter: WordSegmenter
     jobs: JobStore
     lexical: BM25Index = field(default_factory=BM25Index)

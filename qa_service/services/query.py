@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from qa_service.components.intents import IntentClassifier, IntentKind
-from qa_service.components.registry import Registry
+from qa_service.components.protocols import DocumentReader
 from qa_service.references import REFERENCE, ref_key
 from qa_service.resources import english_terms, msg
 from qa_service.services.followup import rewrite
@@ -104,7 +104,7 @@ def strip_reference(question: str) -> str:
     return " ".join(stripped.split()) or question
 
 
-def cited_key(named: Named, registry: Registry) -> str | None:
+def cited_key(named: Named, registry: DocumentReader) -> str | None:
     """The reference key of a document the question names that is not loaded but is cited by one that is."""
     if not (named.cited_number or named.missing):
         return None
@@ -112,11 +112,11 @@ def cited_key(named: Named, registry: Registry) -> str | None:
     return key if key in citing_chunks(registry) else None
 
 
-def citing_chunks(registry: Registry) -> dict[str, list[str]]:
+def citing_chunks(registry: DocumentReader) -> dict[str, list[str]]:
     """Reference key -> the chunks citing it, in the order found: read from every document's references once per
     registry version, not on every question that names a document not loaded (parse, then retrieval, asked it)."""
 
-    def build(r: Registry) -> dict[str, list[str]]:
+    def build(r: DocumentReader) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
         for ref in r.refs():
             if ref.chunk_id and ref.chunk_id not in out.setdefault(ref.key, []):
@@ -127,7 +127,7 @@ def citing_chunks(registry: Registry) -> dict[str, list[str]]:
 
 
 def search_query(
-    text: str, doc_ids: list[str] | None = None, registry: Registry | None = None, intents: IntentClassifier | None = None
+    text: str, doc_ids: list[str] | None = None, registry: DocumentReader | None = None, intents: IntentClassifier | None = None
 ) -> Query:
     """A search box query: no history. With the registry, a document or article it names is searched first
     («Điều 15 Luật Đầu tư»); with the classifier, what it asks for is read too (a signer's block, a form)."""
@@ -152,7 +152,7 @@ def search_query(
 
 def parse_question(
     question: str,
-    registry: Registry,
+    registry: DocumentReader,
     history: list[dict[str, str]] | None = None,
     doc_ids: list[str] | None = None,
     intents: IntentClassifier | None = None,

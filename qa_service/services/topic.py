@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from qa_service.components.registry import Registry
+from qa_service.components.protocols import DocumentReader
 from qa_service.services.followup import previous_question
 from qa_service.services.query import Query, search_query
 from qa_service.services.retrieval import Retriever
 
 
-def keep_to_topic(query: Query, history: list[dict[str, str]] | None, retriever: Retriever, registry: Registry) -> Query:
+def keep_to_topic(query: Query, history: list[dict[str, str]] | None, retriever: Retriever, registry: DocumentReader) -> Query:
     """`query` with the conversation's document, when it is a follow-up that names none itself."""
     if query.doc_ids or query.standalone == query.question or not (previous := previous_question(history)):
         return query
