@@ -27,12 +27,20 @@ class Components:
     jobs: JobStore
     lexical: BM25Index = field(default_factory=BM25Index)
     document_lexical: BM25Index = field(default_factory=BM25Index)  # BM25 over whole documents
-    intents: IntentClassifier = field(default=None)  # type: ignore[assignment]  # set in __post_init__ from the embedder
+    # a classifier given (a copy made by dataclasses.replace keeps its own), else one over the embedder: see `intents`
+    _intents: IntentClassifier | None = field(default=None, repr=False)
     _reload_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
-        if self.intents is None:
-            self.intents = IntentClassifier(self.embedder, self.settings.intent)
+        if self._intents is None:
+            self._intents = IntentClassifier(self.embedder, self.settings.intent)
+
+    @property
+    def intents(self) -> IntentClassifier:
+        """What a question asks for, read by meaning with the embedder above (made in __post_init__)."""
+        if self._intents is None:  # only if someone cleared it after construction
+            raise RuntimeError("Components.intents was not set")
+        return self._intents
 
     def refresh_lexical(self, force: bool = False) -> None:
         """Rebuild BM25 when the registry changed (another worker or an ingest job wrote to it)."""
