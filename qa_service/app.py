@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from qa_service.api import errors
 from qa_service.api.routers import admin, ask, conversations, documents, facts, health, search, training
 from qa_service.api.schemas import error_responses
+from qa_service.api.state import Services
 from qa_service.components.attempts import AttemptLimiter
 from qa_service.components.bundle import Components, open_components
 from qa_service.components.generator import Generator, GeneratorStatus, load_generator
@@ -34,6 +35,30 @@ Mọi trích dẫn (`quote`) đều được kiểm tra là có nguyên văn tro
 """
 
 
+def open_services(opened: Components, generator: tuple[Generator | None, GeneratorStatus] | None) -> Services:
+    """The services over the opened components, in dependency order; the LLM's prompt prefix warms in the background."""
+    retriever = HybridRetriever(opened)
+    answerer = ExtractiveAnswerer(opened, retriever)
+    llm, status = generator or load_generator(opened.settings.generator)
+    generative = GenerativeAnswerer(opened, answerer, llm, status)
+    if llm is not None:
+        # read the fixed prompt prefix in the background; a request meanwhile just waits for the model
+        threading.Thread(target=generative.warm, name="llm-warm", daemon=True).start()
+    documents = DocumentService(opened)
+    uploads = UploadService(opened)
+    conversations = ConversationService(opened.settings)
+    facts = FactsService(opened)
+    training = TrainingPackService(opened, facts)
+    # an index written before facts existed, or by an older reader: read them from the stored chunks
+    refresh_facts(opened.registry)
+    admin = opened.settings.admin
+    admin_attempts = AttemptLimiter(admin.failed_attempts, admin.attempt_window_s)
+    return Services(
+        components=opened, retriever=retriever, answerer=answerer, generative=generative, documents=documents,
+        uploads=uploads, conversations=conversations, facts=facts, training=training, admin_attempts=admin_attempts,
+    )
+
+
 def create_app(
     settings: Settings | None = None,
     components: Components | None = None,
@@ -48,29 +73,13 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         opened = components or open_components(settings or get_settings())
-        app.state.settings = opened.settings
-        app.state.components = opened
-        app.state.retriever = HybridRetriever(opened)
-        app.state.answerer = ExtractiveAnswerer(opened, app.state.retriever)
-        llm, status = generator or load_generator(opened.settings.generator)
-        app.state.generative = GenerativeAnswerer(opened, app.state.answerer, llm, status)
-        if llm is not None:
-            # read the fixed prompt prefix in the background; a request meanwhile just waits for the model
-            threading.Thread(target=app.state.generative.warm, name="llm-warm", daemon=True).start()
-        app.state.documents = DocumentService(opened)
-        app.state.uploads = UploadService(opened)
-        app.state.conversations = ConversationService(opened.settings)
-        app.state.facts = FactsService(opened)
-        app.state.training = TrainingPackService(opened, app.state.facts)
-        # an index written before facts existed, or by an older reader: read them from the stored chunks
-        refresh_facts(opened.registry)
-        admin = opened.settings.admin
-        app.state.admin_attempts = AttemptLimiter(admin.failed_attempts, admin.attempt_window_s)
+        services = open_services(opened, generator)
+        app.state.services = services
         # warm the query path so the first user does not pay for it
-        app.state.retriever.search("khởi động", 1)
+        services.retriever.search("khởi động", 1)
         yield
-        app.state.uploads.wait_idle()
-        app.state.conversations.close()
+        services.uploads.wait_idle()
+        services.conversations.close()
         if components is None:
             opened.registry.close()
             opened.jobs.close()

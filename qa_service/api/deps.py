@@ -1,9 +1,13 @@
-"""Dependencies: the components opened in the lifespan, and the services over them."""
+"""Dependencies: the services the lifespan opened, one typed alias per role, so a route names what it needs
+(`answerer: AnswererDep`) and never reads `app.state` itself."""
 
 from __future__ import annotations
 
-from fastapi import Request
+from typing import Annotated
 
+from fastapi import Depends, Request
+
+from qa_service.api.state import Services, services_of
 from qa_service.components.attempts import AttemptLimiter
 from qa_service.components.bundle import Components
 from qa_service.errors import ServiceNotReady
@@ -15,46 +19,71 @@ from qa_service.services.generative import GenerativeAnswerer
 from qa_service.services.retrieval import HybridRetriever
 from qa_service.services.training import TrainingPackService
 from qa_service.services.uploads import UploadService
+from qa_service.settings import Settings
 
 
-def get_components(request: Request) -> Components:
-    components = getattr(request.app.state, "components", None)
-    if components is None:
+def get_services(request: Request) -> Services:
+    services = services_of(request.app)
+    if services is None:  # a request before the lifespan has run: «starting», not a crash
         raise ServiceNotReady()
-    return components
+    return services
 
 
-def get_retriever(request: Request) -> HybridRetriever:
-    return request.app.state.retriever  # type: ignore[no-any-return]
+ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-def get_answerer(request: Request) -> ExtractiveAnswerer:
-    return request.app.state.answerer  # type: ignore[no-any-return]
+def get_components(services: ServicesDep) -> Components:
+    return services.components
 
 
-def get_documents(request: Request) -> DocumentService:
-    return request.app.state.documents  # type: ignore[no-any-return]
+def get_app_settings(services: ServicesDep) -> Settings:
+    return services.settings
 
 
-def get_uploads(request: Request) -> UploadService:
-    return request.app.state.uploads  # type: ignore[no-any-return]
+def get_retriever(services: ServicesDep) -> HybridRetriever:
+    return services.retriever
 
 
-def get_admin_attempts(request: Request) -> AttemptLimiter:
-    return request.app.state.admin_attempts  # type: ignore[no-any-return]
+def get_answerer(services: ServicesDep) -> ExtractiveAnswerer:
+    return services.answerer
 
 
-def get_generative(request: Request) -> GenerativeAnswerer:
-    return request.app.state.generative  # type: ignore[no-any-return]
+def get_generative(services: ServicesDep) -> GenerativeAnswerer:
+    return services.generative
 
 
-def get_conversations(request: Request) -> ConversationService:
-    return request.app.state.conversations  # type: ignore[no-any-return]
+def get_documents(services: ServicesDep) -> DocumentService:
+    return services.documents
 
 
-def get_facts(request: Request) -> FactsService:
-    return request.app.state.facts  # type: ignore[no-any-return]
+def get_uploads(services: ServicesDep) -> UploadService:
+    return services.uploads
 
 
-def get_training(request: Request) -> TrainingPackService:
-    return request.app.state.training  # type: ignore[no-any-return]
+def get_conversations(services: ServicesDep) -> ConversationService:
+    return services.conversations
+
+
+def get_facts(services: ServicesDep) -> FactsService:
+    return services.facts
+
+
+def get_training(services: ServicesDep) -> TrainingPackService:
+    return services.training
+
+
+def get_admin_attempts(services: ServicesDep) -> AttemptLimiter:
+    return services.admin_attempts
+
+
+ComponentsDep = Annotated[Components, Depends(get_components)]
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+RetrieverDep = Annotated[HybridRetriever, Depends(get_retriever)]
+AnswererDep = Annotated[ExtractiveAnswerer, Depends(get_answerer)]
+GenerativeDep = Annotated[GenerativeAnswerer, Depends(get_generative)]
+DocumentsDep = Annotated[DocumentService, Depends(get_documents)]
+UploadsDep = Annotated[UploadService, Depends(get_uploads)]
+ConversationsDep = Annotated[ConversationService, Depends(get_conversations)]
+FactsDep = Annotated[FactsService, Depends(get_facts)]
+TrainingDep = Annotated[TrainingPackService, Depends(get_training)]
+AdminAttemptsDep = Annotated[AttemptLimiter, Depends(get_admin_attempts)]

@@ -10,13 +10,14 @@ import uuid
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from qa_service.api.state import services_of
 from qa_service.resources import msg
 from qa_service.settings import AdminSettings, ApiSettings
 
 
 def body_limit(scope: Scope) -> int:
-    settings = getattr(scope["app"].state, "settings", None)  # set in the lifespan; defaults before it
-    admin, api = (settings.admin, settings.api) if settings else (AdminSettings(), ApiSettings())
+    services = services_of(scope["app"])  # opened in the lifespan; defaults before it
+    admin, api = (services.settings.admin, services.settings.api) if services else (AdminSettings(), ApiSettings())
     if scope["method"] == "POST" and scope["path"] == "/documents":
         return admin.max_upload_mb * 1024 * 1024 + 64 * 1024  # the file plus its form fields
     return api.max_body_kb * 1024

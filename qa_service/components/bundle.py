@@ -11,6 +11,7 @@ from qa_service.components.embedder import Embedder, make_embedder
 from qa_service.components.intents import IntentClassifier
 from qa_service.components.jobs import JobStore
 from qa_service.components.lexical import BM25Index, PyviSegmenter, WordSegmenter
+from qa_service.components.protocols import DenseStore, DocumentRegistry
 from qa_service.components.registry import Registry
 from qa_service.components.vector_store import ChromaDenseStore
 from qa_service.settings import Settings
@@ -20,18 +21,26 @@ from qa_service.settings import Settings
 class Components:
     settings: Settings
     embedder: Embedder
-    store: ChromaDenseStore
-    registry: Registry
+    store: DenseStore
+    registry: DocumentRegistry
     segmenter: WordSegmenter
     jobs: JobStore
     lexical: BM25Index = field(default_factory=BM25Index)
     document_lexical: BM25Index = field(default_factory=BM25Index)  # BM25 over whole documents
-    intents: IntentClassifier = field(default=None)  # type: ignore[assignment]  # set in __post_init__ from the embedder
+    # a classifier given (a copy made by dataclasses.replace keeps its own), else one over the embedder: see `intents`
+    _intents: IntentClassifier | None = field(default=None, repr=False)
     _reload_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
-        if self.intents is None:
-            self.intents = IntentClassifier(self.embedder, self.settings.intent)
+        if self._intents is None:
+            self._intents = IntentClassifier(self.embedder, self.settings.intent)
+
+    @property
+    def intents(self) -> IntentClassifier:
+        """What a question asks for, read by meaning with the embedder above (made in __post_init__)."""
+        if self._intents is None:  # only if someone cleared it after construction
+            raise RuntimeError("Components.intents was not set")
+        return self._intents
 
     def refresh_lexical(self, force: bool = False) -> None:
         """Rebuild BM25 when the registry changed (another worker or an ingest job wrote to it)."""

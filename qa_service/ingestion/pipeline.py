@@ -17,8 +17,7 @@ from pathlib import Path
 
 from qa_service.components.embedder import Embedder
 from qa_service.components.lexical import WordSegmenter, lexical_tokens
-from qa_service.components.registry import Registry
-from qa_service.components.vector_store import ChromaDenseStore
+from qa_service.components.protocols import DenseStore, DocumentRegistry
 from qa_service.components.write_lock import WriteLock
 from qa_service.errors import IngestError
 from qa_service.ingestion.chunker import make_chunks
@@ -78,7 +77,7 @@ ProgressFn = Callable[[str, int, int, "IngestReport"], None]
 EmbeddedFn = Callable[[str, int, int], None]
 
 
-def refresh_facts(registry: Registry) -> int:
+def refresh_facts(registry: DocumentRegistry) -> int:
     """Read the facts of documents stored without them or by an older reader (from their stored chunks:
     nothing is re-read or re-embedded). Returns how many documents were read."""
     done = 0
@@ -181,8 +180,8 @@ class IngestPipeline:
         self,
         settings: Settings,
         embedder: Embedder,
-        store: ChromaDenseStore,
-        registry: Registry,
+        store: DenseStore,
+        registry: DocumentRegistry,
         segmenter: WordSegmenter,
     ) -> None:
         self.settings = settings

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from qa_service.components.registry import Registry
+from qa_service.components.protocols import DocumentReader
 from qa_service.models import Chunk, Copy, DocumentMeta
 from qa_service.services.versions import NewerText, Replacement, newer_text, replacements
 from qa_service.text import BULLET_MARK
@@ -58,7 +58,7 @@ def verify_quote(quote: str, chunk: Chunk) -> int:
 class Citations:
     """Builds the citations of one answer; document metadata is read from the registry once per document."""
 
-    def __init__(self, registry: Registry) -> None:
+    def __init__(self, registry: DocumentReader) -> None:
         self._registry = registry
         self._documents: dict[str, DocumentMeta | None] = {}
         self._replacements: dict[str, Replacement] | None = None

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa_service.components.registry import Registry
+from qa_service.components.protocols import DocumentReader
 from qa_service.models import DocumentMeta
 from qa_service.references import DOCUMENT_TYPES, NUMBER, find_refs, normalize_number
 from qa_service.text import fold
@@ -58,7 +58,7 @@ def _base_title(meta: DocumentMeta) -> str:
     return fold(meta.title.removesuffix(_CONSOLIDATED)).lower()
 
 
-def _nameable_titles(registry: Registry) -> list[tuple[DocumentMeta, str]]:
+def _nameable_titles(registry: DocumentReader) -> list[tuple[DocumentMeta, str]]:
     """Each document with its title as a question would spell it (folded, two to 80 characters' worth of words):
     folded once per registry version, not for every document on every question (413 titles cost ~70 ms a
     question)."""
@@ -117,7 +117,7 @@ def _take_name(words: list[str]) -> list[str]:
     return kept
 
 
-def resolve(question: str, registry: Registry, doc_ids: list[str] | None = None) -> Named:
+def resolve(question: str, registry: DocumentReader, doc_ids: list[str] | None = None) -> Named:
     """What the question names. With `doc_ids` given, only the article is read (the caller chose the documents)."""
     article_m = ARTICLE_IN_QUESTION.search(question)
     article = f"Điều {article_m.group('article')}" if article_m else None

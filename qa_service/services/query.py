@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from qa_service.components.intents import IntentClassifier, IntentKind
 from qa_service.components.lexical import WordSegmenter, lexical_tokens
-from qa_service.components.registry import Registry
+from qa_service.components.protocols import DocumentReader
 from qa_service.references import REFERENCE, ref_key
 from qa_service.resources import english_terms, msg
 from qa_service.services.followup import rewrite
@@ -117,7 +117,7 @@ def strip_reference(question: str) -> str:
     return " ".join(stripped.split()) or question
 
 
-def cited_key(named: Named, registry: Registry) -> str | None:
+def cited_key(named: Named, registry: DocumentReader) -> str | None:
     """The reference key of a document the question names that is not loaded but is cited by one that is."""
     if not (named.cited_number or named.missing):
         return None
@@ -125,11 +125,11 @@ def cited_key(named: Named, registry: Registry) -> str | None:
     return key if key in citing_chunks(registry) else None
 
 
-def citing_chunks(registry: Registry) -> dict[str, list[str]]:
+def citing_chunks(registry: DocumentReader) -> dict[str, list[str]]:
     """Reference key -> the chunks citing it, in the order found: read from every document's references once per
     registry version, not on every question that names a document not loaded (parse, then retrieval, asked it)."""
 
-    def build(r: Registry) -> dict[str, list[str]]:
+    def build(r: DocumentReader) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
         for ref in r.refs():
             if ref.chunk_id and ref.chunk_id not in out.setdefault(ref.key, []):
@@ -147,7 +147,7 @@ def _tokens(expanded: str, segmenter: WordSegmenter | None) -> tuple[str, ...]:
 def search_query(
     text: str,
     doc_ids: list[str] | None = None,
-    registry: Registry | None = None,
+    registry: DocumentReader | None = None,
     intents: IntentClassifier | None = None,
     segmenter: WordSegmenter | None = None,
 ) -> Query:
@@ -176,7 +176,7 @@ def search_query(
 
 def parse_question(
     question: str,
-    registry: Registry,
+    registry: DocumentReader,
     history: list[dict[str, str]] | None = None,
     doc_ids: list[str] | None = None,
     intents: IntentClassifier | None = None,

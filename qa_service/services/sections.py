@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from qa_service.components.registry import Registry
+from qa_service.components.protocols import DocumentReader
 from qa_service.models import Chunk, OutlineEntry, ScoredChunk, Unit
 from qa_service.resources import stopwords
 from qa_service.text import fold, split_sentences
@@ -100,7 +100,7 @@ def build_sections(doc_id: str, outline: list[OutlineEntry], text_length: int) -
 class SectionIndex:
     """Outlines of the loaded documents, read from the registry once per registry version."""
 
-    def __init__(self, registry: Registry) -> None:
+    def __init__(self, registry: DocumentReader) -> None:
         self._registry = registry
         self._version = -1
         self._outlines: dict[str, _Outline] = {}

@@ -16,6 +16,7 @@ from qa_service.components.lexical import BM25Index, folded_tokens
 from qa_service.services.followup import previous_question
 from qa_service.services.query import Query
 
+
 def keep_to_topic(query: Query, history: list[dict[str, str]] | None, documents: BM25Index) -> Query:
     """`query` with the conversation's document, when it is a follow-up that names none itself. `documents`: BM25
     over whole documents."""

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from qa_service.components.registry import Registry
+from qa_service.components.protocols import DocumentReader
 from qa_service.models import DocumentMeta
 from qa_service.references import _KIND, NUMBER, normalize_number
 from qa_service.resources import msg
@@ -49,7 +49,7 @@ def _consolidated(meta: DocumentMeta) -> bool:
     )
 
 
-def replacements(registry: Registry) -> dict[str, Replacement]:
+def replacements(registry: DocumentReader) -> dict[str, Replacement]:
     """doc_id of each loaded document that a loaded act ends -> that act. Read on every question; computed once per
     registry version."""
     return dict(registry.memo("replacements", _replacements))
@@ -67,7 +67,7 @@ def _named(quote: str, number: str) -> tuple[str, str] | None:
     return title[last:].strip().lower(), year.group(1)
 
 
-def _replacements(registry: Registry) -> dict[str, Replacement]:
+def _replacements(registry: DocumentReader) -> dict[str, Replacement]:
     documents = registry.documents()
     by_number: dict[str, list[DocumentMeta]] = {}
     by_title: dict[tuple[str, str], list[DocumentMeta]] = {}
@@ -123,14 +123,14 @@ def consolidated_act(text: str) -> str | None:
     return None
 
 
-def newer_versions(registry: Registry) -> dict[str, str]:
+def newer_versions(registry: DocumentReader) -> dict[str, str]:
     """doc_id -> doc_id of a newer text of the same act, for each loaded document that has one: an act and the
     consolidated texts of it (which keep its article numbers), the newest of them being the text to answer from.
     Computed once per registry version."""
     return dict(registry.memo("newer_versions", _newer_versions))
 
 
-def _newer_versions(registry: Registry) -> dict[str, str]:
+def _newer_versions(registry: DocumentReader) -> dict[str, str]:
     out: dict[str, str] = {}
     for family in registry.memo("version_families", _families):
         # the newest consolidation; undated ones (an authentication block not read) count as old as the act
@@ -141,7 +141,7 @@ def _newer_versions(registry: Registry) -> dict[str, str]:
     return out
 
 
-def _families(registry: Registry) -> list[list[DocumentMeta]]:
+def _families(registry: DocumentReader) -> list[list[DocumentMeta]]:
     """The loaded texts of one act, for each act with more than one: the act (if loaded) and its consolidations."""
     documents = registry.documents()
     by_number = {number_key(m.doc_number): m for m in documents if m.doc_number}
@@ -170,7 +170,7 @@ class NewerText:
     issued: str | None
 
 
-def newer_text(registry: Registry, doc_id: str) -> NewerText | None:
+def newer_text(registry: DocumentReader, doc_id: str) -> NewerText | None:
     """The newest loaded text of `doc_id`'s act, when it is not `doc_id` itself (and `doc_id` is still in force)."""
     newer = newer_versions(registry).get(doc_id)
     meta = registry.document(newer) if newer and doc_id not in replacements(registry) else None

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import typing
+
 import pytest
 from fastapi.testclient import TestClient
+
+from qa_service.api.state import Services
+from qa_service.app import create_app
 
 HIT_FIELDS = {"chunk_id", "doc_id", "doc_title", "doc_number", "citation_label", "section_path", "text", "score", "page"}
 CITATION_FIELDS = {"n", "chunk_id", "doc_id", "doc_title", "doc_number", "citation_label", "section_path", "quote", "text", "page"}
@@ -19,6 +24,22 @@ def test_health(client: TestClient, corpus_components) -> None:  # type: ignore[
 
 def test_health_names_the_real_model(real_client: TestClient) -> None:
     assert "e5" in real_client.get("/health").json()["embedding_model"]
+
+
+def test_startup_leaves_every_service_in_the_state(client: TestClient, corpus_components) -> None:  # type: ignore[no-untyped-def]
+    services = client.app.state.services  # type: ignore[attr-defined]
+    assert isinstance(services, Services) and services.components is corpus_components
+    for name, kind in typing.get_type_hints(Services).items():
+        assert isinstance(getattr(services, name), kind), name
+
+
+def test_a_request_before_startup_is_told_the_service_is_starting(corpus_components) -> None:  # type: ignore[no-untyped-def]
+    unstarted = TestClient(create_app(corpus_components.settings, corpus_components), raise_server_exceptions=False)
+    # not entered as a context manager: the lifespan has not run, so nothing is open yet
+    for method, path, body in (("GET", "/health", None), ("GET", "/conversations", None), ("POST", "/search", {"query": "GRDP"})):
+        response = unstarted.request(method, path, json=body)
+        assert response.status_code == 503, path
+        assert response.json()["error"] == "not_ready" and response.json()["request_id"]
 
 
 def test_search_contract_and_folded_query(client: TestClient) -> None:
@@ -170,7 +191,7 @@ def test_invalid_json_and_unknown_document(client: TestClient) -> None:
 
 
 def test_unexpected_error_is_500_with_request_id_and_no_trace(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    retriever = client.app.state.retriever  # type: ignore[attr-defined]
+    retriever = client.app.state.services.retriever  # type: ignore[attr-defined]
 
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("secret internal detail")

@@ -20,7 +20,7 @@ GRDP = "Mục tiêu tỷ trọng công nghiệp trong GRDP đến năm 2025 là 
 
 def _consistent(client: TestClient) -> None:
     """Chroma holds exactly the registry's chunks, and the previous-versions collection exactly what restores need."""
-    components = client.app.state.components  # type: ignore[attr-defined]
+    components = client.app.state.services.components  # type: ignore[attr-defined]
     assert components.store.all_ids() == set(components.registry.chunk_ids())
     assert components.store.all_ids(previous=True) <= components.registry.previous_chunk_ids()
     live = set(components.registry.chunk_ids())
@@ -73,7 +73,7 @@ def test_collision_is_409_with_both_titles_then_replace_and_restore(tmp_path: Pa
         assert [v["title"] for v in versions] == ["Kế hoạch chuyển đổi số ngành gỗ"]
         _consistent(client)
         # the files of both versions are kept while both are reachable
-        registry = client.app.state.components.registry  # type: ignore[attr-defined]
+        registry = client.app.state.services.components.registry  # type: ignore[attr-defined]
         assert all(Path(p).exists() for p in registry.source_paths())
 
 
@@ -81,7 +81,7 @@ def test_same_bytes_again_change_nothing(tmp_path: Path, embedder) -> None:  # t
     with _client(tmp_path, embedder, TOKEN) as client:
         data = RESOLUTION.read_bytes()
         _wait(client, _upload(client, "nq23.md", data)["job_id"])
-        registry = client.app.state.components.registry  # type: ignore[attr-defined]
+        registry = client.app.state.services.components.registry  # type: ignore[attr-defined]
         version = registry.version()
         for name in ("nq23.md", "ban-sao-nghi-quyet.md"):  # the same name, or the same bytes under another name
             again = _upload(client, name, data)
@@ -120,7 +120,7 @@ def test_cli_does_not_take_back_a_document_an_admin_replaced(tmp_path: Path, emb
         text = PROGRAMME.read_text(encoding="utf-8") + "\n\nPhụ lục: cập nhật năm 2026.\n"
         job = _wait(client, _upload(client, PROGRAMME.name, text.encode(), replace="true")["job_id"])
         assert job["status"] == "done" and job["action"] == "replaced"
-        components = client.app.state.components  # type: ignore[attr-defined]
+        components = client.app.state.services.components  # type: ignore[attr-defined]
         pipeline = IngestPipeline(components.settings, embedder, components.store, components.registry, components.segmenter)
         report = pipeline.run([CORPUS])
         assert [Path(s.path).name for s in report.skipped] == [PROGRAMME.name]

@@ -75,8 +75,8 @@ def test_cited_resolution_becomes_loaded_and_answers_from_it(admin_client: TestC
     assert job["status"] == "done", job
     doc_id = job["doc_id"]
     assert doc_id == "nghi-quyet-23"  # the path in the name was dropped
-    settings = admin_client.app.state.components.settings  # type: ignore[attr-defined]
-    source = Path(admin_client.app.state.components.registry.document(doc_id).source_path)  # type: ignore[attr-defined]
+    settings = admin_client.app.state.services.components.settings  # type: ignore[attr-defined]
+    source = Path(admin_client.app.state.services.components.registry.document(doc_id).source_path)  # type: ignore[attr-defined]
     assert source.name == "nghi-quyet-23.md" and settings.upload_dir in source.parents and source.exists()
     assert not any(p.name.startswith("nghi-quyet-23") for p in CORPUS.iterdir())
 
@@ -93,14 +93,14 @@ def test_cited_resolution_becomes_loaded_and_answers_from_it(admin_client: TestC
     deleted = admin_client.delete(f"/documents/{doc_id}", headers=AUTH)
     assert deleted.status_code == 200
     assert admin_client.get(f"/documents/{doc_id}").status_code == 404
-    components = admin_client.app.state.components  # type: ignore[attr-defined]
+    components = admin_client.app.state.services.components  # type: ignore[attr-defined]
     assert components.store.count() == components.registry.counts()[1]
     assert admin_client.delete(f"/documents/{doc_id}", headers=AUTH).status_code == 404
 
 
 def test_broken_pdf_fails_the_job_and_leaves_the_index(admin_client: TestClient) -> None:
     require_shared()
-    components = admin_client.app.state.components  # type: ignore[attr-defined]
+    components = admin_client.app.state.services.components  # type: ignore[attr-defined]
     before = components.registry.counts()
     pdf = (DATASET / "pdf" / "thong-tu-so-30-2026-tt-bkhcn-469714.pdf").read_bytes()
     response = admin_client.post("/documents", files={"file": ("hong.pdf", pdf[: len(pdf) // 4])}, headers=AUTH)

@@ -9,7 +9,7 @@ from datetime import date as Date
 from fastapi import APIRouter, Depends, File, Form, Header, Path, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 
-from qa_service.api.deps import get_admin_attempts, get_uploads
+from qa_service.api.deps import AdminAttemptsDep, ComponentsDep, SettingsDep, UploadsDep
 from qa_service.api.schemas import (
     DeleteResult,
     JobOut,
@@ -19,18 +19,17 @@ from qa_service.api.schemas import (
     UploadAccepted,
     error_responses,
 )
-from qa_service.components.attempts import AttemptLimiter
 from qa_service.errors import QAError, TooManyAttempts
-from qa_service.services.uploads import UploadMeta, UploadService
+from qa_service.services.uploads import UploadMeta
 from qa_service.settings import Settings
 
 router = APIRouter(tags=["admin"])
 
 
 def require_admin(
-    request: Request, authorization: str | None = Header(None), attempts: AttemptLimiter = Depends(get_admin_attempts)
+    request: Request, attempts: AdminAttemptsDep, settings: SettingsDep, authorization: str | None = Header(None)
 ) -> None:
-    token = request.app.state.components.settings.admin.token
+    token = settings.admin.token
     if token is None:
         raise QAError("admin_disabled", status=403)
     client = request.client.host if request.client else "-"
@@ -53,7 +52,8 @@ def require_admin(
     summary="Thêm văn bản (PDF, DOCX, Markdown, văn bản) / upload a document",
 )
 async def upload_document(
-    request: Request,
+    uploads: UploadsDep,
+    settings: SettingsDep,
     file: UploadFile = File(..., description="PDF, DOCX, Markdown hoặc văn bản UTF-8, tối đa 50 MB"),
     number: str | None = Form(None, max_length=100, description="Số hiệu, ví dụ 23-NQ/TW"),
     title: str | None = Form(None, max_length=500),
@@ -62,9 +62,8 @@ async def upload_document(
     replace: bool = Form(
         False, description="thay văn bản đang có cùng tên (bản cũ vẫn khôi phục được) / replace the document of the same name"
     ),
-    uploads: UploadService = Depends(get_uploads),
 ) -> UploadAccepted:
-    limit = request.app.state.components.settings.admin.max_upload_mb * 1024 * 1024
+    limit = settings.admin.max_upload_mb * 1024 * 1024
     data = await file.read(limit + 1)
     meta = UploadMeta(number, title, issuer, date.isoformat() if date else None)
     # parsing a DOCX's directory and writing the staging file are blocking: off the event loop
@@ -76,7 +75,7 @@ async def upload_document(
 
 
 @router.get("/jobs/{job_id}", response_model=JobOut, responses=error_responses(404, 422), summary="Tiến độ nạp văn bản / ingestion job status")
-def get_job(job_id: str = Path(..., max_length=64), uploads: UploadService = Depends(get_uploads)) -> JobOut:
+def get_job(uploads: UploadsDep, job_id: str = Path(..., max_length=64)) -> JobOut:
     job = uploads.job(job_id)
     if job is None:
         raise QAError("unknown_job", status=404)
@@ -95,13 +94,12 @@ def _until(at: float, settings: Settings) -> float:
     summary="Gỡ văn bản khỏi cả hai chỉ mục (khôi phục được) / remove a document (restorable)",
 )
 def delete_document(
-    request: Request,
+    uploads: UploadsDep,
+    settings: SettingsDep,
     doc_id: str = Path(..., max_length=200),
     force: bool = Query(False, description="cần cho văn bản thuộc bộ gốc corpus/ / required for bundled corpus documents"),
-    uploads: UploadService = Depends(get_uploads),
 ) -> DeleteResult:
     meta = uploads.delete(doc_id, force)
-    settings = request.app.state.components.settings
     return DeleteResult(doc_id=doc_id, deleted=True, title=meta.title, restorable_until=_until(time.time(), settings))
 
 
@@ -112,9 +110,8 @@ def delete_document(
     dependencies=[Depends(require_admin)],
     summary="Các bản đã bị thay hoặc gỡ, còn khôi phục được / replaced or deleted versions that can be restored",
 )
-def previous_versions(request: Request, uploads: UploadService = Depends(get_uploads)) -> PreviousVersionsOut:
-    settings = request.app.state.components.settings
-    registry = request.app.state.components.registry
+def previous_versions(uploads: UploadsDep, components: ComponentsDep) -> PreviousVersionsOut:
+    settings, registry = components.settings, components.registry
     return PreviousVersionsOut(
         versions=[
             PreviousVersionOut(
@@ -133,6 +130,6 @@ def previous_versions(request: Request, uploads: UploadService = Depends(get_upl
     dependencies=[Depends(require_admin)],
     summary="Khôi phục bản trước (bản hiện tại trở thành bản trước) / restore the previous version (the current one becomes the previous)",
 )
-def restore_previous(doc_id: str = Path(..., max_length=200), uploads: UploadService = Depends(get_uploads)) -> RestoreResult:
+def restore_previous(uploads: UploadsDep, doc_id: str = Path(..., max_length=200)) -> RestoreResult:
     meta = uploads.restore(doc_id)
     return RestoreResult(doc_id=doc_id, title=meta.title, restored=True)

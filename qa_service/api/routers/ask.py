@@ -4,11 +4,11 @@ import json
 import logging
 from collections.abc import Iterator
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
 from qa_service.api.convert import ask_response
-from qa_service.api.deps import get_answerer, get_components, get_conversations, get_generative
+from qa_service.api.deps import AnswererDep, ComponentsDep, ConversationsDep, GenerativeDep
 from qa_service.api.errors import request_id
 from qa_service.api.schemas import AskRequest, AskResponse, error_responses
 from qa_service.components.bundle import Components
@@ -71,10 +71,10 @@ def _events(
 @router.post("/ask", response_model=AskResponse, responses=error_responses(404, 409, 422, 503), summary="Hỏi và nhận câu trả lời có trích dẫn / ask with citations")
 def ask(
     body: AskRequest,
-    components: Components = Depends(get_components),
-    answerer: ExtractiveAnswerer = Depends(get_answerer),
-    generative: GenerativeAnswerer = Depends(get_generative),
-    conversations: ConversationService = Depends(get_conversations),
+    components: ComponentsDep,
+    answerer: AnswererDep,
+    generative: GenerativeDep,
+    conversations: ConversationsDep,
 ) -> AskResponse:
     history = _history(body, conversations)
     # consumed to the end, so a generation releases the model before the response is sent
@@ -96,10 +96,10 @@ def _sse(event: str, data: object) -> str:
 def ask_stream(
     body: AskRequest,
     request: Request,
-    components: Components = Depends(get_components),
-    answerer: ExtractiveAnswerer = Depends(get_answerer),
-    generative: GenerativeAnswerer = Depends(get_generative),
-    conversations: ConversationService = Depends(get_conversations),
+    components: ComponentsDep,
+    answerer: AnswererDep,
+    generative: GenerativeDep,
+    conversations: ConversationsDep,
 ) -> StreamingResponse:
     events = _events(body, _history(body, conversations), components, answerer, generative)
     rid = request_id(request)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 
-from qa_service.api.deps import get_conversations
+from qa_service.api.deps import ConversationsDep
 from qa_service.api.schemas import (
     AskResponse,
     ConversationOut,
@@ -15,7 +15,6 @@ from qa_service.api.schemas import (
     error_responses,
 )
 from qa_service.components.conversations import StoredConversation
-from qa_service.services.conversations import ConversationService
 
 router = APIRouter(tags=["conversations"])
 
@@ -44,14 +43,12 @@ def conversation_out(found: StoredConversation) -> ConversationOut:
 
 
 @router.post("/conversations", status_code=201, response_model=ConversationOut, summary="Bắt đầu cuộc trò chuyện / new conversation")
-def create(service: ConversationService = Depends(get_conversations)) -> ConversationOut:
+def create(service: ConversationsDep) -> ConversationOut:
     return conversation_out(service.create())
 
 
 @router.get("/conversations", response_model=ConversationsOut, summary="Các cuộc trò chuyện gần đây / recent conversations")
-def recent(
-    limit: int = Query(30, ge=1, le=200), service: ConversationService = Depends(get_conversations)
-) -> ConversationsOut:
+def recent(service: ConversationsDep, limit: int = Query(30, ge=1, le=200)) -> ConversationsOut:
     return ConversationsOut(conversations=[ConversationSummaryOut.model_validate(c.model_dump()) for c in service.recent(limit)])
 
 
@@ -59,7 +56,7 @@ def recent(
     "/conversations/{conversation_id}", response_model=ConversationOut, responses=error_responses(404, 422),
     summary="Mở lại một cuộc trò chuyện / reopen a conversation",
 )
-def get(conversation_id: str = CONVERSATION_ID, service: ConversationService = Depends(get_conversations)) -> ConversationOut:
+def get(service: ConversationsDep, conversation_id: str = CONVERSATION_ID) -> ConversationOut:
     return conversation_out(service.get(conversation_id))
 
 
@@ -67,7 +64,7 @@ def get(conversation_id: str = CONVERSATION_ID, service: ConversationService = D
     "/conversations/{conversation_id}", status_code=204, responses=error_responses(404, 422),
     summary="Xóa cuộc trò chuyện / delete a conversation",
 )
-def delete(conversation_id: str = CONVERSATION_ID, service: ConversationService = Depends(get_conversations)) -> Response:
+def delete(service: ConversationsDep, conversation_id: str = CONVERSATION_ID) -> Response:
     service.delete(conversation_id)
     return Response(status_code=204)
 
@@ -76,9 +73,7 @@ def delete(conversation_id: str = CONVERSATION_ID, service: ConversationService 
     "/conversations/{conversation_id}/pinned/{turn}", response_model=ConversationOut, responses=error_responses(404, 422),
     summary="Ghim câu trả lời vào bản tóm tắt / pin an answer",
 )
-def pin(
-    conversation_id: str = CONVERSATION_ID, turn: int = TURN, service: ConversationService = Depends(get_conversations)
-) -> ConversationOut:
+def pin(service: ConversationsDep, conversation_id: str = CONVERSATION_ID, turn: int = TURN) -> ConversationOut:
     return conversation_out(service.pin(conversation_id, turn))
 
 
@@ -86,7 +81,5 @@ def pin(
     "/conversations/{conversation_id}/pinned/{turn}", response_model=ConversationOut, responses=error_responses(404, 422),
     summary="Bỏ ghim / unpin",
 )
-def unpin(
-    conversation_id: str = CONVERSATION_ID, turn: int = TURN, service: ConversationService = Depends(get_conversations)
-) -> ConversationOut:
+def unpin(service: ConversationsDep, conversation_id: str = CONVERSATION_ID, turn: int = TURN) -> ConversationOut:
     return conversation_out(service.unpin(conversation_id, turn))

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Path
 
 from qa_service.api.convert import newer_out, replaced_out
-from qa_service.api.deps import get_components, get_documents
+from qa_service.api.deps import DocumentsDep
 from qa_service.api.schemas import (
     ArticleOut,
     CitedDocument,
@@ -14,7 +14,6 @@ from qa_service.api.schemas import (
     OutlineItem,
     error_responses,
 )
-from qa_service.components.bundle import Components
 from qa_service.errors import UnknownArticle, UnknownDocument
 from qa_service.models import DocumentMeta
 from qa_service.services.documents import CitedEntry, DocumentService
@@ -56,9 +55,7 @@ def _cited_out(entry: CitedEntry) -> CitedDocument:
 
 
 @router.get("/documents", response_model=DocumentsResponse, summary="Văn bản đã nạp và văn bản được dẫn chiếu")
-def list_documents(
-    components: Components = Depends(get_components), service: DocumentService = Depends(get_documents)
-) -> DocumentsResponse:
+def list_documents(service: DocumentsDep) -> DocumentsResponse:
     cited = [_cited_out(e) for e in service.cited()]
     replaced = service.replaced()
     return DocumentsResponse(
@@ -69,11 +66,7 @@ def list_documents(
 
 
 @router.get("/documents/{doc_id}", response_model=DocumentDetail, responses=error_responses(404, 422), summary="Toàn văn và mục lục / full text and outline")
-def get_document(
-    doc_id: str = Path(..., max_length=200),
-    components: Components = Depends(get_components),
-    service: DocumentService = Depends(get_documents),
-) -> DocumentDetail:
+def get_document(service: DocumentsDep, doc_id: str = Path(..., max_length=200)) -> DocumentDetail:
     found = service.detail(doc_id)
     if found is None:
         raise UnknownDocument([doc_id[:100]])
@@ -90,9 +83,9 @@ def get_document(
     summary="Một điều của văn bản theo số / one article by its number",
 )
 def get_article(
+    service: DocumentsDep,
     doc_id: str = Path(..., max_length=200),
     number: str = Path(..., pattern=r"^\d{1,3}[a-zđ]?$", description="«15», «10a»"),
-    service: DocumentService = Depends(get_documents),
 ) -> ArticleOut:
     found = service.article(doc_id, number)
     if found is None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Path, Query
 
 from qa_service.api.convert import citation_out
-from qa_service.api.deps import get_facts
+from qa_service.api.deps import FactsDep
 from qa_service.api.schemas import (
     ActorOut,
     ActorsOut,
@@ -16,7 +16,7 @@ from qa_service.api.schemas import (
     TargetValueOut,
     error_responses,
 )
-from qa_service.services.facts import Actor, FactsService, TargetTable
+from qa_service.services.facts import Actor, TargetTable
 
 router = APIRouter(tags=["facts"])
 
@@ -57,7 +57,7 @@ def targets_out(table: TargetTable) -> TargetsOut:
     "/actors", response_model=ActorsOut, responses=error_responses(404, 422),
     summary="Cơ quan, đơn vị được giao nhiệm vụ / bodies the documents assign work to",
 )
-def actors(doc_id: list[str] | None = DOC_IDS, service: FactsService = Depends(get_facts)) -> ActorsOut:
+def actors(service: FactsDep, doc_id: list[str] | None = DOC_IDS) -> ActorsOut:
     return ActorsOut(actors=[_summary(a) for a in service.actors(doc_id)])
 
 
@@ -66,9 +66,9 @@ def actors(doc_id: list[str] | None = DOC_IDS, service: FactsService = Depends(g
     summary="Nhiệm vụ của một cơ quan, nguyên văn / one body's duties, verbatim and cited",
 )
 def actor(
+    service: FactsDep,
     actor_id: str = Path(..., min_length=1, max_length=120, pattern=r"^[a-z0-9-]+$"),
     doc_id: list[str] | None = DOC_IDS,
-    service: FactsService = Depends(get_facts),
 ) -> ActorOut:
     return actor_out(service.actor(actor_id, doc_id))
 
@@ -77,5 +77,5 @@ def actor(
     "/targets", response_model=TargetsOut, responses=error_responses(404, 422),
     summary="Chỉ tiêu và kết quả theo giai đoạn / targets and results by period, each cited",
 )
-def targets(doc_id: list[str] | None = DOC_IDS, service: FactsService = Depends(get_facts)) -> TargetsOut:
+def targets(service: FactsDep, doc_id: list[str] | None = DOC_IDS) -> TargetsOut:
     return targets_out(service.targets(doc_id))

@@ -1,19 +1,15 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
-from qa_service.api.deps import get_components, get_generative
+from qa_service.api.deps import ComponentsDep, GenerativeDep
 from qa_service.api.schemas import MAX_QUESTION, GenerativeStatusOut, Health, LimitsOut
-from qa_service.components.bundle import Components
-from qa_service.services.generative import GenerativeAnswerer
 
 router = APIRouter(tags=["health"])
 
 
 @router.get("/health", response_model=Health, summary="Tình trạng dịch vụ / service health")
-def health(
-    components: Components = Depends(get_components), generative: GenerativeAnswerer = Depends(get_generative)
-) -> Health:
+def health(components: ComponentsDep, generative: GenerativeDep) -> Health:
     documents, chunks = components.registry.counts()
     status = GenerativeStatusOut(
         available=generative.available,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
 from qa_service.api.convert import citation_out
-from qa_service.api.deps import get_conversations, get_training
+from qa_service.api.deps import ConversationsDep, TrainingDep
 from qa_service.api.routers.conversations import conversation_out
 from qa_service.api.routers.facts import actor_out, targets_out
 from qa_service.api.schemas import (
@@ -15,8 +15,6 @@ from qa_service.api.schemas import (
     TrainingPackRequest,
     error_responses,
 )
-from qa_service.services.conversations import ConversationService
-from qa_service.services.training import TrainingPackService
 
 router = APIRouter(tags=["training"])
 
@@ -27,11 +25,7 @@ router = APIRouter(tags=["training"])
     description="Builds, stores nothing. Outline, key points, figures, bodies and review questions of each section, "
     "all quoted verbatim with labels; with `conversation_id`, that conversation's pinned answers.",
 )
-def training_pack(
-    body: TrainingPackRequest,
-    service: TrainingPackService = Depends(get_training),
-    conversations: ConversationService = Depends(get_conversations),
-) -> TrainingPackOut:
+def training_pack(body: TrainingPackRequest, service: TrainingDep, conversations: ConversationsDep) -> TrainingPackOut:
     pinned = conversation_out(conversations.get(body.conversation_id)).pinned if body.conversation_id else []
     pack = service.build(body.doc_id, body.sections)
     return TrainingPackOut(

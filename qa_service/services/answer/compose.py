@@ -4,7 +4,7 @@ the evidence answers at all (strength.py) and holds the kind of thing asked for,
 from __future__ import annotations
 
 from qa_service.components.lexical import BM25Index
-from qa_service.components.registry import Registry
+from qa_service.components.protocols import DocumentReader
 from qa_service.labels import META_BLOCKS
 from qa_service.models import ScoredChunk
 from qa_service.services.answer import render
@@ -20,7 +20,7 @@ from qa_service.settings import AnswerSettings
 
 
 class Composer:
-    def __init__(self, registry: Registry, lexical: BM25Index, settings: AnswerSettings) -> None:
+    def __init__(self, registry: DocumentReader, lexical: BM25Index, settings: AnswerSettings) -> None:
         self.registry = registry
         self.lexical = lexical
         self.settings = settings

@@ -11,7 +11,7 @@ import numpy as np
 
 from qa_service.components.bundle import Components
 from qa_service.components.lexical import lexical_tokens
-from qa_service.components.registry import Registry
+from qa_service.components.protocols import DocumentReader
 from qa_service.errors import UnknownDocument
 from qa_service.services.query import Query
 
@@ -147,7 +147,7 @@ def dense_search(c: Components, vector: np.ndarray, top_k: int, doc_ids: list[st
     return [(ids[i], float(sims[i])) for i in np.argsort(-sims, kind="stable")[:top_k]]
 
 
-def provincial_documents(registry: Registry) -> frozenset[str]:
+def provincial_documents(registry: DocumentReader) -> frozenset[str]:
     """Documents a province's own bodies issued (Tỉnh ủy, Ủy ban nhân dân tỉnh …), once per registry version."""
     return registry.memo(
         "provincial_documents",
@@ -168,7 +168,7 @@ def provincial_vectors(components: Components) -> HeldVectors | None:
     then searched through Chroma's filter."""
     limit = components.settings.retrieval.provincial_vectors_max
 
-    def read(registry: Registry) -> HeldVectors | None:
+    def read(registry: DocumentReader) -> HeldVectors | None:
         owner = {cid: doc for doc in sorted(provincial_documents(registry)) for cid in registry.chunk_ids(doc)}
         if not owner or len(owner) > limit:
             return None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from qa_service.components.registry import Registry
+from qa_service.components.protocols import DocumentReader
 from qa_service.models import Chunk, ScoredChunk
 from qa_service.services.query import Query, citing_chunks
 from qa_service.services.ranking.candidates import Pool
@@ -24,7 +24,7 @@ def _pinned(hit: ScoredChunk, name: str) -> ScoredChunk:
     return hit.model_copy(update={"pins": [*hit.pins, name]})
 
 
-def citing(registry: Registry, ref_key: str, results: list[ScoredChunk], limit: int, unranked: Unranked) -> list[ScoredChunk]:
+def citing(registry: DocumentReader, ref_key: str, results: list[ScoredChunk], limit: int, unranked: Unranked) -> list[ScoredChunk]:
     """«Chương trình hành động 01-CTr/TU quy định gì?»: what the loaded documents say of it is the answer: the passages
     citing it that the search found, in its order, then the others in document order; the rest after."""
     cited = citing_chunks(registry).get(ref_key, [])
@@ -37,7 +37,7 @@ def citing(registry: Registry, ref_key: str, results: list[ScoredChunk], limit: 
     return first + [r for r in results if r.chunk.chunk_id not in have]
 
 
-def article(registry: Registry, query: Query, results: list[ScoredChunk], unranked: Unranked) -> list[ScoredChunk]:
+def article(registry: DocumentReader, query: Query, results: list[ScoredChunk], unranked: Unranked) -> list[ScoredChunk]:
     """«Điều 15 Luật Đầu tư …»: that article's passages first (the khoản asked for before the rest)."""
     label, doc_id = query.article or "", (query.doc_ids or [""])[0]
     chunks = registry.chunks(registry.chunk_ids(doc_id)).values()
@@ -52,7 +52,7 @@ def article(registry: Registry, query: Query, results: list[ScoredChunk], unrank
     return first + [r for r in results if r.chunk.chunk_id not in found.keys() & {c.chunk_id for c in own}]
 
 
-def block(registry: Registry, label: str, results: list[ScoredChunk], unranked: Unranked) -> list[ScoredChunk]:
+def block(registry: DocumentReader, label: str, results: list[ScoredChunk], unranked: Unranked) -> list[ScoredChunk]:
     """«Ai ký…?», «gửi tới đâu?»: the signature block / distribution list of the best document first."""
     if not results:
         return results
@@ -64,7 +64,7 @@ def block(registry: Registry, label: str, results: list[ScoredChunk], unranked: 
     return [_pinned(found or unranked(match[0]), "block")] + [r for r in results if r.chunk.chunk_id != match[0].chunk_id]
 
 
-def section(registry: Registry, sec: Section, results: list[ScoredChunk], unranked: Unranked) -> list[ScoredChunk]:
+def section(registry: DocumentReader, sec: Section, results: list[ScoredChunk], unranked: Unranked) -> list[ScoredChunk]:
     """The passages of the section a question names first, its opening passage (the heading and what follows it)
     leading even when the search missed it; then the rest in their order."""
 

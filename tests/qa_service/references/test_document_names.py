@@ -62,7 +62,7 @@ def test_the_programme_is_named_in_english_too(library: TestClient) -> None:
     body = ask(library, "Who signed the action programme?")
     assert [c["doc_id"] for c in body["citations"]][:1] == ["chuong-trinh-hanh-dong-phat-trien-cong-nghiep-2021-2025"]
     assert "Mai Văn Huỳnh" in body["answer"]
-    registry = library.app.state.components.registry  # type: ignore[attr-defined]
+    registry = library.app.state.services.components.registry  # type: ignore[attr-defined]
     assert resolve("What does the programme say about industrial clusters?", registry).doc_id == body["citations"][0]["doc_id"]
     assert resolve("Is there a support programme for small and medium enterprises?", registry).doc_id is None  # a programme, not the one
 

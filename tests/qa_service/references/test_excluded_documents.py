@@ -32,7 +32,7 @@ def test_a_law_named_as_left_out_is_not_where_the_answer_comes_from(library: Tes
 def test_a_law_left_out_that_fills_the_candidates_leaves_the_others(library: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
     """Five candidates per search, all of them the investment law's for these words: its passages are fetched over and
     dropped, so the programme's still answer."""
-    monkeypatch.setattr(library.app.state.components.settings.retrieval, "candidates", 5)  # type: ignore[attr-defined]
+    monkeypatch.setattr(library.app.state.services.components.settings.retrieval, "candidates", 5)  # type: ignore[attr-defined]
     question = "Ưu đãi đầu tư, hỗ trợ đầu tư cho nhà đầu tư hạ tầng khu công nghiệp gồm những gì ngoài Luật Đầu tư?"
     hits = library.post("/search", json={"query": question, "top_k": 5}).json()["hits"]
     assert len(hits) == 5 and {h["doc_id"] for h in hits}.isdisjoint({INVESTMENT_2020, INVESTMENT_2014})

@@ -12,7 +12,7 @@ def test_a_follow_up_keeps_to_the_document_the_conversation_is_about(library: Te
     """«Còn về đất đai thì sao?» after a question the programme answered: land in the programme, though the investment
     law's land articles match the rewritten question's words as well."""
     # the province signal alone would keep «Tỉnh …» in the programme: off, so the conversation's topic is what is tested
-    monkeypatch.setattr(library.app.state.components.settings.retrieval, "weights", {"province_asked": 0.0, "province_near": 0.0})  # type: ignore[attr-defined]
+    monkeypatch.setattr(library.app.state.services.components.settings.retrieval, "weights", {"province_asked": 0.0, "province_near": 0.0})  # type: ignore[attr-defined]
     first = "Tỉnh phát triển hạ tầng khu công nghiệp như thế nào?"
     standalone = "Tỉnh phát triển hạ tầng khu công nghiệp như thế nào về đất đai?"
     programme = "chuong-trinh-hanh-dong-phat-trien-cong-nghiep-2021-2025"

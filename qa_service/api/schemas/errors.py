@@ -1,0 +1,34 @@
+"""The one error body every route answers with, and the OpenAPI entries that document it."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class ErrorBody(BaseModel):
+    """Every error response: a stable code, the message in Vietnamese and English, and the request id."""
+
+    error: str = Field(..., description="stable code, e.g. validation_error, unknown_document, generator_busy")
+    message_vi: str
+    message_en: str
+    request_id: str
+    details: list[dict[str, object]] | None = None
+
+
+_ERROR_MEANING = {
+    401: "admin token missing / thiếu mã quản trị",
+    403: "wrong admin token, or admin functions disabled / sai mã hoặc chưa bật quản trị",
+    404: "unknown document, job, conversation or section, or no previous version / không tìm thấy",
+    409: "the name belongs to another document (send replace=true), a corpus document (force), or a full conversation / trùng tên văn bản hoặc cuộc trò chuyện đã đầy",
+    413: "request body or file too large / nội dung hoặc tệp quá lớn",
+    415: "unsupported file type / định dạng không hỗ trợ",
+    422: "invalid request / dữ liệu không hợp lệ",
+    429: "too many wrong admin tokens from this client: wait Retry-After seconds / thử sai quá nhiều lần",
+    500: "unexpected error, with a request id / lỗi ngoài dự kiến",
+    503: "starting, or the language model is unavailable or busy / đang khởi động hoặc mô hình bận",
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, object]]:
+    """OpenAPI entries for the error statuses a route can answer with (all share ErrorBody)."""
+    return {status: {"model": ErrorBody, "description": _ERROR_MEANING[status]} for status in statuses}
