@@ -43,7 +43,7 @@ def _history(body: AskRequest, conversations: ConversationService) -> list[dict[
     if body.conversation_id:
         conversations.require(body.conversation_id)
     if body.history:
-        return [h.model_dump() for h in body.history]
+        return [h.as_turn() for h in body.history]
     return conversations.history(body.conversation_id) if body.conversation_id else None
 
 

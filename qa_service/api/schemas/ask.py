@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from qa_service.api.schemas.common import HAS_WORD, MAX_QUESTION, CitationOut, ConversationId, TopK, not_blank
 from qa_service.api.schemas.search import Hit
 
+# a document id as the API returns it (`citations[].doc_id`): no spaces
+DocId = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\s]+$")]
+
 
 class HistoryTurn(BaseModel):
     role: Literal["user", "assistant"]
     content: str = Field(..., max_length=20000)
+    documents: list[DocId] = Field(
+        default_factory=list,
+        max_length=20,
+        description="an assistant turn: the documents its citations quote, one per citation (`citations[].doc_id`); "
+        "a follow-up keeps to the one quoted most",
+    )
+
+    def as_turn(self) -> dict[str, str]:
+        """The services' history turn (documents space-separated: ids hold no spaces)."""
+        return {"role": self.role, "content": self.content, "documents": " ".join(self.documents)}
 
 
 class AskRequest(BaseModel):

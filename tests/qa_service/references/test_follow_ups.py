@@ -29,3 +29,22 @@ def test_a_follow_up_about_another_named_document_goes_there(library: TestClient
     body = library.post("/ask", json={"question": "Còn Bộ luật Lao động thì sao?", "history": history}).json()
     assert {c["doc_id"] for c in body["citations"]} == {LABOUR_CODE}
 
+
+
+def test_a_follow_up_keeps_to_the_documents_the_previous_answer_quoted(library: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The history's assistant turn says which documents it quoted (`documents`, as the UI's conversations do): the
+    follow-up keeps to the one quoted most, here the law — the opposite of what the previous question's words alone
+    lean to (the test above) — without searching the previous question again."""
+    monkeypatch.setattr(library.app.state.services.components.settings.retrieval, "weights", {"province_asked": 0.0, "province_near": 0.0})  # type: ignore[attr-defined]
+    first = "Tỉnh phát triển hạ tầng khu công nghiệp như thế nào?"
+    quoted = [INVESTMENT_2020, INVESTMENT_2020, "chuong-trinh-hanh-dong-phat-trien-cong-nghiep-2021-2025"]
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": "…", "documents": quoted}]
+    body = library.post("/ask", json={"question": "Còn về đất đai thì sao?", "history": history}).json()
+    assert body["answered"] and body["citations"][0]["doc_id"] == INVESTMENT_2020
+
+
+def test_a_history_turn_with_a_malformed_document_id_is_refused(library: TestClient) -> None:
+    history = [{"role": "assistant", "content": "…", "documents": ["two words"]}]
+    assert library.post("/ask", json={"question": "Còn về đất đai thì sao?", "history": history}).status_code == 422
+    many = [{"role": "assistant", "content": "…", "documents": ["a"] * 21}]
+    assert library.post("/ask", json={"question": "Còn về đất đai thì sao?", "history": many}).status_code == 422
