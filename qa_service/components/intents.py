@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
@@ -50,12 +51,17 @@ class IntentReading:
 
 
 @cache
+def load_bank(name: str) -> dict[str, tuple[str, ...]]:
+    """Labelled example wordings from resources/<name>.yaml (`examples:` label -> wordings)."""
+    data = yaml.safe_load((RESOURCES / f"{name}.yaml").read_text(encoding="utf-8"))
+    return {str(label): tuple(examples) for label, examples in data["examples"].items()}
+
+
 def intent_bank() -> dict[IntentKind, tuple[str, ...]]:
-    data = yaml.safe_load((RESOURCES / "intents.yaml").read_text(encoding="utf-8"))
-    return {IntentKind(label): tuple(examples) for label, examples in data["examples"].items()}
+    return {IntentKind(label): examples for label, examples in load_bank("intents").items()}
 
 
-def bank_key(bank: dict[IntentKind, tuple[str, ...]]) -> str:
+def bank_key(bank: Mapping[str, tuple[str, ...]]) -> str:
     digest = hashlib.blake2b(digest_size=12)
     for label, examples in sorted(bank.items()):
         digest.update(label.encode())
@@ -81,13 +87,23 @@ _FITS: dict[tuple[str, int, str, float, float], _Fit] = {}
 _FITS_LOCK = threading.Lock()
 
 
-class IntentClassifier:
-    """Fitted once per process and embedder on the bank; reading a question costs one (cached) query embedding."""
+@dataclass(frozen=True)
+class Reading:
+    label: str
+    confidence: float  # the classifier's probability of `label` (of the best label when read as the fallback)
+    best: str  # the most probable label, before the confidence floor
+    nearest: str  # the bank example nearest the question: why it was read so
 
-    def __init__(self, embedder: Embedder, settings: IntentSettings, bank: dict[IntentKind, tuple[str, ...]] | None = None):
+
+class ExampleClassifier:
+    """Labels a text by example: fitted once per process and embedder on a bank (label -> wordings); reading a text
+    costs one (cached) query embedding. Below `min_confidence` a text is read as `fallback`."""
+
+    def __init__(self, embedder: Embedder, settings: IntentSettings, bank: Mapping[str, tuple[str, ...]], fallback: str):
         self._embedder = embedder
         self._settings = settings
-        self._bank = bank if bank is not None else intent_bank()
+        self._bank = dict(bank)
+        self._fallback = fallback
 
     def _fit(self) -> _Fit:
         model_id = str(getattr(self._embedder, "model_id", type(self._embedder).__name__))
@@ -101,15 +117,30 @@ class IntentClassifier:
     def warm(self) -> None:
         self._fit()
 
-    def read(self, text: str) -> IntentReading:
+    def read(self, text: str) -> Reading:
         fit = self._fit()
         vector = _unit(self._embedder.embed_query(text)[None, :])
         probabilities = fit.model.predict_proba(fit.features(vector, [text]))[0]
         best = int(np.argmax(probabilities))
-        label, confidence = IntentKind(fit.model.classes_[best]), float(probabilities[best])
+        label, confidence = str(fit.model.classes_[best]), float(probabilities[best])
         nearest = fit.texts[int(np.argmax(fit.vectors @ vector[0]))]
-        kind = label if confidence >= self._settings.min_confidence else IntentKind.PLAIN
-        return IntentReading(kind=kind, confidence=confidence, best=label, nearest=nearest)
+        kind = label if confidence >= self._settings.min_confidence else self._fallback
+        return Reading(label=kind, confidence=confidence, best=label, nearest=nearest)
+
+
+class IntentClassifier:
+    """What a question asks for (resources/intents.yaml); an odd wording is read as plain."""
+
+    def __init__(self, embedder: Embedder, settings: IntentSettings, bank: Mapping[IntentKind, tuple[str, ...]] | None = None):
+        labelled = {str(k): v for k, v in (bank if bank is not None else intent_bank()).items()}
+        self._examples = ExampleClassifier(embedder, settings, labelled, IntentKind.PLAIN.value)
+
+    def warm(self) -> None:
+        self._examples.warm()
+
+    def read(self, text: str) -> IntentReading:
+        r = self._examples.read(text)
+        return IntentReading(kind=IntentKind(r.label), confidence=r.confidence, best=IntentKind(r.best), nearest=r.nearest)
 
 
 def folded_words() -> TfidfVectorizer:
@@ -124,9 +155,9 @@ def classifier(c: float) -> LogisticRegression:
     return LogisticRegression(C=c, class_weight="balanced", max_iter=3000, random_state=0)
 
 
-def fit_bank(embedder: Embedder, bank: dict[IntentKind, tuple[str, ...]], c: float, embedding_weight: float) -> _Fit:
+def fit_bank(embedder: Embedder, bank: Mapping[str, tuple[str, ...]], c: float, embedding_weight: float) -> _Fit:
     texts = [t for examples in bank.values() for t in examples]
-    labels = [label.value for label, examples in bank.items() for _ in examples]
+    labels = [str(label) for label, examples in bank.items() for _ in examples]
     vectors = _unit(np.stack([embedder.embed_query(t) for t in texts]))
     words = folded_words()
     model = classifier(c).fit(question_features(words.fit_transform(texts), vectors, embedding_weight), labels)

@@ -146,6 +146,15 @@ class BM25Index:
             out[tok] = float(np.log(1.0 + (n - df + 0.5) / (df + 0.5)))
         return out
 
+    def together(self, tokens: tuple[str, ...] | list[str]) -> bool:
+        """Some row holds every one of `tokens` (a name's syllable pairs: the name is mentioned there)."""
+        with self._lock:
+            vocab, tf = self.vocab, self.tf
+        if not tokens or any(t not in vocab for t in tokens):
+            return False
+        held = tf[:, [vocab[t] for t in dict.fromkeys(tokens)]]
+        return bool(((held > 0).sum(axis=1) == held.shape[1]).any())
+
     def search(self, tokens: list[str], top_k: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
         with self._lock:
             ids, vocab, weights, rows = self.ids, self.vocab, self.weights, self.rows

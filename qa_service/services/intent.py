@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from qa_service.components.intents import IntentClassifier, IntentKind, IntentReading
 from qa_service.labels import Block
 from qa_service.services.asked import AskedKind, asked_kind, asked_years, pairs, result_asked
+from qa_service.services.entities import NamedEntity, named_entities
 from qa_service.text import fold
 
 # answered by several items of one section, gathered in document order
@@ -41,6 +42,7 @@ class Intent:
     references_kind: str | None = None  # «những nghị quyết nào …?» -> «nghị quyết» (Vietnamese questions only)
     result_asked: bool = False  # «kết quả … đạt được»: a forecast is not the answer
     subject_pairs: frozenset[str] = frozenset()  # the question's own subject as folded syllable pairs, less the kind's words
+    entities: tuple[NamedEntity, ...] = ()  # bodies and places it names («Sở Công Thương», «huyện Phú Quốc»)
 
     @property
     def figure(self) -> bool:
@@ -93,4 +95,5 @@ def read_intent(text: str, classifier: IntentClassifier | None, expanded: str | 
         references_kind=references.group(1) if references else None,
         result_asked=result_asked(text),
         subject_pairs=frozenset(pairs(asked.question.sub(" ", text) if asked else text)),
+        entities=named_entities(text) if vietnamese else (),
     )

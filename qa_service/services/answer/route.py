@@ -70,6 +70,10 @@ class ExtractiveAnswerer:
         result: AnswerResult | None = None
         if query.article and query.doc_ids:
             return self._article(query, query.doc_ids[0], hits, citations)
+        if unnamed := [e.surface for e in query.intent.entities if not self.c.lexical.together(e.tokens)]:
+            # a body or place no loaded document mentions: nothing the documents say is about it
+            text = msg("refusal", f"not_named_{'vi' if query.vietnamese else 'en'}").format(name=", ".join(unnamed))
+            return AnswerResult(text, False, [], suggestions=hits[: self.settings.evidence.suggestions], strength=0.0)
         section = named or self._whole_document(query, hits)
         if section:
             result = self.structured.section(query, section, citations)

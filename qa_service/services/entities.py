@@ -1,0 +1,93 @@
+"""Bodies and places a question names («Sở Công Thương», «huyện Phú Quốc»), read once with the question; one the
+loaded documents never mention is refused as such, saying which, instead of being answered from another body's or
+place's item. The vocabulary lives in resources/entities.yaml."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import yaml
+
+from qa_service.components.lexical import folded_tokens
+from qa_service.resources import RESOURCES
+
+_WORD = re.compile(r"\w+|[^\w\s]")
+
+
+@dataclass(frozen=True)
+class NamedEntity:
+    surface: str  # as the question writes it: «Sở Công Thương»
+    tokens: tuple[str, ...]  # folded lexical tokens that must all occur in one passage for it to be mentioned
+
+
+@dataclass(frozen=True)
+class _Vocabulary:
+    body_heads: tuple[tuple[str, ...], ...]  # longest first
+    place_heads: tuple[tuple[str, ...], ...]  # lower case
+    name_end: frozenset[str]
+
+
+@cache
+def _vocabulary() -> _Vocabulary:
+    data = yaml.safe_load((RESOURCES / "entities.yaml").read_text(encoding="utf-8"))
+
+    def heads(text: str, lower: bool) -> tuple[tuple[str, ...], ...]:
+        found = [tuple((h.lower() if lower else h).split()) for h in text.split("|")]
+        return tuple(sorted(found, key=len, reverse=True))
+
+    return _Vocabulary(heads(data["body_heads"], False), heads(data["place_heads"], True), frozenset(str(data["name_end"]).split()))
+
+
+def _capital(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def _head(words: list[str], i: int, heads: tuple[tuple[str, ...], ...], lower: bool) -> int:
+    """The length of the head starting at words[i], 0 when none does."""
+    for head in heads:
+        got = tuple(w.lower() if lower else w for w in words[i : i + len(head)])
+        if got == head:
+            return len(head)
+    return 0
+
+
+def _name(words: list[str], i: int, ends: frozenset[str], compounds: bool) -> int:
+    """How many words from words[i] make a name: capitalised words, each (with `compounds`) with at most one
+    lower-case syllable after it that does not end the name («Kế hoạch», «Tuyên giáo»)."""
+    j = i
+    while j < len(words) and _capital(words[j]) and words[j].isalpha():
+        j += 1
+        if compounds and j < len(words) and words[j].isalpha() and not _capital(words[j]) and words[j].lower() not in ends:
+            j += 1
+    return j - i
+
+
+def _needed(text: str) -> tuple[str, ...]:
+    """The name's syllable pairs (its single syllable when it has one), as the lexical index stores them."""
+    tokens = folded_tokens(text)
+    pairs = tuple(t for t in tokens if "_" in t)
+    return pairs or tuple(tokens)
+
+
+def named_entities(question: str) -> tuple[NamedEntity, ...]:
+    """Bodies (head and name: «Sở Công Thương») and places (the name after its head: «huyện Phú Quốc» -> «Phú
+    Quốc» must be found) the question names, in order."""
+    vocab = _vocabulary()
+    words = _WORD.findall(question)
+    found: dict[str, NamedEntity] = {}
+    i = 0
+    while i < len(words):
+        if (h := _head(words, i, vocab.body_heads, lower=False)) and (n := _name(words, i + h, vocab.name_end, True)):
+            surface = " ".join(words[i : i + h + n])
+            found.setdefault(surface, NamedEntity(surface, _needed(surface)))
+            i += h + n
+        elif (h := _head(words, i, vocab.place_heads, lower=True)) and (n := _name(words, i + h, vocab.name_end, False)):
+            name = " ".join(words[i + h : i + h + n])
+            if not name.isupper():  # «KCN», «CCN» after a head are abbreviations, not names
+                found.setdefault(" ".join(words[i : i + h + n]), NamedEntity(" ".join(words[i : i + h + n]), _needed(name)))
+            i += h + n
+        else:
+            i += 1
+    return tuple(e for e in found.values() if e.tokens)
