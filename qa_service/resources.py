@@ -42,6 +42,28 @@ def injection_patterns() -> list[re.Pattern[str]]:
     return [re.compile(line, re.IGNORECASE) for line in lines if line.strip() and not line.startswith("#")]
 
 
+@cache
+def abbreviations() -> tuple[re.Pattern[str], dict[str, str]]:
+    """(a pattern finding the abbreviations of resources/abbreviations.yaml, abbreviation -> words): upper-case ones
+    as written, the unambiguous ones in any case; never a part of a document number («10-NQ/TW»)."""
+    data = yaml.safe_load((RESOURCES / "abbreviations.yaml").read_text(encoding="utf-8"))
+    words = {str(k): str(v) for k, v in data["cased"].items()} | {str(k).lower(): str(v) for k, v in data["any_case"].items()}
+
+    def alternation(keys: list[str]) -> str:
+        return "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
+
+    pattern = re.compile(
+        rf"(?<![\w/&.-])(?:(?P<cased>{alternation(list(data['cased']))})|(?i:(?P<any>{alternation(list(data['any_case']))})))(?![\w/&-])"
+    )
+    return pattern, words
+
+
+def expand_abbreviations(text: str) -> str:
+    """«tỷ lệ lấp đầy KCN» -> «tỷ lệ lấp đầy khu công nghiệp»."""
+    pattern, words = abbreviations()
+    return pattern.sub(lambda m: words[m.group("cased")] if m.group("cased") else words[m.group("any").lower()], text)
+
+
 _EN_STOP = stopwords("english_stop")
 
 

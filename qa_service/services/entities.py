@@ -64,6 +64,15 @@ def _name(words: list[str], i: int, ends: frozenset[str], compounds: bool) -> in
     return j - i
 
 
+def _said(words: list[str], j: int, ends: frozenset[str], most: int = 4) -> int:
+    """How many lower-case words after a name still belong to how it is said («Ban Quản lý» + «khu kinh tế tỉnh»):
+    shown in the refusal, not required to be found."""
+    k = j
+    while k < len(words) and k - j < most and words[k].isalpha() and not _capital(words[k]) and words[k].lower() not in ends:
+        k += 1
+    return k - j
+
+
 def _needed(text: str) -> tuple[str, ...]:
     """The name's syllable pairs (its single syllable when it has one), as the lexical index stores them."""
     tokens = folded_tokens(text)
@@ -80,8 +89,9 @@ def named_entities(question: str) -> tuple[NamedEntity, ...]:
     i = 0
     while i < len(words):
         if (h := _head(words, i, vocab.body_heads, lower=False)) and (n := _name(words, i + h, vocab.name_end, True)):
-            surface = " ".join(words[i : i + h + n])
-            found.setdefault(surface, NamedEntity(surface, _needed(surface)))
+            strict = " ".join(words[i : i + h + n])
+            said = " ".join(words[i : i + h + n + _said(words, i + h + n, vocab.name_end)])
+            found.setdefault(strict, NamedEntity(said, _needed(strict)))
             i += h + n
         elif (h := _head(words, i, vocab.place_heads, lower=True)) and (n := _name(words, i + h, vocab.name_end, False)):
             name = " ".join(words[i + h : i + h + n])

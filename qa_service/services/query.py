@@ -14,7 +14,7 @@ from qa_service.components.intents import IntentClassifier, IntentKind
 from qa_service.components.lexical import WordSegmenter, lexical_tokens
 from qa_service.components.protocols import DocumentReader
 from qa_service.references import REFERENCE, ref_key
-from qa_service.resources import english_terms, msg
+from qa_service.resources import english_terms, expand_abbreviations, msg
 from qa_service.services.followup import rewrite
 from qa_service.services.intent import Intent, read_intent
 from qa_service.services.named import NUMBER_IN_QUESTION as _NUMBER_IN_QUESTION
@@ -154,6 +154,8 @@ def search_query(
     """A search box query: no history. With the registry, a document or article it names is searched first
     («Điều 15 Luật Đầu tư»); with the classifier, what it asks for is read too (a signer's block, a form)."""
     text = normalize_question(text)
+    if is_vietnamese(text):  # «KCN», «DNNVV»: read as the words the documents write
+        text = expand_abbreviations(text)
     named = resolve(text, registry, doc_ids) if registry is not None else None
     chosen = doc_ids or ([named.doc_id] if named and named.doc_id else None)
     expanded, vietnamese = expand_english(text), is_vietnamese(text)
@@ -187,6 +189,8 @@ def parse_question(
     question = normalize_question(question)
     standalone = rewrite(question, history)
     vietnamese = is_vietnamese(standalone)
+    if vietnamese:  # «KCN», «DNNVV»: read as the words the documents write
+        standalone = expand_abbreviations(standalone)
     text, note, cited_ref, not_loaded = standalone, None, None, None
     named = resolve(standalone, registry, doc_ids)
     lang = "vi" if vietnamese else "en"

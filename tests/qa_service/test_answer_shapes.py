@@ -93,7 +93,8 @@ def test_a_sentence_cut_between_chunks_is_quoted_whole(client: TestClient) -> No
     ("question", "missing"),
     [
         ("Tỉnh bố trí bao nhiêu tỷ đồng ngân sách để thực hiện Chương trình?", "số tiền"),
-        ("Số điện thoại của Ban Quản lý khu kinh tế tỉnh là gì?", "số điện thoại"),
+        # a body the programme never mentions: refused as such, its name said (the contact is missing with it)
+        ("Số điện thoại của Ban Quản lý khu kinh tế tỉnh là gì?", "không nhắc đến Ban Quản lý khu kinh tế tỉnh"),
         ("Năm 2024 tỉnh thu hút được bao nhiêu dự án công nghiệp?", "năm 2024"),
         ("Email của Văn phòng Tỉnh ủy là gì?", "thông tin liên hệ"),
     ],
@@ -101,7 +102,7 @@ def test_a_sentence_cut_between_chunks_is_quoted_whole(client: TestClient) -> No
 def test_near_misses_are_refused_saying_what_is_missing(client: TestClient, question: str, missing: str) -> None:
     body = ask(client, question)
     assert not body["answered"] and body["citations"] == [] and body["suggestions"]
-    assert body["answer"].startswith("Các văn bản hiện có không nêu") and missing in body["answer"]
+    assert body["answer"].startswith("Các văn bản hiện có không") and missing in body["answer"]
 
 
 def test_lead_keeps_a_counted_list_whole(client: TestClient) -> None:
