@@ -29,7 +29,7 @@ class CountingEmbedder(HashEmbedder):
 
 
 def test_reads_the_label_of_the_nearest_wordings() -> None:
-    reader = IntentClassifier(HashEmbedder(), IntentSettings(c=8.0, min_confidence=0.0), BANK)
+    reader = IntentClassifier(HashEmbedder(), IntentSettings(), BANK)
     reading = reader.read("ai là người ký văn bản")
     assert (reading.kind, reading.best) == (IntentKind.SIGNER, IntentKind.SIGNER)
     assert reading.nearest in BANK[IntentKind.SIGNER]
@@ -37,8 +37,8 @@ def test_reads_the_label_of_the_nearest_wordings() -> None:
 
 def test_below_the_floor_the_question_is_plain_and_the_best_label_is_kept() -> None:
     question = "ai ký văn bản này"
-    sure = IntentClassifier(HashEmbedder(), IntentSettings(c=8.0, min_confidence=0.0), BANK).read(question)
-    floored = IntentClassifier(HashEmbedder(), IntentSettings(c=8.0, min_confidence=sure.confidence + 1e-6), BANK).read(question)
+    sure = IntentClassifier(HashEmbedder(), IntentSettings(min_confidence=0.0), BANK).read(question)
+    floored = IntentClassifier(HashEmbedder(), IntentSettings(min_confidence=sure.confidence + 1e-6), BANK).read(question)
     assert sure.kind is IntentKind.SIGNER
     assert (floored.kind, floored.best, floored.confidence) == (IntentKind.PLAIN, IntentKind.SIGNER, pytest.approx(sure.confidence))
 
