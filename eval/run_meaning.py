@@ -52,8 +52,11 @@ def judge(body: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def ask(client: Any, question: str, history: list[dict[str, str]] | None = None) -> dict[str, Any]:
-    return client.post("/ask", json={"question": question, "history": history}).json()  # type: ignore[no-any-return]
+def ask(client: Any, question: str, history: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    response = client.post("/ask", json={"question": question, "history": history})
+    if response.status_code != 200:
+        raise RuntimeError(f"/ask answered {response.status_code}: {response.text[:300]}")
+    return response.json()  # type: ignore[no-any-return]
 
 
 def run_items(client: Any, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -68,12 +71,12 @@ def run_chains(client: Any, chains: list[dict[str, Any]]) -> list[dict[str, Any]
     """Each turn asked with the earlier turns and our own earlier answers as history, as the UI asks."""
     out = []
     for chain in chains:
-        history: list[dict[str, str]] = []
+        history: list[dict[str, Any]] = []
         turns = []
         for turn in chain["turns"]:
             body = ask(client, turn["question"], history or None)
             turns.append({**judge(body, turn), "standalone": body.get("standalone_question")})
-            documents = " ".join(c["doc_id"] for c in body.get("citations", []))
+            documents = [c["doc_id"] for c in body.get("citations", [])]
             history += [{"role": "user", "content": turn["question"]}, {"role": "assistant", "content": body.get("answer", ""), "documents": documents}]
         out.append({"item": chain, "turns": turns, "right": all(t["right"] for t in turns)})
     return out
