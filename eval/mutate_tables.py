@@ -22,13 +22,14 @@ ROOT = Path(__file__).resolve().parent.parent
 TABLES = {
     "qa_service/resources/ranking.yaml": ["tests/qa_service/ranking/test_ablation.py"],
     "qa_service/resources/sentences.yaml": ["tests/qa_service/answer/test_sentence_ablation.py"],
+    "qa_service/resources/answerability.yaml": ["tests/qa_service/answer/test_answerability.py"],
 }
 FAILED = re.compile(r"(\d+) failed")
 
 
 def features(path: Path) -> list[str]:
     table = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return [row["name"] for part in ("fusion", "priors") for row in table[part]]
+    return [row["name"] for part in ("fusion", "priors", "signals") for row in table.get(part, [])]
 
 
 def neutral(text: str, name: str) -> str:

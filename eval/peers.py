@@ -80,7 +80,7 @@ def ours(retriever: Any, name: str) -> Any:
             from qa_service.services.topic import keep_to_topic
 
             c = retriever.c
-            query = keep_to_topic(parse_question(question, c.registry, history, None, c.intents, c.segmenter), history, c.document_lexical)
+            query = keep_to_topic(parse_question(question, c.registry, history, None, segmenter=c.segmenter, readers=c.readers), history, c.document_lexical)
             return [h.chunk.text for h in retriever.retrieve(query, top_k)]
 
     return _Ours()

@@ -135,19 +135,10 @@ class EvidenceSettings(BaseModel):
     # across languages similarities are lower and flatter
     cross_lingual_dense_floor: float = Field(0.76, ge=0.0, le=1.0)
     cross_lingual_dense_ceiling: float = Field(0.86, ge=0.0, le=1.0)
-    coverage_weight: float = Field(0.6, ge=0.0, le=1.0, description="share of strength from the question's words found; the rest is dense")
-    unaccented_coverage_weight: float = Field(
-        0.85, ge=0.0, le=1.0, description="the same for questions typed without diacritics: their embedding is unreliable"
-    )
-    glossary_coverage_weight: float = Field(0.6, ge=0.0, le=1.0, description="the same for English questions, through the glossary")
-    figure_missing_strength_factor: float = Field(0.7, ge=0.0, le=1.0, description="«bao nhiêu?»: strength when the best sentence holds no digit")
     follow_ratio: float = Field(0.8, ge=0.0, le=1.0, description="further quotes only while they score this share of the best")
     list_items: int = Field(6, ge=1, le=50, description="at least this many items for «những … nào?» questions")
     list_floor: float = Field(0.5, ge=0.0, le=1.0, description="list items must cover this share of what the best one covers")
     follow_coverage: float = Field(0.5, ge=0.0, le=1.0, description="further quotes must cover this share of what the best covers")
-    asked_subject_share: float = Field(
-        0.5, ge=0.0, le=1.0, description="a sentence holding what was asked (money, date, year…) must also hold this share of the question's word pairs"
-    )
     asked_year_coverage: float = Field(
         0.3, ge=0.0, le=1.0, description="a sentence for a year asked for must also cover this share of the question"
     )
@@ -166,8 +157,6 @@ class SectionSettings(BaseModel):
 
 class AnswerSettings(BaseModel):
     max_citations: int = Field(4, ge=1, le=10)
-    # evidence strength below which we refuse rather than quote weak evidence (eval/README.md, «Settings: where the values come from»)
-    refuse_below: float = Field(0.62, ge=0.0, le=1.0)
     default_mode: Literal["extractive", "generative"] = "extractive"
     # overrides of resources/sentences.yaml's weights by feature name (an ablation: {"place_names": 0})
     sentence_weights: dict[str, float] = Field(default_factory=dict, max_length=16)
@@ -261,6 +250,9 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = RetrievalSettings()
     answer: AnswerSettings = AnswerSettings()
     intent: IntentSettings = IntentSettings()
+    # what kind of thing the answer must hold, and whether a turn follows up: fitted by eval/fit_intents.py --bank …
+    asked_kind: IntentSettings = IntentSettings(c=256.0, embedding_weight=2.0, min_confidence=0.35)
+    followup: IntentSettings = IntentSettings(c=256.0, embedding_weight=2.0, min_confidence=0.55)
     generator: GeneratorSettings = GeneratorSettings()
     admin: AdminSettings = AdminSettings()
     api: ApiSettings = ApiSettings()

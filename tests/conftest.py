@@ -98,6 +98,15 @@ def embedder(request: pytest.FixtureRequest) -> Embedder:
     return request.getfixturevalue("real_embedder")  # type: ignore[no-any-return]
 
 
+@pytest.fixture
+def reads_by_meaning(embedder: Embedder) -> None:
+    """A test whose outcome turns on what kind of thing a question asks for, read by meaning (the asked-kind and
+    follow-up classifiers): the hashed fake has no meaning to read, so it runs on the real model only (the slow
+    tier), where the classifiers are the shipped ones."""
+    if isinstance(embedder, HashEmbedder):
+        pytest.skip("reads the question by meaning: real model only")
+
+
 def _corpus_components(data_dir: Path, embedder: Embedder):  # type: ignore[no-untyped-def]
     from qa_service.components.bundle import open_components
     from qa_service.ingestion.pipeline import IngestPipeline

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from qa_service.components.embedder import Embedder, make_embedder
-from qa_service.components.intents import IntentClassifier
+from qa_service.components.intents import IntentClassifier, QuestionReaders
 from qa_service.components.jobs import JobStore
 from qa_service.components.lexical import BM25Index, PyviSegmenter, WordSegmenter
 from qa_service.components.protocols import DenseStore, DocumentRegistry
@@ -29,18 +29,25 @@ class Components:
     document_lexical: BM25Index = field(default_factory=BM25Index)  # BM25 over whole documents
     # a classifier given (a copy made by dataclasses.replace keeps its own), else one over the embedder: see `intents`
     _intents: IntentClassifier | None = field(default=None, repr=False)
+    _readers: QuestionReaders | None = field(default=None, repr=False)
     _reload_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
-        if self._intents is None:
-            self._intents = IntentClassifier(self.embedder, self.settings.intent)
+        s = self.settings
+        self._readers = QuestionReaders.over(self.embedder, s.intent, s.asked_kind, s.followup, self._intents)
+        self._intents = self._readers.intents
+
+    @property
+    def readers(self) -> QuestionReaders:
+        """The question read by meaning with the embedder above (made in __post_init__)."""
+        if self._readers is None:  # only if someone cleared it after construction
+            raise RuntimeError("Components.readers was not set")
+        return self._readers
 
     @property
     def intents(self) -> IntentClassifier:
-        """What a question asks for, read by meaning with the embedder above (made in __post_init__)."""
-        if self._intents is None:  # only if someone cleared it after construction
-            raise RuntimeError("Components.intents was not set")
-        return self._intents
+        """What a question asks for."""
+        return self.readers.intents
 
     def refresh_lexical(self, force: bool = False) -> None:
         """Rebuild BM25 when the registry changed (another worker or an ingest job wrote to it)."""

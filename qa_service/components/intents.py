@@ -167,3 +167,29 @@ def fit_bank(embedder: Embedder, bank: Mapping[str, tuple[str, ...]], c: float, 
 def _unit(vectors: np.ndarray) -> np.ndarray:
     vectors = np.asarray(vectors, dtype=np.float64)
     return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+
+
+@dataclass(frozen=True)
+class QuestionReaders:
+    """The classifiers that read a question by meaning: what it asks for, what kind of thing its answer must hold,
+    and whether a turn follows up the one before."""
+
+    intents: IntentClassifier
+    asked: ExampleClassifier
+    followups: ExampleClassifier
+
+    @classmethod
+    def over(cls, embedder: Embedder, intent: IntentSettings, asked: IntentSettings, followup: IntentSettings,
+             intents: IntentClassifier | None = None) -> QuestionReaders:
+        return cls(
+            intents or IntentClassifier(embedder, intent),
+            ExampleClassifier(embedder, asked, load_bank("asked_kinds"), "none"),
+            ExampleClassifier(embedder, followup, load_bank("followups"), "standalone"),
+        )
+
+    def follows_up(self, turn: str) -> bool:
+        return self.followups.read(turn).label == "follow_up"
+
+    def warm(self) -> None:
+        for reader in (self.intents, self.asked, self.followups):
+            reader.warm()

@@ -5,6 +5,7 @@ with the 5.314 tỷ đồng of projects in 2016-2020, is refused with what the d
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 
@@ -20,23 +21,36 @@ _SYLLABLE = re.compile(r"\w+", re.UNICODE)
 @dataclass(frozen=True)
 class AskedKind:
     name: str
-    question: re.Pattern[str]
     evidence: re.Pattern[str]
     what_vi: str
     what_en: str
+    wording: frozenset[str] = frozenset()  # syllable pairs that ask for the kind («tỷ lệ», «kinh phí», «chủ trì»)
+
+
+# a pair that this many of a kind's example wordings use, and mostly that kind's (this share of its uses in the
+# whole bank), asks for the kind rather than about a subject
+KIND_WORDING_MIN = 3
+KIND_WORDING_SHARE = 0.7
 
 
 @cache
-def kinds() -> tuple[AskedKind, ...]:
+def kinds() -> dict[str, AskedKind]:
+    """The kinds of resources/asked.yaml, each with the wording its examples (resources/asked_kinds.yaml) ask it by."""
     data = yaml.safe_load((RESOURCES / "asked.yaml").read_text(encoding="utf-8"))
-    return tuple(
-        AskedKind(name, re.compile(k["question"], re.IGNORECASE), re.compile(k["evidence"], re.IGNORECASE), k["what_vi"], k["what_en"])
-        for name, k in data.items()
-    )
+    bank = yaml.safe_load((RESOURCES / "asked_kinds.yaml").read_text(encoding="utf-8"))["examples"]
+    uses = {label: Counter(p for example in examples for p in set(pairs(example))) for label, examples in bank.items()}
+    every: Counter[str] = sum(uses.values(), Counter())
+    out = {}
+    for name, k in data.items():
+        own = uses.get(name, Counter())
+        wording = frozenset(p for p, n in own.items() if n >= KIND_WORDING_MIN and n >= KIND_WORDING_SHARE * every[p])
+        out[name] = AskedKind(name, re.compile(k["evidence"], re.IGNORECASE), k["what_vi"], k["what_en"], wording)
+    return out
 
 
-def asked_kind(question: str) -> AskedKind | None:
-    return next((k for k in kinds() if k.question.search(question)), None)
+def asked_kind(label: str) -> AskedKind | None:
+    """The kind the classifier read («none», or a kind without evidence to check: None)."""
+    return kinds().get(label)
 
 
 def asked_years(question: str) -> set[str]:
@@ -64,10 +78,14 @@ def years_in(text: str) -> set[str]:
 
 
 def pairs(text: str) -> set[str]:
-    """Adjacent content syllables, folded: «bố trí», «ngân sách», «thực hiện» — the question's own subject."""
+    """Adjacent content syllables, folded: «bố trí», «ngân sách», «thực hiện» — the question's own subject. Numbers
+    are not a subject (a year asked about is checked on its own)."""
     stop = stopwords("section_question")
     syllables = [fold(s).lower() for s in _SYLLABLE.findall(text)]
-    return {f"{a}_{b}" for a, b in zip(syllables, syllables[1:], strict=False) if a not in stop and b not in stop}
+    return {
+        f"{a}_{b}" for a, b in zip(syllables, syllables[1:], strict=False)
+        if a not in stop and b not in stop and not any(c.isdigit() for c in a + b)
+    }
 
 
 def subject_share(asked: frozenset[str], sentence: str) -> float:

@@ -13,6 +13,8 @@ Chains carry the topic: each earlier turn is rewritten against the one before it
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from qa_service.references import REFERENCE
 from qa_service.text import collapse_ws, fold
@@ -37,33 +39,53 @@ _ASPECT = re.compile(r"^về\s+", re.IGNORECASE)
 _WHICH = re.compile(r"^(?:những|các)\s+(.+?)\s+nào\b", re.IGNORECASE)
 
 
+@dataclass(frozen=True)
+class TurnReader:
+    """How a turn is read by meaning (the service's classifiers, components/intents.py): whether it follows up the one
+    before, and whether it asks a question of its own («cơ quan nào chủ trì?», «tổng vốn bao nhiêu?») rather than
+    naming another subject for the same question («còn cụm công nghiệp?»). Without one, the marker words below decide
+    whether a turn follows up, and no turn asks on its own."""
+
+    follows_up: Callable[[str], bool] = field(default=lambda turn: is_follow_up(turn))
+    asks: Callable[[str], bool] = field(default=lambda turn: False)
+
+
 def is_follow_up(question: str) -> bool:
+    """The marker words of a follow-up («còn …», «… thì sao?», «nó», «văn bản đó»): the reading without a classifier."""
     q = question.strip()
     return bool(_LEADS.match(q)) or (len(q.split()) <= 5 and bool(_TAILS.search(q)) and "thì sao" in q.lower()) or bool(
         _PRONOUN.search(q) and len(q.split()) <= 10
     )
 
 
-def rewrite(question: str, history: list[dict[str, str]] | None) -> str:
+def rewrite(question: str, history: list[dict[str, str]] | None, reader: TurnReader | None = None) -> str:
     """Standalone form of `question` given earlier turns (role/content dicts)."""
-    previous = previous_question(history)
-    return rewrite_against(question, previous) if previous else question
+    previous = previous_question(history, reader)
+    return rewrite_against(question, previous, reader) if previous else question
 
 
-def previous_question(history: list[dict[str, str]] | None) -> str | None:
+def previous_question(history: list[dict[str, str]] | None, reader: TurnReader | None = None) -> str | None:
     """The last question asked before, made standalone against the ones before it; None without one."""
     turns = [h["content"] for h in history or [] if h.get("role") == "user" and h.get("content")]
     if not turns:
         return None
     previous = turns[0]
     for turn in turns[1:]:
-        previous = rewrite_against(turn, previous)
+        previous = rewrite_against(turn, previous, reader)
     return previous
 
 
-def rewrite_against(question: str, previous: str) -> str:
+def topic_of(previous: str) -> str:
+    """What the previous question was about: the words before its predicate («Tỷ lệ lấp đầy các khu công nghiệp đến
+    năm 2025» of «… đạt bao nhiêu?»), else all of it."""
+    m = _PREDICATE.search(previous)
+    return (previous[: m.start()] if m and m.start() > 0 else previous).strip(" ?")
+
+
+def rewrite_against(question: str, previous: str, reader: TurnReader | None = None) -> str:
     """`question` made standalone against the (already standalone) previous question."""
-    if not is_follow_up(question):
+    reader = reader or TurnReader()
+    if not reader.follows_up(question):
         return question
     focus = _TAILS.sub("", _LEADS.sub("", question.strip())).strip(" ,")
     period = _PERIOD.search(question)
@@ -88,6 +110,10 @@ def rewrite_against(question: str, previous: str) -> str:
     twin = _replace_twin(previous, focus)
     if twin:
         return twin
+    if reader.asks(focus) and not _LEADS.match(question.strip()):
+        # «cơ quan nào chủ trì?», «tổng vốn bao nhiêu?»: a question of its own about what the previous one was about
+        # («còn số doanh nghiệp mới?» names another subject for the same question: the rules below)
+        return collapse_ws(f"{focus[0].upper() + focus[1:]} ({topic_of(previous)})?")
     which = _WHICH.match(previous)
     if which:
         # «Những cụm công nghiệp nào sẽ hoàn thành đến năm 2025?» + «tỷ lệ lấp đầy» -> about those things

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from qa_service.components.intents import IntentClassifier, IntentKind, IntentReading
+from qa_service.components.intents import ExampleClassifier, IntentClassifier, IntentKind, IntentReading
 from qa_service.labels import Block
 from qa_service.services.asked import AskedKind, asked_kind, asked_years, pairs, result_asked
 from qa_service.services.entities import NamedEntity, named_entities
@@ -36,6 +36,7 @@ class Intent:
     kind: IntentKind = IntentKind.PLAIN
     reading: IntentReading = field(default_factory=IntentReading)  # the classifier's reading: confidence, nearest example
     asked: AskedKind | None = None  # the kind of thing the quoted sentence must hold (money, a date, a contact …)
+    asked_confidence: float = 0.0  # how sure the classifier is of `asked`
     years: frozenset[str] = frozenset()  # years the question names: the sentence or its heading must name one
     number_asked: bool = False  # ISSUED: the document's number rather than its date
     body: str | None = None  # «Ban Tuyên giáo Tỉnh ủy có nhiệm vụ gì?» -> «ban tuyen giao tinh uy» (folded)
@@ -79,21 +80,30 @@ def named_body(question: str) -> str | None:
     return fold(name).lower().strip() if len(name.split()) >= 2 else None
 
 
-def read_intent(text: str, classifier: IntentClassifier | None, expanded: str | None = None, vietnamese: bool = True) -> Intent:
+def read_intent(
+    text: str,
+    classifier: IntentClassifier | None,
+    expanded: str | None = None,
+    vietnamese: bool = True,
+    asked_reader: ExampleClassifier | None = None,
+) -> Intent:
     """`text`: the standalone question (follow-ups rewritten); `expanded`: with the glossary's terms for an English
-    question. Without a classifier (a search box query from code that has none) the question is read as plain."""
+    question. Without a classifier (a search box query from code that has none) the question is read as plain, and
+    without `asked_reader` as asking for no particular kind of thing."""
     reading = classifier.read(text) if classifier is not None and text.strip() else IntentReading()
-    asked = asked_kind(text)
+    kind = asked_reader.read(text) if asked_reader is not None and text.strip() else None
+    asked = asked_kind(kind.label) if kind is not None else None
     references = _REFERENCES_ASKED.search(text) if vietnamese else None
     return Intent(
         kind=reading.kind,
         reading=reading,
         asked=asked,
+        asked_confidence=kind.confidence if kind is not None and asked is not None else 0.0,
         years=frozenset(asked_years(text)),
         number_asked=bool(_NUMBER_ASKED.search(text)),
         body=named_body(expanded if expanded is not None else text),
         references_kind=references.group(1) if references else None,
         result_asked=result_asked(text),
-        subject_pairs=frozenset(pairs(asked.question.sub(" ", text) if asked else text)),
+        subject_pairs=frozenset(pairs(text)) - (asked.wording if asked else frozenset()),
         entities=named_entities(text) if vietnamese else (),
     )

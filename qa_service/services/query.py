@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from qa_service.components.intents import IntentClassifier, IntentKind
+from qa_service.components.intents import IntentClassifier, IntentKind, QuestionReaders
 from qa_service.components.lexical import WordSegmenter, lexical_tokens
 from qa_service.components.protocols import DocumentReader
 from qa_service.references import REFERENCE, ref_key
 from qa_service.resources import english_terms, expand_abbreviations, msg
-from qa_service.services.followup import rewrite
+from qa_service.services.followup import TurnReader, rewrite
 from qa_service.services.intent import Intent, read_intent
 from qa_service.services.named import NUMBER_IN_QUESTION as _NUMBER_IN_QUESTION
 from qa_service.services.named import Named, resolve
@@ -139,6 +139,14 @@ def citing_chunks(registry: DocumentReader) -> dict[str, list[str]]:
     return registry.memo("citing_chunks", build)
 
 
+def turn_reader(readers: QuestionReaders | None) -> TurnReader | None:
+    """A turn read by meaning: follows up (the follow-up classifier), asks on its own (the asked-kind classifier
+    reads a kind of thing in it: «cơ quan nào chủ trì?», «tổng vốn bao nhiêu?»)."""
+    if readers is None:
+        return None
+    return TurnReader(follows_up=readers.follows_up, asks=lambda turn: readers.asked.read(turn).label != "none")
+
+
 def _tokens(expanded: str, segmenter: WordSegmenter | None) -> tuple[str, ...]:
     """The question's lexical tokens, segmented once; none without a segmenter (code that never searches words)."""
     return tuple(lexical_tokens(without_frame(expanded), segmenter)) if segmenter is not None else ()
@@ -183,11 +191,15 @@ def parse_question(
     doc_ids: list[str] | None = None,
     intents: IntentClassifier | None = None,
     segmenter: WordSegmenter | None = None,
+    readers: QuestionReaders | None = None,
 ) -> Query:
     """A question to answer: follow-ups rewritten, a document number resolved to its document, its intent read,
-    its words segmented (once: retrieval and the answer read `tokens`)."""
+    its words segmented (once: retrieval and the answer read `tokens`). `readers`: the classifiers that read it by
+    meaning (what it asks for, the kind of thing its answer holds, whether it follows up); without them only
+    `intents` (if given) is read, and a follow-up is known by its marker words."""
     question = normalize_question(question)
-    standalone = rewrite(question, history)
+    intents = readers.intents if readers is not None else intents
+    standalone = rewrite(question, history, turn_reader(readers))
     vietnamese = is_vietnamese(standalone)
     if vietnamese:  # «KCN», «DNNVV»: read as the words the documents write
         standalone = expand_abbreviations(standalone)
@@ -219,7 +231,7 @@ def parse_question(
         article=named.article if doc_ids and len(doc_ids) == 1 else None,
         clause=named.clause,
         not_loaded=not_loaded,
-        intent=read_intent(text, intents, expanded, vietnamese),
+        intent=read_intent(text, intents, expanded, vietnamese, readers.asked if readers is not None else None),
         tokens=_tokens(expanded, segmenter),
         excluded_doc_ids=named.excluded,
     )

@@ -36,3 +36,4 @@ class AnswerResult:
     generation_ms: float | None = None
     generated_sentences: int = 0
     query: Query | None = None  # the question as the services read it
+    answerability: dict[str, float] | None = None  # the signals that decided whether to answer (strength.py)

@@ -99,7 +99,7 @@ def test_a_sentence_cut_between_chunks_is_quoted_whole(client: TestClient) -> No
         ("Email của Văn phòng Tỉnh ủy là gì?", "thông tin liên hệ"),
     ],
 )
-def test_near_misses_are_refused_saying_what_is_missing(client: TestClient, question: str, missing: str) -> None:
+def test_near_misses_are_refused_saying_what_is_missing(client: TestClient, question: str, missing: str, reads_by_meaning: None) -> None:
     body = ask(client, question)
     assert not body["answered"] and body["citations"] == [] and body["suggestions"]
     assert body["answer"].startswith("Các văn bản hiện có không") and missing in body["answer"]

@@ -92,7 +92,7 @@ def test_same_bytes_again_change_nothing(tmp_path: Path, embedder) -> None:  # t
         assert client.post("/documents", files={"file": ("nq23.md", data)}, data={"title": "Tên khác"}, headers=AUTH).status_code == 409
 
 
-def test_corpus_documents_are_protected_until_replaced_or_removed_explicitly(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+def test_corpus_documents_are_protected_until_replaced_or_removed_explicitly(tmp_path: Path, embedder, reads_by_meaning) -> None:  # type: ignore[no-untyped-def]
     with _client(tmp_path, embedder, TOKEN) as client:
         fake = "# Chương trình giả mạo\n\nTỷ trọng công nghiệp trong GRDP đạt 99%.\n".encode()
         clash = client.post("/documents", files={"file": (PROGRAMME.name, fake)}, headers=AUTH)

@@ -162,7 +162,7 @@ def scripted_client(corpus_components, reply: str, **generator: object) -> tuple
     return TestClient(app, raise_server_exceptions=False), fake
 
 
-def test_wrong_figure_is_retracted_and_too_little_left_falls_back(corpus_components) -> None:  # type: ignore[no-untyped-def]
+def test_wrong_figure_is_retracted_and_too_little_left_falls_back(corpus_components, reads_by_meaning) -> None:  # type: ignore[no-untyped-def]
     client, fake = scripted_client(corpus_components, "Tỷ trọng công nghiệp trong GRDP của tỉnh đạt trên 25% [1].")
     with client:
         response = client.post("/ask/stream", json={"question": GRDP, "mode": "generative"})
@@ -177,7 +177,7 @@ def test_wrong_figure_is_retracted_and_too_little_left_falls_back(corpus_compone
     assert "[1]" in system and "<nguon>" in system  # the rules come from the prompt file
 
 
-def test_kept_sentences_are_renumbered_and_quoted(corpus_components) -> None:  # type: ignore[no-untyped-def]
+def test_kept_sentences_are_renumbered_and_quoted(corpus_components, reads_by_meaning) -> None:  # type: ignore[no-untyped-def]
     reply = "Tỉnh đặt mục tiêu tỷ trọng công nghiệp trong GRDP đạt trên 15% [1]. Điều này chưa chắc chắn."
     client, _ = scripted_client(corpus_components, reply, min_kept_share=0.5)
     with client:
@@ -238,7 +238,7 @@ def test_busy_model_is_a_503_not_a_hang(corpus_components) -> None:  # type: ign
     assert not fake.lock.locked()
 
 
-def test_a_streamed_answer_is_recorded_in_its_conversation_as_checked(corpus_components) -> None:  # type: ignore[no-untyped-def]
+def test_a_streamed_answer_is_recorded_in_its_conversation_as_checked(corpus_components, reads_by_meaning) -> None:  # type: ignore[no-untyped-def]
     reply = "Tỉnh đặt mục tiêu tỷ trọng công nghiệp trong GRDP đạt trên 15% [1]. Điều này chưa chắc chắn."
     client, _ = scripted_client(corpus_components, reply, min_kept_share=0.5)
     with client:

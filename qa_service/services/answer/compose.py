@@ -9,8 +9,8 @@ from qa_service.labels import META_BLOCKS
 from qa_service.models import ScoredChunk
 from qa_service.services.answer import render
 from qa_service.services.answer.sentences import DIGIT, SentenceCandidate, candidates, choose, coverage
-from qa_service.services.answer.strength import strength as evidence_strength
-from qa_service.services.asked import AskedKind, is_forecast, subject_share, years_in
+from qa_service.services.answer.strength import load_answerability, passage_signals
+from qa_service.services.asked import is_forecast, subject_share, years_in
 from qa_service.services.citations import Citation, Citations, QuoteNotVerified
 from qa_service.services.passages import join_chunks
 from qa_service.services.query import Query
@@ -37,21 +37,21 @@ class Composer:
         found_special = bool(special and hits and hits[0].chunk.citation_label == special)
         evidence = hits[:1] if found_special else [h for h in hits[: ev.passages] if h.chunk.citation_label not in META_BLOCKS]
         found = candidates(query, [self._continued(h) for h in evidence], idf, self.settings)
-        strength = evidence_strength(query, hits, idf, ev)
-        if query.intent.figure and found and not DIGIT.search(found[0].text):
-            strength *= ev.figure_missing_strength_factor  # asked for a figure, and the best evidence holds none
+        kind, years = query.intent.asked, set(query.intent.years)
+        if years and not (found_special or query.note):
+            # «năm 2023?»: only a sentence (with its headings) of that year, holding what is asked about that year
+            found = [c for c in found if self._of_years(query, c, years, idf)]
+            if not found:
+                return self._refusal(hits, query, 0.0, render.missing(query, kind, years))
+        held = [c for c in found if kind.evidence.search(c.text)] if kind else found
+        values = passage_signals(query, hits, idf, ev) | self._sentence_signals(query, found, held)
+        strength, contributions = load_answerability().probability(values)
         if found_special or query.note:
-            strength = max(strength, 1.0)
-        if query.vietnamese and query.diacritics and not (found_special or query.note):
-            # «bao nhiêu tỷ đồng?», «số điện thoại?», «năm 2023?»: only a sentence holding that, for this subject;
-            # checked first, so a refusal can say what the documents do not state
-            kind, years = query.intent.asked, set(query.intent.years)
-            if kind or years:
-                found = [c for c in found if self._holds(query, c, kind, years, idf)]
-                if not found:
-                    return self._refusal(hits, query, strength, render.missing(query, kind, years))
-        if not found or strength < self.settings.refuse_below:
-            return self._refusal(hits, query, strength)
+            strength = 1.0
+        elif not found or strength < load_answerability().threshold:
+            # «bao nhiêu tỷ đồng?», «số điện thoại?»: the refusal says what the documents do not state
+            what = render.missing(query, kind, years) if kind else None
+            return self._refusal(hits, query, strength, what, values | {f"{k}:contribution": v for k, v in contributions.items()})
         # a sentence that reads as an instruction to a model gives way to one that answers as well; when none does,
         # it is quoted as what the document says (the lead then only says where), never said in our own words
         plain = [c for c in found if not instruction_like(c.text)]
@@ -61,7 +61,22 @@ class Composer:
         if not cited:
             return self._refusal(hits, query, strength)
         text = render.render(cited, query, citations, idf, lead or cited[0], ev.min_sentence_chars)
-        return AnswerResult(text, True, cited, strength=strength, note=query.note)
+        return AnswerResult(text, True, cited, strength=strength, note=query.note, answerability=values)
+
+    @staticmethod
+    def _sentence_signals(query: Query, found: list[SentenceCandidate], held: list[SentenceCandidate]) -> dict[str, float]:
+        """The signals of the question against the sentences that may be quoted: whether one holds the kind of thing
+        asked for, and how much of the question's own subject the best such sentence restates."""
+        kind = query.intent.asked
+        missing = float(kind is not None and not held)
+        subject = max((subject_share(query.intent.subject_pairs, c.text) for c in (held or found)[:5]), default=0.0)
+        return {
+            "kind_asked": float(kind is not None),
+            "kind_missing": missing,
+            "kind_missing_confidence": missing * query.intent.asked_confidence,
+            "subject_share": subject if kind is not None else 1.0,
+            "figure_absent": float(query.intent.figure and bool(found) and not DIGIT.search(found[0].text)),
+        }
 
     def _cite(
         self, query: Query, hits: list[ScoredChunk], found: list[SentenceCandidate], citations: Citations
@@ -80,22 +95,21 @@ class Composer:
                 lead = cited[-1]
         return cited, lead
 
-    def _holds(self, query: Query, cand: SentenceCandidate, kind: AskedKind | None, years: set[str], idf: dict[str, float]) -> bool:
-        """The sentence holds the kind of thing asked for, of the years asked about, about the question's subject."""
-        text = cand.text
-        if kind and not kind.evidence.search(text):
+    def _of_years(self, query: Query, cand: SentenceCandidate, years: set[str], idf: dict[str, float]) -> bool:
+        """The sentence or its headings name a year asked about, and together they hold what is asked about that
+        year (the year itself and «năm» prove nothing: «dịch Covid-19 … trong năm 2023» is not a result); a
+        forecast does not answer a question about results."""
+        headed = " ".join(cand.chunk.section_path[-1:]) + " " + cand.text
+        if not years & years_in(" ".join(cand.chunk.section_path) + " " + cand.text):
             return False
-        headed = " ".join(cand.chunk.section_path[-1:]) + " " + text
-        if years and not years & years_in(" ".join(cand.chunk.section_path) + " " + text):
+        if query.intent.result_asked and is_forecast(headed):
             return False
-        if years and query.intent.result_asked and is_forecast(headed):
-            return False
-        if kind is None:
-            # a year asked for: the sentence or its heading names it, and together they hold what is asked about
-            # that year (the year itself and «năm» prove nothing: «dịch Covid-19 … trong năm 2023» is not a result)
-            topic = {t: v for t, v in idf.items() if t not in years and t != "nam"}
-            return coverage(topic, headed) >= self.ev.asked_year_coverage
-        return subject_share(query.intent.subject_pairs, text) >= self.ev.asked_subject_share
+        if query.intent.asked is not None or not query.vietnamese:
+            # what is asked about that year is judged with the kind (subject_share); an English question's words are
+            # not the document's, so only the year is checked
+            return True
+        topic = {t: v for t, v in idf.items() if t not in years and t != "nam"}
+        return coverage(topic, headed) >= self.ev.asked_year_coverage
 
     def _continued(self, hit: ScoredChunk) -> ScoredChunk:
         """A chunk that ends inside a sentence («…Thái Bình;») is read on into the next chunk of the same unit, so a
@@ -116,5 +130,9 @@ class Composer:
         meta = citations.document(hits[0].chunk.doc_id)
         return meta is not None and not getattr(meta, wanted)
 
-    def _refusal(self, hits: list[ScoredChunk], query: Query, strength: float, what: str | None = None) -> AnswerResult:
-        return render.refusal(hits, query, strength, self.ev.suggestions, what)
+    def _refusal(
+        self, hits: list[ScoredChunk], query: Query, strength: float, what: str | None = None, answerability: dict[str, float] | None = None
+    ) -> AnswerResult:
+        result = render.refusal(hits, query, strength, self.ev.suggestions, what)
+        result.answerability = answerability
+        return result

@@ -39,7 +39,7 @@ class ExtractiveAnswerer:
         conversation's document when it is a follow-up."""
         c = self.c
         c.refresh_lexical()  # the document-level index the topic is read from, current with the registry
-        query = parse_question(question, c.registry, history, doc_ids, c.intents, c.segmenter)
+        query = parse_question(question, c.registry, history, doc_ids, segmenter=c.segmenter, readers=c.readers)
         return keep_to_topic(query, history, c.document_lexical)
 
     def answer(

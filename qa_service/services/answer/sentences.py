@@ -25,7 +25,7 @@ _WORD = re.compile(r"\w+")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 SENTENCE_FUSION = ("coverage", "passage_rank", "place_names")
-SENTENCE_PRIORS = ("figure_missing",)
+SENTENCE_PRIORS = ("figure_missing", "kind_missing")
 
 
 class SentenceTable(RankingTable):
@@ -76,6 +76,8 @@ def sentence_features(query: Query, sentence: str, rank: int, idf: dict[str, flo
         "passage_rank": 1.0 / (1 + rank),
         "place_names": float(query.intent.names and len(PLACE_NAME.findall(sentence)) >= 2),
         "figure_missing": float(query.intent.figure and not DIGIT.search(sentence)),
+        # as sure as the reading of the kind: an unsure reading barely moves the order
+        "kind_missing": query.intent.asked_confidence if query.intent.asked and not query.intent.asked.evidence.search(sentence) else 0.0,
     }
 
 

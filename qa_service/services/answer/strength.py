@@ -1,31 +1,74 @@
-"""Whether the evidence answers at all: one blend of how much of the question the best passages hold and how near
-they are by meaning, with the blend's weight and the similarity scale chosen by how the question was typed."""
+"""Whether the evidence answers at all: named signals of the question against its best passages and sentences, one
+logistic score from a fitted table (resources/answerability.yaml: weight and why per signal, the intercept, the
+threshold and the run that fitted them), so the decision explains itself and its numbers come from data."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from functools import lru_cache
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
 
 from qa_service.models import ScoredChunk
+from qa_service.resources import RESOURCES
 from qa_service.services.answer.sentences import coverage
 from qa_service.services.query import Query
 from qa_service.settings import EvidenceSettings
 from qa_service.text import fold
 
+# no bare «english» / «unaccented» signal: the near misses written so far are accented Vietnamese, and a fit would
+# learn «English: answer» from that; how a question was typed only changes how its evidence counts
+SIGNALS = (
+    "coverage", "dense", "english_coverage", "unaccented_coverage", "english_dense",
+    "kind_asked", "kind_missing", "kind_missing_confidence", "subject_share", "figure_absent",
+)
 
-@dataclass(frozen=True)
-class Blend:
-    coverage_weight: float  # the rest is the dense similarity, scaled to 0..1
-    dense_floor: float
-    dense_ceiling: float
+
+class Row(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    name: str
+    weight: float = Field(ge=-100.0, le=100.0)
+    why: str = Field(min_length=1)
 
 
-def blend_for(query: Query, ev: EvidenceSettings) -> Blend:
-    """Accented Vietnamese: words and meaning; unaccented: mostly words (the model reads it poorly); English: the
-    glossary's words and a flatter cross-language scale."""
-    if not query.vietnamese:
-        return Blend(ev.glossary_coverage_weight, ev.cross_lingual_dense_floor, ev.cross_lingual_dense_ceiling)
-    weight = ev.coverage_weight if query.diacritics else ev.unaccented_coverage_weight
-    return Blend(weight, ev.dense_floor, ev.dense_ceiling)
+class Fit(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    method: Literal["hand-set", "logistic-regression"]
+    note: str = ""
+
+
+class AnswerabilityTable(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    fit: Fit
+    intercept: float = Field(ge=-100.0, le=100.0)
+    threshold: float = Field(ge=0.0, le=1.0)  # answered when the probability reaches it
+    signals: tuple[Row, ...]
+
+    def model_post_init(self, _context: object) -> None:
+        names = sorted(r.name for r in self.signals)
+        if names != sorted(SIGNALS):
+            raise ValueError(f"answerability table must list {sorted(SIGNALS)}, has {names}")
+
+    def with_weights(self, overrides: dict[str, float]) -> AnswerabilityTable:
+        """The table with some signals' weights replaced (an ablation)."""
+        unknown = set(overrides) - set(SIGNALS)
+        if unknown:
+            raise ValueError(f"answerability table has no signal {sorted(unknown)}")
+        rows = tuple(r.model_copy(update={"weight": float(overrides.get(r.name, r.weight))}) for r in self.signals)
+        return self.model_copy(update={"signals": rows})
+
+    def probability(self, values: dict[str, float]) -> tuple[float, dict[str, float]]:
+        """(probability, contributions: weight × value per signal, the intercept under «intercept»)."""
+        contributions = {"intercept": self.intercept} | {r.name: r.weight * values.get(r.name, 0.0) for r in self.signals}
+        z = sum(contributions.values())
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z)))), contributions
+
+
+@lru_cache(maxsize=1)
+def load_answerability() -> AnswerabilityTable:
+    return AnswerabilityTable.model_validate(yaml.safe_load((RESOURCES / "answerability.yaml").read_text(encoding="utf-8")))
 
 
 def scale(value: float, floor: float, ceiling: float) -> float:
@@ -34,7 +77,9 @@ def scale(value: float, floor: float, ceiling: float) -> float:
 
 def question_coverage(query: Query, best: list[ScoredChunk], idf: dict[str, float]) -> float:
     """How much of the question the best passages hold: its idf mass (with each passage's heading); for English,
-    the share of its glossary words whose Vietnamese term occurs (0 with no glossary word: meaning alone, damped)."""
+    the share of its glossary words whose Vietnamese term occurs (0 with no glossary word)."""
+    if not best:
+        return 0.0
     if not query.vietnamese:
         if not query.glossary:
             return 0.0
@@ -43,10 +88,17 @@ def question_coverage(query: Query, best: list[ScoredChunk], idf: dict[str, floa
     return max(coverage(idf, " ".join(h.chunk.section_path[-1:]) + " " + h.chunk.text) for h in best)
 
 
-def strength(query: Query, hits: list[ScoredChunk], idf: dict[str, float], ev: EvidenceSettings) -> float:
+def passage_signals(query: Query, hits: list[ScoredChunk], idf: dict[str, float], ev: EvidenceSettings) -> dict[str, float]:
+    """The signals of the question against its best passages: words held, nearness by meaning (on the scale of how
+    the question was typed: across languages similarities are lower and flatter), how it was typed."""
     best = hits[: ev.strength_passages]
-    if not best:
-        return 0.0
-    blend = blend_for(query, ev)
-    dense = scale(max((h.dense_score or 0.0) for h in best), blend.dense_floor, blend.dense_ceiling)
-    return blend.coverage_weight * question_coverage(query, best, idf) + (1 - blend.coverage_weight) * dense
+    english, unaccented = float(not query.vietnamese), float(query.vietnamese and not query.diacritics)
+    floor, ceiling = (ev.cross_lingual_dense_floor, ev.cross_lingual_dense_ceiling) if english else (ev.dense_floor, ev.dense_ceiling)
+    covered = question_coverage(query, best, idf)
+    return {
+        "coverage": covered,
+        "dense": scale(max((h.dense_score or 0.0) for h in best), floor, ceiling) if best else 0.0,
+        "english_coverage": english * covered,
+        "english_dense": english * (scale(max((h.dense_score or 0.0) for h in best), floor, ceiling) if best else 0.0),
+        "unaccented_coverage": unaccented * covered,
+    }

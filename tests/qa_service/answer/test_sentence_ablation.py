@@ -31,6 +31,10 @@ CASES: dict[str, tuple[dict[str, float], dict[str, float]]] = {
     "figure_missing": (
         {"coverage": 0.5, "passage_rank": rank(0)}, {"coverage": 0.6, "passage_rank": rank(0), "figure_missing": 1.0},
     ),
+    # «bao nhiêu tỷ đồng?»: the sentence holding an amount, though the one without holds more of the question
+    "kind_missing": (
+        {"coverage": 0.5, "passage_rank": rank(0)}, {"coverage": 0.6, "passage_rank": rank(0), "kind_missing": 1.0},
+    ),
 }
 
 

@@ -20,7 +20,7 @@ SCRIPT_FLOOR = {"accented": 0.88, "unaccented": 0.78, "english": 0.65}  # held-o
 @pytest.fixture(scope="module")
 def read_heldout(real_embedder: Embedder) -> list[tuple[str, IntentKind, IntentKind]]:
     reader = IntentClassifier(real_embedder, IntentSettings())
-    return [(text, label, reader.read(text).kind) for label, texts in heldout().items() for text in texts]
+    return [(text, IntentKind(label), reader.read(text).kind) for label, texts in heldout().items() for text in texts]
 
 
 def test_most_heldout_wordings_are_read_as_their_label(read_heldout: list[tuple[str, IntentKind, IntentKind]]) -> None:

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from qa_service.components.intents import IntentKind, IntentReading
+from qa_service.components.intents import IntentKind, IntentReading, Reading
 from qa_service.labels import Block
 from qa_service.services.intent import Intent, read_intent
 from qa_service.services.query import search_query
@@ -40,11 +40,31 @@ def test_what_the_query_asks_follows_its_intent(kind: IntentKind, block: Block |
     assert classifier.read_texts == ["Văn bản này thế nào?"]
 
 
-def test_without_a_classifier_the_question_is_plain_but_its_years_and_asked_kind_are_read() -> None:
+class ScriptedAsked:
+    """The asked-kind reader, answering one label with one confidence."""
+
+    def __init__(self, label: str, confidence: float = 0.9) -> None:
+        self.label, self.confidence = label, confidence
+
+    def read(self, text: str) -> Reading:
+        return Reading(label=self.label, confidence=self.confidence, best=self.label, nearest="")
+
+
+def test_without_a_classifier_the_question_is_plain_but_its_years_are_read() -> None:
+    """What kind of thing is asked for is read by meaning only: without the reader, no kind (no regex fallback)."""
     intent = read_intent("Kinh phí năm 2023 là bao nhiêu tỷ đồng?", None)
     assert intent.kind is IntentKind.PLAIN
     assert intent.years == frozenset({"2023"})
-    assert intent.asked is not None and intent.asked.name == "money"
+    assert intent.asked is None and intent.asked_confidence == 0.0
+
+
+def test_the_asked_kind_is_the_readers_with_its_evidence_and_confidence() -> None:
+    intent = read_intent("Kinh phí năm 2023 là bao nhiêu tỷ đồng?", None, asked_reader=ScriptedAsked("money", 0.8))  # type: ignore[arg-type]
+    assert intent.asked is not None and intent.asked.name == "money" and intent.asked_confidence == 0.8
+    assert intent.asked.evidence.search("5.314 tỷ đồng") and not intent.asked.evidence.search("tăng 7%/năm")
+    # the pairs that ask for money are not the question's subject
+    assert "kinh_phi" not in intent.subject_pairs
+    assert read_intent("Tỷ lệ lấp đầy ra sao?", None, asked_reader=ScriptedAsked("none")).asked is None  # type: ignore[arg-type]
 
 
 def test_a_copy_of_the_query_keeps_its_intent() -> None:

@@ -1,0 +1,101 @@
+"""Fit whether the evidence answers (resources/answerability.yaml) on dev questions only.
+
+    python -m eval.fit_answerability            # fit and print; the table is not changed
+    python -m eval.fit_answerability --ship     # write the fitted table to qa_service/resources/answerability.yaml
+
+Dev: the programme questions of eval/questions.jsonl (its held-out twins are questions_heldout/fresh.jsonl) and the
+dev split of eval/meaning/paraphrases.jsonl and generated.jsonl. Each question is answered by the real answerer on the
+programme's index; the signals it computed at its decision (`AnswerResult.answerability`) are the features, whether
+the question is answerable is the label. Questions decided before (a document or body not mentioned, a year the text
+does not name, a named section) carry no signals and are left out. scikit-learn's logistic regression (balanced
+classes) gives the weights; the threshold is the one of 0.05 … 0.95 with the best balanced accuracy on dev.
+Held-out figures come from `python -m eval.run_meaning --split heldout` and `python -m eval.run_eval --questions
+eval/questions_heldout.jsonl`, run after shipping.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+from sklearn.linear_model import LogisticRegression
+
+from eval.run_eval import HERE, ROOT, _open, load_questions
+from qa_service.services.answer.strength import SIGNALS, load_answerability
+
+TABLE = ROOT / "qa_service" / "resources" / "answerability.yaml"
+HEADER = """\
+# Whether the evidence answers at all (services/answer/strength.py): p = 1 / (1 + exp(-(intercept + Σ weight × value))),
+# answered when p reaches `threshold`. Written by eval/fit_answerability.py; `fit` says which run.
+"""
+
+
+def dev_items() -> list[dict[str, Any]]:
+    items = [i for i in load_questions(HERE / "questions.jsonl") if i["corpus"] == "programme"]
+    for name in ("paraphrases.jsonl", "generated.jsonl"):
+        path = HERE / "meaning" / name
+        items += [i for i in load_questions(path) if i["split"] == "dev"] if path.exists() else []
+    return items
+
+
+def collect(items: list[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray, int]:
+    """(features, labels, questions decided before the signals) from the real answerer."""
+    from fastapi.testclient import TestClient
+
+    from qa_service.app import create_app
+
+    components = _open(HERE / "out" / "programme", ROOT / "corpus")
+    rows, labels, skipped = [], [], 0
+    with TestClient(create_app(components.settings, components)) as client:
+        answerer = client.app.state.services.answerer  # type: ignore[attr-defined]
+        for item in items:
+            result = answerer.answer(item["question"], history=item.get("history"))
+            if not result.answerability:
+                skipped += 1
+                continue
+            rows.append([result.answerability.get(name, 0.0) for name in SIGNALS])
+            labels.append(int(item["answerable"]))
+    return np.asarray(rows), np.asarray(labels), skipped
+
+
+def balanced_accuracy(p: np.ndarray, y: np.ndarray, threshold: float) -> float:
+    answered = p >= threshold
+    return float((answered[y == 1].mean() + (~answered[y == 0]).mean()) / 2)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--ship", action="store_true")
+    args = parser.parse_args()
+    x, y, skipped = collect(dev_items())
+    model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000, random_state=0).fit(x, y)
+    p = model.predict_proba(x)[:, 1]
+    grid = [round(float(t), 2) for t in np.arange(0.05, 0.96, 0.05)]
+    threshold = float(max(grid, key=lambda t: (balanced_accuracy(p, y, t), -abs(t - 0.5))))
+    before = load_answerability()
+    p_before = np.asarray([before.probability(dict(zip(SIGNALS, row, strict=True)))[0] for row in x])
+    summary = {
+        "dev_questions": int(len(y)), "answerable": int(y.sum()), "near_misses": int((1 - y).sum()), "decided_before": skipped,
+        "balanced_accuracy_fitted": round(balanced_accuracy(p, y, threshold), 4),
+        "balanced_accuracy_before": round(balanced_accuracy(p_before, y, before.threshold), 4), "threshold": threshold,
+    }
+    print(json.dumps(summary, indent=1))
+    why = {r.name: r.why for r in before.signals}
+    table = {
+        "fit": {"method": "logistic-regression", "note": f"eval/fit_answerability.py on dev: {json.dumps(summary)}"},
+        "intercept": round(float(model.intercept_[0]), 4),
+        "threshold": threshold,
+        "signals": [{"name": n, "weight": round(float(w), 4), "why": why[n]} for n, w in zip(SIGNALS, model.coef_[0], strict=True)],
+    }
+    print(yaml.safe_dump(table, allow_unicode=True, sort_keys=False, width=120))
+    if args.ship:
+        TABLE.write_text(HEADER + yaml.safe_dump(table, allow_unicode=True, sort_keys=False, width=120), encoding="utf-8")
+        print(f"written: {Path(TABLE).relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
