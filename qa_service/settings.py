@@ -251,7 +251,7 @@ class Settings(BaseSettings):
     answer: AnswerSettings = AnswerSettings()
     intent: IntentSettings = IntentSettings()
     # what kind of thing the answer must hold, and whether a turn follows up: fitted by eval/fit_intents.py --bank …
-    asked_kind: IntentSettings = IntentSettings(c=256.0, embedding_weight=2.0, min_confidence=0.35)
+    asked_kind: IntentSettings = IntentSettings(c=16.0, embedding_weight=2.0, min_confidence=0.25)
     followup: IntentSettings = IntentSettings(c=256.0, embedding_weight=2.0, min_confidence=0.55)
     generator: GeneratorSettings = GeneratorSettings()
     admin: AdminSettings = AdminSettings()
