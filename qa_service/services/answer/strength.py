@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
-from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
@@ -15,6 +14,7 @@ from qa_service.models import ScoredChunk
 from qa_service.resources import RESOURCES
 from qa_service.services.answer.sentences import coverage
 from qa_service.services.query import Query
+from qa_service.services.ranking.table import Fit, Row
 from qa_service.settings import EvidenceSettings
 from qa_service.text import fold
 
@@ -24,19 +24,6 @@ SIGNALS = (
     "coverage", "dense", "english_coverage", "unaccented_coverage", "english_dense",
     "kind_asked", "kind_missing", "kind_missing_confidence", "subject_share", "figure_absent",
 )
-
-
-class Row(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    name: str
-    weight: float = Field(ge=-100.0, le=100.0)
-    why: str = Field(min_length=1)
-
-
-class Fit(BaseModel):
-    model_config = ConfigDict(extra="allow")
-    method: Literal["hand-set", "logistic-regression"]
-    note: str = ""
 
 
 class AnswerabilityTable(BaseModel):
