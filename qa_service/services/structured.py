@@ -4,8 +4,6 @@ label."""
 
 from __future__ import annotations
 
-import re
-
 from qa_service.components.bundle import Components
 from qa_service.resources import msg
 from qa_service.services.citations import Citation, Citations, QuoteNotVerified
@@ -13,12 +11,6 @@ from qa_service.services.query import Query
 from qa_service.services.results import AnswerResult
 from qa_service.services.sections import Section, SectionIndex
 from qa_service.text import split_sentences
-
-# «những nghị quyết nào …?»: the documents of a kind that the document cites
-REFERENCES_QUESTION = re.compile(
-    r"\b(?:những|các)\s+(nghị quyết|nghị định|văn bản|quyết định|kế hoạch|chỉ thị|kết luận|thông tư|luật)\b[^?]*\bnào\b",
-    re.IGNORECASE,
-)
 
 
 class StructuredAnswers:
