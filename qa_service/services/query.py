@@ -139,6 +139,11 @@ def citing_chunks(registry: DocumentReader) -> dict[str, list[str]]:
     return registry.memo("citing_chunks", build)
 
 
+def in_full(text: str) -> str:
+    """A Vietnamese text with its abbreviations written out (an English one as it is)."""
+    return expand_abbreviations(text) if is_vietnamese(text) else text
+
+
 def turn_reader(readers: QuestionReaders | None) -> TurnReader | None:
     """A turn read by meaning: follows up (the follow-up classifier), asks on its own (the asked-kind classifier
     reads a kind of thing in it: «cơ quan nào chủ trì?», «tổng vốn bao nhiêu?»)."""
@@ -161,9 +166,7 @@ def search_query(
 ) -> Query:
     """A search box query: no history. With the registry, a document or article it names is searched first
     («Điều 15 Luật Đầu tư»); with the classifier, what it asks for is read too (a signer's block, a form)."""
-    text = normalize_question(text)
-    if is_vietnamese(text):  # «KCN», «DNNVV»: read as the words the documents write
-        text = expand_abbreviations(text)
+    text = in_full(normalize_question(text))  # «KCN», «DNNVV»: read as the words the documents write
     named = resolve(text, registry, doc_ids) if registry is not None else None
     chosen = doc_ids or ([named.doc_id] if named and named.doc_id else None)
     expanded, vietnamese = expand_english(text), is_vietnamese(text)
@@ -199,10 +202,11 @@ def parse_question(
     `intents` (if given) is read, and a follow-up is known by its marker words."""
     question = normalize_question(question)
     intents = readers.intents if readers is not None else intents
-    standalone = rewrite(question, history, turn_reader(readers))
+    # «KCN», «DNNVV»: read as the words the documents write, in the earlier turns too, so a follow-up's phrase
+    # («còn cụm công nghiệp?») finds its twin in the question before
+    turns = [h | {"content": in_full(h.get("content", ""))} if h.get("role") == "user" else h for h in history or []]
+    standalone = rewrite(in_full(question), turns or None, turn_reader(readers))
     vietnamese = is_vietnamese(standalone)
-    if vietnamese:  # «KCN», «DNNVV»: read as the words the documents write
-        standalone = expand_abbreviations(standalone)
     text, note, cited_ref, not_loaded = standalone, None, None, None
     named = resolve(standalone, registry, doc_ids)
     lang = "vi" if vietnamese else "en"

@@ -97,3 +97,11 @@ def test_a_follow_up_takes_the_document_of_the_previous_answer(
     registry = Registry(tmp_path / "registry.sqlite")
     query = keep_to_topic(parse_question(question, registry, history), history, _documents(**DOCUMENTS))
     assert query.topic_doc_ids == topic
+
+
+def test_an_abbreviation_in_an_earlier_turn_is_read_in_full(tmp_path: Path) -> None:
+    """«KCN» in the question before is «khu công nghiệp», so «còn cụm công nghiệp?» finds its twin there."""
+    registry = Registry(tmp_path / "registry.sqlite")
+    history = [{"role": "user", "content": "Tỷ lệ lấp đầy KCN đến 2025 là bao nhiêu?"}, {"role": "assistant", "content": "…"}]
+    query = parse_question("còn cụm công nghiệp?", registry, history)
+    assert query.standalone == "Tỷ lệ lấp đầy cụm công nghiệp đến 2025 là bao nhiêu?"
