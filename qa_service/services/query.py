@@ -66,15 +66,14 @@ class Query:
     tokens: tuple[str, ...] = ()  # the lexical tokens of `search_words`: the one segmentation of the question
     search_words: str = field(init=False)  # `expanded` without the frame of how it is asked: what BM25 matches
     section_label: str | None = field(init=False)  # «Mục III», «Điều 15» when the question names one
-    section_words: frozenset[str] = field(init=False)  # content syllables of `text`: matched against headings
-    subject_words: frozenset[str] = field(init=False)  # …of what it is about (an English question: its glossary terms)
+    subject_words: frozenset[str] = field(init=False)  # content syllables of what it is about, matched against headings
     glossary: tuple[str | None, ...] = field(init=False)  # an English question's content words' Vietnamese terms (None: none)
 
     def __post_init__(self) -> None:
         # read from the searched text once, here (a `replace()` of the query recomputes them from its own text)
         object.__setattr__(self, "search_words", without_frame(self.expanded))
         object.__setattr__(self, "section_label", label_in_question(self.text))
-        object.__setattr__(self, "section_words", content_syllables(self.text))
+        # an English question's content words are its glossary terms (the document's own words)
         subject = self.text if self.vietnamese else self.expanded[len(self.text) :]
         object.__setattr__(self, "subject_words", content_syllables(subject))
         words, mapped = english_terms(self.text) if not self.vietnamese else ([], {})

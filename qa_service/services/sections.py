@@ -148,7 +148,7 @@ class SectionIndex:
         fair share of the question's (`min_question_share`), and the two shares together (their harmonic mean)
         reach `min_match`: «Quan điểm chỉ đạo của Chương trình là gì?» names Mục II.2; «Mục tiêu tỷ trọng công
         nghiệp trong GRDP?» does not name «Mục tiêu». `label` and `asked`: `Query.section_label` and
-        `Query.section_words`."""
+        `Query.subject_words`."""
         if label:
             for doc_id in doc_ids:
                 found = self.section(doc_id, label)
@@ -229,8 +229,8 @@ def asked_section(
     the sentence that holds it, not by its whole section. The documents retrieval leans to (the province's own) are
     read too, and first, so of two sections named alike («Phần tổ chức thực hiện …»: the programme's Mục IV, a
     decree's Chương IV) theirs is the one; a better-named section elsewhere still wins."""
-    if query.intent.figure or not query.vietnamese:
+    if query.intent.figure:
         return None
     docs = query.doc_ids or list(dict.fromkeys([*sorted(leaning), *(h.chunk.doc_id for h in hits[: settings.evidence.passages])]))
     s = settings.sections
-    return index.named(query.section_label, query.section_words, docs, s.min_title_share, s.min_question_share, s.min_match)
+    return index.named(query.section_label, query.subject_words, docs, s.min_title_share, s.min_question_share, s.min_match)
