@@ -73,7 +73,20 @@ def glossary() -> dict[str, str]:
     return {str(k).lower(): str(v) for k, v in data.items()}
 
 
+@lru_cache(maxsize=1024)
+def _english_terms(question: str) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    words, mapped = _english_terms_uncached(question)
+    return tuple(words), tuple(mapped.items())
+
+
 def english_terms(question: str) -> tuple[list[str], dict[str, str]]:
+    """Content words/phrases of an English question and their Vietnamese glossary terms (read once per question
+    text: the glossary has ~900 phrases, each a pattern)."""
+    words, mapped = _english_terms(question)
+    return list(words), dict(mapped)
+
+
+def _english_terms_uncached(question: str) -> tuple[list[str], dict[str, str]]:
     """Content words/phrases of an English question and their Vietnamese glossary terms."""
 
     text = question.lower()

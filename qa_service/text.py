@@ -10,6 +10,8 @@ from qa_service.resources import stopwords
 _FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "D"})
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "„": '"', "«": '"', "»": '"'})
 _WS = re.compile(r"\s+")
+# a number as documents write it («44.000», «7,62», «2025»): what passages and checked sentences compare
+FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
 _TOKEN = re.compile(r"\w+|[^\w\s]", re.UNICODE)
 # sentence ends: . ; ! ? followed by space and an upper-case letter, digit or quote
 # a list marker at the start of a quote («- », «2. », «a) ») is layout, not the document's words

@@ -7,10 +7,9 @@ import re
 
 from qa_service.labels import group_label
 from qa_service.models import Chunk, Copy, ScoredChunk
-from qa_service.text import normalize_for_match
+from qa_service.text import FIGURE, normalize_for_match
 
 WORD = re.compile(r"\w+")
-FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
 FOOTNOTE_MARK = re.compile(r"\[\d{1,3}\]")
 
 

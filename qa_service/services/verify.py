@@ -30,12 +30,11 @@ from dataclasses import dataclass, field
 
 from qa_service.references import NUMBER, normalize_number
 from qa_service.resources import stopwords
-from qa_service.text import nfc, split_sentences
+from qa_service.text import FIGURE, nfc, split_sentences
 
 MARKER = re.compile(r"\[\s*(\d{1,2}(?:\s*[,;]\s*\d{1,2})*)\s*\]")
 DOC_NUMBER = re.compile(rf"\b{NUMBER}")
 DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b")
-FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 LIST_MARK = re.compile(r"^\s*(?:[-*•+]|[a-zđ0-9]{1,2}[.)])\s*")
 # connectives that open a sentence without being its lead
