@@ -7,8 +7,10 @@ from enum import StrEnum
 
 
 class Block(StrEnum):
-    """The two closing blocks of a document, labelled so a question about who signed or received finds them."""
+    """A document's metadata blocks: the masthead and the two closing blocks, labelled so a question about its number,
+    date, addressee, signer or recipients finds them, and never the answer to a question about its content."""
 
+    HEADER = "Phần đầu"
     SIGNATURE = "Phần ký"
     RECIPIENTS = "Nơi nhận"
 

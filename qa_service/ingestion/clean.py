@@ -9,6 +9,7 @@ import statistics
 from dataclasses import dataclass
 
 from qa_service.ingestion.readers import RawDocument
+from qa_service.ingestion.tables import pipe_blocks, read_block
 from qa_service.text import VI_LOWER, VI_UPPER, collapse_ws
 
 GAZETTE_HEADER = re.compile(r"^\s*CÔNG\s*BÁO\s*/\s*Số\s*[\d\s+]+/\s*Ngày\s*[\d\s-]+\s*$", re.IGNORECASE)
@@ -36,24 +37,36 @@ class Paragraph:
     text: str
     page: int | None = None
     heading_hint: bool = False
+    row: tuple[int, int] | None = None  # (table, row) of a table row read as «Header: value | …»
 
 
 def clean(raw: RawDocument) -> list[Paragraph]:
     lines = [(text.replace("\u00a0", " ").replace("\t", " "), page) for text, page in raw.lines]
     lines = [(t, p) for t, p in lines if not _is_noise(t)]
-    if raw.kind == "markdown":
-        paragraphs = _markdown_paragraphs(lines)
-    elif _looks_hard_wrapped(lines):
-        paragraphs = _unwrap(lines)
-    else:
-        paragraphs = [Paragraph(collapse_ws(t), p) for t, p in lines if t.strip()]
+    wrapped = raw.kind != "markdown" and _looks_hard_wrapped(lines)
+    paragraphs: list[Paragraph] = []
+    tables = 0
+    for is_table, run in pipe_blocks(lines):
+        if is_table:
+            tables += 1
+            paragraphs += [Paragraph(r.text, run[0][1], row=(r.table, r.row)) for r in read_block([t for t, _ in run], tables)]
+        else:
+            paragraphs += _paragraphs(raw.kind, run, wrapped)
     paragraphs = _join_page_breaks(paragraphs)
     out = []
     for para in paragraphs:
         text = collapse_ws(para.text)
         if text and not _is_junk_paragraph(text):
-            out.append(Paragraph(text, para.page, para.heading_hint))
+            out.append(Paragraph(text, para.page, para.heading_hint, para.row))
     return out
+
+
+def _paragraphs(kind: str, lines: list[tuple[str, int | None]], wrapped: bool) -> list[Paragraph]:
+    if kind == "markdown":
+        return _markdown_paragraphs(lines)
+    if wrapped:
+        return _unwrap(lines)
+    return [Paragraph(collapse_ws(t), p) for t, p in lines if t.strip()]
 
 
 def _is_noise(line: str) -> bool:
@@ -162,8 +175,11 @@ def _join_page_breaks(paragraphs: list[Paragraph]) -> list[Paragraph]:
             out
             and not out[-1].heading_hint
             and not para.heading_hint
+            and out[-1].row is None
+            and para.row is None
             and not ENDS_SENTENCE.search(out[-1].text)
             and STARTS_LOWER.match(para.text)
+            and para.text.upper() != para.text  # a line in capitals is a heading or a masthead, never a continuation
         ):
             out[-1] = Paragraph(out[-1].text.rstrip() + " " + para.text.lstrip(), out[-1].page, False)
         else:

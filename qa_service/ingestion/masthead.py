@@ -10,6 +10,7 @@ from qa_service.ingestion.numbering import ARTICLE, CHAPTER, PART
 from qa_service.references import DOCUMENT_TYPES
 from qa_service.text import VI_LOWER, VI_UPPER
 
+BULLET_LINE = re.compile(r"^[-–•+]\s+\S")
 RECIPIENTS = re.compile(r"^Nơi\s+nhận\s*:?\s*(.*)$", re.IGNORECASE)
 SIGN_LEAD = re.compile(r"^(T/M|TM\.?|KT\.?|Q\.|TL\.|TUQ\.|PHÓ|CHỦ|BỘ TRƯỞNG|THỦ TƯỚNG|BÍ THƯ|GIÁM ĐỐC)\b")
 PERSON = re.compile(rf"^[{VI_UPPER}][{VI_LOWER}]+(\s+[{VI_UPPER}][{VI_LOWER}]+){{1,4}}$")
@@ -17,9 +18,25 @@ DATE_LINE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})
 PLACE_DATE = re.compile(r"\s*(?:[^\W\d][^\W\d ]*(?: [^\W\d][^\W\d ]*){0,4},\s*)?ngày\s+\d{1,2}\s+tháng", re.IGNORECASE)
 # «Số: 372/QĐ-BTC», also typed «Số:  372 /QĐ-BTC» (spaces around the slash are not part of the number)
 NUMBER_LINE = re.compile(r"\bSố\s*:\s*(\d[\w.\-]*(?:\s*/\s*[\w.\-]*\w)*)", re.IGNORECASE)
-DOC_TYPES = [t.upper() for t in DOCUMENT_TYPES]
+# what a masthead may call the document: the types a reference can name, and the administrative ones it cannot
+REFERENCE_TYPES = frozenset(t.upper() for t in DOCUMENT_TYPES)
+DOC_TYPES = [t.upper() for t in (*DOCUMENT_TYPES, "Thông báo", "Báo cáo", "Tờ trình", "Hướng dẫn", "Công văn")]
 PASSED_ON = re.compile(r"thông qua ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
-ISSUER_HINTS = ("QUỐC HỘI", "CHÍNH PHỦ", "THỦ TƯỚNG", "BỘ ", "ỦY BAN", "UỶ BAN", "TỈNH ỦY", "BAN ", "NGÂN HÀNG", "VĂN PHÒNG", "HỘI ĐỒNG", "TÒA ÁN", "VIỆN KIỂM SÁT", "KIỂM TOÁN")
+ABBREVIATED_BODIES = {"UBND": "ỦY BAN NHÂN DÂN", "HĐND": "HỘI ĐỒNG NHÂN DÂN", "UBMTTQ": "ỦY BAN MẶT TRẬN TỔ QUỐC"}
+PLACE_LEVEL = re.compile(r"^(TỈNH|HUYỆN|THÀNH PHỐ|THỊ XÃ|QUẬN|XÃ|PHƯỜNG|THỊ TRẤN)\s+(?!HỘI\b)\S")
+PLACE_WITHIN = re.compile(r"\b(TỈNH|HUYỆN|THÀNH PHỐ|THỊ XÃ|QUẬN|XÃ|PHƯỜNG|THỊ TRẤN)\s+(?!ỦY\b|UỶ\b|HỘI\b)\S.*$")
+# a body under a local government or party committee, named below it in the masthead
+SUBORDINATE = re.compile(r"^(SỞ|PHÒNG|BAN|VĂN PHÒNG|CHI CỤC|TRUNG TÂM|ĐẢNG ỦY|BAN QUẢN LÝ)\s")
+ISSUER_HINTS = ("QUỐC HỘI", "CHÍNH PHỦ", "THỦ TƯỚNG", "BỘ ", "ỦY BAN", "UỶ BAN", "TỈNH ỦY", "BAN ", "NGÂN HÀNG", "VĂN PHÒNG", "HỘI ĐỒNG", "TÒA ÁN", "VIỆN KIỂM SÁT", "KIỂM TOÁN",
+                "UBND", "HĐND", "SỞ ", "PHÒNG ", "HUYỆN", "THÀNH ỦY", "HUYỆN ỦY", "ĐẢNG ỦY", "CỤC", "CHI CỤC", "TRUNG TÂM", "TỔNG CỤC")
+
+# the lines a masthead is made of, besides lines in capitals: the national motto, «V/v …», «Kính gửi: …», rules
+MOTTO = re.compile(r"^(Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc|Độc lập, tự do, hạnh phúc)\W*$", re.IGNORECASE)
+SUBJECT_LINE = re.compile(r"^(V/v|Về việc)\b", re.IGNORECASE)
+ADDRESSEE = re.compile(r"^Kính\s+gửi\s*:", re.IGNORECASE)
+PREAMBLE = re.compile(r"^(Căn cứ|Thực hiện|Theo|Xét|Nhằm|Để)\b")
+RULE = re.compile(r"^[\s_\-–=*.]{3,}$")
+MASTHEAD_LINES = 16  # a masthead is the first lines; beyond them a line in capitals is a heading
 
 Tail = list[tuple[str, list[Paragraph]]]  # ("recipients" | "signature", its paragraphs)
 
@@ -57,6 +74,32 @@ def _authentication(paragraphs: list[Paragraph]) -> tuple[str, str | None] | Non
             date = next((d.groups() for d in dated if d), None)
             return _number(m), f"{int(date[2]):04d}-{int(date[1]):02d}-{int(date[0]):02d}" if date else None
     return None
+
+
+def masthead_end(body: list[Paragraph]) -> int:
+    """How many leading lines are the masthead of a document typed without formatting (issuer, «Số: …», the
+    national name and motto, place and date, «V/v …», the type and title in capitals, «Kính gửi: …» with its list):
+    they are the document's metadata, never its content. 0 when the text has no masthead (no «Số:», motto or date
+    line among them) or when its lines are marked as headings (Markdown: the title outline takes them)."""
+    end, seen_marker, addressed, subject_left = 0, False, False, 0
+    for i, para in enumerate(body[:MASTHEAD_LINES]):
+        text = para.text
+        if para.heading_hint or para.row is not None:
+            break
+        marker = bool((NUMBER_LINE.search(text) and len(text) < 80) or MOTTO.match(text) or PLACE_DATE.match(text) and DATE_LINE.search(text))
+        caps = text.upper() == text and any(c.isalpha() for c in text) and len(text) < 200
+        listed = addressed and BULLET_LINE.match(text) is not None and len(text) < 160
+        # the title under the type line («KẾ HOẠCH» / «Tổ chức lớp tập huấn … năm 2024»), not a sentence of the body
+        titled = subject_left > 0 and len(text) < 200 and not text.endswith((".", ":", ";")) and not PREAMBLE.match(text)
+        if not (marker or caps or listed or titled or SUBJECT_LINE.match(text) or ADDRESSEE.match(text) or RULE.match(text)):
+            break
+        if caps and (PART.match(text) or CHAPTER.match(text) or ARTICLE.match(text)):
+            break
+        seen_marker = seen_marker or marker
+        addressed = addressed or bool(ADDRESSEE.match(text))
+        subject_left = 2 if caps and any(text.strip(" :") == t for t in DOC_TYPES) else max(subject_left - 1, 0)
+        end = i + 1
+    return end if seen_marker else 0
 
 
 def split_tail(paragraphs: list[Paragraph]) -> tuple[list[Paragraph], dict[str, object], Tail]:
@@ -129,11 +172,17 @@ def read_header(body: list[Paragraph], style: str) -> tuple[dict[str, object], l
             if issuer and "issuer" not in meta:
                 meta["issuer"] = _title_case(issuer)
             continue
-        if upper and "issuer" not in meta and any(text.startswith(h) for h in ISSUER_HINTS) and i < 6:
-            meta["issuer"] = _title_case(text.split("CỘNG HÒA")[0].strip())
+        if upper and "issuer" not in meta and _issuer_line(text) and i < 6:
+            meta["issuer"] = _issuer(text, head[i + 1] if i + 1 < len(head) else None)
+        if "doc_type" not in meta and (m := SUBJECT_LINE.match(text)) and m.group(1).lower() == "v/v":
+            # a letter says what it is about under its number («V/v báo cáo …») instead of naming its type
+            meta["doc_type"] = "Công văn"
+            subject = text[m.end() :].strip(" :.")
+            meta["title_guess"] = "Công văn" + (f" số {meta['doc_number']}" if meta.get("doc_number") else "") + f" về {subject}"
         if upper and "doc_type" not in meta:
             for doc_type in DOC_TYPES:
-                if text == doc_type or text.startswith(doc_type + " "):
+                # an administrative type («BÁO CÁO») also starts the titles of an annex's forms: read when alone
+                if text == doc_type or (doc_type in REFERENCE_TYPES and text.startswith(doc_type + " ")):
                     meta["doc_type"] = doc_type.capitalize()
                     rest = text[len(doc_type) :].strip()
                     subject = rest or _subject_lines(head[i + 1 :])
@@ -184,5 +233,31 @@ def _own_subject(subject: str, doc_type: str, meta: dict[str, object]) -> str:
     return re.sub(r"(?<=[^\W\d])\d{1,2}$", "", subject.strip())
 
 
+def _issuer_line(text: str) -> bool:
+    return any(text.startswith(h) for h in ISSUER_HINTS)
+
+
+def _issuer(line: str, below: Paragraph | None) -> str:
+    """The body that issued the document. A masthead of two lines in capitals names either one body cut in two
+    («ỦY BAN NHÂN DÂN» / «TỈNH KIÊN GIANG») or the parent above the issuing body («UBND TỈNH KIÊN GIANG» / «SỞ
+    CÔNG THƯƠNG»): then the issuer is the lower one, placed by the parent's place («Sở Công Thương tỉnh Kiên Giang»)."""
+    line = line.split("CỘNG HÒA")[0].strip()
+    nxt = below.text.strip() if below is not None else ""
+    if not nxt or nxt.upper() != nxt or NUMBER_LINE.search(nxt) or not any(c.isalpha() for c in nxt) or nxt.startswith("CỘNG HÒA"):
+        return _title_case(line)
+    if PLACE_LEVEL.match(nxt):
+        return _title_case(f"{line} {nxt}")
+    place = PLACE_WITHIN.search(line)
+    if not place or not SUBORDINATE.match(nxt):  # two central bodies (a joint circular), or one name on two lines
+        return _title_case(line)
+    return _title_case(nxt + ("" if PLACE_WITHIN.search(nxt) else f" {place.group(0)}"))
+
+
 def _title_case(text: str) -> str:
-    return " ".join(w.capitalize() for w in text.split())
+    for short, full in ABBREVIATED_BODIES.items():
+        text = re.sub(rf"\b{short}\b", full, text)
+    cased = " ".join(w.capitalize() for w in text.split())
+    # «Ủy Ban Nhân Dân tỉnh Kiên Giang»: the level of a place before its name is a common word («Tỉnh ủy» is a name)
+    # («Xã» is left: «Lao Động - Thương Binh Và Xã Hội»)
+    cased = re.sub(r"\b(Tỉnh|Huyện|Thành Phố|Thị Xã|Quận|Phường|Thị Trấn)\b(?! Ủy| Uỷ)", lambda m: m.group(1).lower(), cased)
+    return re.sub(r"\b(Ủy|Uỷ|Hội) (Ban|Đồng) Nhân Dân\b", lambda m: f"{m.group(1)} {m.group(2).lower()} nhân dân", cased)

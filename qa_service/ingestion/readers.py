@@ -197,5 +197,6 @@ def _load_docx(path: Path, data: bytes, limits: IngestionSettings) -> RawDocumen
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise IngestError("docx_broken") from exc
-    lines: list[tuple[str, int | None]] = [(nfc(p.text), None) for p in document.paragraphs]
-    return RawDocument(path=path, kind="docx", lines=lines)
+    from qa_service.ingestion.tables import docx_lines
+
+    return RawDocument(path=path, kind="docx", lines=docx_lines(document, nfc))

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from qa_service.ingestion.clean import Paragraph
-from qa_service.ingestion.masthead import document_meta, read_header, split_tail
-from qa_service.ingestion.numbering import detect_style, join_heading_titles
+from qa_service.ingestion.masthead import document_meta, masthead_end, read_header, split_tail
+from qa_service.ingestion.numbering import detect_style, is_flat, join_heading_titles
 from qa_service.ingestion.units import UnitBlock, UnitBuilder
 from qa_service.models import OutlineEntry
 
@@ -31,8 +31,10 @@ def structure(paragraphs: list[Paragraph]) -> StructuredDocument:
     style = detect_style(paragraphs)
     body, tail_meta, tail_units = split_tail(paragraphs)
     header_meta, body = read_header(body, style)
-    builder = UnitBuilder(style)
-    for para in body:
+    head = masthead_end(body)
+    builder = UnitBuilder(style, flat=is_flat(body[head:], style))
+    builder.add_head(body[:head])
+    for para in body[head:]:
         builder.add(para)
     for kind, lines in tail_units:
         builder.add_tail(kind, lines)

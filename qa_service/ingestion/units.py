@@ -20,6 +20,7 @@ from qa_service.ingestion.numbering import (
     PART,
     inline_article,
 )
+from qa_service.labels import Block
 from qa_service.models import OutlineEntry
 
 
@@ -39,8 +40,12 @@ class UnitBlock:
 class UnitBuilder:
     """Takes the body's paragraphs in order; keeps the full text (offsets point into it), outline and units."""
 
-    def __init__(self, style: str) -> None:
+    def __init__(self, style: str, flat: bool = False) -> None:
         self.style = style
+        # a letter or notice with no headings: its numbered items are its sections («Mục 2»), its other paragraphs
+        # are counted («Đoạn 3»), each a citable unit of its own
+        self.flat = flat
+        self.item_open = False  # a numbered item of a flat document is the section of the bullets under it
         self.parts: list[str] = []
         self.length = 0
         self.units: list[UnitBlock] = []
@@ -86,7 +91,9 @@ class UnitBuilder:
     # -- content -------------------------------------------------------
     def add(self, para: Paragraph) -> None:
         text = para.text
-        if self.style == "law":
+        if para.row is not None:
+            self._add_row(para, *para.row)
+        elif self.style == "law":
             self._add_law(para, text)
         else:
             self._add_programme(para, text)
@@ -95,6 +102,9 @@ class UnitBuilder:
         return para.heading_hint or (len(rest) < 180 and not rest.rstrip().endswith((".", ";")))
 
     def _add_programme(self, para: Paragraph, text: str) -> None:
+        if self.flat:
+            self._add_flat(para, text)
+            return
         m = PART.match(text)
         if m and (para.heading_hint or m.group(2).upper() == m.group(2)):
             start, end = self._append(text)
@@ -128,6 +138,45 @@ class UnitBuilder:
             self.paragraph_count[base] = self.paragraph_count.get(base, 0) + 1
             label = f"{base}, đoạn {self.paragraph_count[base]}" if ids else base
         self.units.append(UnitBlock(text, start, end, para.page, titles, ids, label, group=base))
+
+    def _add_flat(self, para: Paragraph, text: str) -> None:
+        """A numbered item opens its own section, and the bullets under it are its «ý»; any other paragraph closes it
+        and is counted at the top («Đoạn 2»)."""
+        numbered, bullet = NUMBERED.match(text), BULLET.match(text)
+        if not numbered and not (bullet and self.item_open):
+            self.stack.clear()
+            self.item_open = False
+        start, end = self._append(text)
+        if numbered:
+            self._push(1, numbered.group(1), text[:120], start, end)
+            self.item_open = True
+        base = self._label_base()
+        titles, ids = self._path()
+        if numbered:
+            label = base
+        elif bullet and self.item_open:
+            self.bullet_count[base] = self.bullet_count.get(base, 0) + 1
+            label = f"{base}, ý {self.bullet_count[base]}"
+        else:
+            self.paragraph_count[""] = self.paragraph_count.get("", 0) + 1
+            label = base = f"Đoạn {self.paragraph_count['']}"
+        self.units.append(UnitBlock(text, start, end, para.page, titles, ids, label, group=base))
+
+    def _add_row(self, para: Paragraph, table: int, row: int) -> None:
+        """A table row: a unit of its own, labelled by its table and row within the section it stands in."""
+        start, end = self._append(para.text)
+        titles, ids = self._path()
+        where = self._label_base() if ids else ""
+        label = f"{where}, bảng {table}, dòng {row}" if where else f"Bảng {table}, dòng {row}"
+        self.units.append(UnitBlock(para.text, start, end, para.page, titles, ids, label, group=label))
+
+    def add_head(self, lines: list[Paragraph]) -> None:
+        """The masthead (issuer, number, date, «V/v», «Kính gửi»): one unit labelled as a block, like the signature."""
+        if not lines:
+            return
+        start, end = self._append(" ".join(p.text for p in lines))
+        self.outline.append(OutlineEntry(level=1, label=Block.HEADER, title=Block.HEADER, start=start, end=end))
+        self.units.append(UnitBlock(self.text()[start:end], start, end, lines[0].page, [Block.HEADER], [Block.HEADER], Block.HEADER, group=Block.HEADER))
 
     def _add_law(self, para: Paragraph, text: str) -> None:
         if (m := APPENDIX.match(text)) and len(text) < 300 and text[:7].upper() == text[:7]:

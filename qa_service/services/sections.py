@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from qa_service.components.protocols import DocumentReader
+from qa_service.labels import Block
 from qa_service.models import Chunk, OutlineEntry, ScoredChunk, Unit
 from qa_service.resources import stopwords
 from qa_service.text import fold, split_sentences
@@ -27,8 +28,8 @@ _ENUMERATOR = re.compile(r"^\s*(?:[IVXLC]+|\d{1,3}|[a-zđ])\s*[.)\-–]\s*", re.
 _LEGAL_UNIT = re.compile(r"^(?:Điều\s+\d{1,3}[a-zđ]?\.(?:\d{1,3}(?=\s))?|(?:Chương|Mục|Phần)\s+(?:\d{1,3}[a-zđ]?|[IVXLC]+)\.)\s*")
 _SYLLABLE = re.compile(r"\w+", re.UNICODE)
 _LABEL_IN_QUESTION = re.compile(r"\b(?:mục|phần)\s+([IVXLC]+(?:\.\d{1,2})?(?:\.[a-zđ])?)\b|\b(điều)\s+(\d{1,3}[a-zđ]?)\b", re.IGNORECASE)
-# headings that are not content sections; «Nơi nhận» and the signature have their own questions
-_NOT_CONTENT = {"Tiêu đề", "Nơi nhận", "Phần ký"}
+# headings that are not content sections; the masthead, «Nơi nhận» and the signature have their own questions
+_NOT_CONTENT = {"Tiêu đề", *Block}
 
 
 @dataclass(frozen=True)
