@@ -10,12 +10,15 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from qa_service.components.bundle import Components
-from qa_service.components.lexical import lexical_tokens
+from qa_service.components.lexical import folded_tokens, lexical_tokens
 from qa_service.components.protocols import DocumentReader
 from qa_service.errors import UnknownDocument
 from qa_service.services.query import Query
 
-PROVINCIAL_ISSUER = re.compile(r"\btỉnh\b", re.IGNORECASE)  # «Tỉnh ủy Kiên Giang», «Ủy ban nhân dân tỉnh …»
+# the province's own bodies at every level — «Tỉnh ủy Kiên Giang», «Ủy ban nhân dân tỉnh …», «Sở Công Thương tỉnh …»,
+# «Phòng Kinh tế - Hạ tầng huyện …», a commune — as against the national bodies of the reference library («Bộ Lao động -
+# Thương binh và Xã hội» is not a commune)
+LOCAL_ISSUER = re.compile(r"\b(?:tỉnh|huyện|thành phố|thị xã|quận|phường|thị trấn|xã(?!\s+hội))\b|^Sở\b", re.IGNORECASE)
 
 
 @dataclass
@@ -40,6 +43,7 @@ class Pool:
     lexical_lead: tuple[str, float] | None  # the best BM25 passage and its relative lead over the second
     document_rank: dict[str, int]  # document -> place in the document-level BM25 ranking
     provincial: frozenset[str]  # documents the province's bodies issued
+    named: frozenset[str] = frozenset()  # documents whose issuer or title names a body or place the question names
     own: dict[str, dict[str, float]] = field(default_factory=dict)  # the province's passages fetched: source -> score
 
 
@@ -63,7 +67,8 @@ def gather(c: Components, query: Query, n: int, dense_on: bool = True, lexical_o
     lexical = [(cid, s) for cid, s in c.lexical.search(tokens, fetch, allowed) if cid not in left_out][:n] if lexical_on else []
     nearest = (dense[0][1] if dense else None, lexical[0][1] if lexical else 0.0)
     provincial = provincial_documents(c.registry)
-    favoured, lifted = _favoured(c, query, provincial)
+    named = named_documents(c.registry, query) if not query.doc_ids else frozenset()
+    favoured, lifted = _favoured(c, query, provincial, named)
     if favoured and vector is not None:
         seen = {cid for cid, _ in dense}
         dense += [(cid, s) for cid, s in dense_search(c, vector, n, sorted(favoured)) if cid not in seen]
@@ -93,6 +98,7 @@ def gather(c: Components, query: Query, n: int, dense_on: bool = True, lexical_o
         lexical_lead=_lead(lexical[:n]),
         document_rank={doc_id: r for r, (doc_id, _) in enumerate(ranked_docs)},
         provincial=provincial,
+        named=named,
         own=own,
     )
 
@@ -112,13 +118,13 @@ def provincial_pool(pool: Pool) -> Pool:
     return Pool(cands, dense_top, lexical[0][1] if lexical else 0.0, _lead(lexical), pool.document_rank, frozenset())
 
 
-def _favoured(c: Components, query: Query, provincial: frozenset[str]) -> tuple[set[str], set[str]]:
+def _favoured(c: Components, query: Query, provincial: frozenset[str], named: frozenset[str]) -> tuple[set[str], set[str]]:
     """(documents whose passages are fetched beyond the whole index's, those of them a feature lifts): the
-    conversation's and, for a question about the province, the province's are lifted; the province's are fetched
-    anyway for its pin. Only when the index holds other documents too."""
+    conversation's, those of a body or place the question names and, for a question about the province, the
+    province's are lifted; the province's are fetched anyway for its pin. Only when the index holds other documents too."""
     if query.doc_ids:
         return set(), set()
-    lifted = set(query.topic_doc_ids or ()) | (set(provincial) if query.about_the_province else set())
+    lifted = set(query.topic_doc_ids or ()) | set(named) | (set(provincial) if query.about_the_province else set())
     favoured = (lifted | set(provincial)) - set(query.excluded_doc_ids)
     if not favoured or len(favoured) >= len(c.registry.documents()):
         return set(), set()
@@ -148,11 +154,25 @@ def dense_search(c: Components, vector: np.ndarray, top_k: int, doc_ids: list[st
 
 
 def provincial_documents(registry: DocumentReader) -> frozenset[str]:
-    """Documents a province's own bodies issued (Tỉnh ủy, Ủy ban nhân dân tỉnh …), once per registry version."""
+    """Documents the province's own bodies issued, at any level (Tỉnh ủy, Ủy ban nhân dân tỉnh, a Sở, a district),
+    once per registry version: a district's report stands with the programme, not below it."""
     return registry.memo(
         "provincial_documents",
-        lambda r: frozenset(d.doc_id for d in r.documents() if PROVINCIAL_ISSUER.search(d.issuer or "")),
+        lambda r: frozenset(d.doc_id for d in r.documents() if LOCAL_ISSUER.search(d.issuer or "")),
     )
+
+
+def named_documents(registry: DocumentReader, query: Query) -> frozenset[str]:
+    """Documents whose issuer or title names a body or place the question names («huyện Tân Hiệp», «Sở Công
+    Thương»): every token of the name among the document's own (its names' tokens held once per registry version)."""
+    entities = query.intent.entities if query.intent else ()
+    if not entities:
+        return frozenset()
+    names = registry.memo(
+        "document_name_tokens",
+        lambda r: {d.doc_id: frozenset(folded_tokens(f"{d.issuer or ''} {d.title}")) for d in r.documents()},
+    )
+    return frozenset(doc for doc, tokens in names.items() if any(set(e.tokens) <= tokens for e in entities))
 
 
 @dataclass(frozen=True)

@@ -92,7 +92,7 @@ def province(
     above it («ho tro tiep can tin dung cho doanh nghiep nho va vua»). A question only a law answers keeps its places."""
     if not place or best is None or best.dense_score is None or pool.nearest_dense is None or not results:
         return results
-    if query.doc_ids or query.topic_doc_ids or query.block or results[0].chunk.doc_id in pool.provincial:
+    if query.doc_ids or query.topic_doc_ids or query.block or pool.named or results[0].chunk.doc_id in pool.provincial:
         return results
     close = best.dense_score >= pool.nearest_dense - margin
     worded = pool.nearest_lexical > 0 and (best.lexical_score or 0.0) >= words * pool.nearest_lexical
