@@ -100,7 +100,8 @@ class Composer:
         year (the year itself and «năm» prove nothing: «dịch Covid-19 … trong năm 2023» is not a result); a
         forecast does not answer a question about results."""
         headed = " ".join(cand.chunk.section_path[-1:]) + " " + cand.text
-        if not years & years_in(" ".join(cand.chunk.section_path) + " " + cand.text):
+        named = years_in(" ".join(cand.chunk.section_path) + " " + cand.text) | self._document_year(cand.chunk.doc_id)
+        if not years & named:
             return False
         if query.intent.result_asked and is_forecast(headed):
             return False
@@ -110,6 +111,14 @@ class Composer:
             return True
         topic = {t: v for t, v in idf.items() if t not in years and t != "nam"}
         return coverage(topic, headed) >= self.ev.asked_year_coverage
+
+    def _document_year(self, doc_id: str) -> set[str]:
+        """The year a whole document is of, when its title names one and only one («Kế hoạch tổ chức lớp tập huấn …
+        năm 2024»): every sentence of it is of that year. A title over a period («2021-2025, định hướng đến năm
+        2030») dates no sentence."""
+        titled = self.registry.memo("title_years", lambda r: {d.doc_id: years_in(d.title) for d in r.documents()})
+        named = titled.get(doc_id, set())
+        return set(named) if len(named) == 1 else set()
 
     def _continued(self, hit: ScoredChunk) -> ScoredChunk:
         """A chunk that ends inside a sentence («…Thái Bình;») is read on into the next chunk of the same unit, so a
