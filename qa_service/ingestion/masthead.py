@@ -17,6 +17,8 @@ PERSON = re.compile(rf"^[{VI_UPPER}][{VI_LOWER}]+(\s+[{VI_UPPER}][{VI_LOWER}]+){
 DATE_LINE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
 PLACE_DATE = re.compile(r"\s*(?:[^\W\d][^\W\d ]*(?: [^\W\d][^\W\d ]*){0,4},\s*)?ngày\s+\d{1,2}\s+tháng", re.IGNORECASE)
 # «Số: 372/QĐ-BTC», also typed «Số:  372 /QĐ-BTC» (spaces around the slash are not part of the number)
+# «Số 86-NQ/TW» at the start of a line, without the colon: a number with its code, not a count («Số 5 …»)
+NUMBER_START = re.compile(r"^Số\s+(\d[\w.\-]*(?:/[\w.\-]*\w)+)\s*$")
 NUMBER_LINE = re.compile(r"\bSố\s*:\s*(\d[\w.\-]*(?:\s*/\s*[\w.\-]*\w)*)", re.IGNORECASE)
 # what a masthead may call the document: the types a reference can name, and the administrative ones it cannot
 REFERENCE_TYPES = frozenset(t.upper() for t in DOCUMENT_TYPES)
@@ -26,7 +28,7 @@ ABBREVIATED_BODIES = {"UBND": "ỦY BAN NHÂN DÂN", "HĐND": "HỘI ĐỒNG NH�
 PLACE_LEVEL = re.compile(r"^(TỈNH|HUYỆN|THÀNH PHỐ|THỊ XÃ|QUẬN|XÃ|PHƯỜNG|THỊ TRẤN)\s+(?!HỘI\b)\S")
 PLACE_WITHIN = re.compile(r"\b(TỈNH|HUYỆN|THÀNH PHỐ|THỊ XÃ|QUẬN|XÃ|PHƯỜNG|THỊ TRẤN)\s+(?!ỦY\b|UỶ\b|HỘI\b)\S.*$")
 # a body under a local government or party committee, named below it in the masthead
-SUBORDINATE = re.compile(r"^(SỞ|PHÒNG|BAN|VĂN PHÒNG|CHI CỤC|TRUNG TÂM|ĐẢNG ỦY|BAN QUẢN LÝ)\s")
+SUBORDINATE = re.compile(r"^(SỞ|PHÒNG|BAN|VĂN PHÒNG|CHI CỤC|TRUNG TÂM|ĐẢNG ỦY|BAN QUẢN LÝ)(\s|$)")
 ISSUER_HINTS = ("QUỐC HỘI", "CHÍNH PHỦ", "THỦ TƯỚNG", "BỘ ", "ỦY BAN", "UỶ BAN", "TỈNH ỦY", "BAN ", "NGÂN HÀNG", "VĂN PHÒNG", "HỘI ĐỒNG", "TÒA ÁN", "VIỆN KIỂM SÁT", "KIỂM TOÁN",
                 "UBND", "HĐND", "SỞ ", "PHÒNG ", "HUYỆN", "THÀNH ỦY", "HUYỆN ỦY", "ĐẢNG ỦY", "CỤC", "CHI CỤC", "TRUNG TÂM", "TỔNG CỤC")
 
@@ -80,13 +82,13 @@ def masthead_end(body: list[Paragraph]) -> int:
     """How many leading lines are the masthead of a document typed without formatting (issuer, «Số: …», the
     national name and motto, place and date, «V/v …», the type and title in capitals, «Kính gửi: …» with its list):
     they are the document's metadata, never its content. 0 when the text has no masthead (no «Số:», motto or date
-    line among them) or when its lines are marked as headings (Markdown: the title outline takes them)."""
+    line among them)."""
     end, seen_marker, addressed, subject_left = 0, False, False, 0
     for i, para in enumerate(body[:MASTHEAD_LINES]):
         text = para.text
-        if para.heading_hint or para.row is not None:
+        if para.row is not None:
             break
-        marker = bool((NUMBER_LINE.search(text) and len(text) < 80) or MOTTO.match(text) or PLACE_DATE.match(text) and DATE_LINE.search(text))
+        marker = bool((NUMBER_LINE.search(text) or NUMBER_START.match(text)) and len(text) < 80 or MOTTO.match(text) or PLACE_DATE.match(text) and DATE_LINE.search(text))
         caps = text.upper() == text and any(c.isalpha() for c in text) and len(text) < 200
         listed = addressed and BULLET_LINE.match(text) is not None and len(text) < 160
         # the title under the type line («KẾ HOẠCH» / «Tổ chức lớp tập huấn … năm 2024»), not a sentence of the body
@@ -156,7 +158,7 @@ def read_header(body: list[Paragraph], style: str) -> tuple[dict[str, object], l
     head = body[:first_struct]
     for i, para in enumerate(head):
         text = para.text
-        if "doc_number" not in meta and (m := NUMBER_LINE.search(text)):
+        if "doc_number" not in meta and (m := NUMBER_LINE.search(text) or NUMBER_START.match(text)):
             meta["doc_number"] = _number(m)
         if "issued" not in meta and (d := DATE_LINE.search(text)):
             day, month, year = d.groups()
@@ -250,6 +252,8 @@ def _issuer(line: str, below: Paragraph | None) -> str:
     place = PLACE_WITHIN.search(line)
     if not place or not SUBORDINATE.match(nxt):  # two central bodies (a joint circular), or one name on two lines
         return _title_case(line)
+    if nxt == "VĂN PHÒNG":  # the office of the body above: «Văn phòng Ủy ban nhân dân tỉnh Kiên Giang»
+        return _title_case(f"{nxt} {line}")
     return _title_case(nxt + ("" if PLACE_WITHIN.search(nxt) else f" {place.group(0)}"))
 
 

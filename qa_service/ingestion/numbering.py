@@ -31,12 +31,12 @@ def detect_style(paragraphs: list[Paragraph]) -> str:
 
 
 def is_flat(body: list[Paragraph], style: str) -> bool:
-    """A letter, notice or note written without headings: no part, article or heading line, and at least one
-    numbered item that is a sentence (a heading would be short and without a full stop)."""
+    """A letter, notice or note written without headings: no part, article or heading line, and every numbered item
+    a sentence (a heading would be short and without a full stop)."""
     if style != "programme" or any(p.heading_hint or PART.match(p.text) for p in body if p.row is None):
         return False
     items = [m.group(2) for p in body if (m := NUMBERED.match(p.text))]
-    return bool(items) and all(len(rest) >= 180 or rest.rstrip().endswith((".", ";", ":")) for rest in items)
+    return all(len(rest) >= 180 or rest.rstrip().endswith((".", ";", ":")) for rest in items)
 
 
 def join_heading_titles(paragraphs: list[Paragraph]) -> list[Paragraph]:

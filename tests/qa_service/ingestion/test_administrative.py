@@ -159,3 +159,28 @@ def test_a_document_with_headings_keeps_its_labels(tmp_path: Path) -> None:
     labels = _labels(doc)
     assert labels["Mục I, đoạn 1"].startswith("Nâng giá trị sản xuất")
     assert not any(label.startswith("Đoạn") for label in labels)  # counted paragraphs are for documents without headings
+
+
+def test_markdown_masthead_in_bold_and_a_number_without_colon(tmp_path: Path) -> None:
+    text = (
+        "**BAN CHẤP HÀNH TRUNG ƯƠNG**\n\nSố 86-NQ/TW\n\n**ĐẢNG CỘNG SẢN VIỆT NAM**\n\n*Hà Nội, ngày 10 tháng 10 năm 2023*\n\n"
+        "**NGHỊ QUYẾT**\n**về phát triển công nghiệp chế biến nông sản**\n\n**I- TÌNH HÌNH**\n\n"
+        "Công nghiệp chế biến nông sản có bước phát triển khá.\n"
+    )
+    doc = _prepared(tmp_path, "nq.md", text)
+    assert doc.meta.doc_number == "86-NQ/TW" and doc.meta.issued == "2023-10-10"
+    labels = _labels(doc)
+    assert "Số 86-NQ/TW" in labels[Block.HEADER] and labels["Mục I, đoạn 1"].startswith("Công nghiệp chế biến")
+
+
+def test_notice_without_items_counts_its_paragraphs(tmp_path: Path) -> None:
+    text = (
+        "ỦY BAN NHÂN DÂN TỈNH KIÊN GIANG\nVĂN PHÒNG\nSố: 412/TB-VP\nKiên Giang, ngày 08 tháng 11 năm 2024\nTHÔNG BÁO\n"
+        "Kết luận tại cuộc họp về hạ tầng cụm công nghiệp\n"
+        "Sau khi nghe Sở Công Thương báo cáo, Phó Chủ tịch kết luận như sau.\n"
+        "Sở Công Thương chủ trì rà soát năng lực các chủ đầu tư, báo cáo trước ngày 15/12/2024.\n"
+    )
+    doc = _prepared(tmp_path, "tb.txt", text)
+    assert doc.meta.doc_type == "Thông báo" and doc.meta.issuer == "Văn Phòng Ủy ban nhân dân tỉnh Kiên Giang"
+    labels = _labels(doc)
+    assert labels["Đoạn 2"].startswith("Sở Công Thương chủ trì") and "THÔNG BÁO" in labels[Block.HEADER]
