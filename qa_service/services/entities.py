@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from collections.abc import Iterable
 from functools import cache
 
 import yaml
 
 from qa_service.components.lexical import folded_tokens
+from qa_service.components.protocols import DocumentReader
 from qa_service.resources import RESOURCES
 
 _WORD = re.compile(r"\w+|[^\w\s]")
@@ -101,3 +103,17 @@ def named_entities(question: str) -> tuple[NamedEntity, ...]:
         else:
             i += 1
     return tuple(e for e in found.values() if e.tokens)
+
+
+def documents_naming(registry: DocumentReader, entities: Iterable[NamedEntity]) -> frozenset[str]:
+    """Documents whose issuer or title names one of `entities`: every token of the name among the document's own
+    (a report of «huyện Giồng Riềng» may name its district only there). The names' tokens are held once per registry
+    version."""
+    entities = tuple(entities)
+    if not entities:
+        return frozenset()
+    names = registry.memo(
+        "document_name_tokens",
+        lambda r: {d.doc_id: frozenset(folded_tokens(f"{d.issuer or ''} {d.title}")) for d in r.documents()},
+    )
+    return frozenset(doc for doc, tokens in names.items() if any(set(e.tokens) <= tokens for e in entities))

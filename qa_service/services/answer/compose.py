@@ -3,6 +3,8 @@ the evidence answers at all (strength.py) and holds the kind of thing asked for,
 
 from __future__ import annotations
 
+import re
+
 from qa_service.components.lexical import BM25Index
 from qa_service.components.protocols import DocumentReader
 from qa_service.labels import META_BLOCKS
@@ -17,6 +19,10 @@ from qa_service.services.query import Query
 from qa_service.services.results import AnswerResult
 from qa_service.services.untrusted import instruction_like
 from qa_service.settings import AnswerSettings
+
+
+# «năm 2024» in a title, not «đến năm 2030» nor a span «2021-2025»
+TITLE_YEAR = re.compile(r"(?<!đến )\bnăm\s+((?:19|20)\d\d)\b(?!\s*[-–]\s*\d)", re.IGNORECASE)
 
 
 class Composer:
@@ -100,7 +106,8 @@ class Composer:
         year (the year itself and «năm» prove nothing: «dịch Covid-19 … trong năm 2023» is not a result); a
         forecast does not answer a question about results."""
         headed = " ".join(cand.chunk.section_path[-1:]) + " " + cand.text
-        named = years_in(" ".join(cand.chunk.section_path) + " " + cand.text) | self._document_year(cand.chunk.doc_id)
+        # a sentence under no dated heading is of the year its document's title names («Báo cáo … năm 2023»)
+        named = years_in(" ".join(cand.chunk.section_path) + " " + cand.text) or self._title_years(cand.chunk.doc_id)
         if not years & named:
             return False
         if query.intent.result_asked and is_forecast(headed):
@@ -112,13 +119,11 @@ class Composer:
         topic = {t: v for t, v in idf.items() if t not in years and t != "nam"}
         return coverage(topic, headed) >= self.ev.asked_year_coverage
 
-    def _document_year(self, doc_id: str) -> set[str]:
-        """The year a whole document is of, when its title names one and only one («Kế hoạch tổ chức lớp tập huấn …
-        năm 2024»): every sentence of it is of that year. A title over a period («2021-2025, định hướng đến năm
-        2030») dates no sentence."""
-        titled = self.registry.memo("title_years", lambda r: {d.doc_id: years_in(d.title) for d in r.documents()})
-        named = titled.get(doc_id, set())
-        return set(named) if len(named) == 1 else set()
+    def _title_years(self, doc_id: str) -> set[str]:
+        """The years a document's title dates it by («Kế hoạch … năm 2024», «Báo cáo … năm 2023 và phương hướng …
+        năm 2024»); a period it spans or aims at («giai đoạn 2021-2025, định hướng đến năm 2030») dates no sentence."""
+        titled = self.registry.memo("title_years", lambda r: {d.doc_id: set(TITLE_YEAR.findall(d.title)) for d in r.documents()})
+        return set(titled.get(doc_id, set()))
 
     def _continued(self, hit: ScoredChunk) -> ScoredChunk:
         """A chunk that ends inside a sentence («…Thái Bình;») is read on into the next chunk of the same unit, so a

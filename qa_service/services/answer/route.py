@@ -16,6 +16,7 @@ from qa_service.models import ScoredChunk
 from qa_service.resources import msg
 from qa_service.services.answer.compose import Composer
 from qa_service.services.citations import Citations
+from qa_service.services.entities import documents_naming
 from qa_service.services.query import Query, parse_question
 from qa_service.services.results import AnswerResult
 from qa_service.services.retrieval import Retriever
@@ -70,7 +71,11 @@ class ExtractiveAnswerer:
         result: AnswerResult | None = None
         if query.article and query.doc_ids:
             return self._article(query, query.doc_ids[0], hits, citations)
-        if unnamed := [e.surface for e in query.intent.entities if not self.c.lexical.together(e.tokens)]:
+        if unnamed := [
+            e.surface
+            for e in query.intent.entities
+            if not self.c.lexical.together(e.tokens) and not documents_naming(self.c.registry, (e,))
+        ]:
             # a body or place no loaded document mentions: nothing the documents say is about it
             text = msg("refusal", f"not_named_{'vi' if query.vietnamese else 'en'}").format(name=", ".join(unnamed))
             return AnswerResult(text, False, [], suggestions=hits[: self.settings.evidence.suggestions], strength=0.0)

@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from qa_service.components.bundle import Components
-from qa_service.components.lexical import folded_tokens, lexical_tokens
+from qa_service.components.lexical import lexical_tokens
 from qa_service.components.protocols import DocumentReader
 from qa_service.errors import UnknownDocument
+from qa_service.services.entities import documents_naming
 from qa_service.services.query import Query
 
 # the province's own bodies at every level — «Tỉnh ủy Kiên Giang», «Ủy ban nhân dân tỉnh …», «Sở Công Thương tỉnh …»,
@@ -163,16 +164,8 @@ def provincial_documents(registry: DocumentReader) -> frozenset[str]:
 
 
 def named_documents(registry: DocumentReader, query: Query) -> frozenset[str]:
-    """Documents whose issuer or title names a body or place the question names («huyện Tân Hiệp», «Sở Công
-    Thương»): every token of the name among the document's own (its names' tokens held once per registry version)."""
-    entities = query.intent.entities if query.intent else ()
-    if not entities:
-        return frozenset()
-    names = registry.memo(
-        "document_name_tokens",
-        lambda r: {d.doc_id: frozenset(folded_tokens(f"{d.issuer or ''} {d.title}")) for d in r.documents()},
-    )
-    return frozenset(doc for doc, tokens in names.items() if any(set(e.tokens) <= tokens for e in entities))
+    """Documents whose issuer or title names a body or place the question names («huyện Tân Hiệp», «Sở Công Thương»)."""
+    return documents_naming(registry, query.intent.entities if query.intent else ())
 
 
 @dataclass(frozen=True)
