@@ -21,7 +21,7 @@ LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON
 RUN_LLM := $(if $(filter 1,$(LLM)),setup-llm)
 TEST_LLM := $(if $(filter 0,$(LLM)),,setup-llm)
 
-.PHONY: setup setup-llm ingest api ui run test test-fast lint bench eval eval-generative clean browser-deps
+.PHONY: setup setup-llm ingest api ui mcp run test test-fast lint bench eval eval-generative clean browser-deps
 
 $(STAMP): pyproject.toml
 	command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON)"; exit 1; }
@@ -52,6 +52,11 @@ ingest: setup
 
 api: setup
 	$(BIN)/python -m qa_service.server --port $(API_PORT)
+
+# the MCP tools over stdio, for an assistant that starts the server itself (README «From other clients»); silent
+# recipe: stdout is the protocol's. Over HTTP they are at /mcp of `make api`.
+mcp: setup
+	@$(BIN)/python -m qa_service.mcp_server
 
 ui: setup
 	QA__API_URL=http://127.0.0.1:$(API_PORT) $(BIN)/streamlit run ui/app.py --server.port $(UI_PORT) --server.headless true --browser.gatherUsageStats false

@@ -10,7 +10,9 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from qa_service.api import errors
+from qa_service.api.mcp import mount as mount_mcp
 from qa_service.api.routers import admin, ask, conversations, documents, facts, health, search, training
+from qa_service.api.routers.openai_compat import router as openai_router
 from qa_service.api.schemas import error_responses
 from qa_service.api.state import Services
 from qa_service.components.attempts import AttemptLimiter
@@ -90,4 +92,6 @@ def create_app(
     errors.install(app)
     for router in (health.router, search.router, ask.router, conversations.router, documents.router, facts.router, training.router, admin.router):
         app.include_router(router, responses=error_responses(413, 500))
+    app.include_router(openai_router, responses=error_responses(413, 500))
+    mount_mcp(app)  # the MCP tools at /mcp, over the same services
     return app

@@ -238,6 +238,24 @@ class ConversationSettings(BaseModel):
     history_turns: int = Field(4, ge=0, le=25, description="earlier questions and answers sent with a follow-up")
 
 
+class ChatSettings(BaseModel):
+    """The OpenAI-compatible chat (POST /v1/chat/completions): what one request may carry, checked before any work."""
+
+    max_messages: int = Field(21, ge=1, le=51, description="messages per request, the question included (/ask takes 50 turns)")
+    max_chars: int = Field(20_000, ge=100, le=200_000, description="characters of all the messages' text together")
+
+
+class McpSettings(BaseModel):
+    """The MCP server on the API's /mcp (streamable HTTP)."""
+
+    # DNS-rebinding protection: a web page cannot reach a local server through a name of its own
+    allowed_hosts: list[str] = Field(
+        default_factory=lambda: ["127.0.0.1:*", "localhost:*", "[::1]:*"],
+        max_length=100,
+        description="Host headers /mcp answers («name:port», «name:*»); empty = any (a proxy in front checks them)",
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="QA__", env_nested_delimiter="__", extra="ignore")
 
@@ -257,6 +275,8 @@ class Settings(BaseSettings):
     admin: AdminSettings = AdminSettings()
     api: ApiSettings = ApiSettings()
     conversations: ConversationSettings = ConversationSettings()
+    chat: ChatSettings = ChatSettings()
+    mcp: McpSettings = McpSettings()
 
     @model_validator(mode="after")
     def _fill_paths(self) -> Settings:

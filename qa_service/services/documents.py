@@ -28,6 +28,17 @@ class Article:
     clauses: list[tuple[str, int, int]]  # (label, start, end) of its khoản and điểm, offsets into the document
 
 
+@dataclass
+class SectionText:
+    meta: DocumentMeta
+    section: Section
+    text: str  # the whole section, heading included, as in the document's cleaned text
+
+
+def _label_key(label: str) -> str:
+    return " ".join(fold(label).lower().split())
+
+
 class DocumentService:
     def __init__(self, components: Components) -> None:
         self.c = components
@@ -48,6 +59,26 @@ class DocumentService:
             key=lambda x: x[1],
         )
         return Article(meta, section, found[0][section.start : section.stop].rstrip(), clauses)
+
+    def section(self, doc_id: str, label: str) -> SectionText | None:
+        """A section by its label, in any case or without marks («muc ii.3.b»); a citation's label («Mục II.3.b,
+        ý 1», «Điều 15, khoản 2») finds the section holding it. None when the document has none such."""
+        meta = self.c.registry.document(doc_id)
+        if meta is None:
+            raise UnknownDocument([doc_id[:100]])
+        found = self.c.registry.document_text(doc_id)
+        sections = {_label_key(s.label): s for s in self.outline(doc_id)}
+        parts = label.split(",")
+        # the longest leading part of the label that names a section
+        keys = (_label_key(",".join(parts[:n])) for n in range(len(parts), 0, -1))
+        section = next((sections[k] for k in keys if k in sections), None)
+        if section is None or found is None:
+            return None
+        return SectionText(meta, section, found[0][section.start : section.stop].rstrip())
+
+    def outline(self, doc_id: str) -> list[Section]:
+        """The document's sections, in order."""
+        return self.sections.all(doc_id)
 
     def loaded(self) -> list[tuple[DocumentMeta, int]]:
         counts = self.c.registry.chunk_counts()

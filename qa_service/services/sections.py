@@ -123,6 +123,10 @@ class SectionIndex:
         outline = self._outline(doc_id)
         return next((s for s in outline.sections if s.label == label), None) if outline else None
 
+    def all(self, doc_id: str) -> list[Section]:
+        outline = self._outline(doc_id)
+        return list(outline.sections) if outline else []
+
     def root(self, doc_id: str, title: str) -> Section | None:
         """The whole document as a section whose children are its top-level parts: «Chương trình gồm những phần
         nào?» is answered by their headings."""

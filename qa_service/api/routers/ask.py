@@ -54,7 +54,7 @@ def _recorded(body: AskRequest, response: AskResponse, conversations: Conversati
     return response
 
 
-def _events(
+def answer_events(
     body: AskRequest,
     history: list[dict[str, str]] | None,
     components: Components,
@@ -62,7 +62,8 @@ def _events(
     generative: GenerativeAnswerer,
 ) -> Iterator[Event]:
     """The answer as events, in the requested mode. Retrieval and taking the model happen here, before
-    any event, so «busy» / «unavailable» are plain 503 responses for /ask and /ask/stream alike."""
+    any event, so «busy» / «unavailable» are plain 503 responses for /ask and /ask/stream alike (and for the
+    OpenAI-compatible chat, which answers through here too)."""
     if _mode(body, components) == "generative":
         return generative.stream(body.question, body.top_k, body.doc_ids, history)
     return iter([FinalEvent(answerer.answer(body.question, body.top_k, body.doc_ids, history))])
@@ -78,7 +79,7 @@ def ask(
 ) -> AskResponse:
     history = _history(body, conversations)
     # consumed to the end, so a generation releases the model before the response is sent
-    finals = [e.result for e in _events(body, history, components, answerer, generative) if isinstance(e, FinalEvent)]
+    finals = [e.result for e in answer_events(body, history, components, answerer, generative) if isinstance(e, FinalEvent)]
     return _recorded(body, ask_response(finals[-1], Citations(components.registry)), conversations)
 
 
@@ -101,7 +102,7 @@ def ask_stream(
     generative: GenerativeDep,
     conversations: ConversationsDep,
 ) -> StreamingResponse:
-    events = _events(body, _history(body, conversations), components, answerer, generative)
+    events = answer_events(body, _history(body, conversations), components, answerer, generative)
     rid = request_id(request)
 
     def body_stream() -> Iterator[str]:

@@ -69,3 +69,17 @@ class ArticleOut(BaseModel):
     text: str = Field(..., description="the whole article as in the document's cleaned text")
     start: int = Field(..., description="offset of the article in the document's cleaned text")
     clauses: list[ClauseOut]
+
+
+class SectionOut(BaseModel):
+    """A section of a document by its label (MCP `get_document_section`): its whole text, verbatim."""
+
+    doc_id: str
+    doc_title: str
+    doc_number: str | None
+    label: str = Field(..., description="«Mục II.3», «Điều 15»: the section found for the label asked")
+    title: str = Field(..., description="its heading without the enumerator")
+    text: str = Field(..., description="the section, heading included, as in the document's cleaned text")
+    start: int = Field(..., description="offset of the section in the document's cleaned text")
+    end: int
+    children: list[str] = Field(default_factory=list, description="labels of its subsections, in order")
