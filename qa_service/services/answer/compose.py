@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from qa_service.components.lexical import BM25Index
+from qa_service.components.lexical import BM25Index, folded_tokens
 from qa_service.components.protocols import DocumentReader
 from qa_service.labels import META_BLOCKS
 from qa_service.models import ScoredChunk
@@ -14,12 +14,12 @@ from qa_service.services.answer.sentences import DIGIT, SentenceCandidate, candi
 from qa_service.services.answer.strength import load_answerability, passage_signals
 from qa_service.services.asked import is_forecast, subject_share, years_in
 from qa_service.services.citations import Citation, Citations, QuoteNotVerified
+from qa_service.services.entities import documents_naming
 from qa_service.services.passages import join_chunks
 from qa_service.services.query import Query
 from qa_service.services.results import AnswerResult
 from qa_service.services.untrusted import instruction_like
 from qa_service.settings import AnswerSettings
-
 
 # «năm 2024» in a title, not «đến năm 2030» nor a span «2021-2025»
 TITLE_YEAR = re.compile(r"(?<!đến )\bnăm\s+((?:19|20)\d\d)\b(?!\s*[-–]\s*\d)", re.IGNORECASE)
@@ -36,6 +36,10 @@ class Composer:
         ev = self.ev
         # the question's words (of what is asked about, not of how: `search_words`), segmented once in the query
         idf = self.lexical.idf([t for t in query.tokens if not t.startswith("w:") and "_" not in t])
+        # «huyện Giồng Riềng» naming the document the answer comes from says where to look, like a document's number:
+        # not words its sentences must restate
+        placed = self._placing_words(query, hits)
+        idf = {t: v for t, v in idf.items() if t not in placed}
         if self._missing_metadata(query, hits, citations):
             return self._refusal(hits, query, 0.0)
         special = query.block  # the retriever put that block of the best document first
@@ -50,7 +54,7 @@ class Composer:
             if not found:
                 return self._refusal(hits, query, 0.0, render.missing(query, kind, years))
         held = [c for c in found if kind.evidence.search(c.text)] if kind else found
-        values = passage_signals(query, hits, idf, ev) | self._sentence_signals(query, found, held)
+        values = passage_signals(query, hits, idf, ev) | self._sentence_signals(query, found, held, placed)
         strength, contributions = load_answerability().probability(values)
         if found_special or query.note:
             strength = 1.0
@@ -69,13 +73,25 @@ class Composer:
         text = render.render(cited, query, citations, idf, lead or cited[0], ev.min_sentence_chars)
         return AnswerResult(text, True, cited, strength=strength, note=query.note, answerability=values)
 
+    def _placing_words(self, query: Query, hits: list[ScoredChunk]) -> frozenset[str]:
+        """The folded words of the bodies and places the question names that name the best passage's document (in its
+        issuer or title)."""
+        if not hits or not query.intent.entities:
+            return frozenset()
+        doc = hits[0].chunk.doc_id
+        naming = [e for e in query.intent.entities if doc in documents_naming(self.registry, (e,))]
+        return frozenset(t for e in naming for t in folded_tokens(e.surface))
+
     @staticmethod
-    def _sentence_signals(query: Query, found: list[SentenceCandidate], held: list[SentenceCandidate]) -> dict[str, float]:
+    def _sentence_signals(
+        query: Query, found: list[SentenceCandidate], held: list[SentenceCandidate], placed: frozenset[str]
+    ) -> dict[str, float]:
         """The signals of the question against the sentences that may be quoted: whether one holds the kind of thing
         asked for, and how much of the question's own subject the best such sentence restates."""
         kind = query.intent.asked
         missing = float(kind is not None and not held)
-        subject = max((subject_share(query.intent.subject_pairs, c.text) for c in (held or found)[:5]), default=0.0)
+        asked = query.intent.subject_pairs - placed
+        subject = max((subject_share(asked, c.text) for c in (held or found)[:5]), default=0.0)
         return {
             "kind_asked": float(kind is not None),
             "kind_missing": missing,
