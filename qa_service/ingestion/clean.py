@@ -26,6 +26,7 @@ STRUCT_START = re.compile(
     rf"^(Chương\s+[IVXLC\d]+\b|Mục\s+\d+\b|Điều\s+\d+[a-z]?\.|\d{{1,3}}\.\s+[{VI_UPPER}\"“(]|"
     rf"\d{{1,3}}\.\d{{1,3}}\.?\s|[a-zđ]\)\s|[-–•+]\s|[IVX]+[.-]\s|[{VI_UPPER}][{VI_UPPER}\s,.-]{{6,}}$)"
 )
+PREAMBLE_START = re.compile(r"^(Căn cứ|Thực hiện|Xét đề nghị)\s")
 POINT_START = re.compile(r"^[a-zđ]\)\s")
 ARTICLE_LINE = re.compile(r"^Điều\s+\d+[a-z]?\.(?:\d{1,3})?\s")
 ENDS_SENTENCE = re.compile(r"[.;:!?…”\")]\s*$")
@@ -153,6 +154,8 @@ def _unwrap(lines: list[tuple[str, int | None]]) -> list[Paragraph]:
             # «Điều 61. Bảo lưu thời gian đóng bảo hiểm xã hội» / «Người lao động khi nghỉ việc…»: a title goes on in
             # lower case; a capital starts the article's text
             or (len(current) == 1 and bool(ARTICLE_LINE.match(current[0])) and not STARTS_LOWER.match(line))
+            # «Thực hiện Kế hoạch số …», «Căn cứ Luật …»: the preamble starts under a title that ends without a stop
+            or (bool(PREAMBLE_START.match(line)) and not previous.endswith(","))
         )
         if new_paragraph and current:
             paragraphs.append(Paragraph(" ".join(current), page))

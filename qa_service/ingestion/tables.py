@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+MASTHEAD_MARK = re.compile(r"CỘNG HÒA XÃ HỘI CHỦ NGHĨA|Độc lập\s*[-–]\s*Tự do|ĐẢNG CỘNG SẢN VIỆT NAM|\bSố\s*:\s*\d", re.IGNORECASE)
 SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
 # a running-number column says where a row stands, not what it holds
 ORDINAL_HEADERS = frozenset({"tt", "stt", "số tt", "số thứ tự", "no", "#"})
@@ -89,10 +90,30 @@ def docx_lines(document: Any, nfc: Any) -> list[tuple[str, int | None]]:
     for block in document.iter_inner_content():
         if isinstance(block, Paragraph):
             out.append((nfc(block.text), None))
+        elif isinstance(block, Table) and not any(t.strip() for t, _ in out) and _is_masthead(block):
+            # Word letters lay the masthead out as a borderless table (issuer | national name; number | date): its
+            # lines, cell by cell, are the masthead, not a table of data
+            out.extend((nfc(line), None) for cell in _distinct_cells(block) for p in cell.paragraphs for line in p.text.split("\n"))
         elif isinstance(block, Table):
             out.extend(("| " + " | ".join(_escaped(nfc(c)) for c in row) + " |", None) for row in _table_cells(block))
             out.append(("", None))
     return out
+
+
+def _distinct_cells(table: Any) -> list[Any]:
+    seen: set[int] = set()
+    cells = []
+    for row in table.rows:
+        for cell in row.cells:
+            if id(cell._tc) not in seen:
+                seen.add(id(cell._tc))
+                cells.append(cell)
+    return cells
+
+
+def _is_masthead(table: Any) -> bool:
+    text = " ".join(cell.text for cell in _distinct_cells(table))
+    return bool(MASTHEAD_MARK.search(text))
 
 
 def _table_cells(table: Any) -> list[list[str]]:

@@ -184,3 +184,23 @@ def test_notice_without_items_counts_its_paragraphs(tmp_path: Path) -> None:
     assert doc.meta.doc_type == "Thông báo" and doc.meta.issuer == "Văn Phòng Ủy ban nhân dân tỉnh Kiên Giang"
     labels = _labels(doc)
     assert labels["Đoạn 2"].startswith("Sở Công Thương chủ trì") and "THÔNG BÁO" in labels[Block.HEADER]
+
+
+def test_docx_masthead_laid_out_as_a_table_is_the_masthead(tmp_path: Path) -> None:
+    document = docx.Document()
+    head = document.add_table(rows=2, cols=2)
+    head.cell(0, 0).text = "UBND TỈNH KIÊN GIANG\nSỞ XÂY DỰNG"
+    head.cell(0, 1).text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc"
+    head.cell(1, 0).text = "Số: 77/SXD-QLN\nV/v rà soát nhà ở công nhân"
+    head.cell(1, 1).text = "Kiên Giang, ngày 02 tháng 4 năm 2025"
+    document.add_paragraph("Kính gửi: Ban Quản lý Khu kinh tế tỉnh.")
+    document.add_paragraph("Sở Xây dựng đề nghị rà soát nhu cầu nhà ở công nhân tại các khu công nghiệp.")
+    document.add_paragraph("1. Báo cáo số lượng công nhân có nhu cầu nhà ở trước ngày 30/4/2025.")
+    path = tmp_path / "cong-van.docx"
+    document.save(str(path))
+    doc = prepare(load(path), Settings())
+    assert doc.meta.doc_number == "77/SXD-QLN" and doc.meta.issuer == "Sở Xây Dựng tỉnh Kiên Giang"
+    labels = _labels(doc)
+    assert "Kính gửi: Ban Quản lý Khu kinh tế tỉnh." in labels[Block.HEADER]
+    assert not any("bảng" in label.lower() for label in labels)  # the layout table is not data
+    assert labels["Mục 1"].startswith("1. Báo cáo số lượng công nhân")
