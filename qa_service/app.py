@@ -54,7 +54,7 @@ def open_services(opened: Components, generator: tuple[Generator | None, Generat
     # an index written before facts existed, or by an older reader: read them from the stored chunks
     refresh_facts(opened.registry)
     admin = opened.settings.admin
-    admin_attempts = AttemptLimiter(admin.failed_attempts, admin.attempt_window_s)
+    admin_attempts = AttemptLimiter(admin.failed_attempts, admin.attempt_window_s, admin.failure_delay_s, admin.max_failure_delay_s)
     return Services(
         components=opened, retriever=retriever, answerer=answerer, generative=generative, documents=documents,
         uploads=uploads, conversations=conversations, facts=facts, training=training, admin_attempts=admin_attempts,
@@ -89,9 +89,9 @@ def create_app(
 
     logging.basicConfig(level=logging.INFO)
     app = FastAPI(title="Hỏi đáp chính sách", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
-    errors.install(app)
-    for router in (health.router, search.router, ask.router, conversations.router, documents.router, facts.router, training.router, admin.router):
-        app.include_router(router, responses=error_responses(413, 500))
-    app.include_router(openai_router, responses=error_responses(413, 500))
+    routers = (health.router, search.router, ask.router, conversations.router, documents.router, facts.router, training.router, admin.router, openai_router)
+    errors.install(app, [route for router in routers for route in router.routes])
+    for router in routers:
+        app.include_router(router, responses=error_responses(413, 431, 500))
     mount_mcp(app)  # the MCP tools at /mcp, over the same services
     return app

@@ -8,6 +8,7 @@ reports them as the reason a file was skipped or a job failed. Never an exceptio
 
 from __future__ import annotations
 
+import errno
 from typing import Literal
 
 from qa_service.resources import msg
@@ -44,6 +45,38 @@ class IngestError(QAError):
     """A file that cannot be ingested: skipped by the CLI with this reason, a failed upload job."""
 
     status = 422
+
+
+_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
+_SQLITE_FULL = 13  # SQLITE_FULL, «database or disk is full»
+# Chroma's Rust core reports a full disk only in its text (its exceptions carry no errno)
+_FULL_TEXTS = ("no space left on device", "database or disk is full", "(os error 28)")
+
+
+def disk_full(exc: BaseException) -> bool:
+    """True when `exc`, or an exception it was raised from or while handling, says the disk is full."""
+    current: BaseException | None = exc
+    seen: set[int] = set()
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno in _FULL_ERRNOS:
+            return True
+        code = getattr(current, "sqlite_errorcode", None)
+        if isinstance(code, int) and code & 0xFF == _SQLITE_FULL:
+            return True
+        if not isinstance(current, OSError) and any(text in str(current).lower() for text in _FULL_TEXTS):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def ingest_failure(exc: Exception) -> IngestError:
+    """What an ingestion failure tells the user: its own reason, a full disk, or only the kind of error (never its text)."""
+    if isinstance(exc, IngestError):
+        return exc
+    if disk_full(exc):
+        return IngestError("disk_full")
+    return IngestError("processing_failed", kind=type(exc).__name__)
 
 
 class UnknownDocument(QAError):

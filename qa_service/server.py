@@ -1,21 +1,36 @@
-"""`python -m qa_service.server`: the API under uvicorn with the limits a public service needs.
+"""`python -m qa_service.server`: the API under uvicorn with the limits a public service needs (qa_service/wire.py:
+headers, header-read and keep-alive timeouts, connections, trusted proxies). The body limits and the admin token are
+the app's own (qa_service/api/limits.py, admin_gate.py), so they hold under any server.
 
-uvicorn's default HTTP parser (httptools) accepts request headers of any size (8 MB were taken);
-h11 refuses a request line + headers larger than `QA__API__MAX_HEADER_KB` before the app sees it.
-The body limits are the app's own (qa_service/api/limits.py), so they hold under any server.
+uvicorn's default HTTP parser (httptools) accepts request headers of any size (8 MB were taken); h11 is used here.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 
 import uvicorn
+from uvicorn.supervisors import Multiprocess
 
 from qa_service.settings import get_settings
+from qa_service.wire import WireConfig, wire_config
+
+STARTUP_FAILURE = 3  # uvicorn's exit status when the app did not start
 
 
-def server_options(max_header_kb: int) -> dict[str, object]:
-    return {"http": "h11", "h11_max_incomplete_event_size": max_header_kb * 1024, "server_header": False}
+def run(config: WireConfig) -> None:
+    """What uvicorn.run does with a Config of ours: one process, or `workers` processes sharing the socket."""
+    server = uvicorn.Server(config)
+    if config.workers > 1:
+        Multiprocess(config, sockets=[config.bind_socket()]).run()
+        return
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    if not server.started:
+        sys.exit(STARTUP_FAILURE)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -26,15 +41,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--log-level", default="info")
     args = parser.parse_args(argv)
     settings = get_settings()  # validated here, at start, not at import
-    uvicorn.run(
-        "qa_service.app:create_app",
-        host=args.host,
-        port=args.port,
-        factory=True,
-        workers=args.workers,
-        log_level=args.log_level,
-        **server_options(settings.api.max_header_kb),  # type: ignore[arg-type]
-    )
+    run(wire_config(
+        "qa_service.app:create_app", settings.api, factory=True, host=args.host, port=args.port,
+        workers=args.workers, log_level=args.log_level,
+    ))
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ Environment overrides use the `QA__` prefix and `__` for nesting, e.g.
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -214,8 +215,32 @@ class GeneratorSettings(BaseModel):
 
 
 class ApiSettings(BaseModel):
+    """Limits on the wire: what one request and one connection may cost before the app does any work for them."""
+
     max_body_kb: int = Field(256, ge=1, le=10240, description="JSON request bodies larger than this are refused (413) unread")
-    max_header_kb: int = Field(16, ge=1, le=1024, description="request line and headers larger than this are refused by the server")
+    max_header_kb: int = Field(
+        16, ge=1, le=1024, description="request line and headers larger than this are refused (431, or 400 from the parser)"
+    )
+    max_headers: int = Field(100, ge=10, le=10_000, description="requests with more header lines than this are refused (431)")
+    header_timeout_s: float = Field(
+        10.0, gt=0, le=600, description="a connection that has not sent a whole request line and headers by then is closed"
+    )
+    keep_alive_s: int = Field(5, ge=1, le=600, description="an idle keep-alive connection is closed after this")
+    max_connections: int = Field(
+        200, ge=1, le=100_000, description="connections (or requests in flight) one process serves at once; past it 503"
+    )
+    forwarded_allow_ips: list[str] = Field(
+        default_factory=list, max_length=64,
+        description="proxies (addresses or networks) whose X-Forwarded-For/-Proto name the client; empty: none, the client is the peer",
+    )
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            if entry != "*":
+                ipaddress.ip_network(entry, strict=False)  # ValueError for anything that is not an address or network
+        return value
 
 
 class AdminSettings(BaseModel):
@@ -225,8 +250,17 @@ class AdminSettings(BaseModel):
     job_timeout_s: float = Field(
         3600.0, gt=0, le=86_400, description="an upload job still reading or embedding after this long is failed; the next one runs"
     )
-    failed_attempts: int = Field(10, ge=1, le=1000, description="wrong admin tokens a client may send per window, then 429")
+    failed_attempts: int = Field(
+        10, ge=1, le=1000, description="wrong admin tokens a client may send per window; past it 429, late (a right token always passes)"
+    )
     attempt_window_s: float = Field(300.0, gt=0, le=86400)
+    failure_delay_s: float = Field(
+        0.25, ge=0, le=60, description="the first wrong token past the allowance is answered this late; each further one twice as late"
+    )
+    max_failure_delay_s: float = Field(10.0, ge=0, le=600, description="the longest a wrong token's answer is held back")
+    max_concurrent_uploads: int = Field(
+        2, ge=1, le=64, description="uploads received at once per process; one more is refused (429, Retry-After)"
+    )
 
 
 class ConversationSettings(BaseModel):

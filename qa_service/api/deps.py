@@ -8,7 +8,6 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from qa_service.api.state import Services, services_of
-from qa_service.components.attempts import AttemptLimiter
 from qa_service.components.bundle import Components
 from qa_service.errors import ServiceNotReady
 from qa_service.services.answer import ExtractiveAnswerer
@@ -72,10 +71,6 @@ def get_training(services: ServicesDep) -> TrainingPackService:
     return services.training
 
 
-def get_admin_attempts(services: ServicesDep) -> AttemptLimiter:
-    return services.admin_attempts
-
-
 ComponentsDep = Annotated[Components, Depends(get_components)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 RetrieverDep = Annotated[HybridRetriever, Depends(get_retriever)]
@@ -86,4 +81,3 @@ UploadsDep = Annotated[UploadService, Depends(get_uploads)]
 ConversationsDep = Annotated[ConversationService, Depends(get_conversations)]
 FactsDep = Annotated[FactsService, Depends(get_facts)]
 TrainingDep = Annotated[TrainingPackService, Depends(get_training)]
-AdminAttemptsDep = Annotated[AttemptLimiter, Depends(get_admin_attempts)]

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Sequence
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
+from starlette.routing import BaseRoute, Match
 
-from qa_service.api.limits import BodyLimit
+from qa_service.api.admin_gate import AdminGate
+from qa_service.api.limits import BodyLimit, BodySpool, HeaderLimit
 from qa_service.api.schemas import MAX_QUESTION
 from qa_service.errors import QAError, TooManyAttempts
 from qa_service.resources import msg
@@ -64,8 +66,8 @@ def _allowed_methods(request: Request) -> list[str]:
     return allowed
 
 
-def install(app: FastAPI) -> None:
-    app.add_middleware(BodyLimit)
+def install(app: FastAPI, routes: Sequence[BaseRoute]) -> None:
+    """Error handlers and the wire's limits; `routes`: every route the app serves (the admin gate guards some)."""
 
     @app.middleware("http")
     async def add_request_id(request: Request, call_next):  # type: ignore[no-untyped-def]
@@ -78,6 +80,12 @@ def install(app: FastAPI) -> None:
             return _body(request, 500, "internal_error", m["vi"], m["en"])
         response.headers["X-Request-ID"] = rid
         return response
+
+    # the wire's limits, outermost last (qa_service/api/limits.py): headers, declared length, admin token, then the body
+    app.add_middleware(BodySpool)
+    app.add_middleware(AdminGate, routes=routes)
+    app.add_middleware(BodyLimit)
+    app.add_middleware(HeaderLimit)
 
     @app.exception_handler(RequestValidationError)
     async def on_validation(request: Request, exc: RequestValidationError) -> JSONResponse:

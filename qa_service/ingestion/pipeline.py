@@ -19,7 +19,7 @@ from qa_service.components.embedder import Embedder
 from qa_service.components.lexical import WordSegmenter, lexical_tokens
 from qa_service.components.protocols import DenseStore, DocumentRegistry
 from qa_service.components.write_lock import WriteLock
-from qa_service.errors import IngestError
+from qa_service.errors import IngestError, ingest_failure
 from qa_service.ingestion.chunker import make_chunks
 from qa_service.ingestion.clean import clean
 from qa_service.ingestion.facts import FACTS_VERSION, extract_facts
@@ -233,7 +233,7 @@ class IngestPipeline:
                 report.skipped.append(Skipped.because(path, exc))
             except Exception as exc:  # one bad file must not stop the others; its previous version stays
                 log.exception("ingest of %s failed", path)
-                report.skipped.append(Skipped.because(path, IngestError("processing_failed", kind=type(exc).__name__)))
+                report.skipped.append(Skipped.because(path, ingest_failure(exc)))
         # a file removed from a scanned folder leaves both indexes
         scanned_dirs = [p.resolve() for p in paths if p.is_dir()]
         for doc_id, meta in known.items():

@@ -169,14 +169,14 @@ def _check_text(pages: list[str], limits: IngestionSettings | None) -> None:
         raise IngestError("text_too_long", n=limits.max_text_chars)
 
 
-def check_archive(data: bytes, limits: IngestionSettings) -> None:
+def check_archive(data: bytes | Path, limits: IngestionSettings) -> None:
     """A DOCX is a ZIP: its members' count and declared unpacked size are checked before anything is unpacked
-    (a 348 KB file can hold 100 MB of XML)."""
+    (a 348 KB file can hold 100 MB of XML). `data`: the file's bytes, or the file."""
     import io
     import zipfile
 
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data) as archive:
             members = archive.infolist()
     except zipfile.BadZipFile as exc:
         raise IngestError("docx_broken") from exc

@@ -5,31 +5,32 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import shutil
 import socket
 import time
 import uuid
-import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from io import BytesIO
 from pathlib import Path
+from typing import IO
 
 from qa_service.components.bundle import Components
 from qa_service.components.jobs import Job, JobAction
 from qa_service.components.registry import PreviousVersion
-from qa_service.errors import IngestError, QAError, UnknownDocument
+from qa_service.errors import IngestError, QAError, UnknownDocument, disk_full, ingest_failure
 from qa_service.ingestion.pipeline import PIPELINE_VERSION, IngestPipeline, IngestReport
-from qa_service.ingestion.readers import check_archive, file_hash
+from qa_service.ingestion.readers import check_archive
 from qa_service.models import DocumentMeta
 from qa_service.resources import msg
+from qa_service.services.upload_files import StagedUpload, detect_type, guess_title, safe_stem, stage_upload
 from qa_service.text import slug
 
 log = logging.getLogger("qa_service.uploads")
 
 # share of a job's progress bar before embedding starts (reading, cleaning, chunking) and at the commit
 _EMBED_FROM, _EMBED_TO = 0.1, 0.95
+# a staging file still being written is this recent (an upload is copied in seconds)
+_RECEIVING_S = 3600.0
 
 
 @dataclass
@@ -64,48 +65,11 @@ class DocumentConflict(QAError):
         }]
 
 
-def guess_title(data: bytes, ext: str, filename: str) -> str:
-    """The upload's title before it is parsed, for the conflict message: front matter or first heading of a
-    text file, else the file name (a PDF's own title is only known once its text is read)."""
-    if ext in {".md", ".txt"}:
-        head = data[:20_000].decode("utf-8", errors="ignore")
-        found = re.search(r"^title:\s*[\"']?(.+?)[\"']?\s*$", head, re.M) if head.startswith("---") else None
-        if found:
-            return found.group(1).strip()[:200]
-        for line in head.splitlines():
-            line = line.strip().lstrip("#").strip()
-            if line and line != "---":
-                return line[:200]
-    return Path(filename.replace("\\", "/")).name[:200] or "tai-lieu"
-
-
-def detect_type(data: bytes, filename: str) -> str:
-    """File type from the bytes, not the name. Returns the extension we store it under."""
-    if data.startswith(b"%PDF-"):
-        return ".pdf"
-    if data.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(BytesIO(data)) as archive:
-                if "word/document.xml" in archive.namelist():
-                    return ".docx"
-        except zipfile.BadZipFile:
-            pass
-        raise QAError("archive_not_docx", status=415)
+def _age_s(path: Path) -> float:
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise QAError("unsupported_type", status=415) from exc
-    if "\x00" in text:
-        raise QAError("binary_file", status=415)
-    markdown = filename.lower().endswith((".md", ".markdown")) or text.startswith("---\n") or bool(re.search(r"^#{1,6} ", text, re.M))
-    return ".md" if markdown else ".txt"
-
-
-def safe_stem(filename: str) -> str:
-    """«../../Nghị quyết 23.pdf» -> «nghi-quyet-23»: no directories, no odd characters."""
-    base = Path(filename.replace("\\", "/")).name
-    stem = base.rsplit(".", 1)[0] if "." in base else base
-    return slug(stem, "tai-lieu")
+        return time.time() - path.stat().st_mtime
+    except FileNotFoundError:  # gone since the listing (its upload finished)
+        return 0.0
 
 
 class UploadService:
@@ -134,12 +98,16 @@ class UploadService:
             owner_host, _, pid = job.owner.rpartition(":")
             if owner_host == host and pid.isdigit() and not Path(f"/proc/{pid}").exists():
                 self._fail(job.job_id, QAError("job_interrupted"))
-        # a staging file («.<job_id>.pdf») whose job is no longer queued or running will never be ingested
+        # a staging file («.<job_id>.pdf») whose job is no longer queued or running will never be ingested; one still
+        # being received («.<job_id>.part», no job yet) may belong to another process: left alone while it is recent
         live = {job.job_id for job in self.jobs.unfinished()}
         upload_dir = self.c.settings.upload_dir
         for staged in upload_dir.glob(".*") if upload_dir.is_dir() else []:
-            if staged.is_file() and staged.name[1:].split(".", 1)[0] not in live:
-                staged.unlink(missing_ok=True)
+            if not staged.is_file() or staged.name[1:].split(".", 1)[0] in live:
+                continue
+            if staged.suffix == ".part" and _age_s(staged) < _RECEIVING_S:
+                continue
+            staged.unlink(missing_ok=True)
 
     def _sweep(self) -> None:
         """Under the write lock: stray vectors, expired previous versions, and uploaded files nothing refers to."""
@@ -161,25 +129,47 @@ class UploadService:
     def job(self, job_id: str) -> Job | None:
         return self.jobs.get(job_id)
 
-    def submit(self, data: bytes, filename: str, meta: UploadMeta, replace: bool = False) -> Job:
+    def submit(self, source: IO[bytes], filename: str, meta: UploadMeta, replace: bool = False) -> Job:
         """Check an upload and queue its job. A name that belongs to another document is a 409 unless `replace`;
-        the same bytes again are a finished job that changed nothing."""
-        settings = self.c.settings
-        if len(data) > settings.admin.max_upload_mb * 1024 * 1024:
-            raise QAError("too_large", status=413)
-        if not data.strip():
+        the same bytes again are a finished job that changed nothing. The file is copied to its staging file as it
+        is read, never held whole in memory."""
+        job_id = uuid.uuid4().hex[:16]
+        staging = self.c.settings.upload_dir / f".{job_id}.part"
+        try:
+            upload = self._stage(source, staging)
+            ext = self._check(upload, filename)
+            return self._queue(job_id, upload, ext, filename, meta, replace)
+        finally:
+            staging.unlink(missing_ok=True)  # a queued upload was moved to its job's name already
+
+    def _stage(self, source: IO[bytes], staging: Path) -> StagedUpload:
+        try:
+            return stage_upload(source, staging, self.c.settings.admin.max_upload_mb * 1024 * 1024)
+        except OSError as exc:
+            if disk_full(exc):
+                log.warning("upload not staged: %s", exc)
+                raise QAError("storage_full", status=507) from exc
+            raise
+
+    def _check(self, upload: StagedUpload, filename: str) -> str:
+        """The upload's type (415 for what cannot be read), after the checks that need no parsing."""
+        if upload.blank:
             raise QAError("empty_file", status=422)
-        ext = detect_type(data, filename)
+        ext = detect_type(upload, filename)
         if ext == ".docx":
             try:  # a decompression bomb is refused here, before a job unpacks it
-                check_archive(data, settings.ingestion)
+                check_archive(upload.path, self.c.settings.ingestion)
             except IngestError as exc:
                 raise QAError(exc.code, status=413 if exc.code.startswith("archive_") else 415, **exc.params) from exc
-        digest = file_hash(data)
+        return ext
+
+    def _queue(
+        self, job_id: str, upload: StagedUpload, ext: str, filename: str, meta: UploadMeta, replace: bool
+    ) -> Job:
+        settings = self.c.settings
         stem = safe_stem(filename)
         doc_id = slug(stem, "tai-lieu", max_length=200)
-        job_id = uuid.uuid4().hex[:16]
-        same = self.c.registry.find_by_hash(f"{digest}:{PIPELINE_VERSION}")
+        same = self.c.registry.find_by_hash(f"{upload.digest}:{PIPELINE_VERSION}")
         if same is not None and meta.matches(same):
             unchanged = msg("jobs", "unchanged")
             self.jobs.create(job_id, f"{stem}{ext}", self.owner, action="unchanged")
@@ -191,14 +181,13 @@ class UploadService:
         if existing is not None:
             if not replace:
                 protected = self._protected(existing)
-                raise DocumentConflict(existing, meta.title or guess_title(data, ext, filename), protected,
+                raise DocumentConflict(existing, meta.title or guess_title(upload.head, ext, filename), protected,
                                        settings.ingestion.keep_previous_days)
             action = "replaced"
         # each version keeps its own file (<upload_dir>/<content hash>/<name>), so a replaced one stays restorable
-        final = settings.upload_dir / digest[:16] / f"{stem}{ext}"
+        final = settings.upload_dir / upload.digest[:16] / f"{stem}{ext}"
         incoming = settings.upload_dir / f".{job_id}{ext}"
-        incoming.parent.mkdir(parents=True, exist_ok=True)
-        incoming.write_bytes(data)
+        upload.path.replace(incoming)
         self.jobs.create(job_id, final.name, self.owner, action=action,
                          replaced_title=existing.title if existing is not None else None)
         self._executor.submit(self._run, job_id, incoming, final, doc_id, meta)
@@ -243,13 +232,19 @@ class UploadService:
                 done = msg("jobs", "done")
                 self.jobs.update(job_id, status="done", progress=1.0, doc_id=doc_id, message_vi=done["vi"], message_en=done["en"])
             except Exception as exc:  # the job must end with a status, whatever happened
-                error = exc if isinstance(exc, IngestError) else IngestError("processing_failed", kind=type(exc).__name__)
                 if not isinstance(exc, IngestError):
                     log.exception("upload job %s failed", job_id)
                 incoming.unlink(missing_ok=True)
-                self._fail(job_id, error)
-                # what the job embedded is not committed: take it out now, not at the next start
-                self._sweep()
+                self._fail(job_id, ingest_failure(exc))
+                self._after_failure()
+
+    def _after_failure(self) -> None:
+        """What a failed job embedded is not committed: taken out now rather than at the next start. On a full disk
+        this can fail too; the index is consistent either way (the registry is the commit), the next start sweeps."""
+        try:
+            self._sweep()
+        except Exception:
+            log.exception("sweep after a failed upload job failed; the next start sweeps again")
 
     def delete(self, doc_id: str, force: bool = False) -> DocumentMeta:
         """Take a document out of both indexes; it stays restorable (GET /previous-versions) for a while."""

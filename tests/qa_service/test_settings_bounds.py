@@ -55,3 +55,13 @@ def test_a_ranking_weight_for_a_feature_the_table_does_not_have_is_refused() -> 
     with pytest.raises(ValidationError, match="no feature"):
         Settings(retrieval={"weights": {"province_boost": 0.6}})  # type: ignore[arg-type]
     assert Settings(retrieval={"weights": {"topic": 0.0}}).retrieval.weights == {"topic": 0.0}  # type: ignore[arg-type]
+
+
+def test_trusted_proxies_must_be_addresses_or_networks() -> None:
+    """`QA__API__FORWARDED_ALLOW_IPS` names whose X-Forwarded-For is believed: a typo must fail at start, not trust
+    nobody (or everybody) silently."""
+    with pytest.raises(ValidationError):
+        Settings(api={"forwarded_allow_ips": ["proxy.local"]})  # type: ignore[arg-type]
+    trusted = ["10.0.0.0/8", "127.0.0.1", "::1", "*"]
+    assert Settings(api={"forwarded_allow_ips": trusted}).api.forwarded_allow_ips == trusted  # type: ignore[arg-type]
+    assert Settings().api.forwarded_allow_ips == []

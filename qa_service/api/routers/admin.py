@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import hmac
 import time
 from datetime import date as Date
 
-from fastapi import APIRouter, Depends, File, Form, Header, Path, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Query, UploadFile
 from fastapi.concurrency import run_in_threadpool
 
-from qa_service.api.deps import AdminAttemptsDep, ComponentsDep, SettingsDep, UploadsDep
+from qa_service.api.admin_gate import require_admin
+from qa_service.api.deps import ComponentsDep, SettingsDep, UploadsDep
 from qa_service.api.schemas import (
     DeleteResult,
     JobOut,
@@ -19,41 +19,23 @@ from qa_service.api.schemas import (
     UploadAccepted,
     error_responses,
 )
-from qa_service.errors import QAError, TooManyAttempts
+from qa_service.errors import QAError
 from qa_service.services.uploads import UploadMeta
 from qa_service.settings import Settings
 
 router = APIRouter(tags=["admin"])
 
 
-def require_admin(
-    request: Request, attempts: AdminAttemptsDep, settings: SettingsDep, authorization: str | None = Header(None)
-) -> None:
-    token = settings.admin.token
-    if token is None:
-        raise QAError("admin_disabled", status=403)
-    client = request.client.host if request.client else "-"
-    wait = attempts.retry_after(client)
-    if wait:
-        raise TooManyAttempts(wait)
-    if not authorization or not authorization.startswith("Bearer "):
-        raise QAError("unauthorized", status=401)
-    if not hmac.compare_digest(authorization[7:].encode(), token.get_secret_value().encode()):
-        attempts.failed(client)
-        raise QAError("forbidden", status=403)
-
-
 @router.post(
     "/documents",
     status_code=202,
     response_model=UploadAccepted,
-    responses=error_responses(401, 403, 409, 413, 415, 422, 429),
+    responses=error_responses(401, 403, 409, 413, 415, 422, 429, 507),
     dependencies=[Depends(require_admin)],
     summary="Thêm văn bản (PDF, DOCX, Markdown, văn bản) / upload a document",
 )
 async def upload_document(
     uploads: UploadsDep,
-    settings: SettingsDep,
     file: UploadFile = File(..., description="PDF, DOCX, Markdown hoặc văn bản UTF-8, tối đa 50 MB"),
     number: str | None = Form(None, max_length=100, description="Số hiệu, ví dụ 23-NQ/TW"),
     title: str | None = Form(None, max_length=500),
@@ -63,11 +45,10 @@ async def upload_document(
         False, description="thay văn bản đang có cùng tên (bản cũ vẫn khôi phục được) / replace the document of the same name"
     ),
 ) -> UploadAccepted:
-    limit = settings.admin.max_upload_mb * 1024 * 1024
-    data = await file.read(limit + 1)
     meta = UploadMeta(number, title, issuer, date.isoformat() if date else None)
-    # parsing a DOCX's directory and writing the staging file are blocking: off the event loop
-    job = await run_in_threadpool(uploads.submit, data, file.filename or "tai-lieu", meta, replace)
+    # the file part is already in a temporary file (the form parser spools it): copied from there to the staging
+    # file, never read whole into memory; copying and reading a DOCX's directory are blocking: off the event loop
+    job = await run_in_threadpool(uploads.submit, file.file, file.filename or "tai-lieu", meta, replace)
     return UploadAccepted(
         job_id=job.job_id, status_url=f"/jobs/{job.job_id}", status="done" if job.status == "done" else "queued",
         action=job.action, doc_id=job.doc_id, replaced_title=job.replaced_title,

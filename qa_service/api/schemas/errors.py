@@ -23,9 +23,11 @@ _ERROR_MEANING = {
     413: "request body or file too large / nội dung hoặc tệp quá lớn",
     415: "unsupported file type / định dạng không hỗ trợ",
     422: "invalid request / dữ liệu không hợp lệ",
-    429: "too many wrong admin tokens from this client: wait Retry-After seconds / thử sai quá nhiều lần",
+    429: "too many wrong admin tokens from this client (answered late), or too many uploads at once: wait Retry-After seconds / thử sai quá nhiều lần hoặc đang nhận nhiều tệp",
+    431: "request headers too large or too many / phần đầu yêu cầu quá lớn hoặc quá nhiều dòng",
     500: "unexpected error, with a request id / lỗi ngoài dự kiến",
     503: "starting, or the language model is unavailable or busy / đang khởi động hoặc mô hình bận",
+    507: "the server is out of disk space; nothing was stored / máy chủ hết chỗ lưu trữ",
 }
 
 
