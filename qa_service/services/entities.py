@@ -5,8 +5,8 @@ place's item. The vocabulary lives in resources/entities.yaml."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 
 import yaml
