@@ -33,7 +33,7 @@ def detect_style(paragraphs: list[Paragraph]) -> str:
 def is_flat(body: list[Paragraph], style: str) -> bool:
     """A letter, notice or note written without headings: no part, article or heading line, and every numbered item
     a sentence (a heading would be short and without a full stop)."""
-    if style != "programme" or any(p.heading_hint or PART.match(p.text) for p in body if p.row is None):
+    if style != "programme" or any(p.heading_hint or PART.match(p.text) or ARTICLE.match(p.text) for p in body if p.row is None):
         return False
     items = [m.group(2) for p in body if (m := NUMBERED.match(p.text))]
     return all(len(rest) >= 180 or rest.rstrip().endswith((".", ";", ":")) for rest in items)

@@ -159,7 +159,7 @@ class UnitBuilder:
             label = f"{base}, ý {self.bullet_count[base]}"
         else:
             self.paragraph_count[""] = self.paragraph_count.get("", 0) + 1
-            label = base = f"Đoạn {self.paragraph_count['']}"
+            label, base = f"Đoạn {self.paragraph_count['']}", ""  # consecutive paragraphs may share a passage
         self.units.append(UnitBlock(text, start, end, para.page, titles, ids, label, group=base))
 
     def _add_row(self, para: Paragraph, table: int, row: int) -> None:
