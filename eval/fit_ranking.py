@@ -91,7 +91,17 @@ def _pairs(groups: list[list[tuple[np.ndarray, bool]]]) -> tuple[np.ndarray, np.
 
 
 def fit(groups: list[list[tuple[dict[str, float], bool]]], hand: RankingTable) -> RankingTable:
+    return fit_table(groups, hand, FUSION, PRIORS, "lexical_rank")
+
+
+def fit_table(
+    groups: list[list[tuple[dict[str, float], bool]]], hand: RankingTable, fusion_names: tuple[str, ...], prior_names: tuple[str, ...], anchor_name: str
+) -> RankingTable:
+    """A table of the ranking form fitted on groups of (features, relevant?): the fusion weights first (scaled so
+    `anchor_name` weighs 1), then the priors against log relevance."""
     from sklearn.linear_model import LogisticRegression
+
+    FUSION, PRIORS = fusion_names, prior_names  # noqa: N806 - the table's two parts, as in the module's names
 
     def model(xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
         clf = LogisticRegression(fit_intercept=False, C=1.0, max_iter=2000, random_state=SEED)
@@ -100,7 +110,7 @@ def fit(groups: list[list[tuple[dict[str, float], bool]]], hand: RankingTable) -
 
     stage1 = _pairs([[(np.array([f.get(n, 0.0) for n in FUSION]), r) for f, r in g] for g in groups])
     fusion = np.clip(model(*stage1), 0.0, None)
-    anchor = fusion[FUSION.index("lexical_rank")] or 1.0
+    anchor = fusion[FUSION.index(anchor_name)] or 1.0
     fusion_w = {n: round(float(w / anchor), 4) for n, w in zip(FUSION, fusion, strict=True)}
 
     def phi(f: dict[str, float]) -> np.ndarray:

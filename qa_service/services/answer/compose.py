@@ -34,19 +34,13 @@ class Composer:
 
     def compose(self, query: Query, hits: list[ScoredChunk], citations: Citations) -> AnswerResult:
         ev = self.ev
-        # the question's words (of what is asked about, not of how: `search_words`), segmented once in the query
-        idf = self.lexical.idf([t for t in query.tokens if not t.startswith("w:") and "_" not in t])
-        # «huyện Giồng Riềng» naming the document the answer comes from says where to look, like a document's number:
-        # not words its sentences must restate
-        placed = self._placing_words(query, hits)
-        idf = {t: v for t, v in idf.items() if t not in placed}
+        idf, placed = self.question_idf(query, hits)
         if self._missing_metadata(query, hits, citations):
             return self._refusal(hits, query, 0.0)
         special = query.block  # the retriever put that block of the best document first
         # «Ai ký…?»: the signature block is the answer, whatever words it shares with the question
         found_special = bool(special and hits and hits[0].chunk.citation_label == special)
-        evidence = hits[:1] if found_special else [h for h in hits[: ev.passages] if h.chunk.citation_label not in META_BLOCKS]
-        found = candidates(query, [self._continued(h) for h in evidence], idf, self.settings)
+        found = self._found(query, hits, idf, found_special)
         kind, years = query.intent.asked, set(query.intent.years)
         if years and not (found_special or query.note):
             # «năm 2023?»: only a sentence (with its headings) of that year, holding what is asked about that year
@@ -72,6 +66,25 @@ class Composer:
             return self._refusal(hits, query, strength)
         text = render.render(cited, query, citations, idf, lead or cited[0], ev.min_sentence_chars)
         return AnswerResult(text, True, cited, strength=strength, note=query.note, answerability=values)
+
+    def question_idf(self, query: Query, hits: list[ScoredChunk]) -> tuple[dict[str, float], frozenset[str]]:
+        """The question's words (of what is asked about, not of how: `search_words`, segmented once in the query) with
+        their idf, less the words that place the answer's own document («huyện Giồng Riềng» in its issuer or title says
+        where to look, like a document's number, not what its sentences must restate); and those placing words."""
+        idf = self.lexical.idf([t for t in query.tokens if not t.startswith("w:") and "_" not in t])
+        placed = self._placing_words(query, hits)
+        return {t: v for t, v in idf.items() if t not in placed}, placed
+
+    def _found(self, query: Query, hits: list[ScoredChunk], idf: dict[str, float], special: bool) -> list[SentenceCandidate]:
+        evidence = hits[:1] if special else [h for h in hits[: self.ev.passages] if h.chunk.citation_label not in META_BLOCKS]
+        return candidates(query, [self._continued(h) for h in evidence], idf, self.settings)
+
+    def sentences(self, query: Query, hits: list[ScoredChunk]) -> list[SentenceCandidate]:
+        """The scored sentences an ordinary question may quote, of its period (what eval/fit_sentences.py fits the
+        sentence table on)."""
+        idf, _ = self.question_idf(query, hits)
+        found, years = self._found(query, hits, idf, False), set(query.intent.years)
+        return [c for c in found if self._of_years(query, c, years, idf)] if years else found
 
     def _placing_words(self, query: Query, hits: list[ScoredChunk]) -> frozenset[str]:
         """The folded words of the bodies and places the question names that name the best passage's document (in its

@@ -31,7 +31,13 @@ SENTENCE_PRIORS = ("figure_missing", "kind_missing")
 class SentenceTable(RankingTable):
     FUSION_NAMES: ClassVar[tuple[str, ...]] = SENTENCE_FUSION
     PRIOR_NAMES: ClassVar[tuple[str, ...]] = SENTENCE_PRIORS
-    HEADER: ClassVar[str] = "# The extractive answer's sentence table (qa_service/services/answer/sentences.py).\n"
+    HEADER: ClassVar[str] = (
+        "# Every decision that orders the sentences an extractive answer may quote, in one table\n"
+        "# (qa_service/services/answer/sentences.py): score = relevance × exp(Σ prior weight × value), relevance = Σ fusion\n"
+        "# weight × value (the ranking table's form, kept on the linear scale because further quotes are taken while they\n"
+        "# score a share of the best). A prior's weight is a log-factor: ln 0.6 = -0.511 makes a sentence score 0.6 times.\n"
+        "# `fit` says which run wrote the weights (eval/fit_sentences.py, report in eval/report_sentences.md).\n"
+    )
 
 
 @lru_cache(maxsize=1)
@@ -50,6 +56,7 @@ class SentenceCandidate:
     score: float
     coverage: float = 0.0  # share of the question's idf mass the sentence holds
     contributions: dict[str, float] = field(default_factory=dict)
+    values: dict[str, float] = field(default_factory=dict)  # the features before weights (what a fit reads)
 
     @property
     def text(self) -> str:
@@ -104,7 +111,7 @@ def candidates(query: Query, hits: list[ScoredChunk], idf: dict[str, float], set
                 values = sentence_features(query, unit_text[s:e], rank, idf)
                 total, contributions, _ = score(values, table)
                 out.append(
-                    SentenceCandidate(rank, chunk, u_start + s, u_start + e, math.exp(total), values["coverage"], contributions)
+                    SentenceCandidate(rank, chunk, u_start + s, u_start + e, math.exp(total), values["coverage"], contributions, values)
                 )
     out.sort(key=lambda c: (-c.score, c.start - c.end))
     return out
