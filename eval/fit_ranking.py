@@ -38,6 +38,11 @@ def _items() -> dict[str, list[dict[str, Any]]]:
     def programme(name: str) -> list[dict[str, Any]]:
         return [i for i in load_questions(HERE / name) if i["corpus"] == "programme" and i["answerable"] and not i.get("history")]
 
+    from eval.run_added import load_items
+
+    def added(split: str) -> list[dict[str, Any]]:
+        return [i for i in load_items() if i["corpus"] == "added" and i["split"] == split and i["answerable"] and not i.get("history")]
+
     library = load_library_set()
     dev, heldout = programme("questions.jsonl"), programme("questions_heldout.jsonl") + programme("questions_fresh.jsonl")
     return {
@@ -48,11 +53,27 @@ def _items() -> dict[str, list[dict[str, Any]]]:
         "library:programme/heldout": heldout,
         "library/dev": [i for i in library if i.get("split") == "dev"],
         "library/heldout": [i for i in library if i.get("split") != "dev"],
+        # documents a user adds (district, department, provincial, national issuers) beside the programme: where the
+        # issuer features decide (eval/added; split by document)
+        "added/dev": added("dev"),
+        "added/heldout": added("heldout"),
     }
 
 
 def _index(name: str) -> str:
-    return "library" if name.startswith("library") else "programme"
+    return name.split("/")[0].split(":")[0]
+
+
+def _added_index(tmp: Path) -> Any:
+    """The programme and every document of eval/added, uploaded as a user would (through the pipeline)."""
+    from eval.added_docs import build_all, document_names
+    from eval.run_added import open_service
+    from qa_service.ingestion.pipeline import IngestPipeline
+
+    c = open_service(tmp / "service")
+    IngestPipeline(c.settings, c.embedder, c.store, c.registry, c.segmenter).run(list(build_all(tmp / "made", document_names()).values()))
+    c.refresh_lexical()
+    return c
 
 
 def _judge(components: Any, items: list[dict[str, Any]], library: bool) -> Any:
@@ -143,7 +164,11 @@ def main() -> None:
     sets = _items()
     hand = load_table()
     with tempfile.TemporaryDirectory() as tmp:
-        indexes = {"programme": _open(Path(tmp), ROOT / "corpus"), "library": _open(Path(args.library_dir), None)}
+        indexes = {
+            "programme": _open(Path(tmp) / "programme", ROOT / "corpus"),
+            "library": _open(Path(args.library_dir), None),
+            "added": _added_index(Path(tmp) / "added"),
+        }
         judges = {name: _judge(indexes[_index(name)], items, name.startswith("library/")) for name, items in sets.items()}
         groups = []
         for name in (n for n in sets if n.endswith("/dev")):

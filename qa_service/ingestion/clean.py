@@ -44,7 +44,8 @@ class Paragraph:
 def clean(raw: RawDocument) -> list[Paragraph]:
     lines = [(text.replace("\u00a0", " ").replace("\t", " "), page) for text, page in raw.lines]
     lines = [(t, p) for t, p in lines if not _is_noise(t)]
-    wrapped = raw.kind != "markdown" and _looks_hard_wrapped(lines)
+    # a text file or a PDF may break lines inside a paragraph; Markdown and DOCX paragraphs are paragraphs
+    wrapped = raw.kind in ("text", "pdf") and _looks_hard_wrapped(lines)
     paragraphs: list[Paragraph] = []
     tables = 0
     for is_table, run in pipe_blocks(lines):

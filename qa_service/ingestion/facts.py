@@ -22,7 +22,7 @@ from qa_service.resources import RESOURCES
 from qa_service.text import BULLET_MARK, slug, split_sentences
 
 # stored with the facts: a document whose facts were read by an older version is read again
-FACTS_VERSION = 2
+FACTS_VERSION = 3
 
 
 class ActorDuty(BaseModel):
@@ -150,11 +150,28 @@ def _sentences(chunk: Chunk) -> list[tuple[str, Unit | None]]:
     return out
 
 
+def _row_actor(chunk: Chunk) -> ActorDuty | None:
+    """A task table's row («Nhiệm vụ: … | Cơ quan chủ trì: Sở Xây dựng | Thời hạn: …»): the body in the lead column
+    has the row for its duty, quoted whole."""
+    if not any(", dòng " in u.label or u.label.startswith("Bảng ") for u in chunk.units or []):
+        return None
+    leads = tuple(h.lower() for h in _rules()["actors"]["lead_columns"])
+    for cell in chunk.text.split(" | "):
+        header, sep, value = cell.partition(": ")
+        if sep and value.strip()[:1].isupper() and header.lower().strip().startswith(leads):
+            name = value.strip().rstrip(".;")
+            return ActorDuty(actor=name, actor_id=actor_id(name), role="duty", how="subject", chunk_id=chunk.chunk_id, quote=chunk.text)
+    return None
+
+
 def extract_actors(chunks: list[Chunk]) -> list[ActorDuty]:
     subject_re, continued_re, beneficiary_re = _actor_patterns()
     beneficiary = _rules()["actors"]["beneficiary"]["name"]
     duties: list[ActorDuty] = []
     for chunk in sorted(chunks, key=lambda c: c.ordinal):
+        if (row := _row_actor(chunk)) is not None:
+            duties.append(row)
+            continue
         section_actor = _heading_actor(chunk.section_path[-1]) if chunk.section_path else None
         current: tuple[str, Unit | None] | None = None  # (body, unit): a following sentence of the same unit continues it
         for sentence, unit in _sentences(chunk):

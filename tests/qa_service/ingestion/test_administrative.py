@@ -206,3 +206,20 @@ def test_docx_masthead_laid_out_as_a_table_is_the_masthead(tmp_path: Path) -> No
     assert "Kính gửi: Ban Quản lý Khu kinh tế tỉnh." in labels[Block.HEADER]
     assert not any("bảng" in label.lower() for label in labels)  # the layout table is not data
     assert labels["Mục 1"].startswith("1. Báo cáo số lượng công nhân")
+
+
+def test_a_task_tables_lead_body_has_the_row_for_its_duty(tmp_path: Path) -> None:
+    from qa_service.ingestion.facts import extract_facts
+
+    doc = _prepared(tmp_path, "ke-hoach.md", PLAN)
+    actors = {a.actor: a.quote for a in extract_facts(doc.chunks).actors}
+    assert actors["Trung tâm Giáo dục nghề nghiệp"].startswith("Nhiệm vụ: Tổ chức lớp tập huấn khởi sự doanh nghiệp")
+    assert "Phòng Kinh tế - Hạ tầng" in actors  # the duties page lists a district's bodies like the programme's
+
+
+def test_a_figures_column_is_not_a_body(tmp_path: Path) -> None:
+    from qa_service.ingestion.facts import extract_facts
+
+    table = "\n| Chỉ tiêu | Thực hiện năm 2023 | Kế hoạch năm 2024 |\n|---|---|---|\n| Số cơ sở ngành nghề | 412 | 430 |\n"
+    doc = _prepared(tmp_path, "bao-cao.md", PLAN + table)
+    assert all(not a.actor[:1].isdigit() for a in extract_facts(doc.chunks).actors)
