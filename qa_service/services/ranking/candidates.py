@@ -44,7 +44,8 @@ class Pool:
     lexical_lead: tuple[str, float] | None  # the best BM25 passage and its relative lead over the second
     document_rank: dict[str, int]  # document -> place in the document-level BM25 ranking
     provincial: frozenset[str]  # documents the province's bodies issued
-    named: frozenset[str] = frozenset()  # documents whose issuer or title names a body or place the question names
+    named: frozenset[str] = frozenset()  # documents whose issuer or title names a body or place the question names (the
+    # province's pin gives way to them)
     own: dict[str, dict[str, float]] = field(default_factory=dict)  # the province's passages fetched: source -> score
 
 
@@ -69,7 +70,7 @@ def gather(c: Components, query: Query, n: int, dense_on: bool = True, lexical_o
     nearest = (dense[0][1] if dense else None, lexical[0][1] if lexical else 0.0)
     provincial = provincial_documents(c.registry)
     named = named_documents(c.registry, query) if not query.doc_ids else frozenset()
-    favoured, lifted = _favoured(c, query, provincial, named)
+    favoured, lifted = _favoured(c, query, provincial)
     if favoured and vector is not None:
         seen = {cid for cid, _ in dense}
         dense += [(cid, s) for cid, s in dense_search(c, vector, n, sorted(favoured)) if cid not in seen]
@@ -119,13 +120,13 @@ def provincial_pool(pool: Pool) -> Pool:
     return Pool(cands, dense_top, lexical[0][1] if lexical else 0.0, _lead(lexical), pool.document_rank, frozenset())
 
 
-def _favoured(c: Components, query: Query, provincial: frozenset[str], named: frozenset[str]) -> tuple[set[str], set[str]]:
+def _favoured(c: Components, query: Query, provincial: frozenset[str]) -> tuple[set[str], set[str]]:
     """(documents whose passages are fetched beyond the whole index's, those of them a feature lifts): the
-    conversation's, those of a body or place the question names and, for a question about the province, the
-    province's are lifted; the province's are fetched anyway for its pin. Only when the index holds other documents too."""
+    conversation's and, for a question about the province, the province's are lifted; the province's are fetched
+    anyway for its pin. Only when the index holds other documents too."""
     if query.doc_ids:
         return set(), set()
-    lifted = set(query.topic_doc_ids or ()) | set(named) | (set(provincial) if query.about_the_province else set())
+    lifted = set(query.topic_doc_ids or ()) | (set(provincial) if query.about_the_province else set())
     favoured = (lifted | set(provincial)) - set(query.excluded_doc_ids)
     if not favoured or len(favoured) >= len(c.registry.documents()):
         return set(), set()

@@ -37,7 +37,6 @@ def index_features(
         "document_rank": k / (k + doc_rank) if doc_rank is not None else 0.0,
         "topic": float(bool(query.topic_doc_ids) and not query.doc_ids and cand.doc_id in (query.topic_doc_ids or ())),
         "province_asked": float(asked),
-        "issuer_named": float(cand.doc_id in pool.named),
         "province_near": float(provincial and not asked and near(cand, pool, margin, words)),
         "replaced": float(cand.doc_id in replaced),
         "older_version": float(cand.doc_id in older),

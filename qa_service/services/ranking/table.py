@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from qa_service.resources import RESOURCES
 
 FUSION = ("dense_rank", "dense_rank_unaccented", "lexical_rank", "lexical_lead", "document_rank")
-PRIORS = ("topic", "province_asked", "issuer_named", "province_near", "phrase", "replaced", "older_version", "meta_block", "form")
+PRIORS = ("topic", "province_asked", "province_near", "phrase", "replaced", "older_version", "meta_block", "form")
 TABLE_PATH = RESOURCES / "ranking.yaml"
 HEADER = """\
 # Every decision that orders passages, in one table: score = log(relevance) + Σ weight × value, where

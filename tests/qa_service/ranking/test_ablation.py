@@ -34,7 +34,7 @@ CASES: dict[str, tuple[dict[str, float], dict[str, float]]] = {
     ),
 }
 NEAR_TIE = ({"dense_rank": r(1), "lexical_rank": r(0)}, {"dense_rank": r(0), "lexical_rank": r(0)})
-for lift in ("topic", "province_asked", "issuer_named", "province_near", "phrase"):
+for lift in ("topic", "province_asked", "province_near", "phrase"):
     CASES[lift] = (NEAR_TIE[0] | {lift: 1.0}, NEAR_TIE[1])
 for penalty in ("replaced", "older_version", "meta_block", "form"):
     CASES[penalty] = (NEAR_TIE[0], NEAR_TIE[1] | {penalty: 1.0})
