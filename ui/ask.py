@@ -9,7 +9,7 @@ import streamlit as st
 from ui.briefing import answer_text, to_docx, to_markdown
 from ui.client import MAX_QUESTION, ApiUnavailable, QaClient
 from ui.feedback import unavailable
-from ui.render import also_in_line, excerpt, highlight, literal, newer_line, replaced_line
+from ui.render import also_in_line, excerpt, highlight, label, literal, newer_line, replaced_line
 from ui.strings import S
 
 
@@ -126,7 +126,7 @@ def _show_answer(client: QaClient, body: dict[str, Any], key: str, question: str
             st.caption(S["generative_badge"])
     standalone = body.get("standalone_question") or ""
     if question and standalone and " ".join(standalone.split()).lower() != " ".join(question.split()).lower():
-        st.caption(S["understood_as"].format(question=standalone))  # how a follow-up was read
+        st.caption(S["understood_as"].format(question=literal(standalone)))  # how a follow-up was read
     st.markdown(literal(body["answer"]))
     if body.get("retracted") and not body.get("fallback"):
         st.caption(S["generative_retracted"].format(n=len(body["retracted"])))
@@ -172,7 +172,7 @@ def _stream_answer(client: QaClient, question: str, doc_ids: list[str], cid: str
         for event, data in client.ask_stream(question, doc_ids, cid):
             if event == "token":
                 text += data["text"]
-                draft.markdown(text + " ▌")
+                draft.markdown(literal(text) + " ▌")  # unchecked and unescaped text never renders as Markdown
             elif event == "sources":
                 status.caption(S["generative_writing"].format(n=len(data["sources"])))
             elif event in {"final", "error"}:
@@ -234,7 +234,7 @@ def ask_page(client: QaClient) -> None:
         unavailable(exc)
         return
     if "answer" not in body:
-        st.error(body.get("message_vi", S["api_down"]))
+        st.error(literal(body.get("message_vi", S["api_down"])))
         if body.get("error") == "conversation_full":
             st.button(S["new_conversation"], key="full-new", on_click=_new_conversation)
         return
@@ -257,9 +257,10 @@ def conversations_panel(client: QaClient) -> None:
                 st.caption(S["conversations_empty"])
             for conv in recent:
                 title = conv["title"] or S["conversation_untitled"]
-                label = (title if len(title) <= 60 else title[:59] + "…") + f" ({conv['turns']})"
+                # the title is a question as typed: a button label renders Markdown, so it is escaped
+                shown = label(title if len(title) <= 60 else title[:59] + "…") + f" ({conv['turns']})"
                 st.button(
-                    label, key=f"conv-{conv['id']}", disabled=conv["id"] == current,
+                    shown, key=f"conv-{conv['id']}", disabled=conv["id"] == current,
                     on_click=_open_conversation, args=(conv["id"],), use_container_width=True,
                 )
         if current:
