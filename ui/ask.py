@@ -15,8 +15,13 @@ from ui.strings import S
 
 # -- conversation state: the service holds it; the session keeps a copy of what is on screen -----------
 def _reset() -> None:
-    for key in ("conversation_id", "history", "briefing"):
+    for key in ("conversation_id", "history", "briefing", "conversation_owned"):
         st.session_state.pop(key, None)
+
+
+def _owned() -> bool:
+    """This browser made the conversation on screen (else it came by a shared link: read only)."""
+    return bool(st.session_state.get("conversation_owned", True))
 
 
 def _load(conversation: dict[str, Any]) -> None:
@@ -27,6 +32,7 @@ def _load(conversation: dict[str, Any]) -> None:
     st.session_state.conversation_id = conversation["id"]
     st.session_state.history = history
     st.session_state.briefing = conversation["pinned"]
+    st.session_state.conversation_owned = bool(conversation.get("owned", True))
 
 
 def sync_conversation(client: QaClient) -> None:
@@ -137,7 +143,7 @@ def _show_answer(client: QaClient, body: dict[str, Any], key: str, question: str
         if turn is not None:
             pinned = any(item["turn"] == turn for item in st.session_state.get("briefing", []))
             left.button(
-                S["pinned"] if pinned else S["pin"], key=f"pin-{key}", disabled=pinned,
+                S["pinned"] if pinned else S["pin"], key=f"pin-{key}", disabled=pinned or not _owned(),
                 on_click=_set_pins, args=(client, turn, True),
             )
         with right.popover(S["copy"]):
@@ -213,6 +219,8 @@ def ask_page(client: QaClient) -> None:
         if col.button(text, key=f"starter-{text}"):
             starter = text
     generative = _generative_toggle(client)
+    if not _owned():
+        st.info(S["conversation_shared"])
     if st.session_state.pop("pin_error", False):
         st.error(S["api_down"])
     history: list[dict[str, Any]] = st.session_state.setdefault("history", [])
@@ -226,6 +234,9 @@ def ask_page(client: QaClient) -> None:
     question = (st.chat_input(S["ask_placeholder"], max_chars=MAX_QUESTION) or starter or "").strip()
     if not question:
         return  # spaces alone are not a question: no empty bubble, no error
+    if not _owned():  # someone else's conversation, opened by its link: what this browser asks is its own
+        _new_conversation()
+        history = st.session_state.setdefault("history", [])
     with st.chat_message("user"):
         st.markdown(literal(question))
     try:
@@ -263,7 +274,7 @@ def conversations_panel(client: QaClient) -> None:
                     shown, key=f"conv-{conv['id']}", disabled=conv["id"] == current,
                     on_click=_open_conversation, args=(conv["id"],), use_container_width=True,
                 )
-        if current:
+        if current and _owned():
             st.button(S["delete_conversation"], key="delete-conversation", on_click=_delete_current, args=(client,))
 
 
@@ -288,7 +299,9 @@ def briefing_panel(client: QaClient) -> None:
         for item in items:
             text, unpin = st.columns([5, 1])
             text.markdown(f"- {literal(item['question'])}")
-            unpin.button("✕", key=f"unpin-{item['turn']}", help=S["unpin"], on_click=_set_pins, args=(client, item["turn"], False))
+            unpin.button(
+                "✕", key=f"unpin-{item['turn']}", help=S["unpin"], disabled=not _owned(), on_click=_set_pins, args=(client, item["turn"], False)
+            )
         st.download_button(S["export_md"], to_markdown(items, S), file_name="tom-tat.md", mime="text/markdown")
         st.download_button(
             S["export_docx"],

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 
 from qa_service.api.state import Services, services_of
 from qa_service.components.attempts import AttemptLimiter
 from qa_service.components.bundle import Components
 from qa_service.errors import ServiceNotReady
 from qa_service.services.answer import ExtractiveAnswerer
-from qa_service.services.conversations import ConversationService
+from qa_service.services.conversations import ConversationService, owner_of
 from qa_service.services.documents import DocumentService
 from qa_service.services.facts import FactsService
 from qa_service.services.generative import GenerativeAnswerer
@@ -76,6 +76,20 @@ def get_admin_attempts(services: ServicesDep) -> AttemptLimiter:
     return services.admin_attempts
 
 
+# a random token the client keeps (the UI: in a cookie of its own), never in a URL: whose conversations these are
+CLIENT_KEY_HEADER = "X-Client-Key"
+
+
+def get_owner(
+    client_key: str | None = Header(
+        None, alias=CLIENT_KEY_HEADER, min_length=16, max_length=128, pattern=r"^[A-Za-z0-9_-]+$",
+        description="the client's own random token: it alone lists, continues, pins and deletes the conversations it "
+        "created (without one, a client shares those made without one); a conversation's id alone only reads it",
+    ),
+) -> str:
+    return owner_of(client_key)
+
+
 ComponentsDep = Annotated[Components, Depends(get_components)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 RetrieverDep = Annotated[HybridRetriever, Depends(get_retriever)]
@@ -87,3 +101,4 @@ ConversationsDep = Annotated[ConversationService, Depends(get_conversations)]
 FactsDep = Annotated[FactsService, Depends(get_facts)]
 TrainingDep = Annotated[TrainingPackService, Depends(get_training)]
 AdminAttemptsDep = Annotated[AttemptLimiter, Depends(get_admin_attempts)]
+OwnerDep = Annotated[str, Depends(get_owner)]
