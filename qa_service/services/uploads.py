@@ -101,11 +101,28 @@ def detect_type(data: bytes, filename: str) -> str:
     return ".md" if markdown else ".txt"
 
 
+# the extensions of the types read, however many and however trailed («….md.», «….pdf.md», «….MD »): never part of a name
+_EXTENSIONS = re.compile(r"(?:\.(?:md|markdown|txt|pdf|docx))+$", re.IGNORECASE)
+_ID_EXTENSIONS = re.compile(r"(?:-(?:md|markdown|txt|pdf|docx))+$")
+# characters easily taken for one another in a name: «2O25» reads as «2025», «Iuat» as «luat», «rn» as «m»
+_CONFUSABLE = str.maketrans({"0": "o", "1": "l", "i": "l"})
+
+
 def safe_stem(filename: str) -> str:
-    """«../../Nghị quyết 23.pdf» -> «nghi-quyet-23»: no directories, no odd characters."""
-    base = Path(filename.replace("\\", "/")).name
-    stem = base.rsplit(".", 1)[0] if "." in base else base
+    """«../../Nghị quyết 23.pdf» -> «nghi-quyet-23»: no directories, no odd characters, no extension however it is
+    written («…-2025.md.» -> «…-2025»)."""
+    base = Path(filename.replace("\\", "/")).name.strip().rstrip(". ")
+    stem = _EXTENSIONS.sub("", base)
+    if stem == base and "." in base:  # another extension: its last part only, as before
+        stem = base.rsplit(".", 1)[0]
     return slug(stem, "tai-lieu")
+
+
+def look_alike_key(doc_id: str) -> str:
+    """What a document id looks like to a reader: «…-2025-md», «…-2o25» and «…2025» all look like «…-2025», so an
+    upload under one of them collides with the document of the other (409) rather than sitting beside it."""
+    bare = _ID_EXTENSIONS.sub("", doc_id).replace("-", "")
+    return bare.translate(_CONFUSABLE).replace("rn", "m")
 
 
 class UploadService:
@@ -186,7 +203,9 @@ class UploadService:
             self.jobs.update(job_id, status="done", progress=1.0, doc_id=same.doc_id,
                              message_vi=unchanged["vi"].format(title=same.title), message_en=unchanged["en"].format(title=same.title))
             return self._job(job_id)
-        existing = self.c.registry.document(doc_id)
+        existing = self._same_name(doc_id)
+        if existing is not None:
+            doc_id = existing.doc_id  # a look-alike name is that document's name: replaced only when asked to
         action: JobAction = "added"
         if existing is not None:
             if not replace:
@@ -208,6 +227,14 @@ class UploadService:
         job = self.jobs.get(job_id)
         assert job is not None
         return job
+
+    def _same_name(self, doc_id: str) -> DocumentMeta | None:
+        """The loaded document this id names: the same id, else one whose id looks the same (`look_alike_key`)."""
+        exact = self.c.registry.document(doc_id)
+        if exact is not None:
+            return exact
+        key = look_alike_key(doc_id)
+        return next((d for d in self.c.registry.documents() if look_alike_key(d.doc_id) == key), None)
 
     def _protected(self, doc: DocumentMeta) -> bool:
         """Documents ingested from the bundled corpus folder change only when an admin says so explicitly."""
@@ -231,7 +258,7 @@ class UploadService:
             deadline[0] = time.monotonic() + budget
             try:
                 job = self._job(job_id)
-                if job.action == "added" and self.c.registry.document(doc_id) is not None:
+                if job.action == "added" and self._same_name(doc_id) is not None:
                     # another upload of the same name committed while this one waited: never overwrite silently
                     raise IngestError("document_exists_now", doc_id=doc_id)
                 # the file goes to its place first: once the registry commits, it refers to it

@@ -25,6 +25,20 @@ from qa_service.settings import Settings
 
 router = APIRouter(tags=["admin"])
 
+# what POST /documents takes, as the contract states it: the type is read from the bytes, never from the name
+UPLOAD_TYPES = "application/pdf, application/vnd.openxmlformats-officedocument.wordprocessingml.document, text/markdown, text/plain"
+UPLOAD_FILE = (
+    "PDF, DOCX, Markdown hoặc văn bản UTF-8, tối đa 50 MB, không rỗng / PDF, DOCX, Markdown or UTF-8 text, up to 50 MB, "
+    "not empty. The type is read from the content: a PDF starts with `%PDF-`; a DOCX is a ZIP holding "
+    "`word/document.xml`; anything else must be UTF-8 text without NUL characters"
+)
+UPLOAD_DOC = (
+    "The file must hold something besides whitespace (else 422 `empty_file`), and its bytes decide its type "
+    "(the name does not): other bytes are 415 (`unsupported_type`, `binary_file`, `archive_not_docx`). A name that is "
+    "a loaded document's name, or looks like it (extensions, hyphens and look-alike characters aside: "
+    "«…-2025.md.» is «…-2025»), is 409 unless `replace` is true."
+)
+
 
 def require_admin(
     request: Request, attempts: AdminAttemptsDep, settings: SettingsDep, authorization: str | None = Header(None)
@@ -50,11 +64,13 @@ def require_admin(
     responses=error_responses(401, 403, 409, 413, 415, 422, 429),
     dependencies=[Depends(require_admin)],
     summary="Thêm văn bản (PDF, DOCX, Markdown, văn bản) / upload a document",
+    description=UPLOAD_DOC,
+    openapi_extra={"requestBody": {"content": {"multipart/form-data": {"encoding": {"file": {"contentType": UPLOAD_TYPES}}}}}},
 )
 async def upload_document(
     uploads: UploadsDep,
     settings: SettingsDep,
-    file: UploadFile = File(..., description="PDF, DOCX, Markdown hoặc văn bản UTF-8, tối đa 50 MB"),
+    file: UploadFile = File(..., description=UPLOAD_FILE, json_schema_extra={"minLength": 1}),
     number: str | None = Form(None, max_length=100, description="Số hiệu, ví dụ 23-NQ/TW"),
     title: str | None = Form(None, max_length=500),
     issuer: str | None = Form(None, max_length=300),

@@ -10,15 +10,17 @@ from pydantic import BaseModel, BeforeValidator, Field
 
 MAX_QUESTION = 2000
 ConversationId = Annotated[str, Field(min_length=8, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
-# a question or query needs at least one letter or digit; the same rule is published in the schema
-# (`pattern`), so clients and fuzzers know «\u0086» or «???» is not a question
-HAS_WORD = r"\w"
+# a question or query needs at least one letter or digit of the Latin script, Vietnamese's letters included; the same
+# rule is published in the schema (`pattern`), so clients and fuzzers know «\u0086» or «???» is not a question. It is
+# spelled as ranges of code points because the spec's dialect (ECMA-262) reads «\w» as ASCII only: with «\w» the
+# service took «đ» or «ệ» alone while the published pattern refused them
+HAS_WORD = "[0-9A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ]"
 
 
 def not_blank(value: str) -> str:
-    # control characters or punctuation alone («\u0000», «\t\n», «???») are not a question
+    # control characters, punctuation or other scripts alone («\u0000», «\t\n», «???») are not a question
     if not re.search(HAS_WORD, value):
-        raise ValueError("must contain a letter or digit / cần ít nhất một chữ hoặc số")
+        raise ValueError("must contain a Latin letter or a digit / cần ít nhất một chữ cái hoặc chữ số")
     return value
 
 
