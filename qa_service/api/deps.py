@@ -81,10 +81,11 @@ CLIENT_KEY_HEADER = "X-Client-Key"
 
 
 def get_owner(
-    client_key: str | None = Header(
-        None, alias=CLIENT_KEY_HEADER, min_length=16, max_length=128, pattern=r"^[A-Za-z0-9_-]+$",
-        description="the client's own random token: it alone lists, continues, pins and deletes the conversations it "
-        "created (without one, a client shares those made without one); a conversation's id alone only reads it",
+    client_key: str = Header(
+        "", alias=CLIENT_KEY_HEADER, max_length=128, pattern=r"^(?:[A-Za-z0-9_-]{16,128})?$",
+        description="the client's own random token (16-128 URL-safe characters): it alone lists, continues, pins and "
+        "deletes the conversations it created; empty or absent, the client shares those made without one. A "
+        "conversation's id alone only reads it",
     ),
 ) -> str:
     return owner_of(client_key)

@@ -4,6 +4,7 @@ response shows it (where it sits, what replaced its document, its copies elsewhe
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, Field
@@ -31,6 +32,26 @@ def json_integer(value: object) -> object:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
+
+
+def form_boolean(value: object) -> object:
+    """A form field published as a boolean is «true» or «false», as the spec reads one: «0», «yes» or «on» are not."""
+    if isinstance(value, str) and value.strip().lower() not in {"true", "false"}:
+        raise ValueError("must be true or false / phải là true hoặc false")
+    return value
+
+
+FormBoolean = Annotated[bool, BeforeValidator(form_boolean)]
+
+
+def form_date(value: object) -> object:
+    """A form field published as `format: date` is YYYY-MM-DD: «0» is not 1970-01-01, whatever pydantic would read."""
+    if isinstance(value, str) and value and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        raise ValueError("must be a date, YYYY-MM-DD / phải là ngày dạng YYYY-MM-DD")
+    return value
+
+
+FormDate = Annotated[date | None, BeforeValidator(form_date)]
 
 
 # strict after the check above: no strings, no booleans, no 2.5. The bounds sit inside the type, so an
