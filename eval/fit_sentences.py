@@ -23,7 +23,8 @@ from typing import Any
 from eval.fit_ranking import fit_table
 from eval.run_eval import HERE, load_questions, norm
 from qa_service.resources import RESOURCES
-from qa_service.services.answer.sentences import SENTENCE_FUSION, SENTENCE_PRIORS, SentenceTable, load_sentence_table
+from qa_service.services.answer.sentences import SENTENCE_FUSION, SENTENCE_PRIORS, load_sentence_table
+from qa_service.services.ranking.table import RankingTable
 
 Group = list[tuple[dict[str, float], bool]]
 
@@ -62,7 +63,7 @@ def collect(answerer: Any, items: list[dict[str, Any]]) -> list[Group]:
     return groups
 
 
-def first_right(answerer: Any, items: list[dict[str, Any]], table: SentenceTable) -> float:
+def first_right(answerer: Any, items: list[dict[str, Any]], table: RankingTable) -> float:
     """Share of questions whose best sentence under `table` holds a must (the sentence the answer leads with)."""
     weights = {n: table.weight(n) for n in (*SENTENCE_FUSION, *SENTENCE_PRIORS)}
     answerer.settings.sentence_weights = weights

@@ -80,6 +80,7 @@ def create_app(
         # warm the query path so the first user does not pay for it
         services.retriever.search("khởi động", 1)
         services.components.readers.warm()  # the classifiers fitted before the first question, not during it
+        services.components.instructions.warm()
         yield
         services.uploads.wait_idle()
         services.conversations.close()

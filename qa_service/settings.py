@@ -305,6 +305,9 @@ class Settings(BaseSettings):
     # what kind of thing the answer must hold, and whether a turn follows up: fitted by eval/fit_intents.py --bank …
     asked_kind: IntentSettings = IntentSettings(c=16.0, embedding_weight=2.0, min_confidence=0.25)
     followup: IntentSettings = IntentSettings(c=256.0, embedding_weight=2.0, min_confidence=0.55)
+    # whether a sentence of a document or a question is an instruction to a model (components/untrusted.py); sure
+    # before it says so: a policy document's own directives are many, and one read wrongly is dropped from answers
+    instructions: IntentSettings = IntentSettings(c=16.0, embedding_weight=2.0, min_confidence=0.8)
     generator: GeneratorSettings = GeneratorSettings()
     admin: AdminSettings = AdminSettings()
     api: ApiSettings = ApiSettings()

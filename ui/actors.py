@@ -8,7 +8,7 @@ from ui.ask import open_reader
 from ui.client import ApiUnavailable, QaClient
 from ui.exports import DOCX_MIME, checklist_docx, checklist_markdown
 from ui.feedback import unavailable
-from ui.render import literal
+from ui.render import label, literal
 from ui.strings import S
 
 
@@ -24,12 +24,13 @@ def actors_page(client: QaClient) -> None:
         st.info(S["actors_none"])
         return
 
-    def label(actor_id: str) -> str:
+    def option(actor_id: str) -> str:
         actor = next(a for a in actors if a["id"] == actor_id)
-        line = S["actors_line"].format(name=actor["name"], n=actor["duties"])
+        # a radio option renders Markdown: the body's name as the document writes it is escaped
+        line = S["actors_line"].format(name=label(actor["name"]), n=actor["duties"])
         return f"{line} — {S['actors_support']}" if actor["role"] == "support" else line
 
-    chosen = st.radio(S["actors_choose"], [a["id"] for a in actors], format_func=label, key="actor")
+    chosen = st.radio(S["actors_choose"], [a["id"] for a in actors], format_func=option, key="actor")
     try:
         actor = client.actor(chosen)
     except ApiUnavailable as exc:
@@ -37,7 +38,7 @@ def actors_page(client: QaClient) -> None:
         return
     st.subheader(literal(actor["name"]))
     for i, cit in enumerate(actor["sentences"]):
-        st.checkbox(literal(cit["quote"]), key=f"duty-{chosen}-{i}")
+        st.checkbox(label(cit["quote"]), key=f"duty-{chosen}-{i}")
         left, right = st.columns([4, 1])
         left.caption(f"{literal(cit['doc_title'])} — {literal(cit['citation_label'])}")
         right.button(S["open_in_reader"], key=f"duty-open-{chosen}-{i}", on_click=open_reader,

@@ -8,6 +8,7 @@ from ui.actors import actors_page
 from ui.admin import admin_page
 from ui.ask import ask_page, briefing_panel, conversations_panel, sync_conversation
 from ui.client import QaClient
+from ui.identity import client_key
 from ui.reader import reader_page
 from ui.strings import S
 from ui.targets import targets_page
@@ -16,7 +17,7 @@ from ui.training import training_page
 
 def main() -> None:
     st.set_page_config(page_title=S["title"], layout="wide")
-    client = QaClient()
+    client = QaClient(client_key=client_key())  # this browser's own conversations
     pages = {
         S["page_ask"]: ask_page,
         S["page_actors"]: actors_page,

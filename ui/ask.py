@@ -9,14 +9,19 @@ import streamlit as st
 from ui.briefing import answer_text, to_docx, to_markdown
 from ui.client import MAX_QUESTION, ApiUnavailable, QaClient
 from ui.feedback import unavailable
-from ui.render import also_in_line, excerpt, highlight, literal, newer_line, replaced_line
+from ui.render import also_in_line, excerpt, highlight, label, literal, newer_line, replaced_line
 from ui.strings import S
 
 
 # -- conversation state: the service holds it; the session keeps a copy of what is on screen -----------
 def _reset() -> None:
-    for key in ("conversation_id", "history", "briefing"):
+    for key in ("conversation_id", "history", "briefing", "conversation_owned"):
         st.session_state.pop(key, None)
+
+
+def _owned() -> bool:
+    """This browser made the conversation on screen (else it came by a shared link: read only)."""
+    return bool(st.session_state.get("conversation_owned", True))
 
 
 def _load(conversation: dict[str, Any]) -> None:
@@ -27,6 +32,7 @@ def _load(conversation: dict[str, Any]) -> None:
     st.session_state.conversation_id = conversation["id"]
     st.session_state.history = history
     st.session_state.briefing = conversation["pinned"]
+    st.session_state.conversation_owned = bool(conversation.get("owned", True))
 
 
 def sync_conversation(client: QaClient) -> None:
@@ -126,7 +132,7 @@ def _show_answer(client: QaClient, body: dict[str, Any], key: str, question: str
             st.caption(S["generative_badge"])
     standalone = body.get("standalone_question") or ""
     if question and standalone and " ".join(standalone.split()).lower() != " ".join(question.split()).lower():
-        st.caption(S["understood_as"].format(question=standalone))  # how a follow-up was read
+        st.caption(S["understood_as"].format(question=literal(standalone)))  # how a follow-up was read
     st.markdown(literal(body["answer"]))
     if body.get("retracted") and not body.get("fallback"):
         st.caption(S["generative_retracted"].format(n=len(body["retracted"])))
@@ -137,7 +143,7 @@ def _show_answer(client: QaClient, body: dict[str, Any], key: str, question: str
         if turn is not None:
             pinned = any(item["turn"] == turn for item in st.session_state.get("briefing", []))
             left.button(
-                S["pinned"] if pinned else S["pin"], key=f"pin-{key}", disabled=pinned,
+                S["pinned"] if pinned else S["pin"], key=f"pin-{key}", disabled=pinned or not _owned(),
                 on_click=_set_pins, args=(client, turn, True),
             )
         with right.popover(S["copy"]):
@@ -172,7 +178,7 @@ def _stream_answer(client: QaClient, question: str, doc_ids: list[str], cid: str
         for event, data in client.ask_stream(question, doc_ids, cid):
             if event == "token":
                 text += data["text"]
-                draft.markdown(text + " ▌")
+                draft.markdown(literal(text) + " ▌")  # unchecked and unescaped text never renders as Markdown
             elif event == "sources":
                 status.caption(S["generative_writing"].format(n=len(data["sources"])))
             elif event in {"final", "error"}:
@@ -213,6 +219,8 @@ def ask_page(client: QaClient) -> None:
         if col.button(text, key=f"starter-{text}"):
             starter = text
     generative = _generative_toggle(client)
+    if not _owned():
+        st.info(S["conversation_shared"])
     if st.session_state.pop("pin_error", False):
         st.error(S["api_down"])
     history: list[dict[str, Any]] = st.session_state.setdefault("history", [])
@@ -226,6 +234,9 @@ def ask_page(client: QaClient) -> None:
     question = (st.chat_input(S["ask_placeholder"], max_chars=MAX_QUESTION) or starter or "").strip()
     if not question:
         return  # spaces alone are not a question: no empty bubble, no error
+    if not _owned():  # someone else's conversation, opened by its link: what this browser asks is its own
+        _new_conversation()
+        history = st.session_state.setdefault("history", [])
     with st.chat_message("user"):
         st.markdown(literal(question))
     try:
@@ -234,7 +245,7 @@ def ask_page(client: QaClient) -> None:
         unavailable(exc)
         return
     if "answer" not in body:
-        st.error(body.get("message_vi", S["api_down"]))
+        st.error(literal(body.get("message_vi", S["api_down"])))
         if body.get("error") == "conversation_full":
             st.button(S["new_conversation"], key="full-new", on_click=_new_conversation)
         return
@@ -257,12 +268,13 @@ def conversations_panel(client: QaClient) -> None:
                 st.caption(S["conversations_empty"])
             for conv in recent:
                 title = conv["title"] or S["conversation_untitled"]
-                label = (title if len(title) <= 60 else title[:59] + "…") + f" ({conv['turns']})"
+                # the title is a question as typed: a button label renders Markdown, so it is escaped
+                shown = label(title if len(title) <= 60 else title[:59] + "…") + f" ({conv['turns']})"
                 st.button(
-                    label, key=f"conv-{conv['id']}", disabled=conv["id"] == current,
+                    shown, key=f"conv-{conv['id']}", disabled=conv["id"] == current,
                     on_click=_open_conversation, args=(conv["id"],), use_container_width=True,
                 )
-        if current:
+        if current and _owned():
             st.button(S["delete_conversation"], key="delete-conversation", on_click=_delete_current, args=(client,))
 
 
@@ -287,7 +299,9 @@ def briefing_panel(client: QaClient) -> None:
         for item in items:
             text, unpin = st.columns([5, 1])
             text.markdown(f"- {literal(item['question'])}")
-            unpin.button("✕", key=f"unpin-{item['turn']}", help=S["unpin"], on_click=_set_pins, args=(client, item["turn"], False))
+            unpin.button(
+                "✕", key=f"unpin-{item['turn']}", help=S["unpin"], disabled=not _owned(), on_click=_set_pins, args=(client, item["turn"], False)
+            )
         st.download_button(S["export_md"], to_markdown(items, S), file_name="tom-tat.md", mime="text/markdown")
         st.download_button(
             S["export_docx"],

@@ -20,13 +20,15 @@ class ApiUnavailable(Exception):
 
 
 class QaClient:
-    def __init__(self, base_url: str | None = None, timeout: float = 30.0) -> None:
+    def __init__(self, base_url: str | None = None, timeout: float = 30.0, client_key: str | None = None) -> None:
+        """`client_key`: this browser's own token (ui/identity.py); the service keeps its conversations apart by it."""
         self.base_url = (base_url or os.environ.get("QA__API_URL") or "http://127.0.0.1:8000").rstrip("/")
         self.timeout = timeout
+        self.headers = {"X-Client-Key": client_key} if client_key else {}
 
     def _call(self, method: str, path: str, **kwargs: Any) -> Any:
         try:
-            response = httpx.request(method, self.base_url + path, timeout=self.timeout, **kwargs)
+            response = httpx.request(method, self.base_url + path, timeout=self.timeout, headers=self.headers, **kwargs)
         except httpx.TimeoutException as exc:
             raise ApiUnavailable(slow=True) from exc
         except httpx.HTTPError as exc:
@@ -51,7 +53,7 @@ class QaClient:
         # a written-out answer takes tens of seconds on the CPU: wait for it, but not forever
         timeout = httpx.Timeout(self.timeout, read=180.0)
         try:
-            with httpx.stream("POST", self.base_url + "/ask/stream", json=payload, timeout=timeout) as response:
+            with httpx.stream("POST", self.base_url + "/ask/stream", json=payload, timeout=timeout, headers=self.headers) as response:
                 if response.status_code != 200:
                     response.read()
                     yield "error", response.json()
@@ -89,7 +91,7 @@ class QaClient:
 
     def _status(self, method: str, path: str, **kwargs: Any) -> tuple[int, dict[str, Any]]:
         try:
-            response = httpx.request(method, self.base_url + path, timeout=self.timeout, **kwargs)
+            response = httpx.request(method, self.base_url + path, timeout=self.timeout, headers=self.headers, **kwargs)
         except httpx.HTTPError as exc:
             raise ApiUnavailable(slow=isinstance(exc, httpx.TimeoutException)) from exc
         if response.status_code >= 500:

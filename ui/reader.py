@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import streamlit as st
@@ -41,7 +40,7 @@ def reader_page(client: QaClient) -> None:
     with st.sidebar:
         st.subheader(S["reader_outline"])
         for entry in detail["outline"]:
-            st.markdown(("&nbsp;" * 3 * entry["level"]) + f"[{html.escape(entry['title'][:70])}](#o{entry['start']})", unsafe_allow_html=True)
+            st.markdown(_outline_entry(entry), unsafe_allow_html=True)
     start = target.get("start") if target.get("doc_id") == doc_id else None
     end = target.get("end", start) if start is not None else None
     st.markdown(_document_html(text, detail["outline"], start, end), unsafe_allow_html=True)
@@ -59,6 +58,13 @@ def reader_page(client: QaClient) -> None:
         # «Luật Đầu tư» is already a law's name: no «Luật Luật Đầu tư»
         named = name if name.lower().startswith(ref["kind"].lower()) else f"{ref['kind']} {name}"
         st.markdown(f"- **{literal(named)}** {literal(ref.get('date') or '')} — {status}")
+
+
+def _outline_entry(entry: dict[str, Any]) -> str:
+    """One heading of the outline as an HTML block: our own link to its anchor, its words inert (a heading that holds
+    a Markdown link or HTML shows it as text, never as a live link)."""
+    indent = 0.8 * int(entry["level"])
+    return f"<div style='margin-left:{indent:.1f}em'><a href='#o{int(entry['start'])}' target='_self'>{inert(entry['title'][:70])}</a></div>"
 
 
 def _document_html(text: str, outline: list[dict[str, Any]], start: int | None, end: int | None) -> str:

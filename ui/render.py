@@ -9,12 +9,18 @@ from typing import Any
 from ui.strings import S
 
 # characters Markdown would act on, as HTML entities: shown as themselves inside or outside an HTML block
-_ENTITIES = {c: f"&#{ord(c)};" for c in "[]()*_`#~|!\\"}
+_ENTITIES = {c: f"&#{ord(c)};" for c in "[]()*_`#~|!\\$"}
+
+
+# what GitHub-flavoured Markdown turns into a link by itself: «https://…», «www.…», «name@host»
+_AUTOLINK = re.compile(r"://|(?i:www)\.|@")
 
 
 def inert(text: str) -> str:
     escaped = html.escape(text)
     escaped = "".join(_ENTITIES.get(c, c) for c in escaped)
+    # an entity breaks a bare address, so Markdown never makes it a link
+    escaped = _AUTOLINK.sub(lambda m: {"://": "&#58;//", "@": "&#64;"}.get(m.group(0), m.group(0)[:-1] + "&#46;"), escaped)
     # one HTML block: a blank line would end it and let Markdown read what follows
     return escaped.replace("\n", "<br>")
 
@@ -30,18 +36,26 @@ def highlight(cit: dict[str, Any]) -> str:
     return f"<div style='overflow-wrap:anywhere'>{marked}</div>"
 
 
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
+# Markdown's punctuation, Streamlit's own (`$` LaTeX, `:red[…]`) and what starts a bare link («@», «www.»)
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+!|<>~$&@])")
 
 
 def literal(text: str) -> str:
-    """Document text shown as written: Markdown in it (links, images, emphasis, HTML) is escaped, never rendered.
-    Our own layout is kept: the «- » that starts each quoted item and the line breaks."""
+    """Document text shown as written: Markdown in it (links, bare addresses, images, emphasis, HTML) is escaped,
+    never rendered. Our own layout is kept: the «- » that starts each quoted item and the line breaks."""
     lines = []
     for line in text.split("\n"):
         bullet = line.startswith("- ")
         body = _MARKDOWN.sub(r"\\\1", line[2:] if bullet else line).replace("://", ":\\/\\/")
+        body = re.sub(r"(?i)\b(www)\.", r"\1\\.", body)
         lines.append(("- " if bullet else "") + body)
     return "\n".join(lines)
+
+
+def label(text: str) -> str:
+    """Document or user text as a widget's label (a button, checkbox, radio option, expander: Streamlit renders
+    Markdown there too): on one line, escaped."""
+    return literal(" ".join(text.split()))
 
 
 def excerpt(text: str, limit: int = 300) -> str:

@@ -10,7 +10,7 @@ import streamlit as st
 from ui.client import ApiUnavailable, QaClient
 from ui.exports import DOCX_MIME, PPTX_MIME, pack_docx, pack_markdown, pack_pptx, target_cells
 from ui.feedback import unavailable
-from ui.render import heading_title, literal
+from ui.render import heading_title, label, literal
 from ui.strings import S
 
 # headings that are not teaching material
@@ -20,7 +20,7 @@ _SKIP = {"Tiêu đề", "Nơi nhận", "Phần ký"}
 def _preview(pack: dict[str, Any]) -> None:
     header, rows = target_cells(pack["targets"])
     for section in pack["sections"]:
-        with st.expander(f"{section['label']} – {section['title']}", expanded=False):
+        with st.expander(label(f"{section['label']} – {section['title']}"), expanded=False):
             if section["outline"]:
                 st.markdown(f"**{S['pack_outline']}**")
                 for c in section["outline"]:
@@ -67,7 +67,7 @@ def training_page(client: QaClient) -> None:
                 unavailable(exc)
                 return
             if status != 200:
-                st.error(built.get("message_vi", S["api_down"]))
+                st.error(literal(built.get("message_vi", S["api_down"])))
                 return
             st.session_state.training_pack = built
     pack = st.session_state.get("training_pack")

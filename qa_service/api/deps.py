@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 
 from qa_service.api.state import Services, services_of
 from qa_service.components.bundle import Components
 from qa_service.errors import ServiceNotReady
 from qa_service.services.answer import ExtractiveAnswerer
-from qa_service.services.conversations import ConversationService
+from qa_service.services.conversations import ConversationService, owner_of
 from qa_service.services.documents import DocumentService
 from qa_service.services.facts import FactsService
 from qa_service.services.generative import GenerativeAnswerer
@@ -71,6 +71,21 @@ def get_training(services: ServicesDep) -> TrainingPackService:
     return services.training
 
 
+# a random token the client keeps (the UI: in a cookie of its own), never in a URL: whose conversations these are
+CLIENT_KEY_HEADER = "X-Client-Key"
+
+
+def get_owner(
+    client_key: str = Header(
+        "", alias=CLIENT_KEY_HEADER, max_length=128, pattern=r"^(?:[A-Za-z0-9_-]{16,128})?$",
+        description="the client's own random token (16-128 URL-safe characters): it alone lists, continues, pins and "
+        "deletes the conversations it created; empty or absent, the client shares those made without one. A "
+        "conversation's id alone only reads it",
+    ),
+) -> str:
+    return owner_of(client_key)
+
+
 ComponentsDep = Annotated[Components, Depends(get_components)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 RetrieverDep = Annotated[HybridRetriever, Depends(get_retriever)]
@@ -81,3 +96,4 @@ UploadsDep = Annotated[UploadService, Depends(get_uploads)]
 ConversationsDep = Annotated[ConversationService, Depends(get_conversations)]
 FactsDep = Annotated[FactsService, Depends(get_facts)]
 TrainingDep = Annotated[TrainingPackService, Depends(get_training)]
+OwnerDep = Annotated[str, Depends(get_owner)]

@@ -36,6 +36,7 @@ from qa_service.api.schemas import (
 from qa_service.api.schemas.documents import SectionOut
 from qa_service.api.state import Services, services_of
 from qa_service.errors import QAError, ServiceNotReady, UnknownSection
+from qa_service.services.conversations import owner_of
 from qa_service.settings import McpSettings
 
 INSTRUCTIONS = """Hỏi đáp văn bản chính sách Việt Nam, có trích dẫn kiểm chứng / Vietnamese policy documents, with
@@ -89,7 +90,7 @@ class Tools:
         with _as_tool_error():
             s = self.services()
             body = AskRequest(question=question, mode=mode, doc_ids=doc_ids)
-            answer = ask_route(body, s.components, s.answerer, s.generative, s.conversations)
+            answer = ask_route(body, s.components, s.answerer, s.generative, s.conversations, owner_of(None))  # no conversation: nobody's
             return _result(plain.answer_text(answer), answer)
 
     def get_document_section(

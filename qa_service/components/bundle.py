@@ -13,6 +13,7 @@ from qa_service.components.jobs import JobStore
 from qa_service.components.lexical import BM25Index, PyviSegmenter, WordSegmenter
 from qa_service.components.protocols import DenseStore, DocumentRegistry
 from qa_service.components.registry import Registry
+from qa_service.components.untrusted import InstructionReader
 from qa_service.components.vector_store import ChromaDenseStore
 from qa_service.settings import Settings
 
@@ -30,12 +31,14 @@ class Components:
     # a classifier given (a copy made by dataclasses.replace keeps its own), else one over the embedder: see `intents`
     _intents: IntentClassifier | None = field(default=None, repr=False)
     _readers: QuestionReaders | None = field(default=None, repr=False)
+    _instructions: InstructionReader | None = field(default=None, repr=False)
     _reload_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         s = self.settings
         self._readers = QuestionReaders.over(self.embedder, s.intent, s.asked_kind, s.followup, self._intents)
         self._intents = self._readers.intents
+        self._instructions = InstructionReader(self.embedder, s.instructions)
 
     @property
     def readers(self) -> QuestionReaders:
@@ -43,6 +46,13 @@ class Components:
         if self._readers is None:  # only if someone cleared it after construction
             raise RuntimeError("Components.readers was not set")
         return self._readers
+
+    @property
+    def instructions(self) -> InstructionReader:
+        """Whether document text or a question reads as an instruction to a model (made in __post_init__)."""
+        if self._instructions is None:
+            raise RuntimeError("Components.instructions was not set")
+        return self._instructions
 
     @property
     def intents(self) -> IntentClassifier:

@@ -82,8 +82,9 @@ class _Fit:
         return question_features(self.words.transform(texts), vectors, self.embedding_weight)
 
 
-# a fit is a pure function of (model, bank, settings): apps opened on the same model in one process share it
-_FITS: dict[tuple[str, int, str, float, float], _Fit] = {}
+# a fit is a pure function of (model, bank, settings, how texts are embedded): apps opened on the same model in one
+# process share it
+_FITS: dict[tuple[str, int, str, float, float, bool], _Fit] = {}
 _FITS_LOCK = threading.Lock()
 
 
@@ -97,35 +98,48 @@ class Reading:
 
 class ExampleClassifier:
     """Labels a text by example: fitted once per process and embedder on a bank (label -> wordings); reading a text
-    costs one (cached) query embedding. Below `min_confidence` a text is read as `fallback`."""
+    costs one (cached) query embedding. Below `min_confidence` a text is read as `fallback`.
 
-    def __init__(self, embedder: Embedder, settings: IntentSettings, bank: Mapping[str, tuple[str, ...]], fallback: str):
+    `passages`: bank and texts are embedded as passages, many in one batch (`read_many`): for document sentences,
+    read by the dozen, where one call per sentence would cost a model run each."""
+
+    def __init__(
+        self, embedder: Embedder, settings: IntentSettings, bank: Mapping[str, tuple[str, ...]], fallback: str, passages: bool = False
+    ):
         self._embedder = embedder
         self._settings = settings
         self._bank = dict(bank)
         self._fallback = fallback
+        self._passages = passages
 
     def _fit(self) -> _Fit:
         model_id = str(getattr(self._embedder, "model_id", type(self._embedder).__name__))
         s = self._settings
-        key = (model_id, int(getattr(self._embedder, "dim", 0)), bank_key(self._bank), s.c, s.embedding_weight)
+        key = (model_id, int(getattr(self._embedder, "dim", 0)), bank_key(self._bank), s.c, s.embedding_weight, self._passages)
         with _FITS_LOCK:
             if key not in _FITS:
-                _FITS[key] = fit_bank(self._embedder, self._bank, s.c, s.embedding_weight)
+                _FITS[key] = fit_bank(self._embedder, self._bank, s.c, s.embedding_weight, self._passages)
             return _FITS[key]
 
     def warm(self) -> None:
         self._fit()
 
     def read(self, text: str) -> Reading:
+        return self.read_many([text])[0]
+
+    def read_many(self, texts: list[str]) -> list[Reading]:
+        if not texts:
+            return []
         fit = self._fit()
-        vector = _unit(self._embedder.embed_query(text)[None, :])
-        probabilities = fit.model.predict_proba(fit.features(vector, [text]))[0]
-        best = int(np.argmax(probabilities))
-        label, confidence = str(fit.model.classes_[best]), float(probabilities[best])
-        nearest = fit.texts[int(np.argmax(fit.vectors @ vector[0]))]
-        kind = label if confidence >= self._settings.min_confidence else self._fallback
-        return Reading(label=kind, confidence=confidence, best=label, nearest=nearest)
+        vectors = _unit(_embed(self._embedder, texts, self._passages))
+        readings: list[Reading] = []
+        for vector, probabilities in zip(vectors, fit.model.predict_proba(fit.features(vectors, texts)), strict=True):
+            best = int(np.argmax(probabilities))
+            label, confidence = str(fit.model.classes_[best]), float(probabilities[best])
+            nearest = fit.texts[int(np.argmax(fit.vectors @ vector))]
+            kind = label if confidence >= self._settings.min_confidence else self._fallback
+            readings.append(Reading(label=kind, confidence=confidence, best=label, nearest=nearest))
+        return readings
 
 
 class IntentClassifier:
@@ -155,10 +169,16 @@ def classifier(c: float) -> LogisticRegression:
     return LogisticRegression(C=c, class_weight="balanced", max_iter=3000, random_state=0)
 
 
-def fit_bank(embedder: Embedder, bank: Mapping[str, tuple[str, ...]], c: float, embedding_weight: float) -> _Fit:
+def _embed(embedder: Embedder, texts: list[str], passages: bool) -> np.ndarray:
+    return embedder.embed_batch(texts) if passages else np.stack([embedder.embed_query(t) for t in texts])
+
+
+def fit_bank(
+    embedder: Embedder, bank: Mapping[str, tuple[str, ...]], c: float, embedding_weight: float, passages: bool = False
+) -> _Fit:
     texts = [t for examples in bank.values() for t in examples]
     labels = [str(label) for label, examples in bank.items() for _ in examples]
-    vectors = _unit(np.stack([embedder.embed_query(t) for t in texts]))
+    vectors = _unit(_embed(embedder, texts, passages))
     words = folded_words()
     model = classifier(c).fit(question_features(words.fit_transform(texts), vectors, embedding_weight), labels)
     return _Fit(model, words, vectors, texts, embedding_weight)

@@ -80,14 +80,16 @@ class FactsService:
         return facts
 
     def _cite(self, items: list[tuple[str, str]]) -> list[Citation | None]:
-        """(chunk_id, quote) -> citation, or None for a quote that is not in its chunk any more."""
+        """(chunk_id, quote) -> citation, or None for a quote that is not in its chunk any more, or that reads as an
+        instruction to a model (never a duty or a figure of ours)."""
         chunks: dict[str, Chunk] = self.c.registry.chunks(list({cid for cid, _ in items}))
         citations = Citations(self.c.registry)
+        flags = self.c.instructions.flags([quote for _, quote in items])
         out: list[Citation | None] = []
-        for n, (chunk_id, quote) in enumerate(items, start=1):
+        for n, ((chunk_id, quote), flagged) in enumerate(zip(items, flags, strict=True), start=1):
             chunk = chunks.get(chunk_id)
             try:
-                out.append(citations.cite(n, chunk, quote) if chunk else None)
+                out.append(citations.cite(n, chunk, quote) if chunk and not flagged else None)
             except QuoteNotVerified:
                 out.append(None)
         return out

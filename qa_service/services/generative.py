@@ -26,7 +26,6 @@ from qa_service.resources import msg, prompt
 from qa_service.services.answer import ExtractiveAnswerer
 from qa_service.services.citations import Citation, Citations
 from qa_service.services.results import AnswerResult, Retracted
-from qa_service.services.untrusted import instruction_like
 from qa_service.services.verify import (
     MARKER,
     Source,
@@ -46,15 +45,12 @@ class PromptSource:
     chunk: Chunk
     label: str
     spans: list[tuple[int, int]]  # sentence spans of chunk.text shown to the model, in order
+    # «b) Giai đoạn 2021-2025» tells the model which period a figure belongs to (empty when it reads as an instruction)
+    heading: str = ""
 
     @property
     def text(self) -> str:
         return "\n".join(self.chunk.text[s:e].strip() for s, e in self.spans)
-
-    @property
-    def heading(self) -> str:
-        # «b) Giai đoạn 2021-2025» tells the model which period a figure belongs to
-        return self.chunk.section_path[-1][:120] if self.chunk.section_path else ""
 
 
 @dataclass
@@ -167,6 +163,9 @@ class GenerativeAnswerer:
                     )
                 ]
             )
+        if self.c.instructions.instruction_like(base.standalone_question):
+            # a question that reads as an instruction to a model is never put in a prompt: the checked quotes stand
+            return iter([FinalEvent(dataclasses.replace(base, fallback=True, fallback_reason="question_instruction"))])
         if not self.generator.lock.acquire(timeout=self.settings.queue_timeout_s):
             raise GeneratorBusy()
         return _HeldStream(self.generator.lock, self._generate(self.generator, base, started))
@@ -256,7 +255,9 @@ class GenerativeAnswerer:
             # the best evidence may use most of the budget; the others share what is left
             cap = budget if i == len(chunks) - 1 else max(budget // (len(chunks) - i), int(budget * 0.6) if i == 0 else 0)
             # text that reads as an instruction to the model is data to quote, never prompt material
-            spans = [sp for sp in _sentence_spans(chunk.text) if not instruction_like(chunk.text[sp[0] : sp[1]])]
+            spans = _sentence_spans(chunk.text)
+            flags = self.c.instructions.flags([chunk.text[a:b] for a, b in spans])
+            spans = [sp for sp, flagged in zip(spans, flags, strict=True) if not flagged]
 
             def rank(span: tuple[int, int], chunk: Chunk = chunk) -> tuple[int, int, int]:
                 text = chunk.text[span[0] : span[1]]
@@ -280,7 +281,9 @@ class GenerativeAnswerer:
                 continue
             budget -= used
             label = self._label(chunk, sorted(chosen)[0][0], len({c.doc_id for c in chunks}) > 1, documents)
-            out.append(PromptSource(len(out) + 1, chunk, label, sorted(chosen)))
+            heading = chunk.section_path[-1][:120] if chunk.section_path else ""
+            heading = "" if self.c.instructions.instruction_like(heading) else heading
+            out.append(PromptSource(len(out) + 1, chunk, label, sorted(chosen), heading))
         return out
 
     @staticmethod

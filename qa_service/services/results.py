@@ -30,7 +30,7 @@ class AnswerResult:
     note: str | None = None  # said before the answer, e.g. «văn bản … chưa được nạp»
     mode: str = "extractive"
     fallback: bool = False  # generative mode gave way to the extractive answer
-    fallback_reason: str | None = None  # no_sources | unverified | misses_question | question_language
+    fallback_reason: str | None = None  # no_sources | unverified | misses_question | question_language | question_instruction
     retracted: list[Retracted] = field(default_factory=list)
     first_token_ms: float | None = None
     generation_ms: float | None = None

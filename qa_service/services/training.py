@@ -69,10 +69,13 @@ class TrainingPackService:
 
     def _section(self, section: Section, actors: list[Actor]) -> PackSection:
         citations = Citations(self.c.registry)
-        outline = [citations.cite(n, chunk, chunk.text) for n, chunk in enumerate(self.sections.child_headings(section, 30), start=1)]
+        # a heading or item that reads as an instruction to a model is not teaching material
+        headings = self.c.instructions.plain(self.sections.child_headings(section, 30), text=lambda c: c.text)
+        outline = [citations.cite(n, chunk, chunk.text) for n, chunk in enumerate(headings, start=1)]
         points: list[Citation] = []
         item_chars = self.c.settings.answer.sections.item_chars
-        for chunk, a, b in self.sections.items(section, item_chars)[: self.max_points]:
+        items = self.sections.items(section, item_chars)[: self.max_points]
+        for chunk, a, b in self.c.instructions.plain(items, text=lambda i: i[0].text[i[1] : i[2]]):
             try:
                 points.append(citations.cite(len(outline) + len(points) + 1, chunk, chunk.text[a:b]))
             except QuoteNotVerified:

@@ -109,8 +109,15 @@ def detect_type(upload: StagedUpload, filename: str) -> str:
     return ".md" if markdown else ".txt"
 
 
+# the extensions of the types read, however many and however trailed («….md.», «….pdf.md», «….MD »): never part of a name
+_EXTENSIONS = re.compile(r"(?:\.(?:md|markdown|txt|pdf|docx))+$", re.IGNORECASE)
+
+
 def safe_stem(filename: str) -> str:
-    """«../../Nghị quyết 23.pdf» -> «nghi-quyet-23»: no directories, no odd characters."""
-    base = Path(filename.replace("\\", "/")).name
-    stem = base.rsplit(".", 1)[0] if "." in base else base
+    """«../../Nghị quyết 23.pdf» -> «nghi-quyet-23»: no directories, no odd characters, no extension however it is
+    written («…-2025.md.» -> «…-2025»)."""
+    base = Path(filename.replace("\\", "/")).name.strip().rstrip(". ")
+    stem = _EXTENSIONS.sub("", base)
+    if stem == base and "." in base:  # another extension: its last part only, as before
+        stem = base.rsplit(".", 1)[0]
     return slug(stem, "tai-lieu")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import socket
 import time
@@ -70,6 +71,18 @@ def _age_s(path: Path) -> float:
         return time.time() - path.stat().st_mtime
     except FileNotFoundError:  # gone since the listing (its upload finished)
         return 0.0
+
+
+# a document id's extension words and characters easily taken for one another: «…-2025-md», «2O25», «Iuat», «rn»
+_ID_EXTENSIONS = re.compile(r"(?:-(?:md|markdown|txt|pdf|docx))+$")
+_CONFUSABLE = str.maketrans({"0": "o", "1": "l", "i": "l"})
+
+
+def look_alike_key(doc_id: str) -> str:
+    """What a document id looks like to a reader: «…-2025-md», «…-2o25» and «…2025» all look like «…-2025», so an
+    upload under one of them collides with the document of the other (409) rather than sitting beside it."""
+    bare = _ID_EXTENSIONS.sub("", doc_id).replace("-", "")
+    return bare.translate(_CONFUSABLE).replace("rn", "m")
 
 
 class UploadService:
@@ -176,7 +189,9 @@ class UploadService:
             self.jobs.update(job_id, status="done", progress=1.0, doc_id=same.doc_id,
                              message_vi=unchanged["vi"].format(title=same.title), message_en=unchanged["en"].format(title=same.title))
             return self._job(job_id)
-        existing = self.c.registry.document(doc_id)
+        existing = self._same_name(doc_id)
+        if existing is not None:
+            doc_id = existing.doc_id  # a look-alike name is that document's name: replaced only when asked to
         action: JobAction = "added"
         if existing is not None:
             if not replace:
@@ -197,6 +212,14 @@ class UploadService:
         job = self.jobs.get(job_id)
         assert job is not None
         return job
+
+    def _same_name(self, doc_id: str) -> DocumentMeta | None:
+        """The loaded document this id names: the same id, else one whose id looks the same (`look_alike_key`)."""
+        exact = self.c.registry.document(doc_id)
+        if exact is not None:
+            return exact
+        key = look_alike_key(doc_id)
+        return next((d for d in self.c.registry.documents() if look_alike_key(d.doc_id) == key), None)
 
     def _protected(self, doc: DocumentMeta) -> bool:
         """Documents ingested from the bundled corpus folder change only when an admin says so explicitly."""
@@ -220,7 +243,7 @@ class UploadService:
             deadline[0] = time.monotonic() + budget
             try:
                 job = self._job(job_id)
-                if job.action == "added" and self.c.registry.document(doc_id) is not None:
+                if job.action == "added" and self._same_name(doc_id) is not None:
                     # another upload of the same name committed while this one waited: never overwrite silently
                     raise IngestError("document_exists_now", doc_id=doc_id)
                 # the file goes to its place first: once the registry commits, it refers to it

@@ -292,3 +292,18 @@ def test_a_figure_question_is_not_sent_to_a_section_by_its_words(client: TestCli
     # «Mục tiêu … bao nhiêu?»: the sentence holding the figure, wherever it is, not the section «Mục tiêu» first
     hits = client.post("/search", json={"query": "Mục tiêu tỷ trọng công nghiệp trong GRDP năm 2025 là bao nhiêu?", "top_k": 3}).json()["hits"]
     assert "15%" in hits[0]["text"]
+
+
+@pytest.mark.parametrize(("text", "accepted"), [("đ", True), ("Ệ?", True), ("GRDP", True), ("2025", True), ("中文", False), ("???", False), ("_", False)])
+def test_a_query_is_accepted_exactly_when_it_meets_the_published_pattern(client: TestClient, text: str, accepted: bool) -> None:
+    import re
+
+    schema = client.get("/openapi.json").json()["components"]["schemas"]
+    for name, field, path in (("SearchRequest", "query", "/search"), ("AskRequest", "question", "/ask")):
+        pattern = schema[name]["properties"][field]["pattern"]
+        # the spec's dialect (ECMA-262) reads \w, \d and \b as ASCII: what re.ASCII reads is what a client reads
+        assert bool(re.search(pattern, text, re.ASCII)) is accepted
+        response = client.post(path, json={field: text})
+        assert (response.status_code == 200) is accepted, (path, text, response.text[:200])
+        if not accepted:
+            assert response.status_code == 422 and field in {d["loc"][-1] for d in response.json()["details"]}

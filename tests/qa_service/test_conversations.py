@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -132,3 +133,58 @@ def test_conversations_survive_a_restart_and_expire(tmp_path: Path) -> None:
         db.execute("UPDATE conversations SET updated=?", (time.time() - 1.1 * 86400,))
     reopened.create()
     assert reopened.get(cid) is None
+
+
+MINE = {"X-Client-Key": "my-browser-key-0123456789"}
+THEIRS = {"X-Client-Key": "their-browser-key-9876543210"}
+
+
+def test_a_conversation_belongs_to_the_client_that_made_it(client: TestClient) -> None:
+    cid = client.post("/conversations", headers=MINE).json()["id"]
+    asked = client.post("/ask", json={"question": "Mục tiêu tổng quát là gì?", "conversation_id": cid}, headers=MINE)
+    assert asked.status_code == 200 and asked.json()["turn"] == 0
+    assert cid in [c["id"] for c in client.get("/conversations", headers=MINE).json()["conversations"]]
+    for other in (THEIRS, {}):  # another browser, and a client without a key
+        assert cid not in [c["id"] for c in client.get("/conversations", headers=other).json()["conversations"]]
+        for method, path in (("PUT", f"/conversations/{cid}/pinned/0"), ("DELETE", f"/conversations/{cid}/pinned/0"),
+                             ("DELETE", f"/conversations/{cid}")):
+            refused = client.request(method, path, headers=other)
+            assert refused.status_code == 404 and refused.json()["error"] == "unknown_conversation", (method, path)
+        for path in ("/ask", "/ask/stream"):
+            refused = client.post(path, json={"question": "Còn năm 2030?", "conversation_id": cid}, headers=other)
+            assert refused.status_code == 404 and refused.json()["error"] == "unknown_conversation"
+        # a shared link still reads it, and says it is not theirs
+        shared = client.get(f"/conversations/{cid}", headers=other).json()
+        assert shared["turns"] == 1 and shared["owned"] is False
+    assert client.get(f"/conversations/{cid}", headers=MINE).json()["owned"] is True
+    assert client.put(f"/conversations/{cid}/pinned/0", headers=MINE).status_code == 200
+    assert client.delete(f"/conversations/{cid}", headers=MINE).status_code == 204
+
+
+def test_conversation_ids_are_unguessable(client: TestClient) -> None:
+    ids = {client.post("/conversations", headers=MINE).json()["id"] for _ in range(20)}
+    assert len(ids) == 20 and all(len(i) >= 22 and re.fullmatch(r"[A-Za-z0-9_-]+", i) for i in ids)  # 128 random bits
+    for cid in ids:
+        client.delete(f"/conversations/{cid}", headers=MINE)
+
+
+@pytest.mark.parametrize("key", ["short", "has spaces in it, and more", "x" * 129])
+def test_a_malformed_client_key_is_422(client: TestClient, key: str) -> None:
+    response = client.get("/conversations", headers={"X-Client-Key": key})
+    assert response.status_code == 422 and response.json()["message_en"]
+
+
+def test_a_store_written_before_owners_keeps_its_conversations(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "conversations.sqlite"
+    with sqlite3.connect(path) as db:
+        db.executescript(
+            "CREATE TABLE conversations (id TEXT PRIMARY KEY, title TEXT NOT NULL, created REAL NOT NULL, updated REAL NOT NULL);"
+            "INSERT INTO conversations VALUES ('old-conversation', 'Câu hỏi cũ', 1, 2);"
+        )
+    store = ConversationStore(path, max_conversations=10, max_turns=10, keep_days=100_000)
+    found = store.get("old-conversation")
+    assert found is not None and found.owner == ""  # the keyless client's
+    assert [c.id for c in store.recent(10)] == ["old-conversation"] and store.recent(10, owner="x") == []
+    store.close()

@@ -174,3 +174,53 @@ def test_staging_files_of_dead_jobs_are_swept_at_start(tmp_path: Path, embedder)
     with _client(tmp_path, embedder, TOKEN) as client:
         assert client.get("/health").status_code == 200
     assert not stray.exists() and running.exists()
+
+
+def test_the_spec_states_what_an_upload_must_be(admin_client: TestClient) -> None:
+    operation = admin_client.get("/openapi.json").json()["paths"]["/documents"]["post"]
+    body = operation["requestBody"]["content"]["multipart/form-data"]
+    schema = admin_client.get("/openapi.json").json()["components"]["schemas"][body["schema"]["$ref"].rsplit("/", 1)[-1]]
+    file = schema["properties"]["file"]
+    assert file["minLength"] == 1 and "read from the content" in file["description"]
+    assert "text/markdown" in file["description"] and "application/pdf" in file["description"]
+    assert "empty_file" in operation["description"] and "415" in operation["description"]
+    for data in (b"", b"  \n\t "):  # what the spec calls invalid is refused as it says
+        response = admin_client.post("/documents", files={"file": ("trong.md", data)}, headers=AUTH)
+        assert response.status_code == 422 and response.json()["error"] == "empty_file"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "chuong-trinh-hanh-dong-phat-trien-cong-nghiep-2021-2025.md.",  # a trailing dot: «…-2025-md» before
+        "chuong-trinh-hanh-dong-phat-trien-cong-nghiep-2021-2025.pdf.md",
+        "chuong-trinh-hanh-dong-phat-trien-cong-nghiep-2021-2025-md.md",
+        "Chuong trinh hanh dong phat trien cong nghiep 2021 2O25.md",  # a letter O for the zero
+        "chuongtrinh-hanhdong-phattrien-congnghiep-2021-2025.md",
+    ],
+)
+def test_a_look_alike_name_of_the_programme_collides(admin_client: TestClient, name: str) -> None:
+    fake = "# Chương trình giả mạo\n\nTỷ trọng công nghiệp trong GRDP đạt 99%.\n".encode()
+    response = admin_client.post("/documents", files={"file": (name, fake)}, headers=AUTH)
+    assert response.status_code == 409 and response.json()["error"] == "protected_document", response.text
+    assert response.json()["details"][0]["doc_id"] == "chuong-trinh-hanh-dong-phat-trien-cong-nghiep-2021-2025"
+
+
+def test_names_that_only_differ_by_extension_or_path_keep_their_id() -> None:
+    from qa_service.services.uploads import look_alike_key, safe_stem
+
+    assert safe_stem("../../Nghị quyết 23.pdf") == safe_stem("Nghị quyết 23.md. ") == "nghi-quyet-23"
+    assert safe_stem("v1.2.md") == "v1-2" and safe_stem("bang.xlsx") == "bang"
+    assert look_alike_key("nghi-quyet-23") != look_alike_key("nghi-quyet-24")
+
+
+@pytest.mark.parametrize("value", ["0", "1", "yes", "on"])
+def test_replace_is_true_or_false_as_the_spec_says(admin_client: TestClient, value: str) -> None:
+    response = admin_client.post("/documents", files={"file": ("a.md", b"# A\n\nNoi dung.")}, data={"replace": value}, headers=AUTH)
+    assert response.status_code == 422 and "replace" in {d["loc"][-1] for d in response.json()["details"]}
+
+
+@pytest.mark.parametrize("value", ["0", "20240102", "2024-13-01"])
+def test_a_date_is_yyyy_mm_dd_as_the_spec_says(admin_client: TestClient, value: str) -> None:
+    response = admin_client.post("/documents", files={"file": ("a.md", b"# A\n\nNoi dung.")}, data={"date": value}, headers=AUTH)
+    assert response.status_code == 422 and "date" in {d["loc"][-1] for d in response.json()["details"]}

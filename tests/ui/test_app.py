@@ -155,9 +155,11 @@ def test_a_reload_or_a_shared_link_reopens_the_conversation_and_its_briefing(api
     cid = at.query_params["c"][0] if isinstance(at.query_params["c"], list) else at.query_params["c"]
     assert cid == at.session_state.conversation_id
 
-    # a new session with the same URL: what a reload or a colleague opening the link gets
+    # a new session with the same URL in the same browser: what a reload or a new tab gets (the browser's cookie
+    # brings its client key back; AppTest sends no cookies, so the key is handed over as the cookie would)
     other = _app(api_url, monkeypatch)
     other.query_params["c"] = cid
+    other.session_state["client_key"] = at.session_state["client_key"]
     other.run()
     assert len(other.session_state.history) == 4
     shown = " ".join(m.value for m in other.markdown)
@@ -207,3 +209,29 @@ def test_copy_holds_the_answer_with_its_sources(api_url: str, monkeypatch: pytes
     copied = at.code[-1].value
     assert copied.startswith(body["answer"].strip()[:40])
     assert body["citations"][0]["quote"] in copied and body["citations"][0]["citation_label"] in copied
+
+
+def test_a_shared_link_opened_in_another_browser_reads_but_never_changes(api_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui.strings import S
+
+    at = _app(api_url, monkeypatch).run()
+    _ask(at, "Tỷ lệ lấp đầy các khu công nghiệp đến năm 2025 đạt bao nhiêu?")
+    [b for b in at.button if b.label == "Ghim vào bản tóm tắt"][-1].click().run()
+    cid = at.session_state.conversation_id
+
+    colleague = _app(api_url, monkeypatch)  # another browser: a key of its own
+    colleague.query_params["c"] = cid
+    colleague.run()
+    assert colleague.session_state.client_key != at.session_state.client_key
+    assert len(colleague.session_state.history) == 2 and "65%" in " ".join(m.value for m in colleague.markdown)
+    assert any(S["conversation_shared"] in i.value for i in colleague.info)
+    assert all(b.disabled for b in colleague.button if b.key and (b.key.startswith("pin-") or b.key.startswith("unpin-")))
+    assert not [b for b in colleague.sidebar.button if b.key == "delete-conversation" or b.key == f"conv-{cid}"]
+    # what the colleague asks starts a conversation of their own; the shared one keeps its single turn
+    _ask(colleague, "Tỷ lệ lấp đầy các cụm công nghiệp đến năm 2025 đạt bao nhiêu?")
+    assert colleague.session_state.conversation_id != cid and len(colleague.session_state.history) == 2
+    assert httpx.get(f"{api_url}/conversations/{cid}").json()["turns"] == 1
+    at.run()  # the owner's sidebar still lists it; the colleague's does not
+    assert at.sidebar.button(key=f"conv-{cid}") is not None
+    colleague.run()
+    assert not [b for b in colleague.sidebar.button if b.key == f"conv-{cid}"]

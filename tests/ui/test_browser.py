@@ -151,6 +151,8 @@ def test_a_days_walk_through_the_ui(browser, ui_url: str) -> None:  # type: igno
     assert TEN_QUESTIONS[0] in body() and TEN_QUESTIONS[-1] in body()
     sidebar = browser.find_element(By.CSS_SELECTOR, "[data-testid='stSidebar']").text
     assert TEN_QUESTIONS[0] in sidebar  # the pinned answer heads the briefing
+    # the browser's cookie brought its client key back: the conversation is still its own, so it may delete it
+    wait.until(ec.presence_of_element_located((By.XPATH, "//button[.//p[text()='Xóa cuộc trò chuyện này']]")))
     browser.save_screenshot(str(SHOTS / "conversation.png"))
     # a colleague opening the link in a new window gets the same conversation
     browser.switch_to.new_window("window")

@@ -51,3 +51,15 @@ def test_reader_html_sets_off_headings_marks_the_quote_and_stays_inert() -> None
     assert "<span id='cited'></span><mark>trên 15%</mark>" in page
     assert "<script>" not in page and "**" not in page and "](http" not in page  # Markdown and HTML shown as text
     assert "\n\n" not in page  # a blank line would end the HTML block and let Markdown read the rest
+
+
+def test_bare_addresses_and_streamlit_markup_stay_text() -> None:
+    from ui.render import inert, label
+
+    text = "Gửi tới hotro@evil.example, xem www.evil.example hoặc https://evil.example; phí $5$ :red[gấp]"
+    for shown in (literal(text), label(f"- {text}\n\n# tiêu đề")):
+        assert "o@evil" not in shown and "www.evil" not in shown and "https://" not in shown
+        assert "$5$" not in shown and ":red[" not in shown
+    assert "\n" not in label("dòng một\n\ndòng hai")  # a label is one line
+    html = inert(text)
+    assert "@" not in html and "www." not in html and "://" not in html and "$" not in html

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import date as Date
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Path, Query, UploadFile
 from fastapi.concurrency import run_in_threadpool
@@ -19,11 +19,29 @@ from qa_service.api.schemas import (
     UploadAccepted,
     error_responses,
 )
+from qa_service.api.schemas.common import FormBoolean, FormDate
 from qa_service.errors import QAError
 from qa_service.services.uploads import UploadMeta
 from qa_service.settings import Settings
 
 router = APIRouter(tags=["admin"])
+
+# what POST /documents takes, as the contract states it: the type is read from the bytes, never from the name (nor
+# from the part's Content-Type: an `encoding` listing the types would only keep fuzzers from sending the bytes at all)
+UPLOAD_TYPES = "application/pdf, application/vnd.openxmlformats-officedocument.wordprocessingml.document, text/markdown, text/plain"
+UPLOAD_FILE = (
+    "PDF, DOCX, Markdown hoặc văn bản UTF-8, tối đa 50 MB, không rỗng / PDF, DOCX, Markdown or UTF-8 text, up to 50 MB, "
+    f"not empty ({UPLOAD_TYPES}). The type is read from the content: a PDF starts with `%PDF-`; a DOCX is a ZIP "
+    "holding `word/document.xml`; anything else must be UTF-8 text without NUL characters"
+)
+# a form sends an empty field for one not filled in: the spec says it is taken as not given
+EMPTY_OR_DATE: dict[str, object] = {"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "maxLength": 0}, {"type": "null"}]}
+UPLOAD_DOC = (
+    "The file must hold something besides whitespace (else 422 `empty_file`), and its bytes decide its type "
+    "(the name does not): other bytes are 415 (`unsupported_type`, `binary_file`, `archive_not_docx`). A name that is "
+    "a loaded document's name, or looks like it (extensions, hyphens and look-alike characters aside: "
+    "«…-2025.md.» is «…-2025»), is 409 unless `replace` is true."
+)
 
 
 @router.post(
@@ -33,17 +51,19 @@ router = APIRouter(tags=["admin"])
     responses=error_responses(401, 403, 409, 413, 415, 422, 429, 507),
     dependencies=[Depends(require_admin)],
     summary="Thêm văn bản (PDF, DOCX, Markdown, văn bản) / upload a document",
+    description=UPLOAD_DOC,
 )
 async def upload_document(
     uploads: UploadsDep,
-    file: UploadFile = File(..., description="PDF, DOCX, Markdown hoặc văn bản UTF-8, tối đa 50 MB"),
+    file: UploadFile = File(..., description=UPLOAD_FILE, json_schema_extra={"minLength": 1}),
     number: str | None = Form(None, max_length=100, description="Số hiệu, ví dụ 23-NQ/TW"),
     title: str | None = Form(None, max_length=500),
     issuer: str | None = Form(None, max_length=300),
-    date: Date | None = Form(None, description="Ngày ban hành / date issued, YYYY-MM-DD"),
-    replace: bool = Form(
-        False, description="thay văn bản đang có cùng tên (bản cũ vẫn khôi phục được) / replace the document of the same name"
-    ),
+    date: Annotated[FormDate, Form(description="Ngày ban hành / date issued, YYYY-MM-DD (empty: not given)", json_schema_extra=EMPTY_OR_DATE)] = None,
+    replace: Annotated[
+        FormBoolean,
+        Form(description="thay văn bản đang có cùng tên (bản cũ vẫn khôi phục được) / replace the document of the same name"),
+    ] = False,
 ) -> UploadAccepted:
     meta = UploadMeta(number, title, issuer, date.isoformat() if date else None)
     # the file part is already in a temporary file (the form parser spools it): copied from there to the staging

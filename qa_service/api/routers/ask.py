@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
 from qa_service.api.convert import ask_response
-from qa_service.api.deps import AnswererDep, ComponentsDep, ConversationsDep, GenerativeDep
+from qa_service.api.deps import AnswererDep, ComponentsDep, ConversationsDep, GenerativeDep, OwnerDep
 from qa_service.api.errors import request_id
 from qa_service.api.schemas import AskRequest, AskResponse, error_responses
 from qa_service.components.bundle import Components
@@ -37,19 +37,19 @@ def _mode(body: AskRequest, components: Components) -> str:
     return body.mode or components.settings.answer.default_mode
 
 
-def _history(body: AskRequest, conversations: ConversationService) -> list[dict[str, str]] | None:
-    """The request's history, else the conversation's last turns. An unknown or full conversation is refused
-    here, before any retrieval."""
+def _history(body: AskRequest, conversations: ConversationService, owner: str) -> list[dict[str, str]] | None:
+    """The request's history, else the conversation's last turns. An unknown or full conversation, or another
+    client's, is refused here, before any retrieval."""
     if body.conversation_id:
-        conversations.require(body.conversation_id)
+        conversations.require(body.conversation_id, owner)
     if body.history:
         return [h.as_turn() for h in body.history]
     return conversations.history(body.conversation_id) if body.conversation_id else None
 
 
-def _recorded(body: AskRequest, response: AskResponse, conversations: ConversationService) -> AskResponse:
+def _recorded(body: AskRequest, response: AskResponse, conversations: ConversationService, owner: str) -> AskResponse:
     if body.conversation_id:
-        turn = conversations.record(body.conversation_id, body.question, response.model_dump(mode="json"))
+        turn = conversations.record(body.conversation_id, owner, body.question, response.model_dump(mode="json"))
         response = response.model_copy(update={"conversation_id": body.conversation_id, "turn": turn})
     return response
 
@@ -76,11 +76,12 @@ def ask(
     answerer: AnswererDep,
     generative: GenerativeDep,
     conversations: ConversationsDep,
+    owner: OwnerDep,
 ) -> AskResponse:
-    history = _history(body, conversations)
+    history = _history(body, conversations, owner)
     # consumed to the end, so a generation releases the model before the response is sent
     finals = [e.result for e in answer_events(body, history, components, answerer, generative) if isinstance(e, FinalEvent)]
-    return _recorded(body, ask_response(finals[-1], Citations(components.registry)), conversations)
+    return _recorded(body, ask_response(finals[-1], Citations(components.registry)), conversations, owner)
 
 
 def _sse(event: str, data: object) -> str:
@@ -101,8 +102,9 @@ def ask_stream(
     answerer: AnswererDep,
     generative: GenerativeDep,
     conversations: ConversationsDep,
+    owner: OwnerDep,
 ) -> StreamingResponse:
-    events = answer_events(body, _history(body, conversations), components, answerer, generative)
+    events = answer_events(body, _history(body, conversations, owner), components, answerer, generative)
     rid = request_id(request)
 
     def body_stream() -> Iterator[str]:
@@ -124,7 +126,7 @@ def ask_stream(
                 elif isinstance(event, TokenEvent):
                     yield _sse("token", {"text": event.text})
                 else:
-                    final = _recorded(body, ask_response(event.result, Citations(components.registry)), conversations)
+                    final = _recorded(body, ask_response(event.result, Citations(components.registry)), conversations, owner)
                     yield _sse("final", final.model_dump(mode="json"))
         except Exception:  # headers are sent: report in-band, never the exception's text
             log.exception("stream failed (request %s)", rid)

@@ -21,7 +21,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import ValidationError
 
 from qa_service.api.convert import ask_response
-from qa_service.api.deps import AnswererDep, ComponentsDep, ConversationsDep, GenerativeDep, SettingsDep
+from qa_service.api.deps import AnswererDep, ComponentsDep, ConversationsDep, GenerativeDep, OwnerDep, SettingsDep
 from qa_service.api.errors import request_id
 from qa_service.api.plain import answer_text, answer_turn
 from qa_service.api.routers.ask import answer_events
@@ -177,13 +177,14 @@ def chat_completions(
     answerer: AnswererDep,
     generative: GenerativeDep,
     conversations: ConversationsDep,
+    owner: OwnerDep,
 ) -> ChatCompletion | Response:
     available = _available(generative)
     if body.model not in available:
         return _unknown_model(request, body.model, available)
     ask_body = ask_request(body, MODELS[body.model], settings.chat)
     if not body.stream:
-        return completion(ask_route(ask_body, components, answerer, generative, conversations), body.model)
+        return completion(ask_route(ask_body, components, answerer, generative, conversations, owner), body.model)
     history = [h.as_turn() for h in ask_body.history] if ask_body.history else None
     # retrieval and taking the model happen here, before the first chunk: «busy» is still a plain 503
     events = answer_events(ask_body, history, components, answerer, generative)

@@ -26,7 +26,8 @@ router = APIRouter(tags=["training"])
     "all quoted verbatim with labels; with `conversation_id`, that conversation's pinned answers.",
 )
 def training_pack(body: TrainingPackRequest, service: TrainingDep, conversations: ConversationsDep) -> TrainingPackOut:
-    pinned = conversation_out(conversations.get(body.conversation_id)).pinned if body.conversation_id else []
+    # reading a conversation's pins needs only its id (a shared link's reader builds a pack from them too)
+    pinned = conversation_out(conversations.get(body.conversation_id), "").pinned if body.conversation_id else []
     pack = service.build(body.doc_id, body.sections)
     return TrainingPackOut(
         doc_id=pack.doc_id,

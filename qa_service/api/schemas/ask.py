@@ -84,11 +84,12 @@ class AskResponse(BaseModel):
     took_ms: float
     mode: Literal["extractive", "generative"] = "extractive"
     fallback: bool = Field(False, description="generative mode gave way to the extractive answer")
-    fallback_reason: Literal["no_sources", "unverified", "misses_question", "question_language"] | None = Field(
+    fallback_reason: Literal["no_sources", "unverified", "misses_question", "question_language", "question_instruction"] | None = Field(
         None,
         description="no_sources: nothing fit to show the model; unverified: too few sentences passed the checks; "
         "misses_question: the checked text left out what the question asks about; question_language: not asked "
-        "in Vietnamese, so relevance cannot be checked and the model is not asked",
+        "in Vietnamese, so relevance cannot be checked and the model is not asked; question_instruction: the "
+        "question reads as an instruction to a model, so it is never put in a prompt",
     )
     retracted: list[RetractedOut] = Field(default_factory=list)
     first_token_ms: float | None = None

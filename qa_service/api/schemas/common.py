@@ -4,21 +4,24 @@ response shows it (where it sits, what replaced its document, its copies elsewhe
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, Field
 
 MAX_QUESTION = 2000
 ConversationId = Annotated[str, Field(min_length=8, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
-# a question or query needs at least one letter or digit; the same rule is published in the schema
-# (`pattern`), so clients and fuzzers know «\u0086» or «???» is not a question
-HAS_WORD = r"\w"
+# a question or query needs at least one letter or digit of the Latin script, Vietnamese's letters included; the same
+# rule is published in the schema (`pattern`), so clients and fuzzers know «\u0086» or «???» is not a question. It is
+# spelled as ranges of code points because the spec's dialect (ECMA-262) reads «\w» as ASCII only: with «\w» the
+# service took «đ» or «ệ» alone while the published pattern refused them
+HAS_WORD = "[0-9A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ]"
 
 
 def not_blank(value: str) -> str:
-    # control characters or punctuation alone («\u0000», «\t\n», «???») are not a question
+    # control characters, punctuation or other scripts alone («\u0000», «\t\n», «???») are not a question
     if not re.search(HAS_WORD, value):
-        raise ValueError("must contain a letter or digit / cần ít nhất một chữ hoặc số")
+        raise ValueError("must contain a Latin letter or a digit / cần ít nhất một chữ cái hoặc chữ số")
     return value
 
 
@@ -29,6 +32,26 @@ def json_integer(value: object) -> object:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
+
+
+def form_boolean(value: object) -> object:
+    """A form field published as a boolean is «true» or «false», as the spec reads one: «0», «yes» or «on» are not."""
+    if isinstance(value, str) and value.strip().lower() not in {"true", "false"}:
+        raise ValueError("must be true or false / phải là true hoặc false")
+    return value
+
+
+FormBoolean = Annotated[bool, BeforeValidator(form_boolean)]
+
+
+def form_date(value: object) -> object:
+    """A form field published as `format: date` is YYYY-MM-DD: «0» is not 1970-01-01, whatever pydantic would read."""
+    if isinstance(value, str) and value and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        raise ValueError("must be a date, YYYY-MM-DD / phải là ngày dạng YYYY-MM-DD")
+    return value
+
+
+FormDate = Annotated[date | None, BeforeValidator(form_date)]
 
 
 # strict after the check above: no strings, no booleans, no 2.5. The bounds sit inside the type, so an

@@ -36,3 +36,7 @@ class PinnedOut(BaseModel):
 class ConversationOut(ConversationSummaryOut):
     history: list[TurnOut]
     pinned: list[PinnedOut]
+    owned: bool = Field(
+        True, description="the requesting client made it (X-Client-Key): it may continue, pin and delete it; a shared "
+        "link's reader may only read it"
+    )

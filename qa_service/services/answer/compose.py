@@ -7,6 +7,7 @@ import re
 
 from qa_service.components.lexical import BM25Index, folded_tokens
 from qa_service.components.protocols import DocumentReader
+from qa_service.components.untrusted import InstructionReader, known_instruction
 from qa_service.labels import META_BLOCKS
 from qa_service.models import ScoredChunk
 from qa_service.services.answer import render
@@ -18,19 +19,25 @@ from qa_service.services.entities import documents_naming
 from qa_service.services.passages import join_chunks
 from qa_service.services.query import Query
 from qa_service.services.results import AnswerResult
-from qa_service.services.untrusted import instruction_like
 from qa_service.settings import AnswerSettings
 
 # «năm 2024» in a title, not «đến năm 2030» nor a span «2021-2025»
 TITLE_YEAR = re.compile(r"(?<!đến )\bnăm\s+((?:19|20)\d\d)\b(?!\s*[-–]\s*\d)", re.IGNORECASE)
 
+# a sentence written as an instruction to a model can echo the question word for word: against a plain sentence
+# its coverage counts this share
+INSTRUCTION_COVERAGE = 0.5
+# rounds of reading the lead and first quote by meaning, each dropping what the one before found
+SCREEN_ROUNDS = 3
+
 
 class Composer:
-    def __init__(self, registry: DocumentReader, lexical: BM25Index, settings: AnswerSettings) -> None:
+    def __init__(self, registry: DocumentReader, lexical: BM25Index, settings: AnswerSettings, instructions: InstructionReader) -> None:
         self.registry = registry
         self.lexical = lexical
         self.settings = settings
         self.ev = settings.evidence
+        self.instructions = instructions
 
     def compose(self, query: Query, hits: list[ScoredChunk], citations: Citations) -> AnswerResult:
         ev = self.ev
@@ -56,15 +63,11 @@ class Composer:
             # «bao nhiêu tỷ đồng?», «số điện thoại?»: the refusal says what the documents do not state
             what = render.missing(query, kind, years) if kind else None
             return self._refusal(hits, query, strength, what, values | {f"{k}:contribution": v for k, v in contributions.items()})
-        # a sentence that reads as an instruction to a model gives way to one that answers as well; when none does,
-        # it is quoted as what the document says (the lead then only says where), never said in our own words
-        plain = [c for c in found if not instruction_like(c.text)]
-        if plain and plain[0].coverage >= ev.follow_coverage * found[0].coverage:
-            found = plain
+        found = self._without_instructions(query, found)
         cited, lead = self._cite(query, hits, found, citations)
         if not cited:
             return self._refusal(hits, query, strength)
-        text = render.render(cited, query, citations, idf, lead or cited[0], ev.min_sentence_chars)
+        text = render.render(cited, query, citations, idf, lead or cited[0], ev.min_sentence_chars, self.instructions)
         return AnswerResult(text, True, cited, strength=strength, note=query.note, answerability=values)
 
     def question_idf(self, query: Query, hits: list[ScoredChunk]) -> tuple[dict[str, float], frozenset[str]]:
@@ -94,6 +97,28 @@ class Composer:
         doc = hits[0].chunk.doc_id
         naming = [e for e in query.intent.entities if doc in documents_naming(self.registry, (e,))]
         return frozenset(t for e in naming for t in folded_tokens(e.surface))
+
+    def _without_instructions(self, query: Query, found: list[SentenceCandidate]) -> list[SentenceCandidate]:
+        """The sentences to quote. One that reads as an instruction to a model (by pattern: any; by meaning: the
+        lead and the first quote, each read once) gives way to the plain ones whenever they speak of what was asked,
+        even when it echoes the question better; only when nothing else does is it quoted, as what the document
+        says (the lead then only says where: render.render), never said in our own words."""
+        plain = [c for c in found if not known_instruction(c.text)]
+        for _ in range(SCREEN_ROUNDS):
+            if not plain:
+                break
+            heads = list({id(c): c for c in (plain[0], choose(query, plain, self.settings)[0])}.values())
+            flagged = {id(c) for c, f in zip(heads, self.instructions.flags([c.text for c in heads]), strict=True) if f}
+            if not flagged:
+                break
+            plain = [c for c in plain if id(c) not in flagged]
+        else:  # instruction after instruction: read all that is left at once
+            plain = [c for c, f in zip(plain, self.instructions.flags([c.text for c in plain]), strict=True) if not f]
+        if len(plain) == len(found):
+            return found
+        if plain and plain[0].coverage >= self.ev.follow_coverage * INSTRUCTION_COVERAGE * found[0].coverage:
+            return plain
+        return found
 
     @staticmethod
     def _sentence_signals(

@@ -33,7 +33,7 @@ class ExtractiveAnswerer:
         self.settings = components.settings.answer
         self.sections = SectionIndex(components.registry)
         self.structured = StructuredAnswers(components, self.sections)
-        self.composer = Composer(components.registry, components.lexical, self.settings)
+        self.composer = Composer(components.registry, components.lexical, self.settings, components.instructions)
 
     def read(self, question: str, doc_ids: list[str] | None = None, history: list[dict[str, str]] | None = None) -> Query:
         """The question parsed once: follow-up rewritten, documents resolved, intent read, words segmented, and the
