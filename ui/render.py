@@ -46,8 +46,11 @@ def literal(text: str) -> str:
     lines = []
     for line in text.split("\n"):
         bullet = line.startswith("- ")
-        body = _MARKDOWN.sub(r"\\\1", line[2:] if bullet else line).replace("://", ":\\/\\/")
-        body = re.sub(r"(?i)\b(www)\.", r"\1\\.", body)
+        body = _MARKDOWN.sub(r"\\\1", line[2:] if bullet else line)
+        # a backslash does not stop GFM's autolinks (remark-gfm links «https://…», «www.…», «a@b.c» after escapes
+        # are read): a zero-width space inside each keeps the text as written and the link dead
+        body = body.replace("://", ":\u200b//").replace("\\@", "\u200b\\@")
+        body = re.sub(r"(?i)\b(www)\.", "\\1\u200b\\\\.", body)
         lines.append(("- " if bullet else "") + body)
     return "\n".join(lines)
 

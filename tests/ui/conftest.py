@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from tests.fixtures.net import serve
+
+ROOT = Path(__file__).resolve().parents[2]
+DOWNLOADS = ROOT / "eval" / "out" / "downloads"
 
 
 @pytest.fixture(scope="session")
@@ -30,3 +35,29 @@ def gen_api_url(real_corpus_components, llm) -> Iterator[str]:  # type: ignore[n
     from qa_service.app import create_app
 
     yield from serve(create_app(real_corpus_components.settings, real_corpus_components, generator=llm))
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Headless Chromium (Debian's chromium and chromium-driver), downloads into eval/out/downloads."""
+    chromium = shutil.which("chromium")
+    driver_path = shutil.which("chromedriver")
+    if not chromium or not driver_path:
+        pytest.fail("Debian's chromium and chromium-driver are needed (make test installs them as root)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--window-size=1400,1000", "--disable-dev-shm-usage"):
+        options.add_argument(flag)
+    DOWNLOADS.mkdir(parents=True, exist_ok=True)
+    options.add_experimental_option(
+        "prefs", {"download.default_directory": str(DOWNLOADS), "download.prompt_for_download": False}
+    )
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(DOWNLOADS)})
+    yield driver
+    driver.quit()

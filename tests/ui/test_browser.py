@@ -6,7 +6,6 @@ eval/out/screenshots/, timings to eval/out/browser_timings.json."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -38,31 +37,6 @@ def ui_url(real_api_url: str) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=20)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    chromium = shutil.which("chromium")
-    driver_path = shutil.which("chromedriver")
-    if not chromium or not driver_path:
-        pytest.fail("Debian's chromium and chromium-driver are needed (make test installs them as root)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--window-size=1400,1000", "--disable-dev-shm-usage"):
-        options.add_argument(flag)
-    DOWNLOADS.mkdir(parents=True, exist_ok=True)
-    options.add_experimental_option(
-        "prefs", {"download.default_directory": str(DOWNLOADS), "download.prompt_for_download": False}
-    )
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(DOWNLOADS)})
-    yield driver
-    driver.quit()
 
 
 def test_ask_see_citation_open_reader(browser, ui_url: str) -> None:  # type: ignore[no-untyped-def]
