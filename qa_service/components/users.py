@@ -81,7 +81,8 @@ class UserStore(SqliteFile):
         self.session_s = session_hours * 3600
         self.max_sessions = max_sessions
         self._hasher = PasswordHasher()
-        self._absent_hash: str | None = None  # checked against for a name that does not exist
+        # checked against for a name that does not exist; made now, so the first such login takes no longer either
+        self._absent_hash = self._hasher.hash(secrets.token_urlsafe(16))
 
     # -- users -----------------------------------------------------------------------------------------
     def add(self, name: str, role: Role, password: str) -> None:
@@ -109,8 +110,6 @@ class UserStore(SqliteFile):
     def verify(self, name: str, password: str) -> Role | None:
         """The user's role when the password is theirs; None otherwise, after the same work either way."""
         row = self._conn().execute("SELECT role, hash FROM users WHERE name = ?", (name,)).fetchone()
-        if self._absent_hash is None:
-            self._absent_hash = self._hasher.hash(secrets.token_urlsafe(16))
         stored = row[1] if row else self._absent_hash
         try:
             self._hasher.verify(stored, password[:MAX_PASSWORD_CHARS])
