@@ -11,13 +11,14 @@ from fastapi import FastAPI
 
 from qa_service.api import errors
 from qa_service.api.mcp import mount as mount_mcp
-from qa_service.api.routers import admin, ask, conversations, documents, facts, health, search, training
+from qa_service.api.routers import admin, ask, auth, conversations, documents, facts, health, search, training
 from qa_service.api.routers.openai_compat import router as openai_router
 from qa_service.api.schemas import error_responses
 from qa_service.api.state import Services
 from qa_service.components.attempts import AttemptLimiter
 from qa_service.components.bundle import Components, open_components
 from qa_service.components.generator import Generator, GeneratorStatus, load_generator
+from qa_service.components.users import UserStore
 from qa_service.ingestion.pipeline import refresh_facts
 from qa_service.services.answer import ExtractiveAnswerer
 from qa_service.services.conversations import ConversationService
@@ -55,9 +56,16 @@ def open_services(opened: Components, generator: tuple[Generator | None, Generat
     refresh_facts(opened.registry)
     admin = opened.settings.admin
     admin_attempts = AttemptLimiter(admin.failed_attempts, admin.attempt_window_s, admin.failure_delay_s, admin.max_failure_delay_s)
+    auth = opened.settings.auth
+    login_attempts = AttemptLimiter(auth.failed_logins, auth.attempt_window_s, auth.failure_delay_s, auth.max_failure_delay_s)
+    users = None
+    if auth.accounts:
+        assert auth.users_path is not None  # filled in by the Settings validator
+        users = UserStore(auth.users_path, auth.session_hours, auth.max_sessions)
     return Services(
         components=opened, retriever=retriever, answerer=answerer, generative=generative, documents=documents,
         uploads=uploads, conversations=conversations, facts=facts, training=training, admin_attempts=admin_attempts,
+        users=users, login_attempts=login_attempts,
     )
 
 
@@ -84,13 +92,15 @@ def create_app(
         yield
         services.uploads.wait_idle()
         services.conversations.close()
+        if services.users is not None:
+            services.users.close()
         if components is None:
             opened.registry.close()
             opened.jobs.close()
 
     logging.basicConfig(level=logging.INFO)
     app = FastAPI(title="Hỏi đáp chính sách", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
-    routers = (health.router, search.router, ask.router, conversations.router, documents.router, facts.router, training.router, admin.router, openai_router)
+    routers = (health.router, auth.router, search.router, ask.router, conversations.router, documents.router, facts.router, training.router, admin.router, openai_router)
     errors.install(app, [route for router in routers for route in router.routes])
     for router in routers:
         app.include_router(router, responses=error_responses(413, 431, 500))

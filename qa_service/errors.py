@@ -117,6 +117,14 @@ class TooManyAttempts(QAError):
         self.retry_after = retry_after
 
 
+class TooManyLogins(TooManyAttempts):
+    """Wrong passwords past the allowance: held back and 429, like wrong admin tokens (a right password always passes)."""
+
+    def __init__(self, retry_after: int) -> None:
+        QAError.__init__(self, "too_many_logins", seconds=retry_after)
+        self.retry_after = retry_after
+
+
 class UnknownConversation(QAError):
     status = 404
 

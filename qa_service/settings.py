@@ -263,6 +263,29 @@ class AdminSettings(BaseModel):
     )
 
 
+class AuthSettings(BaseModel):
+    """Who may use the service. «none» (the default): anyone who reaches it, no setup; «accounts»: named users with a
+    password (`python -m qa_service.users add NAME --role admin|reader`), every route but /health, /auth/login and the
+    API docs needs a session token, and an admin user's session opens the admin routes (the admin token still does)."""
+
+    mode: Literal["none", "accounts"] = "none"
+    users_path: Path | None = Field(None, description="the users' SQLite file; default <data_dir>/accounts/users.sqlite")
+    session_hours: float = Field(12.0, gt=0, le=24 * 90, description="a session token is refused this long after the login")
+    max_sessions: int = Field(
+        10, ge=1, le=1000, description="sessions one user holds at once; a login past it ends that user's oldest session"
+    )
+    failed_logins: int = Field(
+        10, ge=1, le=1000, description="wrong logins a client may make per window; past it 429, late (a right password always passes)"
+    )
+    attempt_window_s: float = Field(300.0, gt=0, le=86400)
+    failure_delay_s: float = Field(0.25, ge=0, le=60, description="the first wrong login past the allowance waits this long; each further twice as long")
+    max_failure_delay_s: float = Field(10.0, ge=0, le=600)
+
+    @property
+    def accounts(self) -> bool:
+        return self.mode == "accounts"
+
+
 class ConversationSettings(BaseModel):
     """Conversations kept for the UI (a reload or a shared link reopens one). Bounded: the oldest go first."""
 
@@ -310,6 +333,7 @@ class Settings(BaseSettings):
     instructions: IntentSettings = IntentSettings(c=16.0, embedding_weight=2.0, min_confidence=0.8)
     generator: GeneratorSettings = GeneratorSettings()
     admin: AdminSettings = AdminSettings()
+    auth: AuthSettings = AuthSettings()
     api: ApiSettings = ApiSettings()
     conversations: ConversationSettings = ConversationSettings()
     chat: ChatSettings = ChatSettings()
@@ -321,6 +345,9 @@ class Settings(BaseSettings):
             self.embedding.model_dir = self.data_dir / "models" / "e5-small"
         if self.generator.model_path is None:
             self.generator.model_path = self.data_dir / "models" / "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
+        if self.auth.users_path is None:
+            # user data, not index: rebuilding the index keeps it
+            self.auth.users_path = self.data_dir / "accounts" / "users.sqlite"
         return self
 
     @property

@@ -9,6 +9,7 @@ from ui.admin import admin_page
 from ui.ask import ask_page, briefing_panel, conversations_panel, sync_conversation
 from ui.client import QaClient
 from ui.identity import client_key
+from ui.login import accounts_mode, signed_in
 from ui.reader import reader_page
 from ui.strings import S
 from ui.targets import targets_page
@@ -18,6 +19,8 @@ from ui.training import training_page
 def main() -> None:
     st.set_page_config(page_title=S["title"], layout="wide")
     client = QaClient(client_key=client_key())  # this browser's own conversations
+    if accounts_mode(client) and not signed_in(client):
+        return  # the login page, before any other (the service refuses them all without a session anyway)
     pages = {
         S["page_ask"]: ask_page,
         S["page_actors"]: actors_page,

@@ -26,6 +26,23 @@ class QaClient:
         self.timeout = timeout
         self.headers = {"X-Client-Key": client_key} if client_key else {}
 
+    # -- accounts (QA__AUTH__MODE=accounts): a session token sent with every call -------------------------
+    def use_session(self, token: str) -> None:
+        self.headers["Authorization"] = f"Bearer {token}"
+
+    def auth_mode(self) -> str:
+        """«accounts» or «none» (a service older than accounts answers 404: «none»)."""
+        return str(self._call("GET", "/auth/mode").get("mode") or "none")
+
+    def login(self, name: str, password: str) -> tuple[int, dict[str, Any]]:
+        return self._status("POST", "/auth/login", json={"name": name, "password": password})
+
+    def me(self) -> tuple[int, dict[str, Any]]:
+        return self._status("GET", "/auth/me")
+
+    def logout(self) -> None:
+        self._status("POST", "/auth/logout")
+
     def _call(self, method: str, path: str, **kwargs: Any) -> Any:
         try:
             response = httpx.request(method, self.base_url + path, timeout=self.timeout, headers=self.headers, **kwargs)

@@ -7,11 +7,12 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
+from qa_service.api.account_gate import session_of
 from qa_service.api.state import Services, services_of
 from qa_service.components.bundle import Components
 from qa_service.errors import ServiceNotReady
 from qa_service.services.answer import ExtractiveAnswerer
-from qa_service.services.conversations import ConversationService, owner_of
+from qa_service.services.conversations import ConversationService, owner_of, owner_of_user
 from qa_service.services.documents import DocumentService
 from qa_service.services.facts import FactsService
 from qa_service.services.generative import GenerativeAnswerer
@@ -76,14 +77,16 @@ CLIENT_KEY_HEADER = "X-Client-Key"
 
 
 def get_owner(
+    request: Request,
     client_key: str = Header(
         "", alias=CLIENT_KEY_HEADER, max_length=128, pattern=r"^(?:[A-Za-z0-9_-]{16,128})?$",
         description="the client's own random token (16-128 URL-safe characters): it alone lists, continues, pins and "
         "deletes the conversations it created; empty or absent, the client shares those made without one. A "
-        "conversation's id alone only reads it",
+        "conversation's id alone only reads it. Accounts mode: ignored, the conversations are the logged-in user's",
     ),
 ) -> str:
-    return owner_of(client_key)
+    session = session_of(request)  # accounts mode: the user's, on whatever device they log in from
+    return owner_of_user(session.name) if session is not None else owner_of(client_key)
 
 
 ComponentsDep = Annotated[Components, Depends(get_components)]

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, Match
 
+from qa_service.api.account_gate import AccountGate
 from qa_service.api.admin_gate import AdminGate
 from qa_service.api.limits import BodyLimit, BodySpool, HeaderLimit
 from qa_service.api.schemas import MAX_QUESTION
@@ -81,9 +82,11 @@ def install(app: FastAPI, routes: Sequence[BaseRoute]) -> None:
         response.headers["X-Request-ID"] = rid
         return response
 
-    # the wire's limits, outermost last (qa_service/api/limits.py): headers, declared length, admin token, then the body
+    # the wire's limits, outermost last (qa_service/api/limits.py): headers, declared length, session (accounts mode),
+    # admin token, then the body
     app.add_middleware(BodySpool)
     app.add_middleware(AdminGate, routes=routes)
+    app.add_middleware(AccountGate, routes=routes)
     app.add_middleware(BodyLimit)
     app.add_middleware(HeaderLimit)
 

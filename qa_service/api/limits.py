@@ -2,7 +2,8 @@
 
 1. `HeaderLimit`: the request line and headers, by size and by count (431).
 2. `BodyLimit`: a body whose declared Content-Length is over its route's limit is refused unread (413).
-3. the admin gate (qa_service/api/admin_gate.py): the token, from the headers, before a byte of the body is read.
+3. the accounts gate (qa_service/api/account_gate.py, `QA__AUTH__MODE=accounts` only): the session token, from the
+   headers; then the admin gate (qa_service/api/admin_gate.py): the admin token. Both before a byte of the body is read.
 4. `BodySpool`: a body streamed in chunks without a declared length is counted as it arrives and spooled to a
    temporary file (in memory only up to 1 MB), refused the moment it passes the limit; the route then reads the file.
 

@@ -8,6 +8,7 @@ from starlette.applications import Starlette
 
 from qa_service.components.attempts import AttemptLimiter
 from qa_service.components.bundle import Components
+from qa_service.components.users import UserStore
 from qa_service.services.answer import ExtractiveAnswerer
 from qa_service.services.conversations import ConversationService
 from qa_service.services.documents import DocumentService
@@ -33,6 +34,8 @@ class Services:
     facts: FactsService
     training: TrainingPackService
     admin_attempts: AttemptLimiter
+    users: UserStore | None  # the accounts, in `QA__AUTH__MODE=accounts` only
+    login_attempts: AttemptLimiter
 
     @property
     def settings(self) -> Settings:

@@ -18,6 +18,12 @@ def owner_of(client_key: str | None) -> str:
     return hashlib.sha256(client_key.encode()).hexdigest() if client_key else ""
 
 
+def owner_of_user(name: str) -> str:
+    """The owner a logged-in user stands for (accounts mode): the same on every device, never a client key's (a
+    client key has no «:»)."""
+    return hashlib.sha256(f"user:{name}".encode()).hexdigest()
+
+
 class ConversationService:
     def __init__(self, settings: Settings) -> None:
         cfg = settings.conversations

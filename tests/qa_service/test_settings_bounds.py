@@ -18,6 +18,8 @@ from qa_service.settings import Settings
         ("retrieval", "province_margin", 1.1, 1.0),
         ("retrieval", "provincial_slot", 21, 20),
         ("embedding", "batch_tokens_bf16", 65_537, 65_536),
+        ("auth", "session_hours", 2161, 2160),
+        ("auth", "max_sessions", 0, 1),
     ],
 )
 def test_a_setting_past_its_limit_is_refused(section: str, field: str, over: float, edge: float) -> None:
