@@ -211,3 +211,8 @@ def test_a_failure_after_the_first_chunk_is_reported_in_band() -> None:
     error = json.loads(blocks[-1].removeprefix("data: "))
     assert error["error"]["code"] == "generation_failed" and error["error"]["message_vi"] and error["request_id"] == "rid123"
     assert "secret" not in "".join(blocks) and "[DONE]" not in "".join(blocks)
+
+
+def test_stream_must_be_a_boolean_as_the_spec_says(client: TestClient) -> None:
+    body = {"model": EXTRACTIVE, "messages": [{"role": "user", "content": "Mục tiêu GRDP?"}], "stream": 0}
+    assert client.post("/v1/chat/completions", json=body).status_code == 422

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from qa_service.api.schemas.common import CitationOut
 from qa_service.api.schemas.search import Hit
@@ -85,7 +85,8 @@ class ChatCompletionRequest(BaseModel):
     )
     model: str = Field(..., max_length=200, description="an id of GET /v1/models: one per answer mode")
     messages: list[ChatMessage] = Field(..., min_length=1, description="bounded by settings (chat.max_messages, chat.max_chars)")
-    stream: bool = Field(False, description="server-sent `chat.completion.chunk`s, then `data: [DONE]`")
+    # strict: the spec says boolean, so «0» or «"yes"» is refused (422), not read as one
+    stream: StrictBool = Field(False, description="server-sent `chat.completion.chunk`s, then `data: [DONE]`")
 
 
 class AnswerMessage(BaseModel):
