@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from eval.loopback import free_port, wait_http
 from tests.fixtures.net import serve
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,3 +65,21 @@ def browser() -> Iterator[object]:
     driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(DOWNLOADS)})
     yield driver
     driver.quit()
+
+
+def streamlit_ui(api_url: str) -> Iterator[str]:
+    """The Streamlit app over `api_url` on a free port, as `make run` starts it, for as long as the generator is open;
+    yields its URL."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "ui" / "app.py"), "--server.port", str(port),
+         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        env={**os.environ, "QA__API_URL": api_url}, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_http(url + "/_stcore/health", seconds=60)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

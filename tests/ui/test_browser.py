@@ -5,15 +5,12 @@ eval/out/screenshots/, timings to eval/out/browser_timings.json."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from eval.loopback import free_port, wait_http
+from tests.ui.conftest import streamlit_ui
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,20 +20,7 @@ DOWNLOADS = ROOT / "eval" / "out" / "downloads"
 
 @pytest.fixture(scope="module")
 def ui_url(real_api_url: str) -> Iterator[str]:
-    port = free_port()
-    env = {**os.environ, "QA__API_URL": real_api_url}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "ui" / "app.py"), "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_http(url + "/_stcore/health", seconds=60)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+    yield from streamlit_ui(real_api_url)
 
 
 def test_ask_see_citation_open_reader(browser, ui_url: str) -> None:  # type: ignore[no-untyped-def]

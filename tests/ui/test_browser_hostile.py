@@ -6,19 +6,16 @@ what each page hands to Streamlit; this checks what the browser actually rendere
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from eval.loopback import free_port, wait_http
 from qa_service.app import create_app
 from tests.fixtures.fakes import HashEmbedder
 from tests.fixtures.hostile import EVIL, hostile_components
 from tests.fixtures.net import serve
+from tests.ui.conftest import streamlit_ui
 from ui.strings import S
 
 pytestmark = pytest.mark.slow
@@ -35,19 +32,7 @@ LIVE = """return Array.from(document.querySelectorAll('a[href], img, iframe, obj
 def hostile_ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     components = hostile_components(tmp_path_factory.mktemp("hostile-browser"), HashEmbedder())
     for api in serve(create_app(components.settings, components)):
-        port = free_port()
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "ui" / "app.py"), "--server.port", str(port),
-             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            env={**os.environ, "QA__API_URL": api}, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            wait_http(url + "/_stcore/health", seconds=60)
-            yield url
-        finally:
-            proc.terminate()
-            proc.wait(timeout=20)
+        yield from streamlit_ui(api)
 
 
 def test_no_page_makes_the_documents_links_live(browser, hostile_ui: str) -> None:  # type: ignore[no-untyped-def]
