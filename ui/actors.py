@@ -43,7 +43,7 @@ def actors_page(client: QaClient) -> None:
         left.caption(f"{literal(cit['doc_title'])} — {literal(cit['citation_label'])}")
         right.button(S["open_in_reader"], key=f"duty-open-{chosen}-{i}", on_click=open_reader,
                      args=(cit["doc_id"], cit["quote_start"], len(cit["quote"])))
-    slug = chosen[:60]
+    slug = ("nhiem-vu-" if actor["role"] == "duty" else "") + chosen[:60]
     left, right = st.columns(2)
-    left.download_button(S["export_checklist_md"], checklist_markdown(actor, S), file_name=f"nhiem-vu-{slug}.md", mime="text/markdown")
-    right.download_button(S["export_checklist_docx"], checklist_docx(actor, S), file_name=f"nhiem-vu-{slug}.docx", mime=DOCX_MIME)
+    left.download_button(S["export_checklist_md"], checklist_markdown(actor, S), file_name=f"{slug}.md", mime="text/markdown")
+    right.download_button(S["export_checklist_docx"], checklist_docx(actor, S), file_name=f"{slug}.docx", mime=DOCX_MIME)

@@ -25,8 +25,13 @@ def _save(document: Any) -> bytes:
 
 
 # -- a body's duties as a checklist --------------------------------------------------------------------
+def checklist_title(actor: dict[str, Any], s: dict[str, Any]) -> str:
+    """«Nhiệm vụ của Sở …» for a body given work; what is offered (to businesses) is titled by its own name."""
+    return str(s["checklist_title" if actor["role"] == "duty" else "checklist_title_support"].format(name=actor["name"]))
+
+
 def checklist_markdown(actor: dict[str, Any], s: dict[str, Any]) -> str:
-    lines = [f"# {s['checklist_title'].format(name=actor['name'])}", ""]
+    lines = [f"# {checklist_title(actor, s)}", ""]
     for cit in actor["sentences"]:
         lines += [f"- [ ] «{cit['quote']}»  ", f"  — {source_line(cit, s['briefing_page'])}", ""]
     return "\n".join(lines)
@@ -34,7 +39,7 @@ def checklist_markdown(actor: dict[str, Any], s: dict[str, Any]) -> str:
 
 def checklist_docx(actor: dict[str, Any], s: dict[str, Any]) -> bytes:
     document = Document()
-    document.add_heading(s["checklist_title"].format(name=actor["name"]), level=0)
+    document.add_heading(checklist_title(actor, s), level=0)
     for cit in actor["sentences"]:
         document.add_paragraph(f"☐ «{cit['quote']}»")
         document.add_paragraph(source_line(cit, s["briefing_page"]), style="Caption")

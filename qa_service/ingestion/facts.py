@@ -13,25 +13,17 @@ import re
 from functools import cache
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel
 
+from qa_service.ingestion.actors import ActorDuty, extract_actors, sentences
+from qa_service.ingestion.fact_rules import alternatives as _alternatives
+from qa_service.ingestion.fact_rules import rules as _rules
 from qa_service.models import Chunk, Unit
 from qa_service.references import _KIND, NUMBER
-from qa_service.resources import RESOURCES
-from qa_service.text import BULLET_MARK, slug, split_sentences
+from qa_service.text import BULLET_MARK, split_sentences
 
 # stored with the facts: a document whose facts were read by an older version is read again
-FACTS_VERSION = 3
-
-
-class ActorDuty(BaseModel):
-    actor: str  # as the document writes it
-    actor_id: str
-    role: Literal["duty", "support"]  # support: something offered to it (businesses)
-    how: Literal["subject", "continued", "heading", "beneficiary"]
-    chunk_id: str
-    quote: str  # verbatim in the chunk's text
+FACTS_VERSION = 4
 
 
 class TargetFact(BaseModel):
@@ -64,134 +56,9 @@ class DocumentFacts(BaseModel):
     ended: list[EndedDocument] = []
 
 
-@cache
-def _rules() -> dict[str, Any]:
-    data = yaml.safe_load((RESOURCES / "facts.yaml").read_text(encoding="utf-8"))
-    assert isinstance(data, dict)
-    return data
-
-
-def _alternatives(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
-
-@cache
-def _actor_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    rules = _rules()["actors"]
-    verbs = _alternatives(rules["verbs"])
-    subject = re.compile(
-        rf"^(?P<lead>(?:Các|Giao|Đề nghị|Yêu cầu)\s+)?(?P<name>(?:{_alternatives(rules['heads'])})\b.*?)\s+(?P<verb>{verbs})\b"
-    )
-    continued = re.compile(rf"^(?:{verbs})\b", re.IGNORECASE)
-    beneficiary = re.compile(rules["beneficiary"]["pattern"], re.IGNORECASE)
-    return subject, continued, beneficiary
-
-
-def actor_id(name: str) -> str:
-    """One id for one body however it is written: short forms expanded, «Các» dropped."""
-    for short, full in _rules()["actors"]["aliases"].items():
-        name = re.sub(rf"\b{re.escape(short)}\b", full, name)
-    return slug(re.sub(r"^(Các|các)\s+", "", name), "co-quan")
-
-
-def _subject(sentence: str) -> str | None:
-    """The body a sentence starts with, or None («Thời gian qua, Tỉnh ủy … đã …» names none)."""
-    rules = _rules()["actors"]
-    m = _actor_patterns()[0].match(sentence)
-    if m is None:
-        return None
-    name = _trim(m.group("name"))
-    if name is None or any(name.startswith(n) for n in rules["not_names"]):
-        return None
-    lead = (m.group("lead") or "").strip()
-    return f"{lead} {name}" if lead == "Các" else name
-
-
-def _trim(name: str) -> str | None:
-    """The body's name without what is said after it; None when it reads as a clause or is too vague."""
-    rules = _rules()["actors"]
-    tails = _alternatives(rules["name_tails"])
-    name = re.sub(rf"\s+(?:{tails})(?:\s.*)?$", "", name).strip(" ,")
-    padded = f" {name} "
-    if (
-        not name
-        or len(name.split()) > rules["max_name_words"]
-        or any(f" {w} " in padded for w in rules["not_in_names"])
-        or name in rules["vague_names"]
-    ):
-        return None
-    return name
-
-
-def _heading_actor(heading: str) -> str | None:
-    """«Nâng cao vai trò của Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh và đoàn thể…» -> «Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh»."""
-    rules = _rules()["actors"]
-    for role in rules["heading_roles"]:
-        at = heading.find(role)
-        if at < 0:
-            continue
-        rest = heading[at + len(role) :].strip()
-        rest = re.split(rf"\s+và\s+|,|\s+(?:{_alternatives(rules['verbs'])})\b", rest)[0].strip(" *")
-        name = _trim(rest)
-        return name[0].upper() + name[1:] if name else None  # «Trách nhiệm của cơ sở khám bệnh» names «Cơ sở khám bệnh»
-    return None
-
-
 def _sentences(chunk: Chunk) -> list[tuple[str, Unit | None]]:
     """(sentence without its list marker, the unit it sits in) in reading order."""
-    out: list[tuple[str, Unit | None]] = []
-    offset = 0
-    for line in chunk.text.split("\n"):  # list items are lines: «- … 15%.\n- Tổng kim ngạch…» are two sentences
-        for start, end in split_sentences(line, semicolons=False):
-            sentence = BULLET_MARK.sub("", line[start:end].strip()).strip()
-            if sentence:
-                out.append((sentence, chunk.unit_at(offset + start)))
-        offset += len(line) + 1
-    return out
-
-
-def _row_actor(chunk: Chunk) -> ActorDuty | None:
-    """A task table's row («Nhiệm vụ: … | Cơ quan chủ trì: Sở Xây dựng | Thời hạn: …»): the body in the lead column
-    has the row for its duty, quoted whole."""
-    if not any(", dòng " in u.label or u.label.startswith("Bảng ") for u in chunk.units or []):
-        return None
-    leads = tuple(h.lower() for h in _rules()["actors"]["lead_columns"])
-    for cell in chunk.text.split(" | "):
-        header, sep, value = cell.partition(": ")
-        if sep and value.strip()[:1].isupper() and header.lower().strip().startswith(leads):
-            name = value.strip().rstrip(".;")
-            return ActorDuty(actor=name, actor_id=actor_id(name), role="duty", how="subject", chunk_id=chunk.chunk_id, quote=chunk.text)
-    return None
-
-
-def extract_actors(chunks: list[Chunk]) -> list[ActorDuty]:
-    subject_re, continued_re, beneficiary_re = _actor_patterns()
-    beneficiary = _rules()["actors"]["beneficiary"]["name"]
-    duties: list[ActorDuty] = []
-    for chunk in sorted(chunks, key=lambda c: c.ordinal):
-        if (row := _row_actor(chunk)) is not None:
-            duties.append(row)
-            continue
-        section_actor = _heading_actor(chunk.section_path[-1]) if chunk.section_path else None
-        current: tuple[str, Unit | None] | None = None  # (body, unit): a following sentence of the same unit continues it
-        for sentence, unit in _sentences(chunk):
-            name = _subject(sentence)
-            how: Literal["subject", "continued", "heading", "beneficiary"] = "subject"
-            if name is None and current is not None and current[1] is unit and continued_re.match(sentence):
-                name, how = current[0], "continued"
-            elif name is None and section_actor is not None:
-                name, how = section_actor, "heading"
-            if name is not None:
-                duties.append(ActorDuty(actor=name, actor_id=actor_id(name), role="duty", how=how, chunk_id=chunk.chunk_id, quote=sentence))
-                current = (name, unit)
-            else:
-                current = None
-            if beneficiary_re.search(sentence):
-                duties.append(
-                    ActorDuty(actor=beneficiary, actor_id=actor_id(beneficiary), role="support", how="beneficiary",
-                              chunk_id=chunk.chunk_id, quote=sentence)
-                )
-    return duties
+    return [(s.text, s.unit) for s in sentences(chunk)]
 
 
 # -- targets -----------------------------------------------------------------------------------------------

@@ -13,15 +13,33 @@ from qa_service.app import create_app
 from qa_service.ingestion.facts import TargetFact, extract_facts, number
 from qa_service.models import Chunk, Unit
 
-# read by hand from the programme: every body given work, the label of each of its sentences
+# read by hand from the programme: every body given work — as subject, as the addressee of a directive (IV.1 «Chỉ đạo
+# các sở, ngành, ủy ban nhân dân các huyện, thành phố…», IV.3 «chỉ đạo, định hướng các cơ quan thông tin đại chúng»)
+# or in a section's heading (III.9 «… và đoàn thể các cấp») — and the label of each of its sentences
 HAND_CHECKED_ACTORS = {
     "Người đứng đầu các cấp, các ngành, địa phương từ tỉnh đến cơ sở": ["Mục III.1, đoạn 1"],
     "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh": ["Mục III.9, ý 1", "Mục III.9, ý 2", "Mục III.9, ý 2"],
+    "Đoàn thể các cấp": ["Mục III.9, ý 2", "Mục III.9, ý 2"],
     "Ban cán sự đảng Ủy ban nhân dân tỉnh": ["Mục IV.1", "Mục IV.1"],
+    "Các sở, ngành": ["Mục IV.1"],
+    "Ủy ban nhân dân các huyện, thành phố": ["Mục IV.1"],
     "Các huyện, thành ủy, đảng ủy trực thuộc Tỉnh ủy": ["Mục IV.2"],
     "Ban Tuyên giáo Tỉnh ủy": ["Mục IV.3"],
+    "Các cơ quan thông tin đại chúng của tỉnh": ["Mục IV.3"],
     "Văn phòng Tỉnh ủy": ["Mục IV.4"],
 }
+
+# read by hand: every item that offers businesses or investors an incentive, support, priority or guidance by name
+# (III.3 ý 4 «Hỗ trợ … tạo mặt bằng "sạch"»: the item names the investors; III.5 ý 4 «… ngoài việc được hưởng các
+# hình thức ưu đãi đầu tư theo quy định của Luật Đầu tư, còn được hưởng chính sách hỗ trợ của tỉnh»). Not offers: the
+# causes in Mục I («thiếu … hỗ trợ vay vốn…; các doanh nghiệp … còn nhỏ»), the Covid forecast of II.1.
+HAND_CHECKED_BUSINESS = [
+    "Mục II.2, ý 4", "Mục II.3.b, ý 3", "Mục III.1, đoạn 1", "Mục III.2, ý 2", "Mục III.3, ý 1", "Mục III.3, ý 3",
+    "Mục III.3, ý 4", "Mục III.3, ý 4", "Mục III.4, ý 2", "Mục III.4, ý 4", "Mục III.4, ý 4", "Mục III.4, ý 5",
+    "Mục III.4, ý 5", "Mục III.4, ý 6", "Mục III.5, ý 2", "Mục III.5, ý 2", "Mục III.5, ý 3", "Mục III.5, ý 4",
+    "Mục III.5, ý 5", "Mục III.6, ý 2", "Mục III.6, ý 6", "Mục III.7, ý 2", "Mục III.8, ý 4", "Mục III.8, ý 7",
+    "Mục III.8, ý 8", "Mục III.8, ý 8",
+]
 
 # every figure of Mục I (results 2016-2020) and Mục II.3.b-c (targets), as the text writes it
 HAND_CHECKED_TARGETS = {
@@ -70,11 +88,24 @@ def test_each_duty_is_the_documents_own_sentence_at_its_place(client: TestClient
         assert text[sentence["quote_start"] : sentence["quote_start"] + len(sentence["quote"])] == sentence["quote"]
 
 
+def test_addressees_of_a_directive_get_it_quoted_from_the_items_start(client: TestClient) -> None:
+    for actor_id in ("so-nganh", "uy-ban-nhan-dan-cac-huyen-thanh-pho"):
+        actor = client.get(f"/actors/{actor_id}").json()
+        (duty,) = actor["sentences"]
+        # who directs comes first, then the directive itself
+        assert duty["quote"].startswith("Ban cán sự đảng Ủy ban nhân dân tỉnh chỉ đạo xây dựng kế hoạch cụ thể")
+        assert duty["quote"].endswith("cụ thể hóa thành chương trình, kế hoạch phù hợp với điều kiện của từng địa phương, đơn vị để tổ chức thực hiện.")
+        text = _document_text(client, actor["doc_ids"][0])
+        assert text[duty["quote_start"] : duty["quote_start"] + len(duty["quote"])] == duty["quote"]
+
+
 def test_businesses_see_what_is_offered_to_them(client: TestClient) -> None:
-    business = client.get("/actors/doanh-nghiep").json()
-    assert business["role"] == "support" and business["duties"] >= 10
+    business = client.get("/actors/chinh-sach-danh-cho-doanh-nghiep").json()
+    assert business["name"] == "Chính sách dành cho doanh nghiệp" and business["role"] == "support"
+    assert [s["citation_label"] for s in business["sentences"]] == HAND_CHECKED_BUSINESS
     quotes = " ".join(s["quote"] for s in business["sentences"])
     assert "tiếp cận tài chính, tín dụng" in quotes and "ưu tiên các doanh nghiệp đầu tư sản xuất" in quotes
+    assert "còn được hưởng chính sách hỗ trợ của tỉnh" in quotes and "tạo mặt bằng “sạch”" in quotes
 
 
 def test_the_targets_table_is_exactly_the_programmes_figures(client: TestClient) -> None:
@@ -149,3 +180,27 @@ def test_an_index_without_facts_gets_them_at_start(corpus_components, tmp_path: 
     with TestClient(create_app(settings, dataclasses.replace(corpus_components, settings=settings))) as client:
         assert client.get("/actors/van-phong-tinh-uy").status_code == 200
     assert registry.facts() == saved
+
+
+def test_addressees_and_offers_on_sentences_the_programme_does_not_have() -> None:
+    facts = extract_facts([
+        _chunk("Sở Công Thương đề nghị các cơ quan, đơn vị quan tâm phối hợp thực hiện. "
+               "Ủy ban nhân dân các huyện, thành phố chỉ đạo các phòng chuyên môn phối hợp hướng dẫn cơ sở sản xuất. "
+               "Giám đốc Sở chỉ đạo thực hiện nghiêm.", ["Tổ chức thực hiện"]),
+        # a cause list names support and businesses in different clauses: nothing is offered
+        _chunk("Nguyên nhân chủ yếu là do: thiếu chính sách hỗ trợ vay vốn; các doanh nghiệp quy mô còn nhỏ.", ["Tình hình"]),
+        _chunk("Doanh nghiệp đầu tư vào cụm công nghiệp được hưởng mức hỗ trợ 50% chi phí. Hỗ trợ tiền thuê đất.",
+               ["Điều 3. Nâng cao vai trò của Hội Doanh nhân và hiệu quả đầu tư"]),
+    ])
+    by_how = {(a.actor, a.how) for a in facts.actors}
+    assert ("Các cơ quan, đơn vị", "addressee") in by_how and ("Các phòng chuyên môn", "addressee") in by_how
+    assert ("Ủy ban nhân dân các huyện, thành phố", "subject") in by_how
+    assert not any(a.how == "addressee" and "thực hiện" in a.actor for a in facts.actors)  # «chỉ đạo thực hiện»: no body
+    offered = [a.quote for a in facts.actors if a.role == "support"]
+    assert offered == [
+        "Ủy ban nhân dân các huyện, thành phố chỉ đạo các phòng chuyên môn phối hợp hướng dẫn cơ sở sản xuất.",  # guidance
+        "Doanh nghiệp đầu tư vào cụm công nghiệp được hưởng mức hỗ trợ 50% chi phí.",
+        "Hỗ trợ tiền thuê đất.",  # starts with the offer; its item names businesses
+    ]
+    # a heading's second part that is no body («hiệu quả đầu tư») gives no entry
+    assert not any("hiệu quả" in a.actor for a in facts.actors)

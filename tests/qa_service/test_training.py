@@ -23,8 +23,10 @@ def test_three_sections_make_a_cited_pack(client: TestClient) -> None:
     assert not any(v["period"] == "2016-2020" for r in goals["targets"]["rows"] for v in r["values"])  # Mục I is not in II.3
     assert len(investment["key_points"]) == 5 and investment["key_points"][0]["citation_label"] == "Mục III.3, ý 1"
     assert [a["name"] for a in organisation["actors"]] == [
-        "Ban cán sự đảng Ủy ban nhân dân tỉnh", "Các huyện, thành ủy, đảng ủy trực thuộc Tỉnh ủy", "Ban Tuyên giáo Tỉnh ủy", "Văn phòng Tỉnh ủy",
-    ]
+        "Ban cán sự đảng Ủy ban nhân dân tỉnh", "Các sở, ngành", "Ủy ban nhân dân các huyện, thành phố",
+        "Các huyện, thành ủy, đảng ủy trực thuộc Tỉnh ủy", "Ban Tuyên giáo Tỉnh ủy", "Các cơ quan thông tin đại chúng của tỉnh",
+        "Văn phòng Tỉnh ủy",
+    ]  # the bodies IV.1 and IV.3 direct have their own entries
     # review questions: answers are the text's own words and each is cited
     questions = {q["question"]: q for s in pack["sections"] for q in s["questions"]}
     grdp = questions["Chỉ tiêu «Tỷ trọng công nghiệp trong GRDP» giai đoạn 2021-2025 là bao nhiêu?"]

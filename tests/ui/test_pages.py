@@ -49,7 +49,7 @@ def test_actors_page_lists_bodies_and_their_duties_verbatim(api_url: str, monkey
     at = _page(api_url, monkeypatch, "page_actors")
     options = at.radio(key="actor").options
     assert any("Ban Tuyên giáo Tỉnh ủy (1 nội dung)" in o for o in options)
-    assert any(o.startswith("Doanh nghiệp") and S["actors_support"] in o for o in options)  # businesses see what applies to them
+    assert any(o.startswith("Chính sách dành cho doanh nghiệp") and S["actors_support"] in o for o in options)  # businesses see what applies to them
     at.radio(key="actor").set_value("ban-can-su-dang-uy-ban-nhan-dan-tinh").run()
     duties = [c.label for c in at.checkbox]
     assert len(duties) == 2 and duties[0].startswith("Ban cán sự đảng Ủy ban nhân dân tỉnh chỉ đạo xây dựng kế hoạch")
@@ -69,6 +69,14 @@ def test_checklist_exports_keep_each_duty_and_its_source(api_url: str) -> None:
         assert sentence["quote"] in markdown and sentence["quote"] in docx
         assert sentence["citation_label"] in docx
     assert docx.count("☐") == 3
+    assert markdown.startswith("# Nhiệm vụ của Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh")
+
+
+def test_what_is_offered_to_businesses_is_not_titled_as_their_duties(api_url: str) -> None:
+    business = httpx.get(f"{api_url}/actors/chinh-sach-danh-cho-doanh-nghiep").json()
+    markdown = checklist_markdown(business, S)
+    assert markdown.startswith("# Chính sách dành cho doanh nghiệp\n") and "Nhiệm vụ của" not in markdown
+    assert _docx_text(checklist_docx(business, S)).startswith("Chính sách dành cho doanh nghiệp")
 
 
 def test_targets_page_shows_the_table_chart_and_sources(api_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
