@@ -42,6 +42,8 @@ class Patterns(NamedTuple):
     continued: re.Pattern[str]
     directive: re.Pattern[str]
     head: re.Pattern[str]
+    parts: re.Pattern[str]
+    past: re.Pattern[str]
     continuation: re.Pattern[str]
     verb: re.Pattern[str]
     offer: re.Pattern[str]
@@ -53,6 +55,7 @@ def _patterns() -> Patterns:
     r = rules()["actors"]
     verbs = alternatives(r["verbs"])
     to = r["addressees"]
+    heads = alternatives(r["heads"] + to["heads"])
     offers = r["beneficiary"]
     return Patterns(
         subject=re.compile(
@@ -60,7 +63,10 @@ def _patterns() -> Patterns:
         ),
         continued=re.compile(rf"^(?:{verbs})\b", re.IGNORECASE),
         directive=re.compile(rf"\b(?:{alternatives(to['directives'])})(?:,\s*(?:{alternatives(to['directives'])}))*\s+", re.IGNORECASE),
-        head=re.compile(rf"^(?:các\s+)?(?:{alternatives(r['heads'] + to['heads'])})\b", re.IGNORECASE),
+        head=re.compile(rf"^(?:các\s+)?(?:{heads})\b", re.IGNORECASE),
+        # «các sở, ngành và ủy ban nhân dân…» lists two bodies; «Sở Kế hoạch và Đầu tư» is one
+        parts=re.compile(rf",\s*|\s+và\s+(?=(?:các\s+)?(?:{heads})\b)", re.IGNORECASE),
+        past=re.compile(rf"\b(?:{alternatives(to['past'])})\s+(?:\S+\s+){{0,2}}$", re.IGNORECASE),
         continuation=re.compile(rf"^(?:{alternatives(to['continuations'])})\b", re.IGNORECASE),
         verb=re.compile(rf"\s(?:{verbs})\b"),
         offer=re.compile(rf"\b(?:{alternatives(offers['offers'])})\b", re.IGNORECASE),
@@ -129,7 +135,9 @@ def addressees(sentence: str) -> list[str]:
     p = _patterns()
     names: list[str] = []
     for directive in p.directive.finditer(sentence):
-        for part in re.split(r",\s*|\s+và\s+", sentence[directive.end() :]):
+        if p.past.search(sentence[: directive.start()]):
+            continue
+        for part in p.parts.split(sentence[directive.end() :]):
             if names and (cont := p.continuation.match(part)):
                 names[-1] += ", " + cont.group(0)
                 if cont.group(0) != part.strip():
@@ -217,7 +225,8 @@ def _chunk_duties(chunk: Chunk) -> list[ActorDuty]:
                 add(body, "heading", s.text)
         current = (name, s.unit) if name is not None else None
         for body in addressees(s.text):
-            add(body, "addressee", _from_item_start(chunk, s))
+            if name is None or actor_id(body) != actor_id(name):  # «Giao Ban Quản lý … chủ trì»: already its subject
+                add(body, "addressee", _from_item_start(chunk, s))
         item = " ".join(t.text for t in found if t.unit is s.unit)
         if _offered(s, item):
             add(business, "beneficiary", s.text, "support")

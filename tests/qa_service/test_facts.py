@@ -204,3 +204,16 @@ def test_addressees_and_offers_on_sentences_the_programme_does_not_have() -> Non
     ]
     # a heading's second part that is no body («hiệu quả đầu tư») gives no entry
     assert not any("hiệu quả" in a.actor for a in facts.actors)
+
+
+def test_directives_reported_as_done_and_names_with_và() -> None:
+    facts = extract_facts([
+        _chunk("Năm 2023, Ủy ban nhân dân huyện đã tập trung chỉ đạo các ngành, các xã triển khai nhiệm vụ. "
+               "Ủy ban nhân dân các huyện chỉ đạo Phòng Kinh tế, Phòng Kinh tế và Hạ tầng rà soát nhu cầu. "
+               "Giao Ban Quản lý Khu kinh tế tỉnh chủ trì theo dõi.", ["Tổ chức thực hiện"]),
+    ])
+    addressed = [a.actor for a in facts.actors if a.how == "addressee"]
+    # «đã … chỉ đạo» reports; «Phòng Kinh tế và Hạ tầng» is one body; «Giao X chủ trì» names X once, as subject
+    assert addressed == ["Phòng Kinh tế", "Phòng Kinh tế và Hạ tầng"]
+    assert [a.actor for a in facts.actors if a.how == "subject"] == ["Ủy ban nhân dân các huyện", "Ban Quản lý Khu kinh tế tỉnh"]
+    assert not any("hiệu quả" in a.actor for a in facts.actors)
