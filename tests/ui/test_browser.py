@@ -125,6 +125,9 @@ def test_a_days_walk_through_the_ui(browser, ui_url: str) -> None:  # type: igno
     open_page("Nhiệm vụ theo cơ quan")
     wait.until(ec.presence_of_element_located((By.XPATH, "//*[contains(text(), 'Ban Tuyên giáo Tỉnh ủy (1 nội dung)')]")))
     wait.until(ec.presence_of_element_located((By.XPATH, "//*[contains(text(), 'Mục III.1, đoạn 1')]")))
+    # a Sở's cadre finds their own entry (IV.1 directs «các sở, ngành»); what businesses are offered is titled so
+    wait.until(ec.presence_of_element_located((By.XPATH, "//*[contains(text(), 'Các sở, ngành (1 nội dung)')]")))
+    assert "Chính sách dành cho doanh nghiệp" in body()
     browser.save_screenshot(str(SHOTS / "actors.png"))
     _download(browser, wait, "Tải danh sách việc cần làm (DOCX)", ".docx")
 
