@@ -21,7 +21,7 @@ LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON
 RUN_LLM := $(if $(filter 1,$(LLM)),setup-llm)
 TEST_LLM := $(if $(filter 0,$(LLM)),,setup-llm)
 
-.PHONY: setup setup-llm ingest api ui mcp run test test-fast lint bench eval eval-generative clean browser-deps
+.PHONY: setup setup-llm ingest api ui mcp run test test-fast lint bench eval eval-generative clean browser-deps office-deps
 
 $(STAMP): pyproject.toml
 	command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON)"; exit 1; }
@@ -78,8 +78,16 @@ browser-deps:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
 	  else echo "install chromium and chromium-driver (apt) for the browser test"; fi; }
 
-# everything CI runs: the fast tier (fakes) and the real-model tier (embedding model, LLM, Chroma server, browser)
-test: setup $(TEST_LLM) lint browser-deps
+# the slides test draws the training pack with LibreOffice Impress; Arial, the slides' font, is drawn with the
+# metric-compatible Liberation Sans (installed here when running as root, as CI does)
+office-deps:
+	@command -v soffice >/dev/null && fc-list | grep -q "Liberation Sans" || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-impress fonts-liberation >/dev/null; \
+	  else echo "install libreoffice-impress and fonts-liberation (apt) for the slides test"; fi; }
+
+# everything CI runs: the fast tier (fakes) and the real-model tier (embedding model, LLM, Chroma server, browser,
+# LibreOffice)
+test: setup $(TEST_LLM) lint browser-deps office-deps
 	@$(BIN)/python -m qa_service.components.cpu
 	QA_TEST_REQUIRE_LLM=$(if $(TEST_LLM),1,0) $(BIN)/python -m pytest -q tests
 

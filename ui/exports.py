@@ -1,6 +1,5 @@
 """Files a cadre or a trainer takes away: a body's checklist (Markdown, DOCX) and a training pack (Markdown,
-DOCX, PPTX slides). Every item keeps its verbatim quote and full source; slides shorten long quotes on screen
-(marked «…») and carry the whole quote in the speaker notes."""
+DOCX; its PPTX slides are ui/slides.py). Every item keeps its verbatim quote and full source."""
 
 from __future__ import annotations
 
@@ -8,17 +7,13 @@ import io
 from typing import Any
 
 from docx import Document
-from pptx import Presentation
-from pptx.util import Emu, Pt
 
 from ui.briefing import source_line
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-SLIDE_QUOTE_CHARS = 260
 
 
-def _save(document: Any) -> bytes:
+def save(document: Any) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -43,7 +38,7 @@ def checklist_docx(actor: dict[str, Any], s: dict[str, Any]) -> bytes:
     for cit in actor["sentences"]:
         document.add_paragraph(f"☐ «{cit['quote']}»")
         document.add_paragraph(source_line(cit, s["briefing_page"]), style="Caption")
-    return _save(document)
+    return save(document)
 
 
 # -- training pack ------------------------------------------------------------------------------------------
@@ -57,7 +52,7 @@ def target_cells(table: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
-def _all_citations(pack: dict[str, Any]) -> list[dict[str, Any]]:
+def all_citations(pack: dict[str, Any]) -> list[dict[str, Any]]:
     found = []
     for section in pack["sections"]:
         found += section["outline"] + section["key_points"]
@@ -68,7 +63,7 @@ def _all_citations(pack: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _sources(pack: dict[str, Any], s: dict[str, Any]) -> list[str]:
-    return list(dict.fromkeys(source_line(c, s["briefing_page"]) for c in _all_citations(pack)))
+    return list(dict.fromkeys(source_line(c, s["briefing_page"]) for c in all_citations(pack)))
 
 
 def pack_markdown(pack: dict[str, Any], s: dict[str, Any]) -> str:
@@ -145,69 +140,4 @@ def pack_docx(pack: dict[str, Any], s: dict[str, Any]) -> bytes:
     document.add_heading(s["briefing_sources"], level=1)
     for source in _sources(pack, s):
         document.add_paragraph(source, style="List Bullet")
-    return _save(document)
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= SLIDE_QUOTE_CHARS else text[: SLIDE_QUOTE_CHARS].rsplit(" ", 1)[0] + " …"
-
-
-def _bullets(prs: Any, title: str, items: list[tuple[str, str]], notes: list[str]) -> None:
-    """One slide: a title and (text, label) bullets; the full quotes go to the speaker notes."""
-    slide = prs.slides.add_slide(prs.slide_layouts[1])
-    slide.shapes.title.text = title
-    body = slide.placeholders[1].text_frame
-    body.clear()
-    for i, (text, label) in enumerate(items):
-        paragraph = body.paragraphs[0] if i == 0 else body.add_paragraph()
-        paragraph.text = f"{text} ({label})" if label else text
-        paragraph.font.size = Pt(14 if len(items) > 4 else 18)
-    slide.notes_slide.notes_text_frame.text = "\n\n".join(notes)
-
-
-def pack_pptx(pack: dict[str, Any], s: dict[str, Any]) -> bytes:
-    prs = Presentation()
-    prs.slide_width, prs.slide_height = Emu(12192000), Emu(6858000)  # 16:9
-    cover = prs.slides.add_slide(prs.slide_layouts[0])
-    cover.shapes.title.text = s["pack_title"]
-    cover.placeholders[1].text = pack["title"]
-    header, rows = target_cells(pack["targets"])
-    if rows:
-        slide = prs.slides.add_slide(prs.slide_layouts[5])
-        slide.shapes.title.text = s["pack_targets"]
-        shape = slide.shapes.add_table(len(rows) + 1, len(header), Emu(457200), Emu(1400000), Emu(11277600), Emu(400000 * (len(rows) + 1)))
-        for j, text in enumerate(header):
-            shape.table.cell(0, j).text = text
-        for i, row in enumerate(rows, start=1):
-            for j, text in enumerate(row):
-                shape.table.cell(i, j).text = text
-        for cell in (shape.table.cell(i, j) for i in range(len(rows) + 1) for j in range(len(header))):
-            for paragraph in cell.text_frame.paragraphs:
-                paragraph.font.size = Pt(12)
-        slide.notes_slide.notes_text_frame.text = "\n".join(
-            f"{r['measure']} – {v['period']}: «{v['citation']['quote']}» ({v['citation']['citation_label']})"
-            for r in pack["targets"]["rows"] for v in r["values"]
-        )
-    for section in pack["sections"]:
-        heading = f"{section['label']} – {section['title']}"
-        if section["outline"]:
-            _bullets(prs, heading, [(c["quote"], c["citation_label"]) for c in section["outline"]], [])
-        for start in range(0, len(section["key_points"]), 4):
-            part = section["key_points"][start : start + 4]
-            _bullets(prs, f"{heading} ({s['pack_key_points'].lower()})", [(_short(c["quote"]), c["citation_label"]) for c in part],
-                     [f"«{c['quote']}» — {source_line(c, s['briefing_page'])}" for c in part])
-        for actor in section["actors"]:
-            _bullets(prs, actor["name"], [(_short(c["quote"]), c["citation_label"]) for c in actor["sentences"][:4]],
-                     [f"«{c['quote']}» — {source_line(c, s['briefing_page'])}" for c in actor["sentences"]])
-        for start in range(0, len(section["questions"]), 3):
-            part = section["questions"][start : start + 3]
-            items = [(f"{q['question']} → {_short(q['answer'])}", ", ".join(dict.fromkeys(c["citation_label"] for c in q["citations"])))
-                     for q in part]
-            _bullets(prs, f"{s['pack_questions']}: {section['label']}", items, [f"{q['question']}\n{q['answer']}" for q in part])
-    for item in pack["pinned"]:
-        _bullets(prs, item["question"], [(_short(c["quote"]), c["citation_label"]) for c in item["citations"][:4]],
-                 [f"«{c['quote']}» — {source_line(c, s['briefing_page'])}" for c in item["citations"]])
-    sources = _sources(pack, s)
-    for start in range(0, len(sources), 8):
-        _bullets(prs, s["briefing_sources"], [(x, "") for x in sources[start : start + 8]], [])
-    return _save(prs)
+    return save(document)

@@ -8,9 +8,10 @@ from typing import Any
 import streamlit as st
 
 from ui.client import ApiUnavailable, QaClient
-from ui.exports import DOCX_MIME, PPTX_MIME, pack_docx, pack_markdown, pack_pptx, target_cells
+from ui.exports import DOCX_MIME, pack_docx, pack_markdown, target_cells
 from ui.feedback import unavailable
 from ui.render import heading_title, label, literal
+from ui.slides import PPTX_MIME, pack_pptx
 from ui.strings import S
 
 # headings that are not teaching material

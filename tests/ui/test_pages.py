@@ -11,7 +11,8 @@ from docx import Document
 from pptx import Presentation
 from streamlit.testing.v1 import AppTest
 
-from ui.exports import checklist_docx, checklist_markdown, pack_docx, pack_markdown, pack_pptx
+from ui.exports import checklist_docx, checklist_markdown, pack_docx, pack_markdown
+from ui.slides import pack_pptx
 from ui.strings import S
 
 APP = str(Path(__file__).resolve().parents[2] / "ui" / "app.py")
