@@ -207,7 +207,7 @@ def test_deleting_a_conversation_asks_first(api_url: str, monkeypatch: pytest.Mo
     from ui.strings import S
 
     at = _app(api_url, monkeypatch).run()
-    _ask(at, "Mục tiêu tổng quát đến năm 2030 là gì?")
+    _ask(at, "Mục tiêu tổng quát đến năm 2030 là gì?").run()  # the sidebar, drawn before the question, catches up
     cid = at.session_state.conversation_id
     at.sidebar.button(key="delete-conversation").click().run()  # one click deletes nothing: it asks
     assert httpx.get(f"{api_url}/conversations/{cid}").status_code == 200 and at.session_state.history
