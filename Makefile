@@ -61,12 +61,11 @@ mcp: setup
 ui: setup
 	QA__API_URL=http://127.0.0.1:$(API_PORT) $(BIN)/streamlit run ui/app.py --server.port $(UI_PORT) --server.headless true --browser.gatherUsageStats false
 
-# set up from nothing, ingest corpus/, start the API (:8000) and the UI (:8501); Ctrl-C stops both
+# set up from nothing, ingest corpus/, then the API (:8000) and the UI (:8501) as children of one launcher
+# (qa_service/launcher.py): it prints their addresses and the admin token once the API answers, and Ctrl-C, a kill of
+# it or of its group, or either server stopping stops both
 run: ingest $(RUN_LLM)
-	@set -m; \
-	$(BIN)/python -m qa_service.server --port $(API_PORT) & api=$$!; \
-	trap 'kill $$api 2>/dev/null' EXIT INT TERM; \
-	QA__API_URL=http://127.0.0.1:$(API_PORT) $(BIN)/streamlit run ui/app.py --server.port $(UI_PORT) --server.headless true --browser.gatherUsageStats false
+	@exec $(BIN)/python -m qa_service.launcher --api-port $(API_PORT) --ui-port $(UI_PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check ingest qa_service ui eval tests

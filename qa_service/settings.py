@@ -244,7 +244,8 @@ class ApiSettings(BaseModel):
 
 
 class AdminSettings(BaseModel):
-    # no token configured = uploads and deletes are disabled (403)
+    # no token configured = uploads and deletes are disabled (403); `make run` (qa_service/launcher.py) hands the API
+    # the one it keeps in <data_dir>/admin-token when none is configured
     token: SecretStr | None = None
     max_upload_mb: int = Field(50, ge=1, le=1024)
     job_timeout_s: float = Field(
@@ -261,6 +262,14 @@ class AdminSettings(BaseModel):
     max_concurrent_uploads: int = Field(
         2, ge=1, le=64, description="uploads received at once per process; one more is refused (429, Retry-After)"
     )
+
+    @field_validator("token")
+    @classmethod
+    def _not_blank(cls, value: SecretStr | None) -> SecretStr | None:
+        # a blank token would open the admin routes to an empty «Bearer »; unset means «admin functions off»
+        if value is not None and not value.get_secret_value().strip():
+            raise ValueError("the admin token is blank: unset it (admin functions off) or give one")
+        return value
 
 
 class AuthSettings(BaseModel):
@@ -353,6 +362,11 @@ class Settings(BaseSettings):
     @property
     def index_dir(self) -> Path:
         return self.data_dir / "index"
+
+    @property
+    def admin_token_path(self) -> Path:
+        # made by `make run` (qa_service/launcher.py) when no token is configured; user data, kept across rebuilds
+        return self.data_dir / "admin-token"
 
     @property
     def upload_dir(self) -> Path:

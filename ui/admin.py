@@ -170,7 +170,8 @@ def admin_page(client: QaClient) -> None:
         token = current["token"]  # an admin user's session opens the admin routes: no token to type
         st.caption(S["admin_as_user"])
     else:
-        st.caption(S["admin_token_help"])
+        # a reader's account (accounts mode) is told to sign in as an admin; without accounts, where the token comes from
+        st.caption(S["admin_reader_help"] if current is not None else S["admin_token_help"])
         token = st.text_input(S["admin_token"], type="password")
     upload = _uploader(client)
     number = st.text_input(S["admin_number"])

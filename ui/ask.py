@@ -15,7 +15,7 @@ from ui.strings import S
 
 # -- conversation state: the service holds it; the session keeps a copy of what is on screen -----------
 def _reset() -> None:
-    for key in ("conversation_id", "history", "briefing", "conversation_owned"):
+    for key in ("conversation_id", "history", "briefing", "conversation_owned", "delete_asked"):
         st.session_state.pop(key, None)
 
 
@@ -275,10 +275,31 @@ def conversations_panel(client: QaClient) -> None:
                     on_click=_open_conversation, args=(conv["id"],), use_container_width=True,
                 )
         if current and _owned():
-            st.button(S["delete_conversation"], key="delete-conversation", on_click=_delete_current, args=(client,))
+            _delete_control(client, current)
+
+
+def _delete_control(client: QaClient, current: str) -> None:
+    """«Xóa» asks first: the first click only shows «Xóa hẳn» / «Thôi» (a deleted conversation does not come back)."""
+    if st.session_state.get("delete_asked") != current:
+        st.button(S["delete_conversation"], key="delete-conversation", on_click=_ask_delete, args=(current,))
+        return
+    st.warning(S["delete_conversation_confirm"])
+    confirm, cancel = st.columns(2)
+    confirm.button(S["delete_conversation_yes"], key="delete-conversation-yes", type="primary",
+                   on_click=_delete_current, args=(client,))
+    cancel.button(S["delete_conversation_no"], key="delete-conversation-no", on_click=_keep_current)
+
+
+def _ask_delete(conversation_id: str) -> None:
+    st.session_state.delete_asked = conversation_id  # tied to this conversation: opening another drops the question
+
+
+def _keep_current() -> None:
+    st.session_state.pop("delete_asked", None)
 
 
 def _delete_current(client: QaClient) -> None:
+    st.session_state.pop("delete_asked", None)
     cid = st.session_state.get("conversation_id")
     if cid:
         try:

@@ -198,8 +198,31 @@ def test_past_conversations_are_listed_and_open_from_the_sidebar(api_url: str, m
     assert at.session_state.conversation_id == first
     assert at.session_state.history[0]["content"] == "Mục tiêu tổng quát đến năm 2030 là gì?"
     at.sidebar.button(key="delete-conversation").click().run()
+    at.sidebar.button(key="delete-conversation-yes").click().run()
     assert httpx.get(f"{api_url}/conversations/{first}").status_code == 404
     assert not at.session_state.history
+
+
+def test_deleting_a_conversation_asks_first(api_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui.strings import S
+
+    at = _app(api_url, monkeypatch).run()
+    _ask(at, "Mục tiêu tổng quát đến năm 2030 là gì?").run()  # the sidebar, drawn before the question, catches up
+    cid = at.session_state.conversation_id
+    at.sidebar.button(key="delete-conversation").click().run()  # one click deletes nothing: it asks
+    assert httpx.get(f"{api_url}/conversations/{cid}").status_code == 200 and at.session_state.history
+    assert any(S["delete_conversation_confirm"] in w.value for w in at.sidebar.warning)
+    assert {b.label for b in at.sidebar.button if b.key and b.key.startswith("delete-conversation-")} == {"Xóa hẳn", "Thôi"}
+
+    at.sidebar.button(key="delete-conversation-no").click().run()  # «Thôi» keeps it and takes the question away
+    assert httpx.get(f"{api_url}/conversations/{cid}").status_code == 200 and at.session_state.history
+    assert not at.sidebar.warning and not [b for b in at.sidebar.button if b.key == "delete-conversation-yes"]
+
+    at.sidebar.button(key="delete-conversation").click().run()
+    at.sidebar.button(key="delete-conversation-yes").click().run()  # «Xóa hẳn» deletes
+    assert httpx.get(f"{api_url}/conversations/{cid}").status_code == 404
+    assert not at.session_state.history and "c" not in at.query_params
+    assert not [b for b in at.sidebar.button if b.key and b.key.startswith("delete-conversation")]
 
 
 def test_copy_holds_the_answer_with_its_sources(api_url: str, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,6 +1,6 @@
 """The login page of accounts mode, driven by AppTest against a real service with `QA__AUTH__MODE=accounts`: nothing
 but the form before a login, a wrong password says so, a right one opens the pages with the user in the sidebar, an
-admin user needs no admin token, and logout comes back to the form."""
+admin user needs no admin token (a reader is told to sign in as one), and logout comes back to the form."""
 
 from __future__ import annotations
 
@@ -76,3 +76,11 @@ def test_an_admin_user_needs_no_admin_token(accounts_api: str, monkeypatch: pyte
     assert S["admin_as_user"] in " ".join(c.value for c in at.caption)
     assert S["admin_token"] not in [t.label for t in at.text_input]
     assert "Cần mã quản trị để xem" not in " ".join(c.value for c in at.caption)  # the previous versions are listed
+
+
+def test_a_reader_on_the_admin_page_is_told_to_sign_in_as_an_admin(accounts_api: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _log_in(_open(accounts_api, monkeypatch), "minh", "mat-khau-doc")
+    at.sidebar.radio[0].set_value(S["page_admin"]).run()
+    captions = " ".join(c.value for c in at.caption)
+    assert not at.exception and S["admin_reader_help"] in captions
+    assert S["admin_token_help"] not in captions  # in accounts mode `make run` prints no token
