@@ -110,8 +110,15 @@ def test_a_days_walk_through_the_ui(browser, ui_url: str) -> None:  # type: igno
     sidebar = browser.find_element(By.CSS_SELECTOR, "[data-testid='stSidebar']").text
     assert TEN_QUESTIONS[0] in sidebar  # the pinned answer heads the briefing
     # the browser's cookie brought its client key back: the conversation is still its own, so it may delete it
-    wait.until(ec.presence_of_element_located((By.XPATH, "//button[.//p[text()='Xóa cuộc trò chuyện này']]")))
+    delete = wait.until(ec.element_to_be_clickable((By.XPATH, "//button[.//p[text()='Xóa cuộc trò chuyện này']]")))
+    # deleting asks first: one click only shows «Xóa hẳn» / «Thôi»; «Thôi» keeps the conversation
+    browser.execute_script("arguments[0].click();", delete)
+    keep = wait.until(ec.element_to_be_clickable((By.XPATH, "//button[.//p[text()='Thôi']]")))
+    assert browser.find_elements(By.XPATH, "//button[.//p[text()='Xóa hẳn']]")
     browser.save_screenshot(str(SHOTS / "conversation.png"))
+    browser.execute_script("arguments[0].click();", keep)
+    wait.until(ec.presence_of_element_located((By.XPATH, "//button[.//p[text()='Xóa cuộc trò chuyện này']]")))
+    assert len(browser.find_elements(By.CSS_SELECTOR, assistant)) == len(TEN_QUESTIONS) and TEN_QUESTIONS[0] in body()
     # a colleague opening the link in a new window gets the same conversation
     browser.switch_to.new_window("window")
     browser.get(link)
