@@ -6,8 +6,8 @@ perturbing them.
 
 - overview: every heading with sub-sections or items, three frames (eval/question_families.py) and an unaccented
   form of the first; `must` = the first words of its first two sub-sections or items;
-- figure: every figure of the targets and results (the fact reader's, plus the comparison it leaves out), two
-  frames; `must` = the figure («85%»), `evidence` = the words before it;
+- figure: every figure of the targets and results (the fact reader's; the change after a count written by hand),
+  two frames; `must` = the figure («85%»), `evidence` = the words before it;
 - duties: every body the fact reader finds given a duty, and the bodies named as given one inside another's
   sentence, two frames; `must` = a key phrase of the duty;
 - near_miss_subject / near_miss_period / near_miss_measure: the same frames about a body or place the programme
@@ -183,7 +183,10 @@ def _words_before(sentence: str, value: str) -> str:
 
 def figures(prog: Programme, dropped: Counter[str]) -> list[Figure]:
     found = []
+    by_hand = {extra.measure_id for extra in EXTRA_FIGURES}
     for fact in prog.facts_targets:
+        if fact.measure_id in by_hand:
+            continue  # asked from EXTRA_FIGURES, with fuller evidence
         measure = MEASURES.get(fact.measure_id)
         if measure is None:
             dropped["figure: measure without a hand-written name"] += 1
@@ -252,8 +255,11 @@ class Duty:
 
 def duties(prog: Programme) -> list[Duty]:
     found: dict[str, Duty] = {}
+    subjects = {f.actor for f in prog.facts_actors if f.how in ("subject", "continued")}
     for fact in prog.facts_actors:
-        if fact.role != "duty" or fact.actor in found:
+        # a body named only as a directive's addressee or in a heading is asked about through NAMED_DUTIES, whose
+        # key phrase is its own part of the sentence
+        if fact.role != "duty" or fact.actor in found or fact.actor not in subjects:
             continue
         rest = fact.quote[len(fact.actor):] if fact.quote.startswith(fact.actor) else fact.quote
         key = DUTY_KEYS.get(fact.actor) or first_words(rest, limit=8)

@@ -311,6 +311,16 @@ class ChatSettings(BaseModel):
     max_chars: int = Field(20_000, ge=100, le=200_000, description="characters of all the messages' text together")
 
 
+class TrainingSettings(BaseModel):
+    """The training pack (POST /training-pack), per chosen section."""
+
+    max_points: int = Field(12, ge=1, le=50, description="key points quoted")
+    # enough for every item with a figure or a duty of a section like the programme's Mục II.3 (13 figures, 6 items)
+    max_questions: int = Field(
+        20, ge=1, le=100, description="review questions; when there are more, each item with a figure or duty gets one first"
+    )
+
+
 class McpSettings(BaseModel):
     """The MCP server on the API's /mcp (streamable HTTP)."""
 
@@ -346,6 +356,7 @@ class Settings(BaseSettings):
     api: ApiSettings = ApiSettings()
     conversations: ConversationSettings = ConversationSettings()
     chat: ChatSettings = ChatSettings()
+    training: TrainingSettings = TrainingSettings()
     mcp: McpSettings = McpSettings()
 
     @model_validator(mode="after")

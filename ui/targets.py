@@ -1,6 +1,8 @@
-"""«Chỉ tiêu»: every figure the documents set or report, by period, as a table and a chart, each cited."""
+"""«Chỉ tiêu»: every figure the documents set or report, by period, as a table and charts, each cited."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -10,6 +12,9 @@ from ui.exports import target_cells
 from ui.feedback import unavailable
 from ui.render import literal
 from ui.strings import S
+from ui.target_charts import RATE_UNITS, ROW_PX, column_width, table_height, target_charts
+
+COUNT_CHARTS_PER_ROW = 2  # room for three period labels and a measure's name
 
 
 def targets_page(client: QaClient) -> None:
@@ -23,25 +28,8 @@ def targets_page(client: QaClient) -> None:
     if not table["rows"]:
         st.info(S["targets_none"])
         return
-    header, rows = target_cells(table)
-    header[0] = S["targets_measure"]
-    header = [h if i == 0 else h + (f" ({S['targets_result']})" if table["periods"][i - 1]["kind"] == "result" else "")
-              for i, h in enumerate(header)]
-    st.dataframe(pd.DataFrame(rows, columns=header), hide_index=True, use_container_width=True)
-
-    # the percentage measures with two or more periods, as lines over the years
-    series = {
-        row["measure"]: {v["year"]: v["value"] for v in row["values"] if v["year"] and v["value"] is not None}
-        for row in table["rows"]
-        if row["unit"].startswith("%")
-    }
-    series = {name: points for name, points in series.items() if len(points) >= 2}
-    if series:
-        st.subheader(S["targets_chart"])
-        frame = pd.DataFrame(series).sort_index()
-        frame.index = frame.index.map(str)
-        st.line_chart(frame)
-
+    _table(table)
+    _charts(table)
     with st.expander(S["targets_sources"], expanded=False):
         for row in table["rows"]:
             for v in row["values"]:
@@ -50,3 +38,31 @@ def targets_page(client: QaClient) -> None:
                     f"- **{literal(row['measure'])}**, {literal(v['period'])}: {literal(v['value_text'])} — "
                     f"*{literal(cit['citation_label'])}*: «{literal(cit['quote'])}»"
                 )
+
+
+def _table(table: dict[str, Any]) -> None:
+    """Every row at once: the height fits the rows, so the last one never hides under an inner scroll."""
+    header, rows = target_cells(table)
+    header[0] = S["targets_measure"]
+    header = [h if i == 0 else h + (f" ({S['targets_result']})" if table["periods"][i - 1]["kind"] == "result" else "")
+              for i, h in enumerate(header)]
+    st.dataframe(
+        pd.DataFrame(rows, columns=header), hide_index=True, height=table_height(len(rows)), row_height=ROW_PX,
+        # the periods' columns as wide as their texts; the measure's takes the rest
+        column_config={h: st.column_config.TextColumn(width=column_width(h, [r[i] for r in rows])) for i, h in enumerate(header) if i},
+    )
+
+
+def _charts(table: dict[str, Any]) -> None:
+    charts = target_charts(table, S)
+    if not charts:
+        return
+    st.subheader(S["targets_chart"])
+    st.caption(S["targets_chart_note"])
+    for chart in (c for c in charts if c.unit in RATE_UNITS):
+        st.altair_chart(chart.chart, width="stretch")
+    counts = [c for c in charts if c.unit not in RATE_UNITS]
+    for start in range(0, len(counts), COUNT_CHARTS_PER_ROW):
+        for column, chart in zip(st.columns(COUNT_CHARTS_PER_ROW), counts[start : start + COUNT_CHARTS_PER_ROW], strict=False):
+            with column:
+                st.altair_chart(chart.chart, width="stretch")

@@ -20,10 +20,10 @@ from qa_service.ingestion.fact_rules import alternatives as _alternatives
 from qa_service.ingestion.fact_rules import rules as _rules
 from qa_service.models import Chunk, Unit
 from qa_service.references import _KIND, NUMBER
-from qa_service.text import BULLET_MARK, split_sentences
+from qa_service.text import BULLET_MARK, slug, split_sentences
 
 # stored with the facts: a document whose facts were read by an older version is read again
-FACTS_VERSION = 4
+FACTS_VERSION = 5
 
 
 class TargetFact(BaseModel):
@@ -82,6 +82,14 @@ def _measures() -> list[tuple[dict[str, Any], list[re.Pattern[str]]]]:
     return [(m, [re.compile(p, re.IGNORECASE) for p in m["patterns"]]) for m in _rules()["targets"]["measures"]]
 
 
+@cache
+def _change_lead() -> re.Pattern[str]:
+    """What stands between a count and a figure of its change: the rest of the count's noun (a few words, no figure)
+    and the word of change, «…100 doanh nghiệp| công nghiệp, tăng |13%…»."""
+    words = _alternatives(_rules()["targets"]["changes"]["words"])
+    return re.compile(rf"(?:\s+[^\W\d]+){{0,4}}\s*,?\s*(?P<word>{words})\s+", re.IGNORECASE)
+
+
 def number(text: str) -> float | None:
     """Vietnamese figures: «12,78» is 12.78, «5.314» is 5314, «8,0» is 8.0."""
     if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", text):
@@ -118,6 +126,43 @@ def _measure(window: str, unit: str) -> tuple[dict[str, Any], int] | None:
     return best
 
 
+def _change(sentence: str, figure: re.Match[str], previous: tuple[dict[str, Any], re.Match[str]] | None) -> dict[str, Any] | None:
+    """The measure of a figure that names none of its own but says how the count or amount right before it changes:
+    «khoảng 100 doanh nghiệp công nghiệp, tăng 13% so với giai đoạn 2015-2020» is the change of «Doanh nghiệp … phát
+    triển mới» against 2015-2020, a measure of its own. After a percentage it is left out: «đạt trên 20%, tăng 3%»
+    may be points or a share of the 20%."""
+    rules = _rules()["targets"]["changes"]
+    if previous is None or figure.group("unit") not in rules["units"] or previous[1].group("unit").startswith("%"):
+        return None
+    lead = _change_lead().fullmatch(sentence, previous[1].end(), figure.start())
+    if lead is None:
+        return None
+    base = _PERIOD.match(sentence[figure.end() :].lstrip())
+    against = f" {base.group(0).strip()}" if base and base.group("so_voi") else ""
+    name = f"{previous[0]['name']}, {lead.group('word').lower()}{against}"
+    return {"id": slug(f"{previous[0]['id']} {lead.group('word')}{against}", previous[0]["id"]), "name": name}
+
+
+def _figures(sentence: str) -> list[tuple[dict[str, Any], re.Match[str]]]:
+    """(measure, figure) of each figure of a sentence that measures something named in it."""
+    found: list[tuple[dict[str, Any], re.Match[str]]] = []
+    claimed = 0  # end of the previous figure: a measure name ending before it names that figure, not this one
+    for q in _quantity().finditer(sentence):
+        named = _measure(sentence[: q.end()], q.group("unit"))
+        measure = named[0] if named and named[1] > claimed else _change(sentence, q, found[-1] if found else None)
+        if measure is not None:
+            found.append((measure, q))
+            claimed = q.end()
+    return found
+
+
+def _period_of(figure: re.Match[str], periods: list[tuple[str, int, int]], fallback: tuple[str, int] | None) -> tuple[str, int] | None:
+    """The period named last before the figure, else first after it, else the paragraph's or heading's."""
+    before = [p for p in periods if p[2] < figure.start()]
+    after = [p for p in periods if p[2] > figure.end()]
+    return (before[-1][:2] if before else None) or (after[0][:2] if after else None) or fallback
+
+
 def extract_targets(chunks: list[Chunk]) -> list[TargetFact]:
     cues = [c.lower() for c in _rules()["targets"]["result_cues"]]
     facts: list[TargetFact] = []
@@ -134,27 +179,16 @@ def extract_targets(chunks: list[Chunk]) -> list[TargetFact]:
             periods = _periods(sentence)
             if periods and periods[0][2] < 20:
                 carried = periods[0][:2]
-            claimed = 0  # end of the previous figure's measure name: a figure after it with no new name is a comparison
-            for q in _quantity().finditer(sentence):
-                unit_text = q.group("unit")
-                found = _measure(sentence[: q.end()], unit_text)
-                if found is None or found[1] <= claimed:
-                    continue
-                measure, claimed = found[0], q.end()
-                before = [p for p in periods if p[2] < q.start()]
-                after = [p for p in periods if p[2] > q.end()]
-                period = (before[-1][:2] if before else None) or (after[0][:2] if after else None) or carried
-                if period is None and heading_periods:
-                    period = heading_periods[0][:2]
+            result = any(c in headings or c in sentence.lower() for c in cues)
+            for measure, q in _figures(sentence):
+                period = _period_of(q, periods, carried or (heading_periods[0][:2] if heading_periods else None))
                 if period is None:
                     continue  # a figure with no period is a threshold or a condition («vốn từ 6.000 tỷ đồng»), not a target
-                result = any(c in headings or c in sentence.lower() for c in cues)
-                low, high = number(q.group("n1")), number(q.group("n2")) if q.group("n2") else None
                 facts.append(
                     TargetFact(
                         measure_id=measure["id"], measure=measure["name"], value_text=q.group(0).removeprefix("đạt ").strip(),
-                        value=low, value_high=high, unit=unit_text, period=period[0], year=period[1],
-                        kind="result" if result else "target",
+                        value=number(q.group("n1")), value_high=number(q.group("n2")) if q.group("n2") else None,
+                        unit=q.group("unit"), period=period[0], year=period[1], kind="result" if result else "target",
                         chunk_id=chunk.chunk_id, quote=sentence,
                     )
                 )

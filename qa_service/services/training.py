@@ -46,12 +46,12 @@ def _t(key: str, **params: object) -> str:
 
 
 class TrainingPackService:
-    def __init__(self, components: Components, facts: FactsService, max_points: int = 12, max_questions: int = 8) -> None:
+    def __init__(self, components: Components, facts: FactsService) -> None:
         self.c = components
         self.facts = facts
         self.sections = SectionIndex(components.registry)
-        self.max_points = max_points
-        self.max_questions = max_questions
+        self.max_points = components.settings.training.max_points
+        self.max_questions = components.settings.training.max_questions
 
     def build(self, doc_id: str, labels: list[str]) -> TrainingPack:
         started = time.perf_counter()
@@ -90,7 +90,7 @@ class TrainingPackService:
             self.facts.targets([section.doc_id], within=(section.doc_id, section.end, section.stop)),
             [a for a in inside if a.duties],
         )
-        pack.questions = self._questions(section, pack)[: self.max_questions]
+        pack.questions = self._questions(section, pack, self.max_questions)
         return pack
 
     @staticmethod
@@ -98,25 +98,65 @@ class TrainingPackService:
         return citation.chunk.doc_id == section.doc_id and section.end <= citation.quote_start < section.stop
 
     @staticmethod
-    def _questions(section: Section, pack: PackSection) -> list[ReviewQuestion]:
+    def _questions(section: Section, pack: PackSection, limit: int) -> list[ReviewQuestion]:
+        """What the section holds, then a question on every figure and on each body's duty in every item (list item
+        or paragraph) that states one; past `limit`, every item gets one question before any gets a second."""
         questions: list[ReviewQuestion] = []
         if pack.outline:
             items = "; ".join(f"{i}) {c.quote.strip()}" for i, c in enumerate(pack.outline, start=1))
             questions.append(
                 ReviewQuestion(_t("contents_question", where=section.where), _t("contents_answer", n=len(pack.outline), items=items), pack.outline)
             )
-        for row in pack.targets.rows:
-            for value in row.values:
-                fact = value.fact
-                key = "target_question_result" if fact.kind == "result" else "target_question_range" if "-" in fact.period else "target_question_year"
-                questions.append(ReviewQuestion(_t(key, measure=row.measure, period=fact.period), fact.value_text, [value.citation]))
-        for actor in pack.actors:
-            duty = actor.duties[0]
-            name = "các" + actor.name[3:] if actor.name.startswith("Các ") else actor.name  # mid-sentence
-            questions.append(ReviewQuestion(_t("actor_question", label=duty.label, actor=name), duty.quote, actor.duties))
+        asked = _figure_questions(pack) + _duty_questions(pack)
+        questions += _covering(asked, limit - len(questions))
         if not questions and pack.key_points:
             first = pack.key_points[0].quote
             questions.append(
                 ReviewQuestion(_t("points_question", where=section.where), _t("points_answer", n=len(pack.key_points), first=first), pack.key_points)
             )
-        return questions
+        return questions[:limit]
+
+
+def _figure_questions(pack: PackSection) -> list[ReviewQuestion]:
+    """One per figure: its value as written, cited to its sentence."""
+    out = []
+    for row in pack.targets.rows:
+        for value in row.values:
+            fact = value.fact
+            key = "target_question_result" if fact.kind == "result" else "target_question_range" if "-" in fact.period else "target_question_year"
+            out.append(ReviewQuestion(_t(key, measure=row.measure, period=fact.period), fact.value_text, [value.citation]))
+    return out
+
+
+def _duty_questions(pack: PackSection) -> list[ReviewQuestion]:
+    """One per body and item: the body's sentences of that item, cited each."""
+    out = []
+    for actor in pack.actors:
+        name = "các" + actor.name[3:] if actor.name.startswith("Các ") else actor.name  # mid-sentence
+        by_item: dict[str, list[Citation]] = {}
+        for duty in actor.duties:
+            by_item.setdefault(duty.label, []).append(duty)
+        for label, duties in by_item.items():
+            answer = " ".join(d.quote.strip() for d in duties)
+            out.append(ReviewQuestion(_t("actor_question", label=label, actor=name), answer, duties))
+    return out
+
+
+def _place(question: ReviewQuestion) -> tuple[int, int]:
+    """Where its answer is in the document: its first citation, then the answer's place in that sentence (a sentence
+    may state several figures)."""
+    first = question.citations[0]
+    return first.quote_start, max(first.quote.find(question.answer), 0)
+
+
+def _covering(questions: list[ReviewQuestion], limit: int) -> list[ReviewQuestion]:
+    """At most `limit` questions, in the document's order, taken in turns one per item (the unit the first citation
+    is in): a cut leaves no item without a question while another has several."""
+    ordered = sorted(questions, key=_place)
+    by_item: dict[str, list[int]] = {}
+    for i, question in enumerate(ordered):
+        by_item.setdefault(question.citations[0].label, []).append(i)
+    turns: list[int] = []
+    for depth in range(max((len(ids) for ids in by_item.values()), default=0)):
+        turns += [ids[depth] for ids in by_item.values() if depth < len(ids)]
+    return [ordered[i] for i in sorted(turns[: max(limit, 0)])]

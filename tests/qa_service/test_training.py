@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from fastapi.testclient import TestClient
+
+from qa_service.services.facts import FactsService
+from qa_service.services.training import TrainingPackService
+from qa_service.settings import TrainingSettings
 
 PROGRAMME = "chuong-trinh-hanh-dong-phat-trien-cong-nghiep-2021-2025"
 
@@ -36,6 +42,43 @@ def test_three_sections_make_a_cited_pack(client: TestClient) -> None:
         assert question["citations"]
     # the whole document's figures come with the pack
     assert any(v["period"] == "2016-2020" for r in pack["targets"]["rows"] for v in r["values"])
+
+
+def test_review_questions_cover_every_figure_and_every_item_with_a_duty(client: TestClient) -> None:
+    """Issue 32: the questions stopped after the first eight (II.3 had none on the clusters' fill rate or on 2030),
+    and a body got one question for its first item only (III.9 has its duties in ý 1 and ý 2)."""
+    goals, front = _pack(client, ["Mục II.3", "Mục III.9"])["sections"]
+    figures = goals["questions"][1:]  # after «… gồm những nội dung nào?»
+    asked = [(q["citations"][0]["citation_label"], q["answer"]) for q in figures]
+    stated = {(v["citation"]["citation_label"], v["value_text"]) for r in goals["targets"]["rows"] for v in r["values"]}
+    assert set(asked) == stated and len(asked) == len(stated) == 12
+    assert ("Mục II.3.b, ý 4", "03 cụm công nghiệp") in asked and ("Mục II.3.b, ý 4", "trên 40%") in asked  # CCN
+    assert {answer for label, answer in asked if label == "Mục II.3.c, đoạn 1"} == {"từ 8,0-8,5%/năm", "trên 18%", "trên 85%", "trên 60%"}
+    assert ("Mục II.3.b, ý 3", "13%") in asked
+    # in the document's order, each answer the text's own words in the sentence it cites
+    starts = [(q["citations"][0]["quote_start"], q["citations"][0]["quote"].find(q["answer"])) for q in figures]
+    assert starts == sorted(starts)
+    for q in figures:
+        assert q["answer"] in q["citations"][0]["quote"]
+    duties = {q["question"]: q for q in front["questions"]}
+    assert set(duties) >= {
+        "Theo Mục III.9, ý 1, Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh có nhiệm vụ gì?",
+        "Theo Mục III.9, ý 2, Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh có nhiệm vụ gì?",
+    }
+    second = duties["Theo Mục III.9, ý 2, Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh có nhiệm vụ gì?"]
+    assert [c["citation_label"] for c in second["citations"]] == ["Mục III.9, ý 2", "Mục III.9, ý 2"]
+    assert second["answer"] == " ".join(c["quote"] for c in second["citations"])
+
+
+def test_past_the_limit_every_item_keeps_a_question(corpus_components) -> None:  # type: ignore[no-untyped-def]
+    settings = corpus_components.settings.model_copy(update={"training": TrainingSettings(max_questions=6)})
+    components = dataclasses.replace(corpus_components, settings=settings)
+    goals = TrainingPackService(components, FactsService(components)).build(PROGRAMME, ["Mục II.3"]).sections[0]
+    # the contents, then one figure of each of the five items that state any, the 2030 one included
+    assert [q.citations[0].label for q in goals.questions[1:]] == [
+        "Mục II.3.b, ý 1", "Mục II.3.b, ý 2", "Mục II.3.b, ý 3", "Mục II.3.b, ý 4", "Mục II.3.c, đoạn 1",
+    ]
+    assert goals.questions[-1].answer == "từ 8,0-8,5%/năm"
 
 
 def test_every_quote_in_a_pack_is_in_the_document(client: TestClient) -> None:

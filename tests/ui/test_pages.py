@@ -86,8 +86,15 @@ def test_targets_page_shows_the_table_chart_and_sources(api_url: str, monkeypatc
     assert list(frame.columns) == ["Chỉ tiêu", "2016-2020 (kết quả)", "2021-2025", "2030"]
     grdp = frame[frame["Chỉ tiêu"] == "Tỷ trọng công nghiệp trong GRDP"].iloc[0].tolist()
     assert grdp == ["Tỷ trọng công nghiệp trong GRDP", "12,78%", "trên 15%", "trên 18%"]
-    assert len(frame) == 11
+    # 13 rows (11 before issue 32): the change «tăng 13%» and the 2030 gross output growth are rows of their own
+    assert len(frame) == 13
+    rows = {r[0]: r[1:] for r in frame.values.tolist()}
+    assert rows["Doanh nghiệp công nghiệp phát triển mới, tăng so với giai đoạn 2015-2020"] == ["", "13%", ""]
+    assert rows["Tăng trưởng ngành công nghiệp bình quân"] == ["7,62%/năm", "", ""]
+    assert rows["Giá trị sản xuất ngành công nghiệp, tăng bình quân"] == ["", "", "từ 8,0-8,5%/năm"]
     assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
+    charts = at.get("arrow_vega_lite_chart") + at.get("vega_lite_chart")
+    assert len(charts) == 8  # one chart per unit: %, %/năm and six counts or amounts
     sources = " ".join(m.value for m in at.markdown)
     assert "Mục II.3.c, đoạn 1" in sources and "trên 85%" in sources
 
