@@ -142,6 +142,12 @@ def test_a_days_walk_through_the_ui(browser, ui_url: str) -> None:  # type: igno
     wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "[data-testid='stDataFrame']")))
     wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "[data-testid='stVegaLiteChart'], .vega-embed")))
     browser.save_screenshot(str(SHOTS / "targets.png"))
+    # one chart per unit (%, %/năm, each count or amount): the first scrolled into view for its picture
+    wait.until(lambda b: len(b.find_elements(By.CSS_SELECTOR, "[data-testid='stVegaLiteChart']")) >= 3)
+    charts = browser.find_elements(By.CSS_SELECTOR, "[data-testid='stVegaLiteChart']")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'start'});", charts[0])
+    time.sleep(1)  # the chart draws after it scrolls in
+    browser.save_screenshot(str(SHOTS / "targets_chart.png"))
 
     open_page("Soạn tài liệu tập huấn")
     select = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, "[data-testid='stMultiSelect'] input")))
@@ -196,18 +202,23 @@ def _download(browser, wait, label: str, suffix: str) -> Path:  # type: ignore[n
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
-    before = set(DOWNLOADS.glob(f"*{suffix}"))
+    # a file of the same name left by an earlier run is overwritten, not renamed: it counts once it is newer
+    before = {p: p.stat().st_mtime_ns for p in DOWNLOADS.glob(f"*{suffix}")}
+
+    def fresh() -> set[Path]:
+        return {p for p in DOWNLOADS.glob(f"*{suffix}") if p.exists() and p.stat().st_mtime_ns != before.get(p)}
+
     for _ in range(3):
         button = wait.until(ec.element_to_be_clickable((By.XPATH, f"//button[.//p[text()='{label}']]")))
         browser.execute_script("arguments[0].click();", button)
         try:
             WebDriverWait(browser, 15).until(
-                lambda _: set(DOWNLOADS.glob(f"*{suffix}")) - before and not list(DOWNLOADS.glob("*.crdownload"))
+                lambda _: fresh() and not list(DOWNLOADS.glob("*.crdownload"))
             )
             break
         except TimeoutException:
             continue
-    landed = set(DOWNLOADS.glob(f"*{suffix}")) - before
+    landed = fresh()
     assert landed, f"{label}: nothing downloaded"
     new = max(landed, key=lambda p: p.stat().st_mtime)
     assert new.stat().st_size > 1000
