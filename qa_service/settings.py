@@ -144,6 +144,9 @@ class EvidenceSettings(BaseModel):
         0.3, ge=0.0, le=1.0, description="a sentence for a year asked for must also cover this share of the question"
     )
     min_sentence_chars: int = Field(8, ge=1, le=200, description="shorter pieces are not quoted on their own")
+    title_naming_pairs: int = Field(
+        4, ge=1, le=50, description="a question sharing this many syllable pairs with the best passage's document title names it"
+    )
 
 
 class SectionSettings(BaseModel):

@@ -57,6 +57,30 @@ def asked_years(question: str) -> set[str]:
     return set(_YEAR.findall(question))
 
 
+# a part of a year: «6 tháng đầu năm», «sáu tháng cuối năm», «nửa đầu năm», «quý III»; a figure of one part does not
+# answer a question about another («chín tháng đầu năm 2024» is not in a report of the first six months)
+_MONTH_WORDS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10}
+_MONTHS_PART = re.compile(r"\b(\d{1,2}|mười một|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+tháng\s+(đầu|cuối)\b", re.IGNORECASE)
+_HALF_PART = re.compile(r"\bnửa\s+(đầu|cuối)\s+năm\b", re.IGNORECASE)
+_QUARTER = re.compile(r"\bquý\s+(IV|I{1,3}|[1-4])\b", re.IGNORECASE)
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+
+
+def year_parts(text: str) -> set[str]:
+    """The parts of a year a text names, normalised: «6 tháng đầu năm 2024», «sáu tháng đầu năm» and «nửa đầu năm»
+    -> «6-dau»; «quý III» -> «q3»."""
+    found = set()
+    for m in _MONTHS_PART.finditer(text):
+        word = m.group(1).lower()
+        months = int(word) if word.isdigit() else 11 if word == "mười một" else _MONTH_WORDS[word]
+        found.add(f"{months}-{fold(m.group(2)).lower()}")
+    found |= {f"6-{fold(m.group(1)).lower()}" for m in _HALF_PART.finditer(text)}
+    for m in _QUARTER.finditer(text):
+        q = m.group(1).lower()
+        found.add(f"q{int(q) if q.isdigit() else _ROMAN[q]}")
+    return found
+
+
 # «Kết quả … đến năm 2023?» asks what was achieved; «dự báo … trong năm 2023 … có khả năng còn kéo dài» is a
 # forecast, and a forecast is not a result whatever year it names
 _RESULT_QUESTION = re.compile(r"\bkết quả\b|\bđã đạt\b|\bđạt được\b|\bthực hiện được\b|\bđã thực hiện\b", re.IGNORECASE)
@@ -88,7 +112,23 @@ def pairs(text: str) -> set[str]:
     }
 
 
-def subject_share(asked: frozenset[str], sentence: str) -> float:
+def subject_share(asked: frozenset[str], sentence: str, context: frozenset[str] | None = None) -> float:
     """Share of the question's syllable pairs (`Intent.subject_pairs`: less those that only name the kind asked for)
-    the sentence holds."""
-    return len(asked & pairs(sentence)) / len(asked) if asked else 1.0
+    the sentence holds, or its `context` (the title of the document the question names it by)."""
+    return len(asked & (pairs(sentence) | (context or frozenset()))) / len(asked) if asked else 1.0
+
+
+# a year that names a thing or dates a document is not the period a sentence speaks of: «hướng dẫn 05 cơ sở lập đề án
+# khuyến công năm 2025» (in a report of 2024), «Kế hoạch số 27/KH-UBND ngày 18 tháng 01 năm 2024»
+_NAMED_YEAR = re.compile(
+    r"\b(?:đề án|kế hoạch|chương trình|dự án|hội nghị|hội chợ|lớp|cuộc thi|ngày hội|kỳ họp|báo cáo|quyết định)"
+    r"(?:\s+[\wÀ-ỹ-]+){0,6}?\s+năm\s+((?:19|20)\d\d)\b|\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+((?:19|20)\d\d)\b"
+    r"|\b\d{1,2}/\d{1,2}/((?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+
+
+def period_years(text: str) -> set[str]:
+    """The years a text speaks of as its period: those it names, less those inside a name or a date."""
+    spans = [m.span() for m in _NAMED_YEAR.finditer(text)]
+    return {m.group(0) for m in _YEAR.finditer(text) if not any(a <= m.start() < b for a, b in spans)}

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from qa_service.components.intents import ExampleClassifier, IntentClassifier, IntentKind, IntentReading
 from qa_service.labels import Block
-from qa_service.services.asked import AskedKind, asked_kind, asked_years, pairs, result_asked
+from qa_service.services.asked import AskedKind, asked_kind, asked_years, pairs, result_asked, year_parts
 from qa_service.services.entities import NamedEntity, named_entities
 from qa_service.text import fold
 
@@ -38,6 +38,7 @@ class Intent:
     asked: AskedKind | None = None  # the kind of thing the quoted sentence must hold (money, a date, a contact …)
     asked_confidence: float = 0.0  # how sure the classifier is of `asked`
     years: frozenset[str] = frozenset()  # years the question names: the sentence or its heading must name one
+    year_parts: frozenset[str] = frozenset()  # «6 tháng đầu năm» -> «6-dau»: the passage must be of that part
     number_asked: bool = False  # ISSUED: the document's number rather than its date
     body: str | None = None  # «Ban Tuyên giáo Tỉnh ủy có nhiệm vụ gì?» -> «ban tuyen giao tinh uy» (folded)
     references_kind: str | None = None  # «những nghị quyết nào …?» -> «nghị quyết» (Vietnamese questions only)
@@ -100,6 +101,7 @@ def read_intent(
         asked=asked,
         asked_confidence=kind.confidence if kind is not None and asked is not None else 0.0,
         years=frozenset(asked_years(text)),
+        year_parts=frozenset(year_parts(text)),
         number_asked=bool(_NUMBER_ASKED.search(text)),
         body=named_body(expanded if expanded is not None else text),
         references_kind=references.group(1) if references else None,

@@ -13,7 +13,7 @@ from qa_service.models import ScoredChunk
 from qa_service.services.answer import render
 from qa_service.services.answer.sentences import DIGIT, SentenceCandidate, candidates, choose, coverage
 from qa_service.services.answer.strength import load_answerability, passage_signals
-from qa_service.services.asked import is_forecast, subject_share, years_in
+from qa_service.services.asked import is_forecast, pairs, period_years, subject_share, year_parts
 from qa_service.services.citations import Citation, Citations, QuoteNotVerified
 from qa_service.services.entities import documents_naming
 from qa_service.services.passages import join_chunks
@@ -120,16 +120,25 @@ class Composer:
             return plain
         return found
 
-    @staticmethod
+    def _named_titles(self, query: Query, found: list[SentenceCandidate]) -> dict[str, frozenset[str]]:
+        """The syllable pairs the question shares with the title of a document it names by that title («… cho kế
+        hoạch phát triển ngành nghề nông thôn và làng nghề năm 2024?»): that document's sentences hold them through
+        their document, as they say «kế hoạch», not its whole name."""
+        titled = self.registry.memo("title_pairs", lambda r: {d.doc_id: frozenset(pairs(d.title)) for d in r.documents()})
+        shared = {doc: query.intent.subject_pairs & titled.get(doc, frozenset()) for doc in {c.chunk.doc_id for c in found}}
+        return {doc: pairs_ for doc, pairs_ in shared.items() if len(pairs_) >= self.ev.title_naming_pairs}
+
     def _sentence_signals(
-        query: Query, found: list[SentenceCandidate], held: list[SentenceCandidate], placed: frozenset[str]
+        self, query: Query, found: list[SentenceCandidate], held: list[SentenceCandidate], placed: frozenset[str]
     ) -> dict[str, float]:
         """The signals of the question against the sentences that may be quoted: whether one holds the kind of thing
-        asked for, and how much of the question's own subject the best such sentence restates."""
+        asked for, and how much of the question's own subject the best such sentence restates (with its document's
+        title, when the question names the document by it)."""
         kind = query.intent.asked
         missing = float(kind is not None and not held)
         asked = query.intent.subject_pairs - placed
-        subject = max((subject_share(asked, c.text) for c in (held or found)[:5]), default=0.0)
+        named = self._named_titles(query, (held or found)[:5])
+        subject = max((subject_share(asked, c.text, named.get(c.chunk.doc_id)) for c in (held or found)[:5]), default=0.0)
         return {
             "kind_asked": float(kind is not None),
             "kind_missing": missing,
@@ -161,8 +170,10 @@ class Composer:
         forecast does not answer a question about results."""
         headed = " ".join(cand.chunk.section_path[-1:]) + " " + cand.text
         # a sentence under no dated heading is of the year its document's title names («Báo cáo … năm 2023»)
-        named = years_in(" ".join(cand.chunk.section_path) + " " + cand.text) or self._title_years(cand.chunk.doc_id)
+        named = period_years(" ".join(cand.chunk.section_path) + " " + cand.text) or self._title_years(cand.chunk.doc_id)
         if not years & named:
+            return False
+        if query.intent.year_parts and not query.intent.year_parts & self._parts_of(cand):
             return False
         if query.intent.result_asked and is_forecast(headed):
             return False
@@ -172,6 +183,12 @@ class Composer:
             return True
         topic = {t: v for t, v in idf.items() if t not in years and t != "nam"}
         return coverage(topic, headed) >= self.ev.asked_year_coverage
+
+    def _parts_of(self, cand: SentenceCandidate) -> set[str]:
+        """The parts of a year the sentence is of: its own, else its headings', else its document title's («Báo cáo
+        sơ kết 6 tháng đầu năm 2024»)."""
+        titled = self.registry.memo("title_parts", lambda r: {d.doc_id: year_parts(d.title) for d in r.documents()})
+        return year_parts(cand.text) or year_parts(" ".join(cand.chunk.section_path)) or set(titled.get(cand.chunk.doc_id, set()))
 
     def _title_years(self, doc_id: str) -> set[str]:
         """The years a document's title dates it by («Kế hoạch … năm 2024», «Báo cáo … năm 2023 và phương hướng …

@@ -1,0 +1,110 @@
+"""The period a question asks about, against the period a sentence speaks of: a part of a year («6 tháng đầu năm»,
+«quý III») must be the sentence's own, its heading's or its document title's; a year inside a name or a date
+(«đề án khuyến công năm 2026», «ngày 18 tháng 01 năm 2025») is no period; a question naming a document by its title
+finds that title's words in its sentences' document."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from qa_service.services.asked import period_years, subject_share, year_parts
+from tests.conftest import ingested
+from tests.fixtures.documents import write_markdown
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        ("Sáu tháng đầu năm 2025 huyện đạt bao nhiêu?", {"6-dau"}),
+        ("nhiệm vụ 6 tháng cuối năm 2025", {"6-cuoi"}),
+        ("Chín tháng đầu năm 2025", {"9-dau"}),
+        ("nửa đầu năm 2025", {"6-dau"}),
+        ("kết quả quý III năm 2025 và quý 4", {"q3", "q4"}),
+        ("trong 5 năm tới; tháng 6 năm 2025", set()),  # a span of years and a month are no part of a year
+    ],
+)
+def test_parts_of_a_year(text: str, parts: set[str]) -> None:
+    assert year_parts(text) == parts
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        ("hướng dẫn 05 cơ sở lập đề án khuyến công năm 2026.", set()),
+        ("Thực hiện Kế hoạch số 27/KH-UBND ngày 18 tháng 01 năm 2025 của Ủy ban nhân dân huyện", set()),
+        ("Hội nghị được tổ chức ngày 14/9/2025.", set()),
+        ("Năm 2024, ngành nghề nông thôn tiếp tục phát triển", {"2024"}),
+        ("Phấn đấu đến năm 2030, hoàn thành 02 khu công nghiệp", {"2030"}),
+    ],
+)
+def test_a_year_in_a_name_or_a_date_is_no_period(text: str, years: set[str]) -> None:
+    assert period_years(text) == years
+
+
+def test_the_title_a_question_names_counts_as_held() -> None:
+    asked = frozenset({"bo_tri", "ke_hoach", "nganh_nghe", "nong_thon", "lang_nghe"})
+    sentence = "Tổng kinh phí thực hiện kế hoạch là 900 triệu đồng."
+    assert subject_share(asked, sentence) == pytest.approx(0.2)
+    assert subject_share(asked, sentence, frozenset({"nganh_nghe", "nong_thon", "lang_nghe"})) == pytest.approx(0.8)
+
+
+REPORT = """## I. KẾT QUẢ ĐẠT ĐƯỢC
+
+1. Giá trị sản xuất tiểu thủ công nghiệp 6 tháng đầu năm 2025 đạt 1.310 tỷ đồng, bằng 51% kế hoạch năm.
+
+2. Khuyến công: hỗ trợ 03 cơ sở chế biến thủy sản đổi mới thiết bị với tổng kinh phí 520 triệu đồng; hướng dẫn 04 cơ sở lập đề án khuyến công năm 2026.
+
+## II. NHIỆM VỤ 6 THÁNG CUỐI NĂM 2025
+
+1. Phấn đấu hoàn thành chỉ tiêu hỗ trợ 08 cơ sở chế biến thủy sản đổi mới thiết bị trong năm 2025.
+"""
+
+PLAN = """## I. NHIỆM VỤ
+
+1. Mở 05 lớp truyền nghề đan giỏ cói cho lao động nữ.
+
+## II. KINH PHÍ
+
+Tổng kinh phí thực hiện kế hoạch là 940 triệu đồng từ ngân sách huyện.
+"""
+
+
+@pytest.fixture(scope="module")
+def district(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> TestClient:  # type: ignore[no-untyped-def]
+    from qa_service.app import create_app
+    from tests.conftest import CORPUS
+
+    tmp = tmp_path_factory.mktemp("periods")
+    folder = tmp / "docs"
+    write_markdown(folder, "bao-cao-so-ket-huyen-an-minh", REPORT, doc_type="Báo cáo", issuer="Ủy ban nhân dân huyện An Minh",
+                   title="Báo cáo sơ kết 6 tháng đầu năm 2025 thực hiện kế hoạch phát triển tiểu thủ công nghiệp huyện An Minh")
+    write_markdown(folder, "ke-hoach-nghe-coi-an-bien", PLAN, doc_type="Kế hoạch", issuer="Ủy ban nhân dân huyện An Biên",
+                   title="Kế hoạch bảo tồn và phát triển nghề đan giỏ cói huyện An Biên năm 2025")
+    components, _ = ingested(tmp / "index", real_embedder, [folder, CORPUS])
+    with TestClient(create_app(components.settings, components)) as client:
+        yield client
+
+
+def _ask(client: TestClient, question: str) -> dict:  # type: ignore[type-arg]
+    return client.post("/ask", json={"question": question}).json()  # type: ignore[no-any-return]
+
+
+@pytest.mark.slow
+def test_a_figure_of_the_asked_part_of_the_year_is_answered(district: TestClient) -> None:
+    body = _ask(district, "Sáu tháng đầu năm 2025 huyện An Minh hỗ trợ bao nhiêu cơ sở chế biến thủy sản đổi mới thiết bị?")
+    # the sentence's «đề án khuyến công năm 2026» names a thing; the report's title dates it to the first half of 2025
+    assert body["answered"] and "03 cơ sở" in body["citations"][0]["quote"]
+    assert "08 cơ sở" not in body["citations"][0]["quote"]  # the target for the year, under «6 tháng cuối»
+
+
+@pytest.mark.slow
+def test_another_part_of_the_year_is_refused(district: TestClient) -> None:
+    body = _ask(district, "Chín tháng đầu năm 2025 giá trị sản xuất tiểu thủ công nghiệp huyện An Minh đạt bao nhiêu?")
+    assert not body["answered"]
+
+
+@pytest.mark.slow
+def test_a_plan_named_by_its_title_answers_from_its_sentences(district: TestClient) -> None:
+    body = _ask(district, "Huyện An Biên bố trí bao nhiêu kinh phí cho kế hoạch bảo tồn và phát triển nghề đan giỏ cói năm 2025?")
+    assert body["answered"] and "940 triệu đồng" in body["citations"][0]["quote"]
