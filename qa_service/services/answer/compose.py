@@ -132,13 +132,15 @@ class Composer:
         self, query: Query, found: list[SentenceCandidate], held: list[SentenceCandidate], placed: frozenset[str]
     ) -> dict[str, float]:
         """The signals of the question against the sentences that may be quoted: whether one holds the kind of thing
-        asked for, and how much of the question's own subject the best such sentence restates (with its document's
-        title, when the question names the document by it)."""
+        asked for, and how much of the question's own subject the best such sentence (with the one before it) restates (with its
+        document's title, when the question names the document by it)."""
         kind = query.intent.asked
         missing = float(kind is not None and not held)
         asked = query.intent.subject_pairs - placed
         named = self._named_titles(query, (held or found)[:5])
-        subject = max((subject_share(asked, c.text, named.get(c.chunk.doc_id)) for c in (held or found)[:5]), default=0.0)
+        # the subject may be restated in the sentence before, in the same item: a task's lead body is often named in
+        # the item's next sentence («… Phòng Nông nghiệp … chủ trì, phối hợp … thực hiện.»)
+        subject = max((subject_share(asked, c.with_previous, named.get(c.chunk.doc_id)) for c in (held or found)[:5]), default=0.0)
         return {
             "kind_asked": float(kind is not None),
             "kind_missing": missing,

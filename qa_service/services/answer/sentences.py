@@ -66,6 +66,18 @@ class SentenceCandidate:
     def folded(self) -> str:
         return fold(self.text).lower()
 
+    @property
+    def with_previous(self) -> str:
+        """The sentence with the one before it in its item (unit): «Hoàn thiện hồ sơ …; thời hạn …. Phòng Nông
+        nghiệp … chủ trì, phối hợp … thực hiện.» — the second sentence's task is the first's. Only the one before: a
+        long paragraph holds many subjects."""
+        unit = self.chunk.unit_at(self.start)
+        if unit is None:
+            return self.text
+        start = max(0, unit.start - self.chunk.start)
+        before = [a for a, _ in split_sentences(self.chunk.text[start : self.start], semicolons=False)]
+        return self.chunk.text[start + before[-1] : self.end] if before and start < self.start else self.text
+
 
 def coverage(idf: dict[str, float], text: str) -> float:
     """Share of the question's idf mass whose (folded) tokens occur in `text`."""
