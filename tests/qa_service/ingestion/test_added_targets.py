@@ -87,3 +87,34 @@ def _facts(name: str, tmp_path: Path) -> list[TargetFact]:
 def test_an_added_documents_figures_are_the_hand_read_list(name: str, expected: list[Row], tmp_path: Path) -> None:
     got = [(f.measure, f.period, f.kind, f.value_text, f.of_plan) for f in _facts(name, tmp_path)]
     assert got == expected
+
+
+def test_the_targets_page_labels_each_row_with_its_document(tmp_path: Path) -> None:
+    """GET /targets over the programme and two added documents: one row per document and measure («Lao động được
+    giải quyết việc làm» of the province and of two districts are three rows), each with its document; the
+    programme's 13 rows as they were; a result's plan share and the plan beside it."""
+    from fastapi.testclient import TestClient
+
+    from qa_service.app import create_app
+    from tests.conftest import PROGRAMME, ingested
+    from tests.fixtures.fakes import HashEmbedder
+
+    added = [build(n, tmp_path / "docs") for n in ("bao-cao-kinh-te-xa-hoi-huyen-giong-rieng-2023.md", "ke-hoach-phat-trien-cn-tthcn-huyen-tan-hiep-2024.md")]
+    components, report = ingested(tmp_path / "index", HashEmbedder(), [PROGRAMME, *added])
+    assert len(report.added) == 3 and not report.skipped
+    with TestClient(create_app(components.settings, components)) as client:
+        table = client.get("/targets").json()
+        titles = {r["doc_id"]: r["doc_title"] for r in table["rows"]}
+        assert len(titles) == 3 and all(titles.values())
+        jobs = [r for r in table["rows"] if r["measure_id"] == "viec-lam"]
+        assert sorted(v["value_text"] for r in jobs for v in r["values"]) == ["1.200 lao động", "3.450 lao động", "hơn 44.000 lao động"]
+        programme = [r for r in table["rows"] if r["doc_title"].startswith("Chương trình hành động")]
+        assert len(programme) == 13
+        report_rows = {r["measure"]: r for r in table["rows"] if r["doc_title"].startswith("Báo cáo kết quả")}
+        output = report_rows["Giá trị sản xuất công nghiệp - tiểu thủ công nghiệp"]["values"]
+        assert [(v["value_text"], v["kind"], v["of_plan"], v["of_plan_share"]) for v in output] == [
+            ("2.980 tỷ đồng", "result", "đạt 98,3% kế hoạch", 98.3), ("3.030 tỷ đồng", "target", None, None),
+        ]
+        assert [p["label"] for p in table["periods"]] == ["2016-2020", "2023", "2024", "2021-2025", "2030"]
+        one = client.get("/targets", params={"doc_id": added[1].stem}).json()
+        assert {r["doc_id"] for r in one["rows"]} == {added[1].stem} and len(one["rows"]) == 8
