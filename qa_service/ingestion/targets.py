@@ -4,7 +4,7 @@ which period, the figure as written and whether it is a result or a target, with
 Rules, not a model; the word lists are resources/facts.yaml `targets` (the counted units are shared with the answer
 side, resources/asked.yaml). A figure is a number with a unit. Its measure is one of the programme's by name when one
 of their patterns fits, else the change or the plan of the figure before it, else the words before it in its clause
-(«Giá trị sản xuất công nghiệp - tiểu thủ công nghiếp … đạt 4.350 tỷ đồng»). Its period is the one its sentence
+(«Giá trị sản xuất công nghiệp - tiểu thủ công nghiệp … đạt 4.350 tỷ đồng»). Its period is the one its sentence
 names — not a comparison, a price base, a date or a document's name — else its paragraph's or heading's, else, in a
 report, plan or letter of one year, its title's. Its kind is what the nearest word before it says («phấn đấu»,
 «đã»), else its headings, else the document's kind: a report reports results.
@@ -89,14 +89,11 @@ class _Figure:
     measure: dict[str, Any]
     q: re.Match[str]
     name_end: int  # after the words that name it (a count's noun), else after its unit
-    end: int = 0  # after its share of the plan, if it has one; a later figure's own words start here
+    end: int = 0  # after its share of the plan if it has one, else name_end (set by _figures): a later figure's words start here
     of_plan: re.Match[str] | None = None
     plan_of: _Figure | None = None  # «(chỉ tiêu 3.030 tỷ đồng)»: the figure it is the plan of
     whole: tuple[str, str] | None = None  # (measure, «trong đó»): a part of that figure's
     period: Period | None = None
-
-    def __post_init__(self) -> None:
-        self.end = self.end or self.name_end
 
 
 def _named(window: str, unit: str) -> tuple[dict[str, Any], int] | None:
