@@ -48,8 +48,9 @@ class Programme:
 
     @classmethod
     def read(cls, path: Path = PROGRAMME) -> Programme:
-        prepared = prepare(load(path), Settings())
-        facts = extract_facts(prepared.chunks)
+        settings = Settings()
+        prepared = prepare(load(path), settings)
+        facts = extract_facts(prepared.chunks, prepared.meta, settings.ingestion.max_figures)
         return cls(normalize_for_match(path.read_text(encoding="utf-8")), [normalize_for_match(c.text) for c in prepared.chunks],
                    prepared.structured.outline, prepared.structured.units, facts.targets, facts.actors)
 

@@ -53,7 +53,7 @@ def open_services(opened: Components, generator: tuple[Generator | None, Generat
     facts = FactsService(opened)
     training = TrainingPackService(opened, facts)
     # an index written before facts existed, or by an older reader: read them from the stored chunks
-    refresh_facts(opened.registry)
+    refresh_facts(opened.registry, opened.settings.ingestion.max_figures)
     admin = opened.settings.admin
     admin_attempts = AttemptLimiter(admin.failed_attempts, admin.attempt_window_s, admin.failure_delay_s, admin.max_failure_delay_s)
     auth = opened.settings.auth

@@ -18,6 +18,11 @@ class Block(StrEnum):
 META_BLOCKS = frozenset(Block)
 
 
+def is_table_row(label: str) -> bool:
+    """A table row's unit («Mục I, bảng 1, dòng 2», «Bảng 1, dòng 2»: ingestion/units.py labels them so)."""
+    return ", dòng " in label or label.startswith("Bảng ")
+
+
 def group_label(labels: list[str]) -> str:
     """Label for several units: their common part, then the range of what differs.
 

@@ -19,6 +19,20 @@ def messages() -> dict[str, Any]:
     return data
 
 
+@cache
+def asked() -> dict[str, Any]:
+    """resources/asked.yaml: what a sentence must hold to answer a question of each kind."""
+    data = yaml.safe_load((RESOURCES / "asked.yaml").read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def count_units() -> list[str]:
+    """The things Vietnamese documents count («học viên», «hộ», «doanh nghiệp», «tấn»): one list for the answer side
+    (a count question's evidence) and the ingest side (a figure on the targets page)."""
+    return [str(u) for u in asked()["count"]["units"]]
+
+
 def msg(section: str, key: str) -> Any:
     return messages()[section][key]
 

@@ -76,6 +76,11 @@ class IngestionSettings(BaseModel):
     max_pages: int = Field(2000, ge=1, le=100_000, description="PDF pages, counted before any text is extracted")
     max_text_chars: int = Field(5_000_000, ge=1000, le=200_000_000, description="text extracted from one document")
     max_chunks: int = Field(20_000, ge=1, le=1_000_000, description="chunks of one document, before any is embedded")
+    max_figures: int = Field(
+        60, ge=1, le=1000,
+        description="figures read from one document for the targets page (GET /targets), the first in reading order: "
+        "a long report cannot flood the page",
+    )
     keep_previous_days: float = Field(
         7.0, ge=0, le=3650, description="a replaced or deleted version stays restorable this long (0: until the next sweep)"
     )

@@ -42,14 +42,42 @@ def checklist_docx(actor: dict[str, Any], s: dict[str, Any]) -> bytes:
 
 
 # -- training pack ------------------------------------------------------------------------------------------
-def target_cells(table: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
-    """(header, rows) of the figures table: one row per measure, one column per period."""
-    header = [""] + [p["label"] for p in table["periods"]]
+DOC_TITLE_CHARS = 80  # a document's title in the figures table: a report's may run to 130 characters
+
+
+def several_documents(table: dict[str, Any]) -> bool:
+    """Figures of more than one document: each row then says whose they are."""
+    return len({row.get("doc_id", "") for row in table["rows"]}) > 1
+
+
+def target_cells(table: dict[str, Any], s: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
+    """(header, rows) of the figures table: one row per document and measure (the measure's column headed ""), one
+    column per period, and first a column «Văn bản» with each row's document when several give figures."""
+    several = several_documents(table)
+    header = ([s["targets_document"]] if several else []) + [""] + [p["label"] for p in table["periods"]]
     rows = []
     for row in table["rows"]:
-        cells = {v["year"]: v["value_text"] for v in row["values"]}
-        rows.append([row["measure"]] + [cells.get(p["year"], "") for p in table["periods"]])
+        cells = [_cell([v for v in row["values"] if v["year"] == p["year"]], p["label"], s) for p in table["periods"]]
+        rows.append(([_short(row.get("doc_title", ""))] if several else []) + [row["measure"]] + cells)
     return header, rows
+
+
+def _short(title: str) -> str:
+    return title if len(title) <= DOC_TITLE_CHARS else title[: DOC_TITLE_CHARS - 1].rstrip() + "…"
+
+
+def _cell(values: list[dict[str, Any]], column: str, s: dict[str, Any]) -> str:
+    """Every figure of one period as written: a figure of part of it says which («6 tháng đầu năm 2024: …»), a
+    result's share of its plan follows it («2.980 tỷ đồng (đạt 98,3% kế hoạch)»), and beside results a target says
+    it is one."""
+    mixed = len({v["kind"] for v in values}) > 1
+    texts = []
+    for v in values:
+        text = v["value_text"] + (f" ({v['of_plan']})" if v.get("of_plan") else "")
+        if v["period"] != column and not v["period"].isdigit():
+            text = f"{v['period']}: {text}"
+        texts.append(f"{s['targets_kind_target']}: {text}" if mixed and v["kind"] == "target" else text)
+    return "; ".join(texts)
 
 
 def all_citations(pack: dict[str, Any]) -> list[dict[str, Any]]:
@@ -68,7 +96,7 @@ def _sources(pack: dict[str, Any], s: dict[str, Any]) -> list[str]:
 
 def pack_markdown(pack: dict[str, Any], s: dict[str, Any]) -> str:
     lines = [f"# {s['pack_title']}", "", f"*{pack['title']}*", ""]
-    header, rows = target_cells(pack["targets"])
+    header, rows = target_cells(pack["targets"], s)
     if rows:
         lines += [f"## {s['pack_targets']}", "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         lines += ["| " + " | ".join(r) + " |" for r in rows]
@@ -99,7 +127,7 @@ def pack_docx(pack: dict[str, Any], s: dict[str, Any]) -> bytes:
     document = Document()
     document.add_heading(s["pack_title"], level=0)
     document.add_paragraph(pack["title"], style="Subtitle")
-    header, rows = target_cells(pack["targets"])
+    header, rows = target_cells(pack["targets"], s)
     if rows:
         document.add_heading(s["pack_targets"], level=1)
         table = document.add_table(rows=len(rows) + 1, cols=len(header))

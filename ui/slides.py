@@ -251,7 +251,7 @@ def _table(slide: Any, header: list[str], rows: list[list[str]], widths: list[in
 def table_slides(prs: Any, pack: dict[str, Any], s: dict[str, Any]) -> None:
     """The figures table, every row: on one slide at 16 or 14 pt, else its rows over several slides under the
     header; the notes hold each figure's sentence."""
-    header, rows = target_cells(pack["targets"])
+    header, rows = target_cells(pack["targets"], s)
     if not rows:
         return
     room = BODY_BOX.height / EMU_PER_PT

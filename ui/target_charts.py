@@ -13,6 +13,8 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from ui.exports import several_documents
+
 ROW_PX = 35  # a row of st.dataframe, the header's too
 TABLE_BORDER_PX = 3
 CHAR_PX = 7.5  # about one character of the table's font
@@ -51,13 +53,20 @@ def period_labels(table: dict[str, Any]) -> dict[int, str]:
     return {p["year"]: p["label"] for p in sorted(table["periods"], key=lambda p: p["year"])}
 
 
+def series(row: dict[str, Any], several: bool) -> str:
+    """A row's line: its measure, and with figures of several documents whose («Lao động được giải quyết việc làm» of
+    the province and of a district are two lines), by the document's number or else its title."""
+    return f"{row['measure']} ({row.get('doc_number') or row.get('doc_title', '')})" if several else str(row["measure"])
+
+
 def chart_points(table: dict[str, Any], s: dict[str, Any]) -> pd.DataFrame:
     """One row per figure with a number and a period: what every chart draws."""
     labels = period_labels(table)
     kinds = {"result": s["targets_kind_result"], "target": s["targets_kind_target"]}
+    several = several_documents(table)
     rows = [
         {
-            "measure": row["measure"], "unit": row["unit"], "period": labels[v["year"]], "value": v["value"],
+            "measure": series(row, several), "unit": row["unit"], "period": labels[v["year"]], "value": v["value"],
             "value_high": v["value_high"], "value_text": v["value_text"], "kind": kinds[v["kind"]],
         }
         for row in table["rows"]

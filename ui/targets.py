@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from ui.client import ApiUnavailable, QaClient
-from ui.exports import target_cells
+from ui.exports import several_documents, target_cells
 from ui.feedback import unavailable
 from ui.render import literal
 from ui.strings import S
@@ -30,26 +30,33 @@ def targets_page(client: QaClient) -> None:
         return
     _table(table)
     _charts(table)
+    several = several_documents(table)
     with st.expander(S["targets_sources"], expanded=False):
         for row in table["rows"]:
             for v in row["values"]:
                 cit = v["citation"]
+                where = f"{row['doc_title']}, {cit['citation_label']}" if several else cit["citation_label"]
                 st.markdown(
                     f"- **{literal(row['measure'])}**, {literal(v['period'])}: {literal(v['value_text'])} — "
-                    f"*{literal(cit['citation_label'])}*: «{literal(cit['quote'])}»"
+                    f"*{literal(where)}*: «{literal(cit['quote'])}»"
                 )
 
 
 def _table(table: dict[str, Any]) -> None:
-    """Every row at once: the height fits the rows, so the last one never hides under an inner scroll."""
-    header, rows = target_cells(table)
-    header[0] = S["targets_measure"]
-    header = [h if i == 0 else h + (f" ({S['targets_result']})" if table["periods"][i - 1]["kind"] == "result" else "")
+    """Every row at once: the height fits the rows, so the last one never hides under an inner scroll. Figures of
+    several documents: a first column names each row's document."""
+    header, rows = target_cells(table, S)
+    lead = len(header) - len(table["periods"])  # the document's column, if any, and the measure's
+    header[lead - 1] = S["targets_measure"]
+    header = [h if i < lead else h + (f" ({S['targets_result']})" if table["periods"][i - lead]["kind"] == "result" else "")
               for i, h in enumerate(header)]
+    # the periods' columns as wide as their texts; the document's of a middling width (a title is long); the
+    # measure's takes the rest
+    widths: dict[str, Any] = {h: st.column_config.TextColumn(width=column_width(h, [r[i] for r in rows])) for i, h in enumerate(header) if i >= lead}
+    if lead > 1:
+        widths[header[0]] = st.column_config.TextColumn(width="medium")
     st.dataframe(
-        pd.DataFrame(rows, columns=header), hide_index=True, height=table_height(len(rows)), row_height=ROW_PX,
-        # the periods' columns as wide as their texts; the measure's takes the rest
-        column_config={h: st.column_config.TextColumn(width=column_width(h, [r[i] for r in rows])) for i, h in enumerate(header) if i},
+        pd.DataFrame(rows, columns=header), hide_index=True, height=table_height(len(rows)), row_height=ROW_PX, column_config=widths,
     )
 
 

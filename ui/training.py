@@ -19,7 +19,7 @@ _SKIP = {"Tiêu đề", "Nơi nhận", "Phần ký"}
 
 
 def _preview(pack: dict[str, Any]) -> None:
-    header, rows = target_cells(pack["targets"])
+    header, rows = target_cells(pack["targets"], S)
     for section in pack["sections"]:
         with st.expander(label(f"{section['label']} – {section['title']}"), expanded=False):
             if section["outline"]:

@@ -15,6 +15,7 @@ from typing import Literal, NamedTuple
 from pydantic import BaseModel
 
 from qa_service.ingestion.fact_rules import alternatives, rules
+from qa_service.labels import is_table_row
 from qa_service.models import Chunk, Unit
 from qa_service.text import BULLET_MARK, slug, split_sentences
 
@@ -180,7 +181,7 @@ def _from_item_start(chunk: Chunk, sentence: Sentence) -> str:
 def _row_actor(chunk: Chunk) -> ActorDuty | None:
     """A task table's row («Nhiệm vụ: … | Cơ quan chủ trì: Sở Xây dựng | Thời hạn: …»): the body in the lead column
     has the row for its duty, quoted whole."""
-    if not any(", dòng " in u.label or u.label.startswith("Bảng ") for u in chunk.units or []):
+    if not any(is_table_row(u.label) for u in chunk.units or []):
         return None
     leads = tuple(h.lower() for h in rules()["actors"]["lead_columns"])
     for cell in chunk.text.split(" | "):

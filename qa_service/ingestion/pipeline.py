@@ -77,7 +77,7 @@ ProgressFn = Callable[[str, int, int, "IngestReport"], None]
 EmbeddedFn = Callable[[str, int, int], None]
 
 
-def refresh_facts(registry: DocumentRegistry) -> int:
+def refresh_facts(registry: DocumentRegistry, max_figures: int) -> int:
     """Read the facts of documents stored without them or by an older reader (from their stored chunks:
     nothing is re-read or re-embedded). Returns how many documents were read."""
     done = 0
@@ -86,7 +86,7 @@ def refresh_facts(registry: DocumentRegistry) -> int:
         if meta is None:
             continue
         chunks = list(registry.chunks(registry.chunk_ids(doc_id)).values())
-        facts = extract_facts(chunks)
+        facts = extract_facts(chunks, meta, max_figures)
         done += registry.set_facts(doc_id, meta.source_hash, facts.version, facts.model_dump_json())
     return done
 
@@ -242,7 +242,7 @@ class IngestPipeline:
                 self.remove(doc_id)
                 report.removed.append(doc_id)
         self.sweep()
-        refresh_facts(self.registry)
+        refresh_facts(self.registry, self.settings.ingestion.max_figures)
         report.seconds = time.perf_counter() - started
         if progress:
             progress("", len(files), len(files), report)
@@ -281,7 +281,7 @@ class IngestPipeline:
         # the version being replaced stays restorable: its vectors are copied aside before the commit
         forgotten = self._previous_only(doc_id, old_ids) if current else []
         self.store.keep_previous(stale)
-        facts = extract_facts(prepared.chunks)
+        facts = extract_facts(prepared.chunks, prepared.meta, self.settings.ingestion.max_figures)
         self.registry.replace_document(
             prepared.meta, prepared.structured.text, prepared.structured.outline, prepared.chunks, tokens, prepared.refs,
             facts=(facts.version, facts.model_dump_json()),
@@ -347,7 +347,7 @@ class IngestPipeline:
         self.registry.restore(doc_id)
         self.store.delete(sorted(live - coming))
         self.store.delete(sorted(coming - live), previous=True)
-        refresh_facts(self.registry)  # a restored version may have been stored without facts
+        refresh_facts(self.registry, self.settings.ingestion.max_figures)  # a restored version may have been stored without facts
         return self.registry.document(doc_id)
 
     def sweep(self) -> int:

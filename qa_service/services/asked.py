@@ -11,7 +11,7 @@ from functools import cache
 
 import yaml
 
-from qa_service.resources import RESOURCES, stopwords
+from qa_service.resources import RESOURCES, asked, stopwords
 from qa_service.text import fold
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
@@ -36,7 +36,7 @@ KIND_WORDING_SHARE = 0.7
 @cache
 def kinds() -> dict[str, AskedKind]:
     """The kinds of resources/asked.yaml, each with the wording its examples (resources/asked_kinds.yaml) ask it by."""
-    data = yaml.safe_load((RESOURCES / "asked.yaml").read_text(encoding="utf-8"))
+    data = asked()
     bank = yaml.safe_load((RESOURCES / "asked_kinds.yaml").read_text(encoding="utf-8"))["examples"]
     uses = {label: Counter(p for example in examples for p in set(pairs(example))) for label, examples in bank.items()}
     every: Counter[str] = sum(uses.values(), Counter())
@@ -44,7 +44,9 @@ def kinds() -> dict[str, AskedKind]:
     for name, k in data.items():
         own = uses.get(name, Counter())
         wording = frozenset(p for p, n in own.items() if n >= KIND_WORDING_MIN and n >= KIND_WORDING_SHARE * every[p])
-        out[name] = AskedKind(name, re.compile(k["evidence"], re.IGNORECASE), k["what_vi"], k["what_en"], wording)
+        # a kind with a list of units gets it in its evidence: «\d… (?:{units})»
+        evidence = k["evidence"].replace("{units}", "|".join(re.escape(u) for u in k.get("units", [])))
+        out[name] = AskedKind(name, re.compile(evidence, re.IGNORECASE), k["what_vi"], k["what_en"], wording)
     return out
 
 

@@ -39,6 +39,9 @@ class TargetRow:
     measure: str
     unit: str
     values: list[TargetValue]
+    doc_id: str = ""  # one document's figures a row: a district's «Lao động được giải quyết việc làm» is not the province's
+    doc_title: str = ""
+    doc_number: str | None = None
 
 
 @dataclass
@@ -129,16 +132,20 @@ class FactsService:
 
     # -- targets --------------------------------------------------------------------------------------
     def targets(self, doc_ids: list[str] | None = None, within: tuple[str, int, int] | None = None) -> TargetTable:
-        """Every figure by measure and period; `within` = (doc_id, start, stop) keeps one section's."""
+        """Every figure by document and measure, by period; `within` = (doc_id, start, stop) keeps one section's."""
         found: list[TargetFact] = [t for facts in self._documents(doc_ids).values() for t in facts.targets]
         citations = self._cite([(t.chunk_id, t.quote) for t in found])
-        rows: dict[str, TargetRow] = {}
+        rows: dict[tuple[str, str], TargetRow] = {}
         for fact, citation in zip(found, citations, strict=True):
             if citation is None:
                 continue
-            if within and not (citation.chunk.doc_id == within[0] and within[1] <= citation.quote_start < within[2]):
+            doc_id = citation.chunk.doc_id
+            if within and not (doc_id == within[0] and within[1] <= citation.quote_start < within[2]):
                 continue
-            row = rows.setdefault(fact.measure_id, TargetRow(fact.measure_id, fact.measure, fact.unit, []))
+            row = rows.setdefault(
+                (doc_id, fact.measure_id),
+                TargetRow(fact.measure_id, fact.measure, fact.unit, [], doc_id, citation.doc_title, citation.doc_number),
+            )
             row.values.append(TargetValue(fact, citation))
         years: dict[int, list[TargetFact]] = {}
         for row in rows.values():

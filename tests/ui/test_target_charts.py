@@ -12,6 +12,7 @@ import pytest
 
 from ui import targets as targets_page_module
 from ui.client import QaClient
+from ui.exports import target_cells
 from ui.strings import S
 from ui.target_charts import ROW_PX, chart_points, column_width, table_height, target_charts
 
@@ -153,3 +154,51 @@ def test_the_page_gives_the_table_its_full_height_and_draws_each_unit(monkeypatc
     assert len(shown["frame"]) == len(TABLE["rows"]) == 7
     assert shown["height"] == table_height(7) and shown["row_height"] == ROW_PX
     assert len(shown["charts"]) == 5
+
+
+# two documents' figures (issue 30): a district's report beside the programme
+REPORT = "Báo cáo kết quả thực hiện nhiệm vụ phát triển kinh tế - xã hội năm 2023 và phương hướng, nhiệm vụ năm 2024 của huyện"
+SEVERAL = {
+    "periods": [{"year": 2020, "label": "2016-2020", "kind": "result"}, {"year": 2023, "label": "2023", "kind": "mixed"},
+                {"year": 2024, "label": "2024", "kind": "result"}],
+    "rows": [
+        {**_row("Lao động được giải quyết việc làm", "lao động", _value(2020, "2016-2020", "hơn 44.000 lao động", 44000, "result")),
+         "doc_id": "chuong-trinh", "doc_title": "Chương trình hành động về phát triển công nghiệp", "doc_number": None},
+        {**_row("Lao động được giải quyết việc làm", "lao động",
+                {**_value(2023, "2023", "3.450 lao động", 3450, "result"), "of_plan": "đạt 115% kế hoạch"}),
+         "doc_id": "bao-cao", "doc_title": REPORT, "doc_number": "318/BC-UBND"},
+        {**_row("Giá trị sản xuất công nghiệp - tiểu thủ công nghiệp", "tỷ đồng",
+                {**_value(2023, "2023", "2.980 tỷ đồng", 2980, "result"), "of_plan": "đạt 98,3% kế hoạch"},
+                _value(2023, "2023", "3.030 tỷ đồng", 3030, "target"),
+                _value(2024, "6 tháng đầu năm 2024", "2.085 tỷ đồng", 2085, "result")),
+         "doc_id": "bao-cao", "doc_title": REPORT, "doc_number": "318/BC-UBND"},
+    ],
+}
+
+
+def test_figures_of_several_documents_say_whose_they_are() -> None:
+    header, rows = target_cells(SEVERAL, S)
+    assert header == [S["targets_document"], "", "2016-2020", "2023", "2024"]
+    assert rows[0][:2] == ["Chương trình hành động về phát triển công nghiệp", "Lao động được giải quyết việc làm"]
+    assert rows[1][0].endswith("…") and len(rows[1][0]) <= 80  # a long title, cut
+    # a plan's share follows its result; beside a result a target says it is one; part of a year says which
+    assert rows[2][2:] == ["", "2.980 tỷ đồng (đạt 98,3% kế hoạch); Mục tiêu: 3.030 tỷ đồng", "6 tháng đầu năm 2024: 2.085 tỷ đồng"]
+    # one document: no column of documents, cells as before
+    assert target_cells(TABLE, S)[0] == ["", "2016-2020", "2021-2025", "2030"]
+    # the province's and the district's jobs are two lines, told by the document's number
+    measures = set(chart_points(SEVERAL, S)["measure"])
+    assert {"Lao động được giải quyết việc làm (318/BC-UBND)", "Lao động được giải quyết việc làm (Chương trình hành động về phát triển công nghiệp)"} <= measures
+
+
+def test_the_page_puts_the_document_first_when_several_give_figures(monkeypatch: pytest.MonkeyPatch) -> None:
+    shown: dict[str, Any] = {"charts": []}
+
+    class Client(QaClient):
+        def targets(self, doc_ids: list[str] | None = None) -> dict[str, Any]:
+            return SEVERAL
+
+    monkeypatch.setattr(targets_page_module.st, "dataframe", lambda frame, **kw: shown.update(frame=frame, **kw))
+    monkeypatch.setattr(targets_page_module.st, "altair_chart", lambda chart, **kw: shown["charts"].append(chart))
+    targets_page_module.targets_page(Client())
+    assert list(shown["frame"].columns) == [S["targets_document"], S["targets_measure"], "2016-2020 (kết quả)", "2023", "2024 (kết quả)"]
+    assert len(shown["frame"]) == 3 and len(shown["charts"]) == 2  # lao động, tỷ đồng

@@ -40,10 +40,12 @@ def targets_out(table: TargetTable) -> TargetsOut:
         rows=[
             TargetRowOut(
                 measure_id=row.measure_id, measure=row.measure, unit=row.unit,
+                doc_id=row.doc_id, doc_title=row.doc_title, doc_number=row.doc_number,
                 values=[
                     TargetValueOut(
                         year=v.fact.year, period=v.fact.period, kind=v.fact.kind, value_text=v.fact.value_text,
-                        value=v.fact.value, value_high=v.fact.value_high, unit=v.fact.unit, citation=citation_out(v.citation),
+                        value=v.fact.value, value_high=v.fact.value_high, unit=v.fact.unit,
+                        of_plan=v.fact.of_plan, of_plan_share=v.fact.of_plan_share, citation=citation_out(v.citation),
                     )
                     for v in row.values
                 ],

@@ -33,6 +33,8 @@ class TargetValueOut(BaseModel):
     value: float | None = Field(..., description="the figure (a range's lower end)")
     value_high: float | None = None
     unit: str
+    of_plan: str | None = Field(None, description="a result's share of its plan, as written: «đạt 98,3% kế hoạch»")
+    of_plan_share: float | None = Field(None, description="that share in percent: 98.3")
     citation: CitationOut
 
 
@@ -41,6 +43,9 @@ class TargetRowOut(BaseModel):
     measure: str
     unit: str
     values: list[TargetValueOut]
+    doc_id: str = Field("", description="the document whose figures these are: one row per document and measure")
+    doc_title: str = ""
+    doc_number: str | None = None
 
 
 class PeriodOut(BaseModel):
