@@ -258,8 +258,10 @@ class UploadService:
                 if not isinstance(exc, IngestError):
                     log.exception("upload job %s failed", job_id)
                 incoming.unlink(missing_ok=True)
-                self._fail(job_id, ingest_failure(exc))
+                # cleaned up before the job says it failed: a client that sees «failed» sees the index and the upload
+                # folder as they will stay (the disk-full test listed the folder while the sweep was removing it)
                 self._after_failure()
+                self._fail(job_id, ingest_failure(exc))
 
     def _after_failure(self) -> None:
         """What a failed job embedded is not committed: taken out now rather than at the next start. On a full disk

@@ -108,3 +108,39 @@ def test_another_part_of_the_year_is_refused(district: TestClient) -> None:
 def test_a_plan_named_by_its_title_answers_from_its_sentences(district: TestClient) -> None:
     body = _ask(district, "Huyện An Biên bố trí bao nhiêu kinh phí cho kế hoạch bảo tồn và phát triển nghề đan giỏ cói năm 2025?")
     assert body["answered"] and "940 triệu đồng" in body["citations"][0]["quote"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "holds"),
+    [
+        ("Phòng Nông nghiệp và Phát triển nông thôn chủ trì, phối hợp với Ủy ban nhân dân xã thực hiện.", True),
+        ("Ban Tuyên giáo Tỉnh ủy chỉ đạo, định hướng các cơ quan thông tin đại chúng.", True),
+        ("Nhiệm vụ: Tổ chức ngày hội | Cơ quan chủ trì: Sở Khoa học và Công nghệ | Thời hạn: Quý III", True),
+        ("Giao Sở Công Thương theo dõi, đôn đốc.", True),
+        ("Xây dựng chương trình phối hợp với sở, ban, ngành tỉnh và các địa phương.", True),  # a partner
+        ("Nghiên cứu, đề xuất với Bộ Công Thương, Chính phủ bổ sung quy hoạch.", True),  # a recipient
+        ("Hoàn thiện hồ sơ công nhận làng nghề, trình Ủy ban nhân dân tỉnh xem xét công nhận.", False),  # mentioned only
+        ("Thực hiện đồng bộ các giải pháp, tổ chức thực hiện quyết liệt.", False),  # «đồng bộ» is no «Bộ»
+        ("Đẩy mạnh xã hội hóa để huy động nguồn lực thực hiện.", False),
+    ],
+)
+def test_a_body_in_a_role_answers_which_body(sentence: str, holds: bool) -> None:
+    from qa_service.services.asked import kinds
+
+    assert bool(kinds()["body"].evidence.search(sentence)) is holds
+
+
+def test_the_sentence_before_in_the_same_item_carries_the_subject() -> None:
+    from qa_service.models import Chunk, Unit
+    from qa_service.services.answer.sentences import SentenceCandidate
+
+    item = "1. Hoàn thiện hồ sơ công nhận làng nghề đan cói; thời hạn tháng 9. Phòng Kinh tế chủ trì thực hiện."
+    other = "2. Mở lớp truyền nghề."
+    text = f"{item}\n{other}"
+    chunk = Chunk(chunk_id="c", doc_id="d", ordinal=0, text=text, section_path=["II. Nhiệm vụ"], citation_label="Mục II",
+                  start=100, end=100 + len(text),
+                  units=[Unit(label="Mục II.1", start=100, end=100 + len(item)), Unit(label="Mục II.2", start=101 + len(item), end=100 + len(text))])
+    lead = SentenceCandidate(hit_rank=0, chunk=chunk, start=text.index("Phòng"), end=len(item), score=1.0)
+    assert lead.with_previous.startswith("1. Hoàn thiện hồ sơ") and lead.with_previous.endswith("chủ trì thực hiện.")
+    first = SentenceCandidate(hit_rank=0, chunk=chunk, start=text.index("Mở"), end=len(text), score=1.0)
+    assert first.with_previous.endswith("Mở lớp truyền nghề.") and "Hoàn thiện" not in first.with_previous  # never the item before
