@@ -5,6 +5,8 @@ finds that title's words in its sentences' document."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -64,6 +66,8 @@ PLAN = """## I. NHIỆM VỤ
 
 1. Mở 05 lớp truyền nghề đan giỏ cói cho lao động nữ.
 
+2. Hoàn thiện hồ sơ đề nghị cấp giấy chứng nhận nhãn hiệu tập thể cho sản phẩm của tổ hợp tác, trình Ủy ban nhân dân huyện xem xét. Phòng Kinh tế và Hạ tầng chủ trì, phối hợp với Ủy ban nhân dân xã Nam Thái thực hiện.
+
 ## II. KINH PHÍ
 
 Tổng kinh phí thực hiện kế hoạch là 940 triệu đồng từ ngân sách huyện.
@@ -71,8 +75,8 @@ Tổng kinh phí thực hiện kế hoạch là 940 triệu đồng từ ngân s
 
 
 @pytest.fixture(scope="module")
-def district(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> TestClient:  # type: ignore[no-untyped-def]
-    from qa_service.app import create_app
+def district_components(tmp_path_factory: pytest.TempPathFactory, real_embedder):  # type: ignore[no-untyped-def]
+    """The programme and two made-up district documents, indexed with the real model."""
     from tests.conftest import CORPUS
 
     tmp = tmp_path_factory.mktemp("periods")
@@ -82,8 +86,26 @@ def district(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> TestCli
     write_markdown(folder, "ke-hoach-nghe-coi-an-bien", PLAN, doc_type="Kế hoạch", issuer="Ủy ban nhân dân huyện An Biên",
                    title="Kế hoạch bảo tồn và phát triển nghề đan giỏ cói huyện An Biên năm 2025")
     components, _ = ingested(tmp / "index", real_embedder, [folder, CORPUS])
-    with TestClient(create_app(components.settings, components)) as client:
+    return components
+
+
+@pytest.fixture(scope="module")
+def district(district_components) -> TestClient:  # type: ignore[no-untyped-def]
+    from qa_service.app import create_app
+
+    with TestClient(create_app(district_components.settings, district_components)) as client:
         yield client
+
+
+def _ablated(components, **evidence: object) -> TestClient:  # type: ignore[no-untyped-def]
+    """The same index, answered with `answer.evidence` settings overridden (an ablation)."""
+    from qa_service.app import create_app
+
+    answer = components.settings.answer
+    settings = components.settings.model_copy(
+        update={"answer": answer.model_copy(update={"evidence": answer.evidence.model_copy(update=evidence)})}
+    )
+    return TestClient(create_app(settings, dataclasses.replace(components, settings=settings)))
 
 
 def _ask(client: TestClient, question: str) -> dict:  # type: ignore[type-arg]
@@ -144,3 +166,25 @@ def test_the_sentence_before_in_the_same_item_carries_the_subject() -> None:
     assert lead.with_previous.startswith("1. Hoàn thiện hồ sơ") and lead.with_previous.endswith("chủ trì thực hiện.")
     first = SentenceCandidate(hit_rank=0, chunk=chunk, start=text.index("Mở"), end=len(text), score=1.0)
     assert first.with_previous.endswith("Mở lớp truyền nghề.") and "Hoàn thiện" not in first.with_previous  # never the item before
+
+
+@pytest.mark.slow
+def test_ablation_without_the_title_the_plan_question_is_refused(district_components) -> None:  # type: ignore[no-untyped-def]
+    """`title_naming_pairs` out of reach: the question's subject is the plan's name, which its sentence does not
+    restate — refused, as before the rule."""
+    with _ablated(district_components, title_naming_pairs=50) as client:
+        body = _ask(client, "Huyện An Biên bố trí bao nhiêu kinh phí cho kế hoạch bảo tồn và phát triển nghề đan giỏ cói năm 2025?")
+    assert not body["answered"]
+
+
+@pytest.mark.slow
+def test_the_body_named_after_its_task_answers_who_leads(district: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from qa_service.services.answer.sentences import SentenceCandidate
+
+    question = "Cơ quan nào chủ trì hoàn thiện hồ sơ đề nghị cấp giấy chứng nhận nhãn hiệu tập thể?"
+    body = _ask(district, question)
+    assert body["answered"] and body["answer"].startswith("Phòng Kinh tế và Hạ tầng chủ trì")  # the lead
+    # ablation: the sentence alone, without the one before it in its item, does not restate the task
+    monkeypatch.setattr(SentenceCandidate, "with_previous", property(lambda c: c.text))
+    ablated = _ask(district, question)
+    assert not (ablated["answered"] and ablated["answer"].startswith("Phòng Kinh tế và Hạ tầng chủ trì"))
