@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from qa_service.api import errors
+from qa_service.api import errors, etag
 from qa_service.api.mcp import mount as mount_mcp
 from qa_service.api.routers import admin, ask, auth, conversations, documents, facts, health, search, training
 from qa_service.api.routers.openai_compat import router as openai_router
@@ -89,7 +89,10 @@ def create_app(
         services.retriever.search("khởi động", 1)
         services.components.readers.warm()  # the classifiers fitted before the first question, not during it
         services.components.instructions.warm()
+        facts_warm = threading.Thread(target=services.facts.warm, name="facts-warm", daemon=True)
+        facts_warm.start()
         yield
+        facts_warm.join(timeout=30)  # not reading the registry while it closes
         services.uploads.wait_idle()
         services.conversations.close()
         if services.users is not None:
@@ -102,6 +105,7 @@ def create_app(
     app = FastAPI(title="Hỏi đáp chính sách", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     routers = (health.router, auth.router, search.router, ask.router, conversations.router, documents.router, facts.router, training.router, admin.router, openai_router)
     errors.install(app, [route for router in routers for route in router.routes])
+    etag.install(app)
     for router in routers:
         app.include_router(router, responses=error_responses(413, 431, 500))
     mount_mcp(app)  # the MCP tools at /mcp, over the same services

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from ui.ask import open_reader
@@ -45,5 +47,8 @@ def actors_page(client: QaClient) -> None:
                      args=(cit["doc_id"], cit["quote_start"], len(cit["quote"])))
     slug = ("nhiem-vu-" if actor["role"] == "duty" else "") + chosen[:60]
     left, right = st.columns(2)
-    left.download_button(S["export_checklist_md"], checklist_markdown(actor, S), file_name=f"{slug}.md", mime="text/markdown")
-    right.download_button(S["export_checklist_docx"], checklist_docx(actor, S), file_name=f"{slug}.docx", mime=DOCX_MIME)
+    # written when clicked (not on every tick of a checkbox), and the click does not re-run the page
+    left.download_button(S["export_checklist_md"], partial(checklist_markdown, actor, S), file_name=f"{slug}.md",
+                         mime="text/markdown", on_click="ignore")
+    right.download_button(S["export_checklist_docx"], partial(checklist_docx, actor, S), file_name=f"{slug}.docx",
+                          mime=DOCX_MIME, on_click="ignore")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import httpx
 import streamlit as st
 
 from ui.actors import actors_page
 from ui.admin import admin_page
 from ui.ask import ask_page, briefing_panel, conversations_panel, sync_conversation
 from ui.client import QaClient
+from ui.http_cache import ResponseCache
 from ui.identity import client_key
 from ui.login import accounts_mode, signed_in
 from ui.reader import reader_page
@@ -16,9 +18,16 @@ from ui.targets import targets_page
 from ui.training import training_page
 
 
+@st.cache_resource
+def _shared() -> tuple[httpx.Client, ResponseCache]:
+    """One pooled HTTP client and one cache of tagged responses for every session of this UI process."""
+    return httpx.Client(limits=httpx.Limits(max_connections=64, max_keepalive_connections=16)), ResponseCache()
+
+
 def main() -> None:
     st.set_page_config(page_title=S["title"], layout="wide")
-    client = QaClient(client_key=client_key())  # this browser's own conversations
+    http, cache = _shared()
+    client = QaClient(client_key=client_key(), http=http, cache=cache)  # this browser's own conversations
     if accounts_mode(client) and not signed_in(client):
         return  # the login page, before any other (the service refuses them all without a session anyway)
     pages = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import streamlit as st
@@ -155,9 +156,16 @@ def _show_answer(client: QaClient, body: dict[str, Any], key: str, question: str
                 st.markdown(f"- *{literal(hit['citation_label'])}*: {literal(excerpt(hit['text']))}")
 
 
+@st.cache_data(ttl=30, show_spinner=False)
+def _generative_available(base_url: str, _client: QaClient) -> bool:
+    """Whether the service can write answers out: it changes only when the service restarts with a model, so it is
+    asked at most every 30 s, not on every question (a failure raises: it is not kept)."""
+    return bool(_client.health().get("generative", {}).get("available"))
+
+
 def _generative_toggle(client: QaClient) -> bool:
     try:
-        available = bool(client.health().get("generative", {}).get("available"))
+        available = _generative_available(client.base_url, client)
     except ApiUnavailable:
         available = False
     return st.toggle(
@@ -323,10 +331,13 @@ def briefing_panel(client: QaClient) -> None:
             unpin.button(
                 "✕", key=f"unpin-{item['turn']}", help=S["unpin"], disabled=not _owned(), on_click=_set_pins, args=(client, item["turn"], False)
             )
-        st.download_button(S["export_md"], to_markdown(items, S), file_name="tom-tat.md", mime="text/markdown")
+        # written when clicked, not on every question asked while pins exist; the click does not re-run the page
+        st.download_button(S["export_md"], partial(to_markdown, items, S), file_name="tom-tat.md", mime="text/markdown",
+                           on_click="ignore")
         st.download_button(
             S["export_docx"],
-            to_docx(items, S),
+            partial(to_docx, items, S),
             file_name="tom-tat.docx",
             mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            on_click="ignore",
         )

@@ -18,6 +18,13 @@ def _choice(doc: dict[str, Any]) -> str:
     return f"{doc['title']}{number}" + (str(S["replaced_mark"]) if doc.get("replaced_by") else "")
 
 
+# as soon as the cited place is in the page (checked each frame for up to 5 s), not after a fixed wait
+SCROLL_TO_CITED = (
+    "<script>var t0=Date.now();(function go(){var e=window.parent.document.getElementById('cited');"
+    "if(e){e.scrollIntoView({block:'center'});}else if(Date.now()-t0<5000){requestAnimationFrame(go);}})();</script>"
+)
+
+
 def reader_page(client: QaClient) -> None:
     try:
         listing = client.documents()
@@ -46,11 +53,7 @@ def reader_page(client: QaClient) -> None:
     st.markdown(_document_html(text, detail["outline"], start, end), unsafe_allow_html=True)
     if start is not None:
         # scroll the page (the component runs in an iframe of the same origin) to the cited place
-        components.html(
-            "<script>setTimeout(function(){var e=window.parent.document.getElementById('cited');"
-            "if(e){e.scrollIntoView({block:'center'});}},400);</script>",
-            height=0,
-        )
+        components.html(SCROLL_TO_CITED, height=0)
     st.subheader(S["cited_docs"])
     for ref in listing["cited_not_loaded"] + listing["cited_loaded"]:
         status = S["cited_loaded"] if ref["loaded"] else S["cited_not_loaded"]

@@ -60,16 +60,23 @@ def _table(table: dict[str, Any]) -> None:
     )
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def chart_specs(table: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(unit, Vega-Lite spec) of each chart: building and validating them takes ~0.25 s, and the table changes only
+    with the library, so each table's charts are drawn once per UI process."""
+    return [(c.unit, c.chart.to_dict()) for c in target_charts(table, S)]
+
+
 def _charts(table: dict[str, Any]) -> None:
-    charts = target_charts(table, S)
+    charts = chart_specs(table)
     if not charts:
         return
     st.subheader(S["targets_chart"])
     st.caption(S["targets_chart_note"])
-    for chart in (c for c in charts if c.unit in RATE_UNITS):
-        st.altair_chart(chart.chart, width="stretch")
-    counts = [c for c in charts if c.unit not in RATE_UNITS]
+    for _, spec in (c for c in charts if c[0] in RATE_UNITS):
+        st.vega_lite_chart(spec=spec, width="stretch")
+    counts = [spec for unit, spec in charts if unit not in RATE_UNITS]
     for start in range(0, len(counts), COUNT_CHARTS_PER_ROW):
-        for column, chart in zip(st.columns(COUNT_CHARTS_PER_ROW), counts[start : start + COUNT_CHARTS_PER_ROW], strict=False):
+        for column, spec in zip(st.columns(COUNT_CHARTS_PER_ROW), counts[start : start + COUNT_CHARTS_PER_ROW], strict=False):
             with column:
-                st.altair_chart(chart.chart, width="stretch")
+                st.vega_lite_chart(spec=spec, width="stretch")

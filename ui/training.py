@@ -3,6 +3,7 @@ to download as DOCX, PPTX slides or Markdown. Pinned answers of the current conv
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import streamlit as st
@@ -77,6 +78,11 @@ def training_page(client: QaClient) -> None:
     st.success(S["training_took"].format(n=len(pack["sections"]), ms=pack["took_ms"]))
     _preview(pack)
     cols = st.columns(3)
-    cols[0].download_button(S["export_pack_docx"], pack_docx(pack, S), file_name="tai-lieu-tap-huan.docx", mime=DOCX_MIME)
-    cols[1].download_button(S["export_pack_pptx"], pack_pptx(pack, S), file_name="tai-lieu-tap-huan.pptx", mime=PPTX_MIME)
-    cols[2].download_button(S["export_pack_md"], pack_markdown(pack, S), file_name="tai-lieu-tap-huan.md", mime="text/markdown")
+    # each file is written when its button is clicked, not on every run of the page (the slides take ~0.1 s), and
+    # a click downloads without re-running the page
+    cols[0].download_button(S["export_pack_docx"], partial(pack_docx, pack, S), file_name="tai-lieu-tap-huan.docx",
+                            mime=DOCX_MIME, on_click="ignore")
+    cols[1].download_button(S["export_pack_pptx"], partial(pack_pptx, pack, S), file_name="tai-lieu-tap-huan.pptx",
+                            mime=PPTX_MIME, on_click="ignore")
+    cols[2].download_button(S["export_pack_md"], partial(pack_markdown, pack, S), file_name="tai-lieu-tap-huan.md",
+                            mime="text/markdown", on_click="ignore")

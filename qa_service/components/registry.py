@@ -132,6 +132,7 @@ class Registry(SqliteFile):
             if db.execute("SELECT 1 FROM documents WHERE doc_id=? AND source_hash=?", (doc_id, source_hash)).fetchone() is None:
                 return False
             db.execute("INSERT OR REPLACE INTO facts(doc_id, version, data) VALUES (?,?,?)", (doc_id, version, data))
+            self._bump(db)  # what /actors and /targets show changed: readers keyed by the version see it
         return True
 
     def stale_facts(self, version: int) -> list[str]:

@@ -7,6 +7,7 @@ Facts are stored per document by the ingest step (registry `facts`); here they a
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
@@ -16,6 +17,8 @@ from qa_service.errors import UnknownActor, UnknownDocument
 from qa_service.ingestion.facts import ActorDuty, DocumentFacts, TargetFact
 from qa_service.models import Chunk
 from qa_service.services.citations import Citation, Citations, QuoteNotVerified
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -72,6 +75,15 @@ class FactsService:
                 self._facts = {d: DocumentFacts.model_validate_json(j) for d, j in self.c.registry.facts().items()}
                 self._version = version
             return self._facts
+
+    def warm(self) -> None:
+        """Read every duty and figure once (each quote is checked for instructions by meaning, ~1 s for the
+        programme the first time): started in the background at start-up so the first reader of a page does not wait."""
+        try:
+            self.actors()
+            self.targets()
+        except Exception:  # a warm-up that fails costs the first reader its wait, nothing else
+            log.exception("facts warm-up failed")
 
     def _documents(self, doc_ids: list[str] | None) -> dict[str, DocumentFacts]:
         facts = self.facts()

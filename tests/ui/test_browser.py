@@ -1,7 +1,9 @@
 """Real-browser tests: headless Chromium drives the Streamlit page as users would: ask, see a citation, open
-the reader; then a day's walk: ten questions timed from Enter to the answer, a pin, a reload and a shared link
-that reopen the conversation, the three persona pages and their downloads. Screenshots go to
-eval/out/screenshots/, timings to eval/out/browser_timings.json."""
+the reader; then a day's walk (eval/browser_walk.py), every step timed from the user's action to its content on
+screen with the service's share beside it: ten questions, a reload, the reader from a citation, the persona pages, a
+training pack; then a pin, a reload and a shared link that reopen the conversation, the persona pages' downloads.
+Screenshots go to eval/out/screenshots/, timings to eval/out/browser_timings.json (the numbers are printed, not
+asserted: `python -m eval.bench_browser` is the benchmark)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from eval.browser_timing import ServiceClock, Stopwatch, save, table
+from eval.browser_walk import TEN_QUESTIONS, walk
 from tests.ui.conftest import streamlit_ui
 
 pytestmark = pytest.mark.slow
@@ -19,8 +23,15 @@ DOWNLOADS = ROOT / "eval" / "out" / "downloads"
 
 
 @pytest.fixture(scope="module")
-def ui_url(real_api_url: str) -> Iterator[str]:
-    yield from streamlit_ui(real_api_url)
+def timed_ui(timed_api: tuple[str, ServiceClock]) -> Iterator[tuple[str, ServiceClock]]:
+    api_url, clock = timed_api
+    for url in streamlit_ui(api_url):
+        yield url, clock
+
+
+@pytest.fixture(scope="module")
+def ui_url(timed_ui: tuple[str, ServiceClock]) -> str:
+    return timed_ui[0]
 
 
 def test_ask_see_citation_open_reader(browser, ui_url: str) -> None:  # type: ignore[no-untyped-def]
@@ -55,23 +66,7 @@ def test_ask_see_citation_open_reader(browser, ui_url: str) -> None:  # type: ig
     browser.save_screenshot(str(SHOTS / "reader.png"))
 
 
-TEN_QUESTIONS = [
-    "Mục tiêu tỷ trọng công nghiệp trong GRDP đến 2025 là bao nhiêu?",
-    "Tỷ lệ lấp đầy các khu công nghiệp đến năm 2025 đạt bao nhiêu?",
-    "còn cụm công nghiệp thì sao?",
-    "Chương trình có những nhóm nhiệm vụ, giải pháp chủ yếu nào?",
-    "Ban Tuyên giáo Tỉnh ủy có nhiệm vụ gì?",
-    "Doanh nghiệp nhỏ và vừa được hỗ trợ tiếp cận tín dụng thế nào?",
-    "Những khu công nghiệp nào sẽ hoàn thành đến năm 2025?",
-    "Quan điểm chỉ đạo của Chương trình là gì?",
-    "Định hướng đến năm 2030 về tỷ lệ lấp đầy khu công nghiệp?",
-    "Giá xăng dầu hôm nay là bao nhiêu?",
-]
-
-
-def test_a_days_walk_through_the_ui(browser, ui_url: str) -> None:  # type: ignore[no-untyped-def]
-    import json
-    import statistics
+def test_a_days_walk_through_the_ui(browser, timed_ui: tuple[str, ServiceClock]) -> None:  # type: ignore[no-untyped-def]
     import time
 
     from selenium.webdriver.common.by import By
@@ -82,21 +77,13 @@ def test_a_days_walk_through_the_ui(browser, ui_url: str) -> None:  # type: igno
     wait = WebDriverWait(browser, 90)
     body = lambda: browser.find_element(By.TAG_NAME, "body").text  # noqa: E731
     assistant = "[data-testid='stChatMessageAvatarAssistant']"
-    browser.get(ui_url)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    timings = []
-    for n, question in enumerate(TEN_QUESTIONS, start=1):
-        box = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, "[data-testid='stChatInputTextArea']")))
-        box.send_keys(question)
-        started = time.perf_counter()
-        box.send_keys(Keys.ENTER)
-        wait.until(lambda b, n=n: _answer_shown(b, n))
-        timings.append(time.perf_counter() - started)
+    ui_url, clock = timed_ui
+    watch = Stopwatch(browser, clock)
+    walk(watch, ui_url)  # each step waits for its own content: a step that never shows fails the test
+    save(watch.timings, SHOTS.parent / "browser_timings.json")
+    print("\n" + table(watch.timings))
     assert "Chưa tìm thấy câu trả lời" in body()  # the last question is not in the documents
-    p50 = statistics.median(timings)
-    (SHOTS.parent / "browser_timings.json").write_text(json.dumps(
-        {"enter_to_answer_s": [round(t, 3) for t in timings], "p50_s": round(p50, 3)}, indent=1))
-    print(f"Enter → answer shown, 10 questions: p50 {p50:.2f} s, max {max(timings):.2f} s")
+    SHOTS.mkdir(parents=True, exist_ok=True)
 
     # pin the first answer, then reload: the URL names the conversation, which comes back with its briefing
     pin = wait.until(ec.element_to_be_clickable((By.XPATH, "//button[.//p[text()='Ghim vào bản tóm tắt']]")))
@@ -156,13 +143,8 @@ def test_a_days_walk_through_the_ui(browser, ui_url: str) -> None:  # type: igno
         select.send_keys(Keys.ENTER)
     select.send_keys(Keys.ESCAPE)
     build = wait.until(ec.element_to_be_clickable((By.XPATH, "//button[.//p[text()='Soạn tài liệu']]")))
-    started = time.perf_counter()
     browser.execute_script("arguments[0].click();", build)
     wait.until(ec.presence_of_element_located((By.XPATH, "//*[contains(text(), 'Đã soạn 3 mục')]")))
-    pack_s = time.perf_counter() - started
-    print(f"training pack of 3 sections, click → shown with its downloads: {pack_s:.2f} s")
-    timings_file = SHOTS.parent / "browser_timings.json"
-    timings_file.write_text(json.dumps({**json.loads(timings_file.read_text()), "training_pack_3_sections_s": round(pack_s, 3)}, indent=1))
     browser.save_screenshot(str(SHOTS / "training.png"))
     pptx = _download(browser, wait, "Tải trang chiếu (PPTX)", ".pptx")
     docx = _download(browser, wait, "Tải DOCX", ".docx")

@@ -149,7 +149,7 @@ def test_the_page_gives_the_table_its_full_height_and_draws_each_unit(monkeypatc
             return TABLE
 
     monkeypatch.setattr(targets_page_module.st, "dataframe", lambda frame, **kw: shown.update(frame=frame, **kw))
-    monkeypatch.setattr(targets_page_module.st, "altair_chart", lambda chart, **kw: shown["charts"].append(chart))
+    monkeypatch.setattr(targets_page_module.st, "vega_lite_chart", lambda **kw: shown["charts"].append(kw["spec"]))
     targets_page_module.targets_page(Client())
     assert len(shown["frame"]) == len(TABLE["rows"]) == 7
     assert shown["height"] == table_height(7) and shown["row_height"] == ROW_PX
@@ -198,7 +198,7 @@ def test_the_page_puts_the_document_first_when_several_give_figures(monkeypatch:
             return SEVERAL
 
     monkeypatch.setattr(targets_page_module.st, "dataframe", lambda frame, **kw: shown.update(frame=frame, **kw))
-    monkeypatch.setattr(targets_page_module.st, "altair_chart", lambda chart, **kw: shown["charts"].append(chart))
+    monkeypatch.setattr(targets_page_module.st, "vega_lite_chart", lambda **kw: shown["charts"].append(kw["spec"]))
     targets_page_module.targets_page(Client())
     assert list(shown["frame"].columns) == [S["targets_document"], S["targets_measure"], "2016-2020 (kết quả)", "2023", "2024 (kết quả)"]
     assert len(shown["frame"]) == 3 and len(shown["charts"]) == 2  # lao động, tỷ đồng

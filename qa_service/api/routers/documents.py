@@ -4,6 +4,7 @@ from fastapi import APIRouter, Path
 
 from qa_service.api.convert import newer_out, replaced_out
 from qa_service.api.deps import DocumentsDep
+from qa_service.api.etag import LIBRARY_TAG, NOT_MODIFIED
 from qa_service.api.schemas import (
     ArticleOut,
     CitedDocument,
@@ -54,7 +55,10 @@ def _cited_out(entry: CitedEntry) -> CitedDocument:
     )
 
 
-@router.get("/documents", response_model=DocumentsResponse, summary="Văn bản đã nạp và văn bản được dẫn chiếu")
+@router.get(
+    "/documents", response_model=DocumentsResponse, dependencies=[LIBRARY_TAG], responses=NOT_MODIFIED,
+    summary="Văn bản đã nạp và văn bản được dẫn chiếu",
+)
 def list_documents(service: DocumentsDep) -> DocumentsResponse:
     cited = [_cited_out(e) for e in service.cited()]
     replaced = service.replaced()
@@ -65,7 +69,10 @@ def list_documents(service: DocumentsDep) -> DocumentsResponse:
     )
 
 
-@router.get("/documents/{doc_id}", response_model=DocumentDetail, responses=error_responses(404, 422), summary="Toàn văn và mục lục / full text and outline")
+@router.get(
+    "/documents/{doc_id}", response_model=DocumentDetail, dependencies=[LIBRARY_TAG],
+    responses={**error_responses(404, 422), **NOT_MODIFIED}, summary="Toàn văn và mục lục / full text and outline",
+)
 def get_document(service: DocumentsDep, doc_id: str = Path(..., max_length=200)) -> DocumentDetail:
     found = service.detail(doc_id)
     if found is None:

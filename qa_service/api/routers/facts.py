@@ -6,6 +6,7 @@ from fastapi import APIRouter, Path, Query
 
 from qa_service.api.convert import citation_out
 from qa_service.api.deps import FactsDep
+from qa_service.api.etag import LIBRARY_TAG, NOT_MODIFIED
 from qa_service.api.schemas import (
     ActorOut,
     ActorsOut,
@@ -56,7 +57,7 @@ def targets_out(table: TargetTable) -> TargetsOut:
 
 
 @router.get(
-    "/actors", response_model=ActorsOut, responses=error_responses(404, 422),
+    "/actors", response_model=ActorsOut, dependencies=[LIBRARY_TAG], responses={**error_responses(404, 422), **NOT_MODIFIED},
     summary="Cơ quan, đơn vị được giao nhiệm vụ / bodies the documents assign work to",
 )
 def actors(service: FactsDep, doc_id: list[str] | None = DOC_IDS) -> ActorsOut:
@@ -64,7 +65,7 @@ def actors(service: FactsDep, doc_id: list[str] | None = DOC_IDS) -> ActorsOut:
 
 
 @router.get(
-    "/actors/{actor_id}", response_model=ActorOut, responses=error_responses(404, 422),
+    "/actors/{actor_id}", response_model=ActorOut, dependencies=[LIBRARY_TAG], responses={**error_responses(404, 422), **NOT_MODIFIED},
     summary="Nhiệm vụ của một cơ quan, nguyên văn / one body's duties, verbatim and cited",
 )
 def actor(
@@ -76,7 +77,7 @@ def actor(
 
 
 @router.get(
-    "/targets", response_model=TargetsOut, responses=error_responses(404, 422),
+    "/targets", response_model=TargetsOut, dependencies=[LIBRARY_TAG], responses={**error_responses(404, 422), **NOT_MODIFIED},
     summary="Chỉ tiêu và kết quả theo giai đoạn / targets and results by period, each cited",
 )
 def targets(service: FactsDep, doc_id: list[str] | None = DOC_IDS) -> TargetsOut:
