@@ -23,9 +23,12 @@ DIGIT = re.compile(r"\d")
 PLACE_NAME = re.compile(r"(?<![.:;!?]\s)(?<!^)\b[A-ZÀ-ỸĐ][a-zà-ỹđ]+(?:[ -][A-ZÀ-ỸĐ][a-zà-ỹđ]+)+")
 _WORD = re.compile(r"\w+")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# a decision's legal basis, «Căn cứ Luật … ngày 19 tháng 6 năm 2015;», «Xét đề nghị của Giám đốc Sở …»: its names and
+# dates are the acts it rests on, not what the document itself decides, sets or dates
+BASIS_LINE = re.compile(r"^\W*(?:Căn cứ|Xét đề nghị|Theo đề nghị)\b")
 
 SENTENCE_FUSION = ("coverage", "passage_rank", "place_names")
-SENTENCE_PRIORS = ("figure_missing", "kind_missing")
+SENTENCE_PRIORS = ("figure_missing", "kind_missing", "basis_line")
 
 
 class SentenceTable(RankingTable):
@@ -97,6 +100,7 @@ def sentence_features(query: Query, sentence: str, rank: int, idf: dict[str, flo
         "figure_missing": float(query.intent.figure and not DIGIT.search(sentence)),
         # as sure as the reading of the kind: an unsure reading barely moves the order
         "kind_missing": query.intent.asked_confidence if query.intent.asked and not query.intent.asked.evidence.search(sentence) else 0.0,
+        "basis_line": float(bool(BASIS_LINE.match(sentence))),
     }
 
 

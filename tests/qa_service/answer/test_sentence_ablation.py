@@ -35,6 +35,11 @@ CASES: dict[str, tuple[dict[str, float], dict[str, float]]] = {
     "kind_missing": (
         {"coverage": 0.5, "passage_rank": rank(0)}, {"coverage": 0.6, "passage_rank": rank(0), "kind_missing": 1.0},
     ),
+    # «… có hiệu lực từ ngày nào?»: the document's own dated sentence, not a line of its legal basis naming more of
+    # the question's words («Căn cứ Luật … ngày …»)
+    "basis_line": (
+        {"coverage": 0.5, "passage_rank": rank(0)}, {"coverage": 0.6, "passage_rank": rank(0), "basis_line": 1.0},
+    ),
 }
 
 
