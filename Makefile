@@ -94,10 +94,11 @@ test: setup $(TEST_LLM) lint browser-deps office-deps
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -n 2 -m "not slow and not llm" tests
 
-bench: setup
+bench: setup browser-deps
 	$(BIN)/python -m eval.bench_embed --variants reference,backend:torch-bf16 --batch 768,4096 --rounds 3 --profile
 	$(BIN)/python -m eval.bench_ingest --library-sample 40
 	$(BIN)/python -m eval.bench_api
+	$(BIN)/python -m eval.bench_browser --rounds 2
 
 eval: setup
 	$(BIN)/python -m eval.run_eval $(if $(wildcard var/library/index/registry.sqlite),--library var/library)
