@@ -201,3 +201,29 @@ def test_a_writer_that_stops_midway_stops_the_preparing_thread(tmp_path: Path) -
     assert not any(t.name == "ingest-prepare" and t.is_alive() for t in threading.enumerate())
     assert [d.doc_id for d in components.registry.documents()] == ["ke-hoach-a", "ke-hoach-b"]
     assert pipeline.run([folder]).added == ["ke-hoach-c", "ke-hoach-d"]
+
+
+def test_the_service_brings_bm25_up_to_an_ingest_without_counting_it_all_again(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from qa_service.components.lexical import BM25Index
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(PROGRAMME, folder / PROGRAMME.name)
+    components, pipeline = _open(tmp_path / "data", HashEmbedder())
+    pipeline.run([folder])
+    components.refresh_lexical()
+    _plan(folder, "ke-hoach-a", "Tỉnh đầu tư hạ tầng số cho các khu công nghiệp và cụm công nghiệp.")
+    pipeline.run([folder])
+
+    def whole_build(*args: object) -> None:
+        raise AssertionError("built whole")
+
+    monkeypatch.setattr(components.lexical, "build", whole_build)
+    components.refresh_lexical()
+    built = BM25Index()
+    built.build(components.registry.iter_tokens(), components.registry.version())
+    assert components.lexical.ids == built.ids and components.lexical.version == built.version
+    query = ["cong", "nghiep", "ha", "tang", "so"]
+    found = [i for i, _ in components.lexical.search(query, 10)]
+    assert found == [i for i, _ in built.search(query, 10)] and any(i.startswith("ke-hoach-a:") for i in found)
+    assert sorted(components.document_lexical.ids) == sorted(d.doc_id for d in components.registry.documents())
