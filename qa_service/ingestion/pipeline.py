@@ -75,7 +75,7 @@ class IngestReport:
     seconds: float = 0.0
     embed_seconds: float = 0.0
     stages: StageTimes = field(default_factory=StageTimes)
-    # text key -> the first chunk this run embedded it for: what a rebuild may reuse
+    # on a rebuild, text key -> the first chunk this run wrote it for: all a rebuild may reuse
     embedded_keys: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
@@ -299,7 +299,7 @@ class IngestPipeline:
             todo = [c for c in prepared.chunks if c.chunk_id not in existing]
             keys = [embedding_key(self.embedder.model_id, c.embed_text) for c in todo]
             known = self._stored_vectors(sorted(set(keys)), rebuild, report) if todo else {}
-        if todo:
+        if any(k not in known for k in keys):  # a run that only copies vectors never loads the model
             self.embedder.warm()
         batch = self.settings.ingestion.embed_batch
         for start in range(0, len(todo), batch):
@@ -307,8 +307,9 @@ class IngestPipeline:
             self._embed_missing(part, part_keys, known, report)
             with times.timing("upsert"):
                 self.store.upsert([(c.chunk_id, c.doc_id, known[k]) for c, k in zip(part, part_keys, strict=True)], part_keys)
-            for chunk, key in zip(part, part_keys, strict=True):
-                report.embedded_keys.setdefault(key, chunk.chunk_id)
+            if rebuild:
+                for chunk, key in zip(part, part_keys, strict=True):
+                    report.embedded_keys.setdefault(key, chunk.chunk_id)
             if on_embedded:
                 on_embedded(prepared.meta.doc_id, start + len(part), len(todo))
             if check:
