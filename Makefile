@@ -94,9 +94,14 @@ test: setup $(TEST_LLM) lint browser-deps office-deps
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -n 2 -m "not slow and not llm" tests
 
+# bench_gemm: this machine's int8 GEMM peak in onnxruntime and the model's share of it; bench_ingest: seconds per
+# stage, end to end against the model alone in the same run; bench_overlap: files prepared ahead or not, interleaved;
+# bench_browser: a day's walk in headless Chromium, each step's wait with the service's share
 bench: setup browser-deps
 	$(BIN)/python -m eval.bench_embed --variants reference,backend:torch-bf16 --batch 768,4096 --rounds 3 --profile
+	$(BIN)/python -m eval.bench_gemm
 	$(BIN)/python -m eval.bench_ingest --library-sample 40
+	$(BIN)/python -m eval.bench_overlap --library-sample 16 --group 6
 	$(BIN)/python -m eval.bench_api
 	$(BIN)/python -m eval.bench_browser --rounds 2
 

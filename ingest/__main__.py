@@ -28,8 +28,10 @@ def _print_summary(report: IngestReport) -> None:
         "skipped": len(report.skipped),
         "chunks": report.chunks,
         "embedded": report.embedded,
+        "reused": report.reused,
         "rate": f"{report.passages_per_second:.1f}",
         "seconds": f"{report.seconds:.1f}",
+        "stages": ", ".join(f"{name} {seconds:.1f}" for name, seconds in report.stages.as_dict().items()),
     }
     for key, value in rows.items():
         table.add_row(text[key], str(value))
@@ -59,7 +61,9 @@ def _summary(report: IngestReport) -> dict[str, object]:
         "skipped": [{"path": s.path, "reason_vi": s.reason_vi, "reason_en": s.reason_en} for s in report.skipped],
         "chunks": report.chunks,
         "embedded": report.embedded,
+        "reused": report.reused,
         "seconds": round(report.seconds, 3),
+        "stages": report.stages.as_dict(),
     }
 
 

@@ -71,6 +71,11 @@ class IngestionSettings(BaseModel):
         description="chunks handed to the embedder per call (it sorts them by length and cuts its own batches): "
         "more lets the bf16 backend fill large batches; the upload job's timeout and progress are checked between calls",
     )
+    prepare_ahead: int = Field(
+        1, ge=0, le=4,
+        description="files read, cleaned, chunked, segmented and mined for facts on a second thread while the model "
+        "embeds the current one (at most this many waiting); 0: one file after another on one thread",
+    )
     max_unpacked_mb: int = Field(40, ge=1, le=4096, description="DOCX: declared size of the archive's members, unpacked")
     max_archive_members: int = Field(2000, ge=1, le=100_000)
     max_pages: int = Field(2000, ge=1, le=100_000, description="PDF pages, counted before any text is extracted")

@@ -60,14 +60,19 @@ class Components:
         return self.readers.intents
 
     def refresh_lexical(self, force: bool = False) -> None:
-        """Rebuild BM25 when the registry changed (another worker or an ingest job wrote to it)."""
+        """Bring BM25 up to the registry when it changed (another worker or an ingest job wrote to it): the rows
+        written since are counted, the others kept; built whole the first time, when forced, and when a third of
+        its vocabulary is left over from replaced documents."""
         version = self.registry.version()
         if not force and version == self.lexical.version:
             return
         with self._reload_lock:
-            if force or version != self.lexical.version:
+            if not force and version == self.lexical.version:
+                return
+            whole = force or self.lexical.version < 0 or self.lexical.unused_share > 1 / 3
+            if whole or not self.lexical.update(*self.registry.tokens_since(self.lexical.version), version):
                 self.lexical.build(self.registry.iter_tokens(), version)
-                self.document_lexical = self.lexical.grouped(lambda chunk_id: chunk_id.rsplit(":", 1)[0])
+            self.document_lexical = self.lexical.grouped(lambda chunk_id: chunk_id.rsplit(":", 1)[0])
 
 
 class LazyEmbedder:

@@ -68,6 +68,28 @@ def folded_tokens(text: str) -> list[str]:
     return content + pairs
 
 
+def _count(rows: Iterable[tuple[str, list[str]]], vocab: dict[str, int]) -> tuple[list[str], sparse.csr_matrix]:
+    """Term counts of each row, one column per token of `vocab` (new tokens are added to it)."""
+    ids: list[str] = []
+    indptr = [0]
+    indices: list[int] = []
+    data: list[float] = []
+    for chunk_id, tokens in rows:
+        ids.append(chunk_id)
+        counts: dict[int, int] = {}
+        for tok in tokens:
+            col = vocab.setdefault(tok, len(vocab))
+            counts[col] = counts.get(col, 0) + 1
+        indices.extend(counts.keys())
+        data.extend(counts.values())
+        indptr.append(len(indices))
+    tf = sparse.csr_matrix(
+        (np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int32), np.asarray(indptr)),
+        shape=(len(ids), len(vocab)),
+    )
+    return ids, tf
+
+
 class BM25Index:
     """Okapi BM25 as a sparse matrix: one query = a few column sums."""
 
@@ -79,29 +101,37 @@ class BM25Index:
         self.weights: sparse.csc_matrix = sparse.csc_matrix((0, 0))
         self.tf: sparse.csr_matrix = sparse.csr_matrix((0, 0))  # raw counts, kept to score whole documents
         self.version: int = -1
+        self.unused = 0  # columns no row holds
         self._lock = threading.Lock()
 
     def build(self, rows: Iterable[tuple[str, list[str]]], version: int) -> None:
-        ids: list[str] = []
         vocab: dict[str, int] = {}
-        indptr = [0]
-        indices: list[int] = []
-        data: list[float] = []
-        for chunk_id, tokens in rows:
-            ids.append(chunk_id)
-            counts: dict[int, int] = {}
-            for tok in tokens:
-                col = vocab.setdefault(tok, len(vocab))
-                counts[col] = counts.get(col, 0) + 1
-            indices.extend(counts.keys())
-            data.extend(counts.values())
-            indptr.append(len(indices))
-        n_docs, n_terms = len(ids), len(vocab)
-        tf = sparse.csr_matrix(
-            (np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int32), np.asarray(indptr)),
-            shape=(n_docs, n_terms),
-        )
+        ids, tf = _count(rows, vocab)
         self._install(ids, vocab, tf, version)
+
+    def update(self, order: list[str], fresh: dict[str, list[str]], version: int) -> bool:
+        """The index over the chunks `order` lists, in that order (what `build` over the same rows gives): the rows
+        it holds are kept, `fresh` ones (new, or rewritten under the same id) counted. After one document changed in
+        the whole library this costs well under a second instead of ~5 s: only the fresh tokens are counted in
+        Python. False, leaving the index as it was, when a row is in neither (the caller builds it all instead)."""
+        with self._lock:
+            rows, vocab, tf = self.rows, dict(self.vocab), self.tf  # the vocabulary grows: searches keep the old one
+        if any(cid not in fresh and cid not in rows for cid in order):
+            return False
+        fresh_ids, fresh_tf = _count(((cid, fresh[cid]) for cid in order if cid in fresh), vocab)
+        width = len(vocab)
+        held = sparse.csr_matrix((tf.data, tf.indices, tf.indptr), shape=(tf.shape[0], width))
+        added = sparse.csr_matrix((fresh_tf.data, fresh_tf.indices, fresh_tf.indptr), shape=(len(fresh_ids), width))
+        stacked = sparse.vstack([held, added], format="csr")
+        at_fresh = {cid: tf.shape[0] + k for k, cid in enumerate(fresh_ids)}
+        pick = np.fromiter((at_fresh.get(cid, rows.get(cid, 0)) for cid in order), dtype=np.int64, count=len(order))
+        self._install(list(order), vocab, stacked[pick], version)
+        return True
+
+    @property
+    def unused_share(self) -> float:
+        """Share of the vocabulary no row holds any more (tokens of replaced documents, kept by `update`)."""
+        return self.unused / max(len(self.vocab), 1)
 
     def _install(self, ids: list[str], vocab: dict[str, int], tf: sparse.csr_matrix, version: int) -> None:
         raw = tf
@@ -115,11 +145,14 @@ class BM25Index:
             tf = tf.tocoo()
             values = tf.data * (self.k1 + 1) / (tf.data + norm[tf.row]) * idf[tf.col]
             weights = sparse.csc_matrix((values.astype(np.float32), (tf.row, tf.col)), shape=(n_docs, n_terms))
+            unused = int((df == 0).sum())
         else:
             weights = sparse.csc_matrix((0, 0), dtype=np.float32)
+            unused = n_terms
         rows = {cid: k for k, cid in enumerate(ids)}
         with self._lock:
             self.ids, self.vocab, self.weights, self.tf, self.version, self.rows = ids, vocab, weights, raw, version, rows
+            self.unused = unused
 
     def grouped(self, group: Callable[[str], str]) -> BM25Index:
         """The same index with rows summed by group (chunks -> documents): BM25 over whole documents."""

@@ -14,6 +14,7 @@ import json
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any, Literal, TypeVar, cast
 
 from pydantic import BaseModel
@@ -37,7 +38,8 @@ CREATE TABLE IF NOT EXISTS chunks (
     doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
     ordinal INTEGER NOT NULL,
     data TEXT NOT NULL,
-    tokens TEXT NOT NULL
+    tokens TEXT NOT NULL,
+    written INTEGER NOT NULL DEFAULT 0  -- the registry version that wrote the row: BM25 re-reads only newer rows
 );
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id, ordinal);
 CREATE TABLE IF NOT EXISTS refs (
@@ -83,6 +85,16 @@ class PreviousVersion(BaseModel):
 class Registry(SqliteFile):
     schema = SCHEMA
 
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        columns = {row[1] for row in self._conn().execute("PRAGMA table_info(chunks)")}
+        if "written" not in columns:  # a registry from before the stamp: its rows count as written at version 0
+            try:
+                self._conn().execute("ALTER TABLE chunks ADD COLUMN written INTEGER NOT NULL DEFAULT 0")
+            except sqlite3.OperationalError as exc:  # another process added it first
+                if "duplicate column" not in str(exc):
+                    raise
+
     # -- writes ----------------------------------------------------------
     def replace_document(
         self,
@@ -111,10 +123,11 @@ class Registry(SqliteFile):
                     json.dumps([o.model_dump() for o in outline], ensure_ascii=False),
                 ),
             )
+            written = self._bump(db)
             db.executemany(
-                "INSERT INTO chunks(chunk_id, doc_id, ordinal, data, tokens) VALUES (?,?,?,?,?)",
+                "INSERT INTO chunks(chunk_id, doc_id, ordinal, data, tokens, written) VALUES (?,?,?,?,?,?)",
                 [
-                    (c.chunk_id, c.doc_id, c.ordinal, c.model_dump_json(), " ".join(tokens[c.chunk_id]))
+                    (c.chunk_id, c.doc_id, c.ordinal, c.model_dump_json(), " ".join(tokens[c.chunk_id]), written)
                     for c in chunks
                 ],
             )
@@ -124,7 +137,6 @@ class Registry(SqliteFile):
             )
             if facts is not None:
                 db.execute("INSERT INTO facts(doc_id, version, data) VALUES (?,?,?)", (doc.doc_id, *facts))
-            self._bump(db)
 
     def set_facts(self, doc_id: str, source_hash: str, version: int, data: str) -> bool:
         """Store facts read from the document as it is now: not if it changed meanwhile (source_hash)."""
@@ -187,15 +199,15 @@ class Registry(SqliteFile):
                 "INSERT INTO documents(doc_id, source_path, source_hash, meta, text, outline) VALUES (?,?,?,?,?,?)",
                 json.loads(row[0]),
             )
+            written = self._bump(db)
             db.executemany(
-                "INSERT INTO chunks(chunk_id, doc_id, ordinal, data, tokens) VALUES (?,?,?,?,?)",
-                [(cid, doc_id, ordinal, data, tokens) for cid, ordinal, data, tokens in json.loads(row[1])],
+                "INSERT INTO chunks(chunk_id, doc_id, ordinal, data, tokens, written) VALUES (?,?,?,?,?,?)",
+                [(cid, doc_id, ordinal, data, tokens, written) for cid, ordinal, data, tokens in json.loads(row[1])],
             )
             db.executemany(
                 "INSERT INTO refs(doc_id, chunk_id, key, data) VALUES (?,?,?,?)",
                 [(doc_id, cid, key, data) for cid, key, data in json.loads(row[2])],
             )
-            self._bump(db)
         return True
 
     def drop_previous(self, older_than: float | None = None, doc_id: str | None = None) -> list[str]:
@@ -209,8 +221,10 @@ class Registry(SqliteFile):
         return ids
 
     @staticmethod
-    def _bump(db: sqlite3.Connection) -> None:
+    def _bump(db: sqlite3.Connection) -> int:
+        """The next version, in the caller's transaction: readers see it when that commits."""
         db.execute("UPDATE state SET value = CAST(value AS INTEGER) + 1 WHERE key = 'version'")
+        return int(db.execute("SELECT value FROM state WHERE key = 'version'").fetchone()[0])
 
     # -- reads -----------------------------------------------------------
     def state(self, key: str) -> str | None:
@@ -358,6 +372,19 @@ class Registry(SqliteFile):
     def iter_tokens(self) -> Iterator[tuple[str, list[str]]]:
         for cid, tokens in self._conn().execute("SELECT chunk_id, tokens FROM chunks ORDER BY doc_id, ordinal"):
             yield cid, tokens.split()
+
+    def tokens_since(self, version: int) -> tuple[list[str], dict[str, list[str]]]:
+        """Every chunk id in iter_tokens' order, and the tokens of the rows written after `version` (for BM25 to
+        update itself: the other rows it holds already). One read transaction, so both describe the same moment."""
+        conn = self._conn()
+        conn.execute("BEGIN")
+        try:
+            order = [r[0] for r in conn.execute("SELECT chunk_id FROM chunks ORDER BY doc_id, ordinal")]
+            rows = conn.execute("SELECT chunk_id, tokens FROM chunks WHERE written > ?", (version,))
+            fresh = {cid: tokens.split() for cid, tokens in rows}
+        finally:
+            conn.execute("COMMIT")
+        return order, fresh
 
     def refs(self, doc_id: str | None = None) -> list[CrossRef]:
         """Cross-references, all or those of one citing document, in the order they were found."""

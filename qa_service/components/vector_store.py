@@ -8,14 +8,20 @@ the registry, so what the user sees never depends on what Chroma stored.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
 from qa_service.settings import Settings
 
+if TYPE_CHECKING:
+    from chromadb.api.types import Where
+
 # llama-index writes its own «doc_id» (the node's source, None here) over ours: use a key of our own
 DOC_KEY = "qa_doc_id"
+# the hash of the text a vector was embedded from, with the model's id (pipeline.embedding_key): another chunk with
+# the same text takes this vector instead of embedding it again
+TEXT_KEY = "qa_text_key"
 
 
 @dataclass
@@ -72,13 +78,27 @@ class ChromaDenseStore:
                 return out
             offset += 5000
 
-    def upsert(self, items: list[tuple[str, str, np.ndarray]]) -> None:
-        """items: (chunk_id, doc_id, vector)."""
+    def vectors_by_key(self, keys: list[str]) -> dict[str, np.ndarray]:
+        """A stored vector for each of these text keys that has one (`TEXT_KEY`); any of several equal ones."""
+        found: dict[str, np.ndarray] = {}
+        for start in range(0, len(keys), 500):
+            among: dict[Literal["$in", "$nin"], list[str | int | float | bool]] = {"$in": list(keys[start : start + 500])}
+            where: Where = {TEXT_KEY: among}
+            got = self.collection.get(where=where, include=["embeddings", "metadatas"])
+            embeddings = got["embeddings"] if got["embeddings"] is not None else []
+            for meta, vector in zip(got["metadatas"] or [], embeddings, strict=False):
+                found.setdefault(str((meta or {})[TEXT_KEY]), np.asarray(vector, dtype=np.float32))
+        return found
+
+    def upsert(self, items: list[tuple[str, str, np.ndarray]], text_keys: list[str] | None = None) -> None:
+        """items: (chunk_id, doc_id, vector); `text_keys`, one per item, lets a later chunk of the same text reuse it."""
         from llama_index.core.schema import BaseNode, TextNode
 
+        keys: list[str | None] = list(text_keys) if text_keys else [None] * len(items)
         nodes: list[BaseNode] = [
-            TextNode(id_=chunk_id, text="", embedding=vector.tolist(), metadata={DOC_KEY: doc_id})
-            for chunk_id, doc_id, vector in items
+            TextNode(id_=chunk_id, text="", embedding=vector.tolist(),
+                     metadata={DOC_KEY: doc_id, **({TEXT_KEY: key} if key else {})})
+            for (chunk_id, doc_id, vector), key in zip(items, keys, strict=True)
         ]
         for start in range(0, len(nodes), 500):
             self.store.add(nodes[start : start + 500])

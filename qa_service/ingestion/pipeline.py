@@ -1,39 +1,54 @@
 """Ingestion as small steps: load -> clean -> split -> enrich -> embed -> upsert.
 
 Chunk ids are `doc_id:content-hash`, so an unchanged corpus embeds nothing and
-a changed file re-embeds only the chunks that changed. The registry commit is
-the last step per document: a run killed midway leaves the previous index
-usable and the next run finishes the work (vectors already in Chroma are
-reused, stray ones are swept).
+a changed file re-embeds only the chunks that changed; a passage whose text is
+already embedded under another id (a consolidated text and its law) copies that
+vector. The registry commit is the last step per document: a run killed midway
+leaves the previous index usable and the next run finishes the work (vectors
+already in Chroma are reused, stray ones are swept). The work before the model
+runs on a thread of its own, a file or two ahead of the writer
+(`ingestion.prepare_ahead`, qa_service/ingestion/prefetch.py).
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from qa_service.components.embedder import Embedder
-from qa_service.components.lexical import WordSegmenter, lexical_tokens
+from qa_service.components.lexical import WordSegmenter
 from qa_service.components.protocols import DenseStore, DocumentRegistry
 from qa_service.components.write_lock import WriteLock
 from qa_service.errors import IngestError, ingest_failure
-from qa_service.ingestion.chunker import make_chunks
-from qa_service.ingestion.clean import clean
 from qa_service.ingestion.facts import FACTS_VERSION, extract_facts
-from qa_service.ingestion.readers import SUPPORTED, RawDocument, file_hash, load
-from qa_service.ingestion.structure import StructuredDocument, structure
-from qa_service.models import Chunk, CrossRef, DocumentMeta
-from qa_service.references import find_refs
+from qa_service.ingestion.prefetch import Prefetcher
+from qa_service.ingestion.prepare import (
+    PIPELINE_VERSION,
+    PreparedDocument,
+    ReadyFile,
+    discover,
+    doc_id_for,
+    prepare,
+    read_file,
+)
+from qa_service.ingestion.readers import SUPPORTED
+from qa_service.ingestion.stages import StageTimes
+from qa_service.models import Chunk, DocumentMeta
 from qa_service.settings import Settings
-from qa_service.text import slug
+
+# what other modules and tests import from here
+__all__ = [
+    "PIPELINE_VERSION", "IngestPipeline", "IngestReport", "PreparedDocument", "Skipped", "discover", "doc_id_for",
+    "prepare", "refresh_facts",
+]
 
 log = logging.getLogger("ingest")
-
-# bump when cleaning/chunking changes, so every document is re-processed once
-PIPELINE_VERSION = "13"
 
 
 @dataclass
@@ -55,21 +70,17 @@ class IngestReport:
     removed: list[str] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     chunks: int = 0
-    embedded: int = 0
+    embedded: int = 0  # passages the model embedded
+    reused: int = 0  # passages that took the vector of the same text embedded before (another document's)
     seconds: float = 0.0
     embed_seconds: float = 0.0
+    stages: StageTimes = field(default_factory=StageTimes)
+    # on a rebuild, text key -> the first chunk this run wrote it for: all a rebuild may reuse
+    embedded_keys: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def passages_per_second(self) -> float:
         return self.embedded / self.embed_seconds if self.embed_seconds else 0.0
-
-
-@dataclass
-class PreparedDocument:
-    meta: DocumentMeta
-    structured: StructuredDocument
-    chunks: list[Chunk]
-    refs: list[CrossRef]
 
 
 ProgressFn = Callable[[str, int, int, "IngestReport"], None]
@@ -91,88 +102,9 @@ def refresh_facts(registry: DocumentRegistry, max_figures: int) -> int:
     return done
 
 
-def doc_id_for(path: Path) -> str:
-    return slug(path.stem, "document", max_length=200)
-
-
-def discover(paths: list[Path]) -> list[Path]:
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files.extend(
-                p for p in sorted(path.rglob("*")) if p.is_file() and p.name.lower() != "readme.md" and not p.name.startswith(".")
-            )
-        else:
-            files.append(path)
-    return files
-
-
-def prepare(raw: RawDocument, settings: Settings, overrides: dict[str, object] | None = None) -> PreparedDocument:
-    """clean -> split -> enrich, without the model."""
-    paragraphs = clean(raw)
-    structured = structure(paragraphs)
-    if not structured.units:
-        raise IngestError("no_paragraphs")
-    doc_id = str((overrides or {}).get("doc_id") or doc_id_for(raw.path))
-    meta = _metadata(doc_id, raw, structured, overrides or {})
-    short_title = meta.title if len(meta.title) <= 90 else meta.title[:87] + "…"
-    chunks = make_chunks(
-        doc_id, structured.text, structured.units, short_title, settings.chunking.max_tokens, settings.chunking.min_tokens
-    )
-    if len(chunks) > settings.ingestion.max_chunks:  # checked before anything is embedded
-        raise IngestError("too_many_chunks", n=settings.ingestion.max_chunks)
-    refs: list[CrossRef] = []
-    own = {meta.doc_number.upper()} if meta.doc_number else set()
-    for chunk in chunks:
-        found = [r for r in find_refs(chunk.text) if (r.number or "").upper() not in own]
-        chunk.refs = [r.key for r in found]
-        for ref in found:
-            refs.append(ref.model_copy(update={"doc_id": doc_id, "chunk_id": chunk.chunk_id}))
-    return PreparedDocument(meta, structured, chunks, refs)
-
-
-def _metadata(doc_id: str, raw: RawDocument, sd: StructuredDocument, overrides: dict[str, object]) -> DocumentMeta:
-    fm = raw.front_matter
-    found = sd.meta
-
-    def pick(*values: object) -> str | None:
-        for value in values:
-            if value not in (None, ""):
-                return str(value)
-        return None
-
-    signer = pick(fm.get("signer"))
-    signer_name = found.get("signer") or (signer.split(",")[0].strip() if signer else None)
-    # a consolidated text's own number is the one it authenticates at the end («19/VBHN-BTC»); the masthead may
-    # still carry the original act's («Số: 49/2018/NĐ-CP»)
-    own_tail = found.get("tail_number") if found.get("consolidated") else None
-    number = pick(overrides.get("doc_number"), fm.get("doc_number"), own_tail, found.get("doc_number"), found.get("tail_number"))
-    title = pick(overrides.get("title"), fm.get("title"), found.get("title_guess"))
-    consolidated = bool(found.get("consolidated")) or bool(number and "VBHN" in number.upper())
-    if title and not pick(overrides.get("title"), fm.get("title")) and consolidated:
-        # a consolidated text is titled after its own heading, and says what it is
-        title = f"{title} (văn bản hợp nhất)"
-    if not title:
-        first = next((o.title for o in sd.outline if o.level == 0), None)
-        # an upload is read from its staging name: the name it was uploaded under is the fallback
-        title = first or str(overrides.get("display_name") or raw.path.stem).replace("-", " ").capitalize()
-    return DocumentMeta(
-        doc_id=doc_id,
-        title=title,
-        doc_number=number,
-        doc_type=pick(overrides.get("doc_type"), fm.get("doc_type"), found.get("doc_type")),
-        issuer=pick(overrides.get("issuer"), fm.get("issuer"), found.get("issuer")),
-        # a consolidated text is dated by its authentication, not by the act it consolidates: of three consolidations
-        # of one law, the newest is the text in force
-        issued=pick(overrides.get("issued"), fm.get("issued"), found.get("consolidated_on") if consolidated else None, found.get("issued")),
-        signer=pick(signer_name),
-        signer_position=pick(found.get("signer_position")),
-        recipients=list(found.get("recipients") or []),  # type: ignore[call-overload]
-        language=str(fm.get("language") or "vi"),
-        source_path=str(overrides.get("source_path") or raw.path),
-        source_hash=f"{raw.source_hash}:{PIPELINE_VERSION}",
-        pages=raw.pages,
-    )
+def embedding_key(model_id: str, text: str) -> str:
+    """The key a vector is stored under beside its chunk id: the same text for the same model has the same vector."""
+    return hashlib.sha256(f"{model_id}\n{text}".encode()).hexdigest()[:32]
 
 
 class IngestPipeline:
@@ -214,43 +146,80 @@ class IngestPipeline:
         report = IngestReport()
         files = discover(paths)
         known = {d.doc_id: d for d in self.registry.documents()}
-        seen: set[str] = set()
-        for index, path in enumerate(files):
-            if progress:
-                progress(path.name, index, len(files), report)
+        plan = self._plan(files, overrides or {}, known)
+        todo = [(path, doc_id) for path, (doc_id, skip) in zip(files, plan, strict=True) if skip is None]
+
+        def read(item: tuple[Path, str]) -> ReadyFile:
+            return self._read(item[0], item[1], rebuild, (overrides or {}).get(str(item[0])), report.stages)
+
+        with Prefetcher(todo, read, self.settings.ingestion.prepare_ahead) as ready_files:
+            for index, (path, (_, skip)) in enumerate(zip(files, plan, strict=True)):
+                if progress:
+                    progress(path.name, index, len(files), report)
+                if skip is not None:
+                    report.skipped.append(Skipped.because(path, skip))
+                    continue
+                try:
+                    self._commit(ready_files.next(), report, rebuild, (overrides or {}).get(str(path)), on_embedded)
+                except IngestError as exc:
+                    report.skipped.append(Skipped.because(path, exc))
+                except Exception as exc:  # one bad file must not stop the others; its previous version stays
+                    log.exception("ingest of %s failed", path)
+                    report.skipped.append(Skipped.because(path, ingest_failure(exc)))
+        with report.stages.timing("sweep"):
+            self._remove_vanished(paths, known, {doc_id for doc_id, _ in plan if doc_id}, report)
+            self.sweep()
+            refresh_facts(self.registry, self.settings.ingestion.max_figures)
+        report.seconds = time.perf_counter() - started
+        if progress:
+            progress("", len(files), len(files), report)
+        return report
+
+    def _plan(
+        self, files: list[Path], overrides: dict[str, dict[str, object]], known: dict[str, DocumentMeta]
+    ) -> list[tuple[str, IngestError | None]]:
+        """Each file's document id ("" for a file of no supported kind) and why it is not read, if it is not."""
+        plan: list[tuple[str, IngestError | None]] = []
+        for path in files:
             if path.suffix.lower() not in SUPPORTED:
-                report.skipped.append(Skipped.because(path, IngestError("unsupported_extension", suffix=path.suffix or "-")))
+                plan.append(("", IngestError("unsupported_extension", suffix=path.suffix or "-")))
                 continue
-            doc_id = str((overrides or {}).get(str(path), {}).get("doc_id") or doc_id_for(path))
-            seen.add(doc_id)
+            doc_id = str(overrides.get(str(path), {}).get("doc_id") or doc_id_for(path))
             if doc_id in known and self._replaced_by_upload(known[doc_id], path):
                 # an admin replaced this file's document on purpose: the file does not silently take it back
-                report.skipped.append(Skipped.because(path, IngestError("replaced_by_upload", doc_id=doc_id)))
+                plan.append((doc_id, IngestError("replaced_by_upload", doc_id=doc_id)))
                 continue
-            try:
-                self.ingest_file(path, report, rebuild, (overrides or {}).get(str(path)), on_embedded)
-            except IngestError as exc:
-                report.skipped.append(Skipped.because(path, exc))
-            except Exception as exc:  # one bad file must not stop the others; its previous version stays
-                log.exception("ingest of %s failed", path)
-                report.skipped.append(Skipped.because(path, ingest_failure(exc)))
-        # a file removed from a scanned folder leaves both indexes
+            plan.append((doc_id, None))
+        return plan
+
+    def _remove_vanished(self, paths: list[Path], known: dict[str, DocumentMeta], seen: set[str], report: IngestReport) -> None:
+        """A file removed from a scanned folder leaves both indexes."""
         scanned_dirs = [p.resolve() for p in paths if p.is_dir()]
         for doc_id, meta in known.items():
             src = Path(meta.source_path).resolve()
             if doc_id not in seen and any(d in src.parents for d in scanned_dirs) and not src.exists():
                 self.remove(doc_id)
                 report.removed.append(doc_id)
-        self.sweep()
-        refresh_facts(self.registry, self.settings.ingestion.max_figures)
-        report.seconds = time.perf_counter() - started
-        if progress:
-            progress("", len(files), len(files), report)
-        return report
 
     def _replaced_by_upload(self, meta: DocumentMeta, path: Path) -> bool:
         source = Path(meta.source_path).resolve()
         return source != path.resolve() and self.settings.upload_dir.resolve() in source.parents
+
+    def _read(
+        self,
+        path: Path,
+        doc_id: str,
+        rebuild: bool,
+        overrides: dict[str, object] | None,
+        times: StageTimes,
+        check: Callable[[], None] | None = None,
+    ) -> ReadyFile:
+        """All before the model, on whichever thread: errors come back as values, raised at the file's turn."""
+        try:
+            current = None if rebuild or overrides else self.registry.source_hash(doc_id)
+            return read_file(path, doc_id, current, self.settings, self.segmenter, overrides, check, times)
+        except Exception as exc:
+            return ReadyFile(path, doc_id, error=exc)
 
     def ingest_file(
         self,
@@ -264,30 +233,47 @@ class IngestPipeline:
         """One document, start to commit. The caller holds `self.lock`. `check` is called between steps
         and per page and batch: it raises to stop a job that ran out of time."""
         doc_id = str((overrides or {}).get("doc_id") or doc_id_for(path))
+        ready = self._read(path, doc_id, rebuild, overrides, report.stages, check)
+        return self._commit(ready, report, rebuild, overrides, on_embedded, check)
+
+    def _commit(
+        self,
+        ready: ReadyFile,
+        report: IngestReport,
+        rebuild: bool,
+        overrides: dict[str, object] | None,
+        on_embedded: EmbeddedFn | None,
+        check: Callable[[], None] | None = None,
+    ) -> str:
+        """The writer's part of one document: embed, upsert, commit (on the caller's thread, in file order)."""
+        if ready.error is not None:
+            raise ready.error
+        doc_id = ready.doc_id
         current = self.registry.source_hash(doc_id)
-        if not rebuild and not overrides and current and path.is_file():
-            # hash the bytes before parsing anything: an unchanged file costs one read
-            if current == f"{file_hash(path.read_bytes())}:{PIPELINE_VERSION}":
+        if ready.unchanged_since is not None:
+            if current == ready.unchanged_since:
                 report.unchanged.append(doc_id)
                 return doc_id
-        raw = load(path, self.settings.ingestion, tick=check)
-        prepared = prepare(raw, self.settings, {**(overrides or {}), "doc_id": doc_id})
+            # an earlier file of this run gave its document the same id: read this one against what is there now
+            ready = self._read(ready.path, doc_id, rebuild, overrides, report.stages, check)
+            return self._commit(ready, report, rebuild, overrides, on_embedded, check)
+        assert ready.prepared is not None and ready.tokens is not None and ready.facts is not None
+        prepared = ready.prepared
         if check:
             check()
         self._embed_and_upsert(prepared, report, rebuild, on_embedded, check)
-        tokens = {c.chunk_id: lexical_tokens(c.context.split(" > ")[-1] + " " + c.text if c.context else c.text, self.segmenter) for c in prepared.chunks}
-        old_ids = set(self.registry.chunk_ids(doc_id))
-        stale = sorted(old_ids - {c.chunk_id for c in prepared.chunks})
-        # the version being replaced stays restorable: its vectors are copied aside before the commit
-        forgotten = self._previous_only(doc_id, old_ids) if current else []
-        self.store.keep_previous(stale)
-        facts = extract_facts(prepared.chunks, prepared.meta, self.settings.ingestion.max_figures)
-        self.registry.replace_document(
-            prepared.meta, prepared.structured.text, prepared.structured.outline, prepared.chunks, tokens, prepared.refs,
-            facts=(facts.version, facts.model_dump_json()),
-        )
-        self.store.delete(stale)
-        self.store.delete(forgotten, previous=True)
+        with report.stages.timing("registry"):
+            old_ids = set(self.registry.chunk_ids(doc_id))
+            stale = sorted(old_ids - {c.chunk_id for c in prepared.chunks})
+            # the version being replaced stays restorable: its vectors are copied aside before the commit
+            forgotten = self._previous_only(doc_id, old_ids) if current else []
+            self.store.keep_previous(stale)
+            self.registry.replace_document(
+                prepared.meta, prepared.structured.text, prepared.structured.outline, prepared.chunks, ready.tokens,
+                prepared.refs, facts=(ready.facts.version, ready.facts.model_dump_json()),
+            )
+            self.store.delete(stale)
+            self.store.delete(forgotten, previous=True)
         (report.updated if current else report.added).append(doc_id)
         report.chunks += len(prepared.chunks)
         return doc_id
@@ -305,23 +291,51 @@ class IngestPipeline:
         on_embedded: EmbeddedFn | None,
         check: Callable[[], None] | None = None,
     ) -> None:
-        ids = [c.chunk_id for c in prepared.chunks]
-        existing = set() if rebuild else self.store.existing_ids(ids)
-        todo = [c for c in prepared.chunks if c.chunk_id not in existing]
-        if todo:
+        """Vectors for the chunks Chroma lacks: a text already stored (for the model in use) is copied, each other
+        distinct text embedded once. Written batch by batch, so a killed run keeps what it embedded."""
+        times = report.stages
+        with times.timing("upsert"):
+            existing = set() if rebuild else self.store.existing_ids([c.chunk_id for c in prepared.chunks])
+            todo = [c for c in prepared.chunks if c.chunk_id not in existing]
+            keys = [embedding_key(self.embedder.model_id, c.embed_text) for c in todo]
+            known = self._stored_vectors(sorted(set(keys)), rebuild, report) if todo else {}
+        if any(k not in known for k in keys):  # a run that only copies vectors never loads the model
             self.embedder.warm()
         batch = self.settings.ingestion.embed_batch
         for start in range(0, len(todo), batch):
-            part = todo[start : start + batch]
-            t0 = time.perf_counter()
-            vectors = self.embedder.embed_batch([c.embed_text for c in part])
-            report.embed_seconds += time.perf_counter() - t0
-            report.embedded += len(part)
-            self.store.upsert([(c.chunk_id, c.doc_id, v) for c, v in zip(part, vectors, strict=True)])
+            part, part_keys = todo[start : start + batch], keys[start : start + batch]
+            self._embed_missing(part, part_keys, known, report)
+            with times.timing("upsert"):
+                self.store.upsert([(c.chunk_id, c.doc_id, known[k]) for c, k in zip(part, part_keys, strict=True)], part_keys)
+            if rebuild:
+                for chunk, key in zip(part, part_keys, strict=True):
+                    report.embedded_keys.setdefault(key, chunk.chunk_id)
             if on_embedded:
                 on_embedded(prepared.meta.doc_id, start + len(part), len(todo))
             if check:
                 check()
+
+    def _stored_vectors(self, keys: list[str], rebuild: bool, report: IngestReport) -> dict[str, np.ndarray]:
+        """Vectors stored for these texts by the model in use; a rebuild embeds again, so it takes only those this run
+        wrote (by chunk id: an older vector of the same key may still be there)."""
+        if not rebuild:
+            return self.store.vectors_by_key(keys)
+        written = {report.embedded_keys[k]: k for k in keys if k in report.embedded_keys}
+        found, matrix = self.store.vectors(sorted(written))
+        return {written[cid]: row for cid, row in zip(found, matrix, strict=True)}
+
+    def _embed_missing(self, part: list[Chunk], keys: list[str], known: dict[str, np.ndarray], report: IngestReport) -> None:
+        """Embed the distinct texts of `part` not in `known`, and add them to it."""
+        text_of = {k: c.embed_text for c, k in zip(part, keys, strict=True) if k not in known}
+        fresh = list(text_of)
+        if fresh:
+            with report.stages.timing("embed"):
+                t0 = time.perf_counter()
+                vectors = self.embedder.embed_batch([text_of[k] for k in fresh])
+                report.embed_seconds += time.perf_counter() - t0
+            known.update(zip(fresh, vectors, strict=True))
+        report.embedded += len(fresh)
+        report.reused += len(part) - len(fresh)
 
     def remove(self, doc_id: str) -> bool:
         """Take a document out of both indexes; it stays restorable as its previous version. The caller holds the lock."""
