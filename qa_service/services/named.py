@@ -117,6 +117,15 @@ def _take_name(words: list[str]) -> list[str]:
     return kept
 
 
+def _by_number(registry: DocumentReader) -> dict[str, str]:
+    """Normalised document number -> the first document (by id) that bears it; built once per registry version."""
+    out: dict[str, str] = {}
+    for d in registry.documents():
+        if d.doc_number:
+            out.setdefault(normalize_number(d.doc_number), d.doc_id)
+    return out
+
+
 def resolve(question: str, registry: DocumentReader, doc_ids: list[str] | None = None) -> Named:
     """What the question names. With `doc_ids` given, only the article is read (the caller chose the documents)."""
     article_m = ARTICLE_IN_QUESTION.search(question)
@@ -124,14 +133,12 @@ def resolve(question: str, registry: DocumentReader, doc_ids: list[str] | None =
     clause = article_m.group("clause") if article_m else None
     if doc_ids:
         return Named(article=article if len(doc_ids) == 1 else None, clause=clause, doc_id=doc_ids[0] if len(doc_ids) == 1 else None)
-    documents = registry.documents()
     if m := NUMBER_IN_QUESTION.search(question):
-        wanted = normalize_number(m.group(1))
-        loaded = next((d for d in documents if d.doc_number and normalize_number(d.doc_number) == wanted), None)
+        loaded = registry.memo("by_number", _by_number).get(normalize_number(m.group(1)))
         if _excluding(question, m.start()):
-            return Named(excluded=(loaded.doc_id,) if loaded else ())
+            return Named(excluded=(loaded,) if loaded else ())
         if loaded:
-            return Named(loaded.doc_id, m.group(0), article, clause)
+            return Named(loaded, m.group(0), article, clause)
         return Named(designator=m.group(0), article=article, clause=clause, cited_number=m.group(1))
     candidates, title = _by_title(question, registry.memo("nameable_titles", _nameable_titles))
     if candidates and _excluding(question, _title_start(question, title)):
@@ -144,7 +151,9 @@ def resolve(question: str, registry: DocumentReader, doc_ids: list[str] | None =
             name = _take_name(words[n:])
             if name:
                 return Named(designator=ref.raw, article=article, clause=clause, missing=" ".join(words[:n] + name))
-    programmes = [d for d in documents if (d.doc_type or "").startswith("Chương trình")]
-    if _PROGRAMME.search(question) and len(programmes) == 1 and len(documents) > 1:
-        return Named(programmes[0].doc_id, "Chương trình", article, clause)
+    if _PROGRAMME.search(question):
+        documents = registry.documents()  # only for a question that names «the programme»
+        programmes = [d for d in documents if (d.doc_type or "").startswith("Chương trình")]
+        if len(programmes) == 1 and len(documents) > 1:
+            return Named(programmes[0].doc_id, "Chương trình", article, clause)
     return Named(article=article, clause=clause)

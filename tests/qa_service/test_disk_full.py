@@ -7,7 +7,6 @@ from __future__ import annotations
 import errno
 import io
 import sqlite3
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,6 +18,7 @@ from qa_service.components.bundle import Components
 from qa_service.components.lexical import lexical_tokens
 from qa_service.errors import disk_full, ingest_failure
 from qa_service.resources import msg
+from tests.fixtures.jobs import finished_job
 from tests.fixtures.wire import AUTH, small_components
 
 PLAN = "# Kế hoạch chuyển đổi số\n\nHỗ trợ doanh nghiệp nhỏ chuyển đổi số trong sản xuất công nghiệp.\n".encode()
@@ -47,15 +47,6 @@ def _disk_full(*args: object, **kwargs: object) -> None:
     raise OSError(errno.ENOSPC, "No space left on device")
 
 
-def _wait(client: TestClient, job_id: str) -> dict:
-    for _ in range(600):
-        job = client.get(f"/jobs/{job_id}").json()
-        if job["status"] in {"done", "failed"}:
-            return job
-        time.sleep(0.05)
-    raise AssertionError("job did not finish")
-
-
 @pytest.mark.parametrize("fills_at", ["vectors", "registry"])
 def test_a_disk_that_fills_during_ingestion_fails_the_job_and_keeps_the_index(
     client: TestClient, monkeypatch: pytest.MonkeyPatch, fills_at: str
@@ -68,7 +59,7 @@ def test_a_disk_that_fills_during_ingestion_fails_the_job_and_keeps_the_index(
         monkeypatch.setattr(components.registry, "replace_document", _disk_full)
     response = client.post("/documents", files={"file": ("chuyen-doi-so.md", PLAN)}, headers=AUTH)
     assert response.status_code == 202
-    job = _wait(client, response.json()["job_id"])
+    job = finished_job(client, response.json()["job_id"])
     monkeypatch.undo()
     reason = msg("errors", "disk_full")
     assert job["status"] == "failed" and (job["message_vi"], job["message_en"]) == (reason["vi"], reason["en"])
@@ -78,7 +69,7 @@ def test_a_disk_that_fills_during_ingestion_fails_the_job_and_keeps_the_index(
     assert [p for p in upload_dir.rglob("*") if p.is_file()] == []  # staging and version files gone too
     # and once there is room again, the same upload goes through
     again = client.post("/documents", files={"file": ("chuyen-doi-so.md", PLAN)}, headers=AUTH)
-    assert _wait(client, again.json()["job_id"])["status"] == "done"
+    assert finished_job(client, again.json()["job_id"])["status"] == "done"
 
 
 def test_an_upload_that_cannot_be_staged_is_507(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:

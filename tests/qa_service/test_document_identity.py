@@ -12,7 +12,8 @@ from fastapi.testclient import TestClient
 from qa_service.components.bundle import open_components
 from qa_service.ingestion.pipeline import IngestPipeline
 from tests.conftest import CORPUS, PROGRAMME, make_settings
-from tests.qa_service.test_upload import AUTH, RESOLUTION, TOKEN, _client, _wait
+from tests.fixtures.jobs import finished_job
+from tests.qa_service.test_upload import AUTH, RESOLUTION, TOKEN, _client
 
 PROGRAMME_ID = PROGRAMME.stem
 GRDP = "Mục tiêu tỷ trọng công nghiệp trong GRDP đến năm 2025 là bao nhiêu?"
@@ -35,7 +36,7 @@ def _upload(client: TestClient, name: str, data: bytes, **form: str) -> dict:
 
 def test_collision_is_409_with_both_titles_then_replace_and_restore(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
     with _client(tmp_path, embedder, TOKEN) as client:
-        first = _wait(client, _upload(client, "nq23.md", RESOLUTION.read_bytes())["job_id"])
+        first = finished_job(client, _upload(client, "nq23.md", RESOLUTION.read_bytes())["job_id"])
         assert first["status"] == "done" and first["action"] == "added"
         other = "# Kế hoạch chuyển đổi số ngành gỗ\n\nHỗ trợ 30 doanh nghiệp chế biến gỗ số hóa quy trình sản xuất.\n".encode()
 
@@ -52,7 +53,7 @@ def test_collision_is_409_with_both_titles_then_replace_and_restore(tmp_path: Pa
 
         replaced = _upload(client, "nq23.md", other, replace="true")
         assert replaced["action"] == "replaced" and replaced["replaced_title"] == old_title
-        job = _wait(client, replaced["job_id"])
+        job = finished_job(client, replaced["job_id"])
         assert job["status"] == "done" and job["action"] == "replaced" and job["replaced_title"] == old_title
         assert client.get("/documents/nq23").json()["document"]["title"] == "Kế hoạch chuyển đổi số ngành gỗ"
         hits = client.post("/search", json={"query": "số hóa chế biến gỗ", "doc_ids": ["nq23"]}).json()["hits"]
@@ -80,7 +81,7 @@ def test_collision_is_409_with_both_titles_then_replace_and_restore(tmp_path: Pa
 def test_same_bytes_again_change_nothing(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
     with _client(tmp_path, embedder, TOKEN) as client:
         data = RESOLUTION.read_bytes()
-        _wait(client, _upload(client, "nq23.md", data)["job_id"])
+        finished_job(client, _upload(client, "nq23.md", data)["job_id"])
         registry = client.app.state.services.components.registry  # type: ignore[attr-defined]
         version = registry.version()
         for name in ("nq23.md", "ban-sao-nghi-quyet.md"):  # the same name, or the same bytes under another name
@@ -118,7 +119,7 @@ def test_corpus_documents_are_protected_until_replaced_or_removed_explicitly(tmp
 def test_cli_does_not_take_back_a_document_an_admin_replaced(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
     with _client(tmp_path, embedder, TOKEN) as client:
         text = PROGRAMME.read_text(encoding="utf-8") + "\n\nPhụ lục: cập nhật năm 2026.\n"
-        job = _wait(client, _upload(client, PROGRAMME.name, text.encode(), replace="true")["job_id"])
+        job = finished_job(client, _upload(client, PROGRAMME.name, text.encode(), replace="true")["job_id"])
         assert job["status"] == "done" and job["action"] == "replaced"
         components = client.app.state.services.components  # type: ignore[attr-defined]
         pipeline = IngestPipeline(components.settings, embedder, components.store, components.registry, components.segmenter)
@@ -134,11 +135,11 @@ def test_upload_fields_are_checked(tmp_path: Path, embedder) -> None:  # type: i
         for bad in ("99999-99-99'--", "2024-02-30", "31/12/2024"):
             response = client.post("/documents", files={"file": ("nq.md", data)}, data={"date": bad}, headers=AUTH)
             assert response.status_code == 422 and response.json()["message_en"], bad
-        job = _wait(client, _upload(client, "nq.md", data, date="2020-02-22")["job_id"])
+        job = finished_job(client, _upload(client, "nq.md", data, date="2020-02-22")["job_id"])
         assert client.get(f"/documents/{job['doc_id']}").json()["document"]["date"] == "2020-02-22"
         # an HTML page without a heading is named after the uploaded file, not the staging file
         page = b"<html><body><p>Quy \xc4\x91\xe1\xbb\x8bnh v\xe1\xbb\x81 h\xe1\xbb\x97 tr\xe1\xbb\xa3 doanh nghi\xe1\xbb\x87p.</p></body></html>"
-        job = _wait(client, _upload(client, "trang-thong-tin.html", page)["job_id"])
+        job = finished_job(client, _upload(client, "trang-thong-tin.html", page)["job_id"])
         title = client.get(f"/documents/{job['doc_id']}").json()["document"]["title"]
         assert not title.startswith(".") and "thong tin" in title.lower(), title
 
@@ -171,9 +172,9 @@ def test_job_over_its_time_budget_fails_and_the_next_runs(tmp_path: Path) -> Non
     with _client(tmp_path, embedder, TOKEN, admin={"token": TOKEN, "job_timeout_s": 1.0}) as client:
         law = _upload(client, "luat-dau-tu.txt", LUAT_DAU_TU.read_bytes())  # ~400 chunks: 2 s of embedding
         small = _upload(client, "nq23.md", RESOLUTION.read_bytes())  # queued behind it
-        job = _wait(client, law["job_id"])
+        job = finished_job(client, law["job_id"])
         assert job["status"] == "failed" and "1 s" in job["message_en"] and "giây" in job["message_vi"]
-        assert _wait(client, small["job_id"])["status"] == "done"
+        assert finished_job(client, small["job_id"])["status"] == "done"
         health = client.get("/health").json()
         assert health["documents"] == 2  # the programme and the resolution; nothing of the law
         _consistent(client)  # the law's embedded batches were swept when its job failed

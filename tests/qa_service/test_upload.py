@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from qa_service.app import create_app
 from qa_service.components.bundle import open_components
 from qa_service.ingestion.pipeline import IngestPipeline
 from tests.conftest import CORPUS, DATASET, make_settings, require_shared
+from tests.fixtures.jobs import finished_job
 
 TOKEN = "mat-khau-quan-tri"
 RESOLUTION = Path(__file__).resolve().parents[1] / "data" / "nghi-quyet-23-nq-tw-thu-nghiem.md"
@@ -31,15 +31,6 @@ def _client(tmp: Path, embedder, token: str | None, **extra: object) -> TestClie
 def admin_client(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
     with _client(tmp_path_factory.mktemp("upload"), embedder, TOKEN) as client:
         yield client
-
-
-def _wait(client: TestClient, job_id: str) -> dict:
-    for _ in range(600):
-        job = client.get(f"/jobs/{job_id}").json()
-        if job["status"] in {"done", "failed"}:
-            return job
-        time.sleep(0.1)
-    raise AssertionError("job did not finish")
 
 
 def test_no_token_configured_means_upload_disabled(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
@@ -71,7 +62,7 @@ def test_cited_resolution_becomes_loaded_and_answers_from_it(admin_client: TestC
         "/documents", files={"file": ("../../../etc/Nghị quyết 23.md", data)}, data={"number": "23-NQ/TW"}, headers=AUTH
     )
     assert response.status_code == 202
-    job = _wait(admin_client, response.json()["job_id"])
+    job = finished_job(admin_client, response.json()["job_id"])
     assert job["status"] == "done", job
     doc_id = job["doc_id"]
     assert doc_id == "nghi-quyet-23"  # the path in the name was dropped
@@ -104,7 +95,7 @@ def test_broken_pdf_fails_the_job_and_leaves_the_index(admin_client: TestClient)
     before = components.registry.counts()
     pdf = (DATASET / "pdf" / "thong-tu-so-30-2026-tt-bkhcn-469714.pdf").read_bytes()
     response = admin_client.post("/documents", files={"file": ("hong.pdf", pdf[: len(pdf) // 4])}, headers=AUTH)
-    job = _wait(admin_client, response.json()["job_id"])
+    job = finished_job(admin_client, response.json()["job_id"])
     assert job["status"] == "failed" and "PDF" in job["message_en"]
     assert components.registry.counts() == before
     assert admin_client.post("/search", json={"query": "GRDP"}).status_code == 200
@@ -126,7 +117,7 @@ def test_docx_upload_is_ingested(admin_client: TestClient) -> None:
     document.save(buffer)
     # named .bin on purpose: the type comes from the content
     response = admin_client.post("/documents", files={"file": ("ke-hoach.bin", buffer.getvalue())}, headers=AUTH)
-    job = _wait(admin_client, response.json()["job_id"])
+    job = finished_job(admin_client, response.json()["job_id"])
     assert job["status"] == "done", job
     hits = admin_client.post("/search", json={"query": "chứng nhận xanh hải sản", "doc_ids": [job["doc_id"]]}).json()["hits"]
     assert hits and "chứng nhận xanh" in hits[0]["text"]

@@ -18,6 +18,7 @@ import pytest
 from qa_service.app import create_app
 from qa_service.components.bundle import Components
 from qa_service.settings import ApiSettings
+from tests.fixtures.jobs import finished_job
 from tests.fixtures.net import serve
 from tests.fixtures.wire import AUTH, connect, send_raw, small_components, status_of
 
@@ -176,10 +177,6 @@ def test_admin_routes_still_work_with_the_right_token(server: Served) -> None:
         upload = client.post(server.url + "/documents", files={"file": ("ghi-chu.md", "# Ghi chú\n\nHỗ trợ đào tạo nghề.\n".encode())},
                              headers=AUTH)
         assert upload.status_code == 202, upload.text
-        for _ in range(300):
-            job = client.get(f"{server.url}/jobs/{upload.json()['job_id']}").json()
-            if job["status"] in {"done", "failed"}:
-                break
-            time.sleep(0.05)
+        job = finished_job(client, upload.json()["job_id"], server.url, seconds=15)
         assert job["status"] == "done", job
         assert client.delete(f"{server.url}/documents/{job['doc_id']}", headers=AUTH).status_code == 200

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from qa_service.app import create_app
 from qa_service.components.bundle import open_components
 from qa_service.ingestion.pipeline import IngestPipeline
 from tests.conftest import CORPUS, make_settings
+from tests.fixtures.jobs import finished_job
 
 TOKEN = "mat-khau-quan-tri"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -67,11 +67,7 @@ def test_an_upload_and_a_delete_change_the_tag(client: TestClient) -> None:
     posted = client.post("/documents", files={"file": ("ke-hoach-thu.md", "# Kế hoạch thử\n\nGiao Phòng Kinh tế chủ trì.".encode())},
                          headers=AUTH)
     assert posted.status_code == 202
-    for _ in range(600):
-        job = client.get(f"/jobs/{posted.json()['job_id']}").json()
-        if job["status"] in {"done", "failed"}:
-            break
-        time.sleep(0.05)
+    job = finished_job(client, posted.json()["job_id"])
     assert job["status"] == "done", job
     after_upload = client.get("/documents", headers={"If-None-Match": tag})
     assert after_upload.status_code == 200 and any(d["doc_id"] == job["doc_id"] for d in after_upload.json()["loaded"])
