@@ -147,7 +147,7 @@ class BM25Index:
             weights = sparse.csc_matrix((values.astype(np.float32), (tf.row, tf.col)), shape=(n_docs, n_terms))
             unused = int((df == 0).sum())
         else:
-            weights = sparse.csc_matrix((0, 0), dtype=np.float32)
+            weights = sparse.csc_matrix((0, n_terms), dtype=np.float32)  # an emptied index keeps its vocabulary
             unused = n_terms
         rows = {cid: k for k, cid in enumerate(ids)}
         with self._lock:

@@ -106,6 +106,17 @@ def test_an_update_missing_a_row_leaves_the_index_alone() -> None:
     assert index.version == 7 and len(index.ids) == 4
 
 
+def test_an_update_to_no_rows_answers_every_query_with_nothing() -> None:
+    """Every document removed: the index keeps its vocabulary (an update never shrinks it), so a question's words are
+    still known columns of an empty matrix — idf, search and «together» answer, none raises."""
+    index = _index()
+    assert index.update([], {}, 8)
+    known = next(iter(index.vocab))
+    assert index.search([known], 5) == [] and not index.together([known])
+    assert index.idf([known, "khong-co"])[known] > 0
+    assert index.grouped(lambda cid: cid.split(":")[0]).search([known], 5) == []
+
+
 def test_a_registry_from_before_the_stamp_gains_it(tmp_path) -> None:  # type: ignore[no-untyped-def]
     import sqlite3
 
