@@ -18,6 +18,7 @@ import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -191,12 +192,17 @@ def profile(path: Path, tokenizer, texts: list[str], batch: int, threads: int) -
         run(session, tokenizer, texts[:8], batch)  # warm-up in the same session: dropped below by count
         run(session, tokenizer, texts, batch)
         events = json.loads(Path(session.end_profiling()).read_text())
+    return sorted(op_shares(events).items(), key=lambda x: -x[1])
+
+
+def op_shares(events: list[dict[str, Any]]) -> dict[str, float]:
+    """Share of kernel time per operator type in an onnxruntime profile's events."""
     per_op: dict[str, float] = defaultdict(float)
     for event in events:
         if event.get("cat") == "Node" and event["name"].endswith("_kernel_time"):
             per_op[event["args"]["op_name"]] += event["dur"]
-    total = sum(per_op.values())
-    return sorted(((op, dur / total) for op, dur in per_op.items()), key=lambda x: -x[1])
+    total = sum(per_op.values()) or 1.0
+    return {op: dur / total for op, dur in per_op.items()}
 
 
 def _to_twin(first: dict[tuple[str, int, str | int], np.ndarray], name: str, batch: int) -> str:

@@ -105,11 +105,10 @@ def op_shares(model_path: Path, texts: list[str], budget: int, threads: int) -> 
     """Share of onnxruntime's operator time per op type, the model run with the service's batching."""
     import json
     import tempfile
-    from collections import defaultdict
 
     from tokenizers import Tokenizer
 
-    from eval.bench_embed import run
+    from eval.bench_embed import op_shares, run
     from qa_service.settings import get_settings
 
     tokenizer = Tokenizer.from_file(str(get_settings().embedding.model_path / "tokenizer.json"))
@@ -119,12 +118,7 @@ def op_shares(model_path: Path, texts: list[str], budget: int, threads: int) -> 
         session = _session(str(model_path), threads, str(Path(tmp) / "profile"))
         run(session, tokenizer, texts, budget)
         events = json.loads(Path(session.end_profiling()).read_text())
-    per_op: dict[str, float] = defaultdict(float)
-    for event in events:
-        if event.get("cat") == "Node" and event["name"].endswith("_kernel_time"):
-            per_op[event["args"]["op_name"]] += event["dur"]
-    total = sum(per_op.values()) or 1.0
-    return {op: dur / total for op, dur in sorted(per_op.items(), key=lambda x: -x[1])}
+    return dict(sorted(op_shares(events).items(), key=lambda x: -x[1]))
 
 
 def model_rate(texts: list[str], rounds: int) -> tuple[float, int]:
