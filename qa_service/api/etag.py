@@ -25,11 +25,7 @@ class NotModified(Exception):
 
 
 def _boot(request: Request) -> str:
-    token = getattr(request.app.state, "etag_boot", None)
-    if not isinstance(token, str):
-        token = secrets.token_hex(4)
-        request.app.state.etag_boot = token
-    return token
+    return str(request.app.state.etag_boot)  # set once by `install`, never by a request
 
 
 def _matches(header: str, tag: str) -> bool:
@@ -50,6 +46,8 @@ LIBRARY_TAG = Depends(library_tag)
 
 
 def install(app: FastAPI) -> None:
+    app.state.etag_boot = secrets.token_hex(4)  # this app's token: a restart never vouches for an older body
+
     @app.exception_handler(NotModified)
     async def on_not_modified(request: Request, exc: NotModified) -> Response:
         return Response(status_code=304, headers={"ETag": exc.tag, "Cache-Control": "no-cache"})
