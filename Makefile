@@ -5,7 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # stamp of the prepared embedding model; redone when the scheme or the recipe changes (idempotent, builds what is missing)
-MODEL := var/models/e5-small/.prepared
+# QA__EMBEDDING__ADAPTER=<name> builds the model with that adapter merged in (its own folder and stamp)
+ADAPTER := $(QA__EMBEDDING__ADAPTER)
+MODEL := var/models/e5-small$(if $(ADAPTER),-$(ADAPTER))/.prepared
 API_PORT ?= 8000
 UI_PORT ?= 8501
 # torch: the CPU wheel that lies on disk on these machines; never a CUDA build from PyPI
@@ -21,7 +23,7 @@ LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON
 RUN_LLM := $(if $(filter 1,$(LLM)),setup-llm)
 TEST_LLM := $(if $(filter 0,$(LLM)),,setup-llm)
 
-.PHONY: setup setup-llm ingest api ui mcp run test test-fast lint bench eval eval-generative clean browser-deps office-deps
+.PHONY: setup setup-llm ingest api ui mcp run test test-fast lint bench eval adapt eval-generative clean browser-deps office-deps
 
 $(STAMP): pyproject.toml
 	command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON)"; exit 1; }
@@ -31,7 +33,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e ".[dev]"
 	touch $(STAMP)
 
-$(MODEL): $(STAMP) qa_service/components/embedder_setup.py qa_service/settings.py
+$(MODEL): $(STAMP) qa_service/components/embedder_setup.py qa_service/components/adapter.py qa_service/settings.py $(if $(ADAPTER),qa_service/resources/adapters/$(ADAPTER)/sha256)
 	HF_HUB_OFFLINE=1 $(BIN)/python -m qa_service.components.embedder_setup --check
 	touch $(MODEL)
 
@@ -47,8 +49,9 @@ $(LLM_MODEL): $(STAMP)
 
 setup-llm: $(LLM_STAMP) $(LLM_MODEL)
 
+# REBUILD=1 re-embeds everything (after a model change: the CLI says when)
 ingest: setup
-	$(BIN)/python -m ingest
+	$(BIN)/python -m ingest $(if $(filter 1,$(REBUILD)),--rebuild)
 
 api: setup
 	$(BIN)/python -m qa_service.server --port $(API_PORT)
@@ -104,6 +107,12 @@ bench: setup browser-deps
 	$(BIN)/python -m eval.bench_overlap --library-sample 16 --group 6
 	$(BIN)/python -m eval.bench_api
 	$(BIN)/python -m eval.bench_browser --rounds 2
+
+# the embedder's LoRA adapter from the documents' structure (~30 min on 2 cores), then base vs adapted on held-out
+adapt: setup
+	$(BIN)/python -m eval.adapt_data
+	$(BIN)/python -m eval.adapt
+	$(BIN)/python -m eval.adapt_eval
 
 eval: setup
 	$(BIN)/python -m eval.run_eval $(if $(wildcard var/library/index/registry.sqlite),--library var/library)

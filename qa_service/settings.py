@@ -19,8 +19,14 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 class EmbeddingSettings(BaseModel):
-    model_dir: Path | None = Field(None, description="sentence-transformers folder; default <data_dir>/models/e5-small")
+    model_dir: Path | None = Field(
+        None, description="sentence-transformers folder; default <data_dir>/models/e5-small[-<adapter>]"
+    )
     model_id: str = "multilingual-e5-small-q4"
+    # a LoRA adapter under qa_service/resources/adapters, merged into the model at setup ("" = the base model); its
+    # name and pinned hash join the model id, so its vectors get a collection of their own (eval/README.md, «Adapted
+    # embeddings»)
+    adapter: str = Field("", pattern=r"^[a-z0-9][a-z0-9-]{0,39}$|^$")
     # passages: onnx-int8, faster than torch fp32 and close to it; torch-bf16 (AMX CPUs; auto picks it there) is an
     # option, not better beside int8 questions (eval/README.md, «Settings: where the values come from»)
     backend: Literal["auto", "onnx-int8", "onnx-fp32", "torch-bf16", "torch"] = "onnx-int8"
@@ -48,6 +54,21 @@ class EmbeddingSettings(BaseModel):
     def model_path(self) -> Path:
         assert self.model_dir is not None  # filled in by Settings validator
         return self.model_dir
+
+    @property
+    def base_model_path(self) -> Path:
+        """The converted model without any adapter (what an adapter is fitted on and merged into)."""
+        return self.model_path.with_name("e5-small") if self.adapter else self.model_path
+
+    @model_validator(mode="after")
+    def _adapter_id(self) -> EmbeddingSettings:
+        if self.adapter:
+            from qa_service.components.adapter import adapter_dir, verified
+
+            suffix = f"-{self.adapter}-{verified(adapter_dir(self.adapter))[:8]}"
+            if not self.model_id.endswith(suffix):
+                self.model_id += suffix
+        return self
 
 
 class VectorStoreSettings(BaseModel):
@@ -375,7 +396,8 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _fill_paths(self) -> Settings:
         if self.embedding.model_dir is None:
-            self.embedding.model_dir = self.data_dir / "models" / "e5-small"
+            name = f"e5-small-{self.embedding.adapter}" if self.embedding.adapter else "e5-small"
+            self.embedding.model_dir = self.data_dir / "models" / name
         if self.generator.model_path is None:
             self.generator.model_path = self.data_dir / "models" / "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
         if self.auth.users_path is None:

