@@ -71,6 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     from tqdm import tqdm
 
     from qa_service.components.bundle import LazyEmbedder, open_components
+    from qa_service.components.index_model import index_model_state
     from qa_service.settings import get_settings
 
     parser = argparse.ArgumentParser(prog="python -m ingest", description=msg("cli", "description"))
@@ -87,6 +88,12 @@ def main(argv: list[str] | None = None) -> int:
         print(msg("cli", "not_found").format(paths=", ".join(map(str, missing))), file=sys.stderr)
         return 2
     components = open_components(settings, LazyEmbedder(settings), build_lexical=False)
+    state = index_model_state(components.registry, components.store, settings.embedding.model_id)
+    if state.needs_reembedding and not args.rebuild:
+        # another model's vectors: skipping «unchanged» documents would leave this model's collection without them
+        print(msg("cli", "reembed").format(chunks=state.chunks, vectors=state.vectors, model=state.model_id,
+                                           others=", ".join(state.other_models) or "?"), file=sys.stderr)
+        return 2
     pipeline = IngestPipeline(settings, components.embedder, components.store, components.registry, components.segmenter)
     if args.events:
         report = pipeline.run(paths, rebuild=args.rebuild, progress=_emit_file, on_embedded=_emit_embedded)

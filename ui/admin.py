@@ -151,12 +151,28 @@ def _previous(client: QaClient, token: str) -> None:
                 _refused(restored, status)
 
 
-def _uploader(client: QaClient) -> Any:
+def _health(client: QaClient) -> dict[str, Any]:
+    try:
+        return client.health()
+    except ApiUnavailable:
+        return {}
+
+
+def _reembed_warning(health: dict[str, Any]) -> None:
+    """The index was embedded with another model (an adapter added or removed): say so and how to re-embed."""
+    if health.get("reembed_needed"):
+        st.warning(S["admin_reembed"].format(
+            others=", ".join(map(literal, health.get("other_embedding_models") or [])) or "?",
+            missing=int(health.get("chunks", 0)) - int(health.get("vectors", 0)), model=literal(str(health.get("embedding_model"))),
+        ))
+
+
+def _uploader(health: dict[str, Any]) -> Any:
     """Streamlit's uploader with the service's size limit, its own words replaced by Vietnamese (style only:
     Streamlit has no setting for them)."""
     try:
-        limit = int(client.health()["limits"]["max_upload_mb"])
-    except (ApiUnavailable, KeyError, TypeError):
+        limit = int(health["limits"]["max_upload_mb"])
+    except (KeyError, TypeError):
         limit = 50
     css = UPLOADER_CSS.replace("$button", S["uploader_button"]).replace("$limit", S["uploader_limit"].format(mb=limit))
     st.markdown(f"<style>{css}</style>", unsafe_allow_html=True)
@@ -173,7 +189,9 @@ def admin_page(client: QaClient) -> None:
         # a reader's account (accounts mode) is told to sign in as an admin; without accounts, where the token comes from
         st.caption(S["admin_reader_help"] if current is not None else S["admin_token_help"])
         token = st.text_input(S["admin_token"], type="password")
-    upload = _uploader(client)
+    health = _health(client)
+    _reembed_warning(health)
+    upload = _uploader(health)
     number = st.text_input(S["admin_number"])
     if not token:
         st.info(S["admin_need_token"])

@@ -173,3 +173,13 @@ class ChromaDenseStore:
 
     def count(self) -> int:
         return int(self.collection.count())
+
+    def other_models(self) -> list[str]:
+        """Collections of other embedding models (or schemes) that hold vectors: an index embedded before a model
+        change. Their vectors are never searched with this model's questions."""
+        names = [str(getattr(c, "name", c)) for c in self._client.list_collections()]
+        own = {self.collection.name, self.previous.name}
+        return sorted(
+            n for n in names
+            if n.startswith("chunks__") and not n.endswith("-previous") and n not in own and self._client.get_collection(n).count()
+        )

@@ -26,5 +26,9 @@ class Health(BaseModel):
     chunks: int
     vectors: int = Field(..., description="vectors in Chroma: equal to chunks unless an ingestion is between embedding and commit")
     embedding_model: str
+    reembed_needed: bool = Field(
+        False, description="passages without a vector of this model: the index was embedded with another (`python -m ingest --rebuild`)"
+    )
+    other_embedding_models: list[str] = Field(default_factory=list, description="collections of other models holding vectors")
     generative: GenerativeStatusOut
     limits: LimitsOut
