@@ -149,10 +149,13 @@ def breakdown(client: Any, retriever: Any, items: list[dict[str, Any]]) -> dict[
 def _open(data_dir: Path, corpus: Path | None) -> Any:
     from qa_service.components.bundle import open_components
     from qa_service.ingestion.pipeline import IngestPipeline
-    from qa_service.settings import EmbeddingSettings, Settings, get_settings
+    from qa_service.settings import Settings, get_settings
 
     base = get_settings()
-    settings = Settings(data_dir=data_dir, embedding=EmbeddingSettings(model_dir=base.embedding.model_path))
+    # an adapted model's index lives beside the base model's: its registry would call every document unchanged
+    if base.embedding.adapter:
+        data_dir = data_dir.with_name(f"{data_dir.name}-{base.embedding.adapter}")
+    settings = Settings(data_dir=data_dir, embedding=base.embedding.model_copy())
     components = open_components(settings)
     if corpus is not None:
         IngestPipeline(settings, components.embedder, components.store, components.registry, components.segmenter).run([corpus])

@@ -251,7 +251,7 @@ def main() -> None:
     from qa_service.components.bundle import open_components
     from qa_service.ingestion.pipeline import IngestPipeline
     from qa_service.services.retrieval import HybridRetriever
-    from qa_service.settings import EmbeddingSettings, Settings, get_settings
+    from qa_service.settings import Settings, get_settings
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--others", type=int, default=27, help="documents other than laws and codes, first N by path")
@@ -263,7 +263,10 @@ def main() -> None:
 
     paths = [ROOT / "corpus"] + sample_paths(args.others, args.laws_only)
     base = get_settings()
-    settings = Settings(data_dir=Path(args.data_dir), embedding=EmbeddingSettings(model_dir=base.embedding.model_path))
+    data_dir = Path(args.data_dir)
+    if base.embedding.adapter:  # its own index: the base model's registry would call every document unchanged
+        data_dir = data_dir.with_name(f"{data_dir.name}-{base.embedding.adapter}")
+    settings = Settings(data_dir=data_dir, embedding=base.embedding.model_copy())
     components = open_components(settings)
     started = time.perf_counter()
     report_ingest = IngestPipeline(settings, components.embedder, components.store, components.registry, components.segmenter).run(paths)
