@@ -395,6 +395,8 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _fill_paths(self) -> Settings:
+        if self.embedding.adapter:
+            self._calibrate_for_adapter()
         if self.embedding.model_dir is None:
             name = f"e5-small-{self.embedding.adapter}" if self.embedding.adapter else "e5-small"
             self.embedding.model_dir = self.data_dir / "models" / name
@@ -404,6 +406,23 @@ class Settings(BaseSettings):
             # user data, not index: rebuilding the index keeps it
             self.auth.users_path = self.data_dir / "accounts" / "users.sqlite"
         return self
+
+    def _calibrate_for_adapter(self) -> None:
+        """An adapted model scores on its own scale: the dense range the answer layer maps to 0..1 comes from the
+        adapter's calibration.json (eval/adapt_eval.py, dev questions), unless a value was set here explicitly."""
+        import json
+
+        from qa_service.components.adapter import adapter_dir
+
+        path = adapter_dir(self.embedding.adapter) / "calibration.json"
+        if not path.exists():
+            return
+        fitted = json.loads(path.read_text(encoding="utf-8"))
+        evidence = self.answer.evidence
+        names = ("dense_floor", "dense_ceiling", "cross_lingual_dense_floor", "cross_lingual_dense_ceiling")
+        update = {n: float(fitted[n]) for n in names if n not in evidence.model_fields_set and n in fitted}
+        # copies, never the section objects in place: a default instance may be shared with other Settings
+        self.answer = self.answer.model_copy(update={"evidence": evidence.model_copy(update=update)})
 
     @property
     def index_dir(self) -> Path:

@@ -122,3 +122,17 @@ def test_the_merged_model_is_the_adapted_model(tmp_path: Path, model_dir: Path) 
     assert (vectors[0] * vectors[1]).sum(axis=1).min() > 0.9999
     assert (vectors[0] * vectors[2]).sum(axis=1).min() < 0.999  # the adapter changed something
     assert json.loads((merged_dir / "conversion.json").read_text(encoding="utf-8"))["adapter_sha256"] == verified(adapter_dir(SHIPPED))
+
+
+def test_the_adapter_brings_its_own_dense_range_unless_one_is_set(tmp_path: Path) -> None:
+    from qa_service.settings import AnswerSettings, EvidenceSettings
+
+    fitted = json.loads((adapter_dir(SHIPPED) / "calibration.json").read_text(encoding="utf-8"))
+    plain = Settings(data_dir=tmp_path).answer.evidence
+    adapted = Settings(data_dir=tmp_path, embedding=EmbeddingSettings(adapter=SHIPPED)).answer.evidence
+    assert (adapted.dense_floor, adapted.dense_ceiling) == (fitted["dense_floor"], fitted["dense_ceiling"])
+    assert adapted.dense_floor < adapted.dense_ceiling and (adapted.dense_floor, adapted.dense_ceiling) != (plain.dense_floor, plain.dense_ceiling)
+    chosen = Settings(data_dir=tmp_path, embedding=EmbeddingSettings(adapter=SHIPPED),
+                      answer=AnswerSettings(evidence=EvidenceSettings(dense_floor=0.5))).answer.evidence
+    assert chosen.dense_floor == 0.5 and chosen.dense_ceiling == fitted["dense_ceiling"]  # a value set here wins
+    assert Settings(data_dir=tmp_path).answer.evidence.dense_floor == plain.dense_floor  # nothing leaked to the next
