@@ -1,6 +1,6 @@
 """Training pairs for adapting the embedder, made from the documents' own structure (no labels).
 
-    python -m eval.adapt_data [--out eval/out/adapt/pairs.jsonl] [--per-doc 24]
+    python -m eval.adapt_data [--out eval/out/adapt/pairs.jsonl] [--per-doc 40]
 
 Every passage under a heading gives (the heading's title, the passage with its context minus that heading); a long
 passage gives (its first sentence, the rest). Each pair carries a hard negative: a passage of the neighbouring article
@@ -25,6 +25,7 @@ from eval.run_eval import HERE
 from eval.run_library import LIBRARY, sample_paths
 
 SEED = 20261207
+PER_DOC = 40  # pairs sampled from one document at most (two thirds titles, one third sentences)
 OUT = HERE / "out" / "adapt"
 # a title two documents share says nothing of either one's content: such pairs teach nothing and collide in a batch
 AMENDING = re.compile(r"^(sửa đổi|bổ sung|bãi bỏ|thay thế)\b", re.I)  # «Sửa đổi, bổ sung Điều 39» names no topic
@@ -164,14 +165,19 @@ def build(per_doc: int, seed: int = SEED) -> tuple[list[dict[str, str]], dict[st
     return unique, manifest
 
 
+def serialised(pairs: list[dict[str, str]]) -> str:
+    """The pairs file's text: what its sha256 (in the adapter's run.json) is of."""
+    return "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in pairs)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", type=Path, default=OUT / "pairs.jsonl")
-    parser.add_argument("--per-doc", type=int, default=24)
+    parser.add_argument("--per-doc", type=int, default=PER_DOC)
     args = parser.parse_args()
     pairs, manifest = build(args.per_doc)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    text = "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in pairs)
+    text = serialised(pairs)
     args.out.write_text(text, encoding="utf-8")
     manifest["sha256"] = hashlib.sha256(text.encode()).hexdigest()
     args.out.with_suffix(".manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+
+import pytest
 
 from eval.adapt_data import FORM, held_out, passages_of, sentence_pairs, title_pairs, training_paths
 from eval.make_library_questions import IN_FORCE
@@ -37,3 +40,15 @@ def test_pairs_name_a_topic_the_passage_does_not_copy() -> None:
         assert pair["query"] not in pair["passage"].split("\n", 1)[-1][: len(pair["query"]) + 12]
     for pair in sentences:
         assert pair["query"] not in pair["passage"] and not FORM.search(pair["query"])
+
+
+@pytest.mark.slow
+def test_the_default_build_gives_the_shipped_adapters_pairs() -> None:
+    """`make adapt` reproduces the data the shipped adapter was fitted on, byte for byte (its run.json's hash)."""
+    from eval.adapt_data import PER_DOC, build, serialised
+    from qa_service.components.adapter import adapter_dir
+
+    run = json.loads((adapter_dir("legal-vi") / "run.json").read_text(encoding="utf-8"))
+    pairs, manifest = build(PER_DOC)
+    assert hashlib.sha256(serialised(pairs).encode()).hexdigest() == run["pairs_sha256"]
+    assert manifest["documents"] == run["data_manifest"]["documents"]
