@@ -26,6 +26,50 @@ class AskedKind:
     what_en: str
     wording: frozenset[str] = frozenset()  # syllable pairs that ask for the kind («tỷ lệ», «kinh phí», «chủ trì»)
 
+    def holds(self, text: str, unit: str = "") -> bool:
+        """The text holds this kind of thing: as written, or as a table row reads with its unit column («Đơn vị tính:
+        cơ sở | Thực hiện năm 2023: 412» holds «412 cơ sở»); with the `unit` the question counts in («bao nhiêu cơ
+        sở?», folded), a figure in that unit («2.180 người» does not answer it)."""
+        read = with_units(text) if "|" in text else text
+        if not unit:
+            return bool(self.evidence.search(read))
+        return any(_counted(unit).match(fold(m.group(0)).lower()) for m in self.evidence.finditer(read))
+
+
+# a table row's unit: its own column («Đơn vị tính: tỷ đồng», «ĐVT: ha») or a header's brackets («Diện tích (ha): 75»)
+_UNIT_CELL = re.compile(r"^\s*(?:đơn vị tính|đơn vị|đvt)\s*:\s*(.+?)\s*$", re.IGNORECASE)
+_VALUE_CELL = re.compile(r"^(?P<header>[^:]*?)(?:\((?P<unit>[^()]{1,20})\))?\s*:\s*(?P<value>\d[\d.,]*)\s*$")
+
+
+def with_units(row: str) -> str:
+    """A row written «Header: value | …» (ingestion/tables.py) with each bare figure followed by its unit: the row's
+    unit column, else the unit in its header's brackets. A row without a unit reads as it is."""
+    cells = row.split("|")
+    unit = next((m.group(1) for c in cells if (m := _UNIT_CELL.match(c))), None)
+    read = [
+        f"{m.group('value')} {m.group('unit') or unit}"
+        for c in cells
+        if (m := _VALUE_CELL.match(c.strip())) and (m.group("unit") or unit)
+    ]
+    return row + (" | " + " | ".join(read) if read else "")
+
+
+@cache
+def _counted(unit: str) -> re.Pattern[str]:
+    """A figure in the unit counted, or in a unit counted the same way (resources/asked.yaml `same_units`)."""
+    groups = [[fold(u).lower() for u in g] for k in asked().values() for g in k.get("same_units", [])]
+    units = next((g for g in groups if unit in g), [unit])
+    return re.compile(rf"\d[\d.,]*\s*(?:{'|'.join(re.escape(u) for u in units)})\b")
+
+
+def _units_asked(units: list[str]) -> re.Pattern[str] | None:
+    """«bao nhiêu phần trăm …», «mấy ha», «how much money»: a unit right after the words that ask for a figure (the
+    question folded; «bao nhiêu tỷ lệ» names no unit)."""
+    if not units:
+        return None
+    alternatives = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
+    return re.compile(rf"\b(?:bao nhieu|may|how many|how much)\s+({alternatives})(?![\w])(?!\s+le\b)", re.IGNORECASE)
+
 
 # a pair that this many of a kind's example wordings use, and mostly that kind's (this share of its uses in the
 # whole bank), asks for the kind rather than about a subject
@@ -48,6 +92,22 @@ def kinds() -> dict[str, AskedKind]:
         evidence = k["evidence"].replace("{units}", "|".join(re.escape(u) for u in k.get("units", [])))
         out[name] = AskedKind(name, re.compile(evidence, re.IGNORECASE), k["what_vi"], k["what_en"], wording)
     return out
+
+
+@cache
+def _unit_patterns() -> dict[str, re.Pattern[str]]:
+    # a count's units are the ones its evidence reads («cơ sở», «học viên»), folded as the question is matched
+    units = {name: k.get("asked_units") or [fold(u).lower() for u in k.get("units", [])] for name, k in asked().items()}
+    return {name: p for name, u in units.items() if (p := _units_asked(u))}
+
+
+def unit_asked(question: str) -> tuple[str, str] | None:
+    """The one kind whose unit the question names after «bao nhiêu / mấy», with that unit folded: «… đạt bao nhiêu
+    phần trăm diện tích?» asks a rate, not an area; «bao nhiêu cơ sở?» a count of «co so». None when it names none,
+    or units of two kinds."""
+    folded = fold(question).lower()
+    named = [(name, m.group(1)) for name, p in _unit_patterns().items() if (m := p.search(folded))]
+    return named[0] if len(named) == 1 else None
 
 
 def asked_kind(label: str) -> AskedKind | None:

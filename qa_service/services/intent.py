@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from qa_service.components.intents import ExampleClassifier, IntentClassifier, IntentKind, IntentReading
 from qa_service.labels import Block
-from qa_service.services.asked import AskedKind, asked_kind, asked_years, pairs, result_asked, year_parts
+from qa_service.services.asked import AskedKind, asked_kind, asked_years, pairs, unit_asked, result_asked, year_parts
 from qa_service.services.entities import NamedEntity, named_entities
 from qa_service.text import fold
 
@@ -37,6 +37,7 @@ class Intent:
     reading: IntentReading = field(default_factory=IntentReading)  # the classifier's reading: confidence, nearest example
     asked: AskedKind | None = None  # the kind of thing the quoted sentence must hold (money, a date, a contact …)
     asked_confidence: float = 0.0  # how sure the classifier is of `asked`
+    asked_unit: str = ""  # «bao nhiêu cơ sở?» -> «co so» (folded): what a count must be a figure of
     years: frozenset[str] = frozenset()  # years the question names: the sentence or its heading must name one
     year_parts: frozenset[str] = frozenset()  # «6 tháng đầu năm» -> «6-dau»: the passage must be of that part
     number_asked: bool = False  # ISSUED: the document's number rather than its date
@@ -94,12 +95,19 @@ def read_intent(
     reading = classifier.read(text) if classifier is not None and text.strip() else IntentReading()
     kind = asked_reader.read(text) if asked_reader is not None and text.strip() else None
     asked = asked_kind(kind.label) if kind is not None else None
+    confidence = kind.confidence if kind is not None and asked is not None else 0.0
+    unit = unit_asked(text) if asked_reader is not None else None
+    if unit is not None:
+        # the unit the question names is an exact token: «bao nhiêu phần trăm diện tích?» asks a rate for sure
+        asked, confidence = asked_kind(unit[0]), 1.0
     references = _REFERENCES_ASKED.search(text) if vietnamese else None
     return Intent(
         kind=reading.kind,
         reading=reading,
         asked=asked,
-        asked_confidence=kind.confidence if kind is not None and asked is not None else 0.0,
+        asked_confidence=confidence,
+        # a count is answered by a figure of the thing counted («412 cơ sở», not «2.180 người»)
+        asked_unit=unit[1] if unit is not None and unit[0] == "count" else "",
         years=frozenset(asked_years(text)),
         year_parts=frozenset(year_parts(text)),
         number_asked=bool(_NUMBER_ASKED.search(text)),

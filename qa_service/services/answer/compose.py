@@ -54,7 +54,7 @@ class Composer:
             found = [c for c in found if self._of_years(query, c, years, idf)]
             if not found:
                 return self._refusal(hits, query, 0.0, render.missing(query, kind, years))
-        held = [c for c in found if kind.evidence.search(c.text)] if kind else found
+        held = [c for c in found if kind.holds(c.text, query.intent.asked_unit)] if kind else found
         values = passage_signals(query, hits, idf, ev) | self._sentence_signals(query, found, held, placed)
         strength, contributions = load_answerability().probability(values)
         if found_special or query.note:

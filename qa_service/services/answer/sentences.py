@@ -99,7 +99,7 @@ def sentence_features(query: Query, sentence: str, rank: int, idf: dict[str, flo
         "place_names": float(query.intent.names and len(PLACE_NAME.findall(sentence)) >= 2),
         "figure_missing": float(query.intent.figure and not DIGIT.search(sentence)),
         # as sure as the reading of the kind: an unsure reading barely moves the order
-        "kind_missing": query.intent.asked_confidence if query.intent.asked and not query.intent.asked.evidence.search(sentence) else 0.0,
+        "kind_missing": query.intent.asked_confidence if query.intent.asked and not query.intent.asked.holds(sentence, query.intent.asked_unit) else 0.0,
         "basis_line": float(bool(BASIS_LINE.match(sentence))),
     }
 

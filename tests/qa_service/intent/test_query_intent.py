@@ -59,12 +59,23 @@ def test_without_a_classifier_the_question_is_plain_but_its_years_are_read() -> 
 
 
 def test_the_asked_kind_is_the_readers_with_its_evidence_and_confidence() -> None:
-    intent = read_intent("Kinh phí năm 2023 là bao nhiêu tỷ đồng?", None, asked_reader=ScriptedAsked("money", 0.8))  # type: ignore[arg-type]
+    intent = read_intent("Kinh phí năm 2023 là bao nhiêu?", None, asked_reader=ScriptedAsked("money", 0.8))  # type: ignore[arg-type]
     assert intent.asked is not None and intent.asked.name == "money" and intent.asked_confidence == 0.8
     assert intent.asked.evidence.search("5.314 tỷ đồng") and not intent.asked.evidence.search("tăng 7%/năm")
     # the pairs that ask for money are not the question's subject
     assert "kinh_phi" not in intent.subject_pairs
     assert read_intent("Tỷ lệ lấp đầy ra sao?", None, asked_reader=ScriptedAsked("none")).asked is None  # type: ignore[arg-type]
+
+
+def test_a_unit_the_question_names_overrides_the_reading() -> None:
+    """«bao nhiêu phần trăm diện tích?» names a percentage: a rate for sure, whatever «diện tích» made the reader
+    think; a count names what is counted, and only that unit answers it."""
+    intent = read_intent("Đến giữa năm 2024 giải phóng mặt bằng đạt bao nhiêu phần trăm diện tích?", None,
+                         asked_reader=ScriptedAsked("area", 0.6))  # type: ignore[arg-type]
+    assert intent.asked is not None and intent.asked.name == "rate" and intent.asked_confidence == 1.0
+    count = read_intent("Kế hoạch năm 2024 là bao nhiêu cơ sở?", None, asked_reader=ScriptedAsked("none"))  # type: ignore[arg-type]
+    assert count.asked is not None and count.asked.name == "count" and count.asked_unit == "co so"
+    assert read_intent("Kế hoạch năm 2024 là bao nhiêu cơ sở?", None).asked is None  # no reader: nothing read at all
 
 
 def test_a_copy_of_the_query_keeps_its_intent() -> None:
