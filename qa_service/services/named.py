@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from qa_service.components.protocols import DocumentReader
 from qa_service.models import DocumentMeta
 from qa_service.references import DOCUMENT_TYPES, NUMBER, find_refs, normalize_number
+from qa_service.resources import stopwords
+from qa_service.services.asked import pairs
 from qa_service.text import fold
 
 NUMBER_IN_QUESTION = re.compile(rf"\b({NUMBER})\b")
@@ -36,6 +38,12 @@ _EXCLUDING = re.compile(
     rf"(?:\s+(?:{'|'.join(re.escape(kind) for kind in DOCUMENT_TYPES)}|decree|law|resolution|circular|decision|plan)(?:\s+(?:số|no\.?))?)?\s*$",
     re.IGNORECASE,
 )
+
+
+# «nghị quyết về công nghiệp chế biến nông sản» names the loaded Nghị quyết «về phát triển công nghiệp chế biến nông
+# sản đến năm 2030 …» when this many syllable pairs after the type's words run in its title: three pairs are four
+# syllables of the title's own subject, more than a type and a common word share by chance
+MIN_TITLE_RUN = 3
 
 
 @dataclass(frozen=True)
@@ -99,6 +107,51 @@ def _by_title(question: str, titled: list[tuple[DocumentMeta, str]]) -> tuple[li
     return best, best_title
 
 
+def _typed_titles(registry: DocumentReader) -> list[tuple[DocumentMeta, list[str], frozenset[str]]]:
+    """Each document with its type's words (folded) and its title's syllable pairs; built once per registry version."""
+    return [
+        (meta, _WORD.findall(fold(meta.doc_type).lower()), frozenset(pairs(meta.title)))
+        for meta in registry.documents()
+        if meta.doc_type and meta.title
+    ]
+
+
+def _title_run(after: list[str], title: frozenset[str]) -> int:
+    """How many of the question's syllable pairs, from the first word after a document type on, the title holds in a
+    row (a pair with a function word, «về», «và», neither counts nor breaks the run)."""
+    stop = stopwords("section_question")
+    run = 0
+    for a, b in zip(after, after[1:], strict=False):
+        if a in stop or b in stop or any(c.isdigit() for c in a + b):
+            continue
+        if f"{a}_{b}" not in title:
+            break
+        run += 1
+    return run
+
+
+def _by_type_and_subject(question: str, registry: DocumentReader) -> tuple[list[DocumentMeta], int]:
+    """The loaded documents a question names by their type and the words of their subject, not their whole title
+    («thực hiện nghị quyết về công nghiệp chế biến nông sản», «quyết định về khuyến công địa phương»): the ones of that
+    type whose title runs longest with the words after the type, at least MIN_TITLE_RUN pairs; with where in the
+    question (a character offset) the type's words begin."""
+    found = list(_WORD.finditer(question))
+    words = [fold(w.group(0)).lower() for w in found]
+    runs: dict[str, tuple[int, DocumentMeta, int]] = {}
+    for meta, type_words, title in registry.memo("typed_titles", _typed_titles):
+        n = len(type_words)
+        for i in range(len(words) - n + 1):
+            if words[i : i + n] == type_words:
+                run = _title_run(words[i + n : i + n + 12], title)
+                if run >= MIN_TITLE_RUN and run > runs.get(meta.doc_id, (0,))[0]:
+                    runs[meta.doc_id] = (run, meta, found[i].start())
+    if not runs:
+        return [], len(question)
+    best = max(r[0] for r in runs.values())
+    top = [r for r in runs.values() if r[0] == best]
+    return [meta for _, meta, _ in top], min(start for _, _, start in top)
+
+
 def _pick_version(candidates: list[DocumentMeta], question: str) -> DocumentMeta:
     """One law in several versions: the one of the year asked for, else the newest; the original before a
     consolidated text of the same year."""
@@ -145,6 +198,11 @@ def resolve(question: str, registry: DocumentReader, doc_ids: list[str] | None =
         return Named(excluded=tuple(m.doc_id for m in candidates))
     if candidates:
         return Named(_pick_version(candidates, question).doc_id, title, article, clause)
+    typed, start = _by_type_and_subject(question, registry)
+    if typed and _excluding(question, start):
+        return Named(excluded=tuple(m.doc_id for m in typed))
+    if len(typed) == 1:
+        return Named(typed[0].doc_id, typed[0].title, article, clause)
     for ref in find_refs(question):
         if ref.kind in ("Luật", "Bộ luật") and ref.title and not _excluding(question, max(question.find(ref.raw), 0)):
             words, n = ref.title.split(), len(ref.kind.split())
