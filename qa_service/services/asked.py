@@ -194,3 +194,44 @@ def period_years(text: str) -> set[str]:
     """The years a text speaks of as its period: those it names, less those inside a name or a date."""
     spans = [m.span() for m in _NAMED_YEAR.finditer(text)]
     return {m.group(0) for m in _YEAR.finditer(text) if not any(a <= m.start() < b for a, b in spans)}
+
+
+@cache
+def _contrasts() -> tuple[tuple[tuple[str, str], ...], re.Pattern[str]]:
+    data = yaml.safe_load((RESOURCES / "contrasts.yaml").read_text(encoding="utf-8"))
+    sides = tuple((a, b) for a, b in data["pairs"]) + tuple((b, a) for a, b in data["pairs"])
+    turn = re.compile(r"^\W*(?:" + "|".join(re.escape(t) for t in data["turns"]) + r")\b")
+    return sides, turn
+
+
+def _names(text: str, term: str) -> bool:
+    """The text names the term, whole or coordinated with a sibling that shares its head: «khu, cụm công nghiệp» and
+    «khu và cụm công nghiệp» name «khu công nghiệp»."""
+    first, _, rest = term.partition(" ")
+    shared = rf"|{re.escape(first)}(?:,|\s+và|\s+hoặc|\s+hay)\s+\w+\s+{re.escape(rest)}" if rest else ""
+    return re.search(rf"(?<!\w)(?:{re.escape(term)}{shared})(?!\w)", text) is not None
+
+
+def contrast_asked(question: str) -> tuple[tuple[str, str], ...]:
+    """The sides of a distinction the question asks for, each with its other side (resources/contrasts.yaml):
+    «nguyên nhân chủ quan?» -> ((«chủ quan», «khách quan»),). A question naming both sides asks for neither alone."""
+    sides, _ = _contrasts()
+    text = question.lower()
+    plain = fold(text) == text  # typed without diacritics: read folded
+    named = (lambda term: _names(text, fold(term).lower())) if plain else (lambda term: _names(text, term))
+    return tuple((a, b) for a, b in sides if named(a) and not named(b))
+
+
+def names_other_side(contrast: tuple[tuple[str, str], ...], sentence: str) -> bool:
+    """The sentence names only the other side of a distinction asked about («… có nguyên nhân khách quan: …» for
+    «nguyên nhân chủ quan?»)."""
+    text = sentence.lower()
+    return any(_names(text, b) and not _names(text, a) for a, b in contrast)
+
+
+def turns_to_asked_side(contrast: tuple[tuple[str, str], ...], sentence: str, previous: str) -> bool:
+    """The sentence turns («Nhưng …», «Tuy nhiên …») from a sentence naming only the other side: it states the side
+    asked about, in the document's words rather than the question's («Nhưng chủ yếu là do: …»)."""
+    _, turn = _contrasts()
+    return bool(contrast) and bool(previous) and bool(turn.match(sentence)) and names_other_side(contrast, previous)
+

@@ -11,6 +11,7 @@ from typing import ClassVar
 
 from qa_service.models import Chunk, ScoredChunk
 from qa_service.resources import RESOURCES
+from qa_service.services.asked import names_other_side, turns_to_asked_side
 from qa_service.services.intent import BODY_START
 from qa_service.services.query import Query
 from qa_service.services.ranking.score import score
@@ -28,7 +29,7 @@ _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 BASIS_LINE = re.compile(r"^\W*(?:Căn cứ|Xét đề nghị|Theo đề nghị)\b")
 
 SENTENCE_FUSION = ("coverage", "passage_rank", "place_names")
-SENTENCE_PRIORS = ("figure_missing", "kind_missing", "basis_line")
+SENTENCE_PRIORS = ("figure_missing", "kind_missing", "basis_line", "contrast_other", "contrast_turn")
 
 
 class SentenceTable(RankingTable):
@@ -91,8 +92,10 @@ def coverage(idf: dict[str, float], text: str) -> float:
     return sum(v for t, v in idf.items() if t in present) / total
 
 
-def sentence_features(query: Query, sentence: str, rank: int, idf: dict[str, float]) -> dict[str, float]:
-    """The features of one sentence of the passage ranked `rank`, on the table's scales."""
+def sentence_features(query: Query, sentence: str, rank: int, idf: dict[str, float], previous: str = "") -> dict[str, float]:
+    """The features of one sentence of the passage ranked `rank` (`previous`: the sentence before it in its item), on
+    the table's scales."""
+    contrast = query.intent.contrast
     return {
         "coverage": coverage(idf, sentence),
         "passage_rank": 1.0 / (1 + rank),
@@ -101,6 +104,8 @@ def sentence_features(query: Query, sentence: str, rank: int, idf: dict[str, flo
         # as sure as the reading of the kind: an unsure reading barely moves the order
         "kind_missing": query.intent.asked_confidence if query.intent.asked and not query.intent.asked.holds(sentence, query.intent.asked_unit) else 0.0,
         "basis_line": float(bool(BASIS_LINE.match(sentence))),
+        "contrast_other": float(bool(contrast) and names_other_side(contrast, sentence)),
+        "contrast_turn": float(turns_to_asked_side(contrast, sentence, previous)),
     }
 
 
@@ -118,13 +123,14 @@ def candidates(query: Query, hits: list[ScoredChunk], idf: dict[str, float], set
             sentences = split_sentences(unit_text, semicolons=False) or [(0, len(unit_text))]
             # an item whose first sentence names the body that acts: «Ban cán sự đảng … chỉ đạo …. Chỉ đạo các sở …»
             actor_item = bool(BODY_START.match(BULLET_MARK.sub("", unit_text[sentences[0][0] :])))
-            for s, e in sentences:
+            for i, (s, e) in enumerate(sentences):
+                previous = unit_text[slice(*sentences[i - 1])] if i else ""
                 if len(unit_text[s:e].strip()) < min_chars:
                     continue
                 # a later sentence of such an item is quoted from the item's start, so it keeps its subject
                 if actor_item and s > sentences[0][0] and not BODY_START.match(unit_text[s:e]):
                     s = sentences[0][0]
-                values = sentence_features(query, unit_text[s:e], rank, idf)
+                values = sentence_features(query, unit_text[s:e], rank, idf, previous)
                 total, contributions, _ = score(values, table)
                 out.append(
                     SentenceCandidate(rank, chunk, u_start + s, u_start + e, math.exp(total), values["coverage"], contributions, values)

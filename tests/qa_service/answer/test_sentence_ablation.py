@@ -40,6 +40,14 @@ CASES: dict[str, tuple[dict[str, float], dict[str, float]]] = {
     "basis_line": (
         {"coverage": 0.5, "passage_rank": rank(0)}, {"coverage": 0.6, "passage_rank": rank(0), "basis_line": 1.0},
     ),
+    # «nguyên nhân chủ quan?»: not the sentence naming only the objective causes, though it holds more of the question
+    "contrast_other": (
+        {"coverage": 0.5, "passage_rank": rank(0)}, {"coverage": 0.6, "passage_rank": rank(0), "contrast_other": 1.0},
+    ),
+    # …but the one turning from them («Nhưng chủ yếu là do: …»), which says the side asked for in its own words
+    "contrast_turn": (
+        {"coverage": 0.2, "passage_rank": rank(0), "contrast_turn": 1.0}, {"coverage": 0.7, "passage_rank": rank(0)},
+    ),
 }
 
 

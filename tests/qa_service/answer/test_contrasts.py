@@ -1,0 +1,71 @@
+"""One side of a distinction asked for: «nguyên nhân chủ quan?» is answered by the causes the programme gives after
+«Nhưng chủ yếu là do: …», not by the sentence naming the objective ones (resources/contrasts.yaml)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from fastapi.testclient import TestClient
+
+from qa_service.services.asked import contrast_asked, names_other_side, turns_to_asked_side
+
+CHU_QUAN = (("chủ quan", "khách quan"),)
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("Chương trình nêu những nguyên nhân chủ quan nào?", CHU_QUAN),
+        ("vi sao cong nghiep yeu, xet ve nguyen nhan chu quan", CHU_QUAN),  # typed without diacritics
+        ("Nguyên nhân chủ quan và khách quan là gì?", ()),  # both sides: neither alone
+        ("Cơ quan chủ quản của dự án là ai?", ()),  # «chủ quản» is no «chủ quan»
+        ("Ưu đãi cho các khu, cụm công nghiệp?", ()),  # «khu, cụm công nghiệp» names both
+        ("Thuận lợi của tỉnh là gì?", (("thuận lợi", "khó khăn"),)),
+    ],
+)
+def test_the_side_a_question_asks_for(question: str, asked: tuple[tuple[str, str], ...]) -> None:
+    assert contrast_asked(question) == asked
+
+
+def test_every_side_named_alone_is_asked_for() -> None:
+    """«… nguyên nhân chủ quan … của các hạn chế?»: the subjective side, and the shortcomings rather than what was
+    achieved."""
+    asked = contrast_asked("Chương trình nêu những nguyên nhân chủ quan nào của các hạn chế?")
+    assert set(CHU_QUAN) | {("hạn chế", "ưu điểm"), ("hạn chế", "kết quả đạt được")} == set(asked)
+
+
+def test_a_sentence_naming_only_the_other_side_and_the_one_turning_from_it() -> None:
+    objective = "Những hạn chế nêu trên có nguyên nhân khách quan: tỉnh nằm xa trung tâm kinh tế của cả nước,..."
+    assert names_other_side(CHU_QUAN, objective)
+    assert not names_other_side(CHU_QUAN, "Nguyên nhân khách quan và chủ quan đều có.")
+    assert turns_to_asked_side(CHU_QUAN, "Nhưng chủ yếu là do: một số cấp ủy chưa quan tâm.", objective)
+    assert not turns_to_asked_side(CHU_QUAN, "Những doanh nghiệp còn nhỏ.", objective)  # «Những» is no «Nhưng»
+    assert not turns_to_asked_side(CHU_QUAN, "Nhưng chủ yếu là do: …", "Giá trị sản xuất còn thấp.")
+    assert not turns_to_asked_side((), "Nhưng chủ yếu là do: …", objective)  # no side asked for
+
+
+QUESTION = "Chương trình nêu những nguyên nhân chủ quan nào của các hạn chế?"
+
+
+def _ask(components, weights: dict[str, float] | None = None) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    from qa_service.app import create_app
+
+    settings = components.settings
+    if weights is not None:
+        settings = settings.model_copy(update={"answer": settings.answer.model_copy(update={"sentence_weights": weights})})
+    with TestClient(create_app(settings, dataclasses.replace(components, settings=settings))) as client:
+        return client.post("/ask", json={"question": QUESTION}).json()  # type: ignore[no-any-return]
+
+
+@pytest.mark.slow
+def test_the_subjective_causes_lead(real_corpus_components) -> None:  # type: ignore[no-untyped-def]
+    body = _ask(real_corpus_components)
+    lead = body["answer"].split("\n")[0]
+    assert body["answered"] and "khách quan" not in lead and "chưa quan tâm lãnh đạo" in body["answer"]
+
+
+@pytest.mark.slow
+def test_ablation_with_the_contrast_features_neutral_the_objective_causes_lead(real_corpus_components) -> None:  # type: ignore[no-untyped-def]
+    body = _ask(real_corpus_components, {"contrast_other": 0.0, "contrast_turn": 0.0})
+    assert "khách quan" in body["answer"].split("\n")[0]
