@@ -63,7 +63,21 @@ def _name(words: list[str], i: int, ends: frozenset[str], compounds: bool) -> in
         j += 1
         if compounds and j < len(words) and words[j].isalpha() and not _capital(words[j]) and words[j].lower() not in ends:
             j += 1
+        if compounds and _joined(words, j):
+            j += 1  # «Sở Tài nguyên và Môi trường», «Sở Lao động - Thương binh và Xã hội»: one name
     return j - i
+
+
+def _joined(words: list[str], j: int) -> bool:
+    """words[j] joins two parts of one body's name: «và» or a dash before a capitalised word that does not begin
+    another body («Sở Công Thương và Sở Tài chính» are two)."""
+    return (
+        j + 1 < len(words)
+        and words[j] in ("và", "-", "–")
+        and _capital(words[j + 1])
+        and words[j + 1].isalpha()
+        and not _head(words, j + 1, _vocabulary().body_heads, lower=False)
+    )
 
 
 def _said(words: list[str], j: int, ends: frozenset[str], most: int = 4) -> int:

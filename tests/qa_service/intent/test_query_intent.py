@@ -86,3 +86,17 @@ def test_a_copy_of_the_query_keeps_its_intent() -> None:
 @pytest.mark.parametrize(("question", "field"), [("Quyết định ban hành ngày nào?", "issued"), ("Số hiệu văn bản là gì?", "doc_number")])
 def test_of_a_documents_date_and_number_the_one_asked_is_named(question: str, field: str) -> None:
     assert Intent(kind=IntentKind.ISSUED, number_asked=read_intent(question, None).number_asked).metadata_field == field
+
+
+@pytest.mark.parametrize(
+    ("question", "bodies"),
+    [
+        ("Sở Tài nguyên và Môi trường có nhiệm vụ gì?", ["Sở Tài nguyên và Môi trường"]),
+        ("Sở Lao động - Thương binh và Xã hội làm gì?", ["Sở Lao động - Thương binh và Xã hội"]),
+        ("Sở Công Thương và Sở Tài chính phối hợp thế nào?", ["Sở Công Thương", "Sở Tài chính"]),  # two bodies
+    ],
+)
+def test_a_body_named_with_and_is_one_body(question: str, bodies: list[str]) -> None:
+    from qa_service.services.entities import named_entities
+
+    assert [e.surface for e in named_entities(question)] == bodies
