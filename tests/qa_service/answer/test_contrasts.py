@@ -22,6 +22,7 @@ CHU_QUAN = (("chủ quan", "khách quan"),)
         ("Cơ quan chủ quản của dự án là ai?", ()),  # «chủ quản» is no «chủ quan»
         ("Ưu đãi cho các khu, cụm công nghiệp?", ()),  # «khu, cụm công nghiệp» names both
         ("Thuận lợi của tỉnh là gì?", (("thuận lợi", "khó khăn"),)),
+        ("Đâu là nguyên nhân chủ yếu?", (("chủ yếu", "khách quan"),)),  # the main causes, set against the objective
     ],
 )
 def test_the_side_a_question_asks_for(question: str, asked: tuple[tuple[str, str], ...]) -> None:
