@@ -196,12 +196,19 @@ def period_years(text: str) -> set[str]:
     return {m.group(0) for m in _YEAR.finditer(text) if not any(a <= m.start() < b for a, b in spans)}
 
 
+Side = tuple[str, ...]  # the terms of one side of a distinction
+
+
 @cache
-def _contrasts() -> tuple[tuple[tuple[str, str], ...], re.Pattern[str]]:
+def _contrasts() -> tuple[tuple[tuple[Side, Side], ...], re.Pattern[str]]:
     data = yaml.safe_load((RESOURCES / "contrasts.yaml").read_text(encoding="utf-8"))
-    sides = tuple((a, b) for a, b in data["pairs"]) + tuple((b, a) for a, b in data["pairs"])
+
+    def side(terms: str | list[str]) -> Side:
+        return (terms,) if isinstance(terms, str) else tuple(terms)
+
+    pairs_ = [(side(a), side(b)) for a, b in data["pairs"]]
     turn = re.compile(r"^\W*(?:" + "|".join(re.escape(t) for t in data["turns"]) + r")\b")
-    return sides, turn
+    return tuple(pairs_) + tuple((b, a) for a, b in pairs_), turn
 
 
 def _names(text: str, term: str) -> bool:
@@ -212,26 +219,29 @@ def _names(text: str, term: str) -> bool:
     return re.search(rf"(?<!\w)(?:{re.escape(term)}{shared})(?!\w)", text) is not None
 
 
-def contrast_asked(question: str) -> tuple[tuple[str, str], ...]:
+def _names_side(text: str, side: Side, folded: bool = False) -> bool:
+    return any(_names(text, fold(t).lower() if folded else t) for t in side)
+
+
+def contrast_asked(question: str) -> tuple[tuple[Side, Side], ...]:
     """The sides of a distinction the question asks for, each with its other side (resources/contrasts.yaml):
-    «nguyên nhân chủ quan?» -> ((«chủ quan», «khách quan»),). A question naming both sides asks for neither alone."""
+    «nguyên nhân chủ quan?» -> (((«chủ quan», «chủ yếu»), («khách quan»,)),). A question naming both sides asks for
+    neither alone."""
     sides, _ = _contrasts()
     text = question.lower()
-    plain = fold(text) == text  # typed without diacritics: read folded
-    named = (lambda term: _names(text, fold(term).lower())) if plain else (lambda term: _names(text, term))
-    return tuple((a, b) for a, b in sides if named(a) and not named(b))
+    folded = fold(text) == text  # typed without diacritics: read folded
+    return tuple((a, b) for a, b in sides if _names_side(text, a, folded) and not _names_side(text, b, folded))
 
 
-def names_other_side(contrast: tuple[tuple[str, str], ...], sentence: str) -> bool:
+def names_other_side(contrast: tuple[tuple[Side, Side], ...], sentence: str) -> bool:
     """The sentence names only the other side of a distinction asked about («… có nguyên nhân khách quan: …» for
     «nguyên nhân chủ quan?»)."""
     text = sentence.lower()
-    return any(_names(text, b) and not _names(text, a) for a, b in contrast)
+    return any(_names_side(text, b) and not _names_side(text, a) for a, b in contrast)
 
 
-def turns_to_asked_side(contrast: tuple[tuple[str, str], ...], sentence: str, previous: str) -> bool:
+def turns_to_asked_side(contrast: tuple[tuple[Side, Side], ...], sentence: str, previous: str) -> bool:
     """The sentence turns («Nhưng …», «Tuy nhiên …») from a sentence naming only the other side: it states the side
     asked about, in the document's words rather than the question's («Nhưng chủ yếu là do: …»)."""
     _, turn = _contrasts()
     return bool(contrast) and bool(previous) and bool(turn.match(sentence)) and names_other_side(contrast, previous)
-

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from qa_service.components.intents import ExampleClassifier, IntentClassifier, IntentKind, IntentReading
 from qa_service.labels import Block
-from qa_service.services.asked import AskedKind, asked_kind, asked_years, contrast_asked, pairs, result_asked, unit_asked, year_parts
+from qa_service.services.asked import AskedKind, Side, asked_kind, asked_years, contrast_asked, pairs, result_asked, unit_asked, year_parts
 from qa_service.services.entities import NamedEntity, named_entities
 from qa_service.text import fold
 
@@ -46,7 +46,7 @@ class Intent:
     result_asked: bool = False  # «kết quả … đạt được»: a forecast is not the answer
     subject_pairs: frozenset[str] = frozenset()  # the question's own subject as folded syllable pairs, less the kind's words
     entities: tuple[NamedEntity, ...] = ()  # bodies and places it names («Sở Công Thương», «huyện Phú Quốc»)
-    contrast: tuple[tuple[str, str], ...] = ()  # «nguyên nhân chủ quan?» -> ((«chủ quan», «khách quan»),): the side asked
+    contrast: tuple[tuple[Side, Side], ...] = ()  # «nguyên nhân chủ quan?»: that side and the other («khách quan»)
 
     @property
     def figure(self) -> bool:
