@@ -63,12 +63,12 @@ def _counted(unit: str) -> re.Pattern[str]:
 
 
 def _units_asked(units: list[str]) -> re.Pattern[str] | None:
-    """«bao nhiêu phần trăm …», «mấy ha», «how much money»: a unit right after the words that ask for a figure (the
-    question folded; «bao nhiêu tỷ lệ» names no unit)."""
+    """«bao nhiêu phần trăm …», «mấy ha», «how much money», «tính bằng USD», «in hectares»: a unit right after the
+    words that ask for a figure or the unit it is given in (the question folded; «bao nhiêu tỷ lệ» names no unit)."""
     if not units:
         return None
     alternatives = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
-    return re.compile(rf"\b(?:bao nhieu|may|how many|how much)\s+({alternatives})(?![\w])(?!\s+le\b)", re.IGNORECASE)
+    return re.compile(rf"\b(?:bao nhieu|may|how many|how much|tinh bang|in)\s+({alternatives})(?![\w])(?!\s+le\b)", re.IGNORECASE)
 
 
 # a pair that this many of a kind's example wordings use, and mostly that kind's (this share of its uses in the

@@ -116,7 +116,25 @@ def named_entities(question: str) -> tuple[NamedEntity, ...]:
             i += h + n
         else:
             i += 1
+    for m in _ACRONYM.finditer(question):
+        if not _ROMAN.match(m.group(1)) and m.group(1).lower() not in _units():
+            found.setdefault(m.group(1), NamedEntity(m.group(1), tuple(folded_tokens(m.group(1)))))
     return tuple(e for e in found.values() if e.tokens)
+
+
+# an acronym the question names («chỉ số IIP», «thứ hạng PCI»), not a part of a document's number («23-NQ/TW»): a
+# name, found in the documents or refused as such; abbreviations the documents spell out (KCN, FDI) were expanded
+# before (resources/abbreviations.yaml)
+_ACRONYM = re.compile(r"(?<![\w/.&-])([A-ZĐ][A-ZĐ0-9]{1,5})(?![\w/&-])")
+_ROMAN = re.compile(r"^[IVXLC]+$")
+
+
+@cache
+def _units() -> frozenset[str]:
+    """Units a figure is written in («USD», «MW», «kWh»): not names."""
+    from qa_service.resources import count_units
+
+    return frozenset(u.lower() for u in count_units()) | {"usd", "vnd", "vnđ", "đ"}
 
 
 def documents_naming(registry: DocumentReader, entities: Iterable[NamedEntity]) -> frozenset[str]:

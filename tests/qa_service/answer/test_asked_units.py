@@ -19,6 +19,8 @@ ROW = "Chỉ tiêu: Số cơ sở ngành nghề nông thôn | Đơn vị tính: 
         ("Cụm công nghiệp rộng mấy ha?", ("area", "ha")),
         ("Kế hoạch năm 2024 là bao nhiêu cơ sở?", ("count", "co so")),
         ("How much money is set aside?", ("money", "money")),
+        ("Kim ngạch xuất khẩu tính bằng USD năm 2025 là bao nhiêu?", ("money", "usd")),  # the unit it is given in
+        ("What is the budget in US dollars?", ("money", "us dollars")),
         ("Tỷ lệ lấp đầy là bao nhiêu?", None),  # no unit named: the classifier reads the kind
         ("bao nhiêu tỷ lệ hộ nghèo?", None),  # «tỷ lệ» is no «tỷ» (đồng)
         ("Bao nhiêu dự án với tổng vốn bao nhiêu tỷ đồng?", None),  # units of two kinds: the classifier decides

@@ -100,3 +100,19 @@ def test_a_body_named_with_and_is_one_body(question: str, bodies: list[str]) -> 
     from qa_service.services.entities import named_entities
 
     assert [e.surface for e in named_entities(question)] == bodies
+
+
+@pytest.mark.parametrize(
+    ("question", "names"),
+    [
+        ("Năm 2025 chỉ số sản xuất công nghiệp (IIP) phải đạt mức nào?", ["IIP"]),
+        ("Tỷ trọng GRDP của công nghiệp bao nhiêu?", ["GRDP"]),
+        ("Nghị quyết 23-NQ/TW nói gì?", []),  # a part of a document's number
+        ("Mục III có mấy ý?", []),  # a Roman numeral
+        ("Kim ngạch bao nhiêu triệu USD, công suất bao nhiêu MW?", []),  # units
+    ],
+)
+def test_an_acronym_is_a_name(question: str, names: list[str]) -> None:
+    from qa_service.services.entities import named_entities
+
+    assert [e.surface for e in named_entities(question)] == names
