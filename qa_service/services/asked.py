@@ -159,6 +159,14 @@ def is_forecast(passage: str) -> bool:
     return bool(_FORECAST.search(passage))
 
 
+_SPAN = re.compile(r"\b((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)\b")
+
+
+def year_spans(text: str) -> set[str]:
+    """The spans of years a text names, normalised: «giai đoạn 2016 – 2020» -> «2016-2020»."""
+    return {f"{a}-{b}" for a, b in _SPAN.findall(text)}
+
+
 def years_in(text: str) -> set[str]:
     return set(_YEAR.findall(text))
 

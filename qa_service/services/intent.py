@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 
 from qa_service.components.intents import ExampleClassifier, IntentClassifier, IntentKind, IntentReading
 from qa_service.labels import Block
-from qa_service.services.asked import AskedKind, Side, asked_kind, asked_years, contrast_asked, pairs, result_asked, unit_asked, year_parts
+from qa_service.services.asked import (
+    AskedKind, Side, asked_kind, asked_years, contrast_asked, pairs, result_asked, unit_asked, year_parts, year_spans,
+)
 from qa_service.services.entities import NamedEntity, named_entities
 from qa_service.text import fold
 
@@ -40,6 +42,7 @@ class Intent:
     asked_unit: str = ""  # «bao nhiêu cơ sở?» -> «co so» (folded): what a count must be a figure of
     years: frozenset[str] = frozenset()  # years the question names: the sentence or its heading must name one
     year_parts: frozenset[str] = frozenset()  # «6 tháng đầu năm» -> «6-dau»: the passage must be of that part
+    year_spans: frozenset[str] = frozenset()  # «giai đoạn 2016-2020» -> «2016-2020»: a passage of that span is of it
     number_asked: bool = False  # ISSUED: the document's number rather than its date
     body: str | None = None  # «Ban Tuyên giáo Tỉnh ủy có nhiệm vụ gì?» -> «ban tuyen giao tinh uy» (folded)
     references_kind: str | None = None  # «những nghị quyết nào …?» -> «nghị quyết» (Vietnamese questions only)
@@ -111,6 +114,7 @@ def read_intent(
         asked_unit=unit[1] if unit is not None and unit[0] == "count" else "",
         years=frozenset(asked_years(text)),
         year_parts=frozenset(year_parts(text)),
+        year_spans=frozenset(year_spans(text)),
         number_asked=bool(_NUMBER_ASKED.search(text)),
         body=named_body(expanded if expanded is not None else text),
         references_kind=references.group(1) if references else None,

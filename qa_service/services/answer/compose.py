@@ -13,7 +13,7 @@ from qa_service.models import ScoredChunk
 from qa_service.services.answer import render
 from qa_service.services.answer.sentences import DIGIT, SentenceCandidate, candidates, choose, coverage
 from qa_service.services.answer.strength import load_answerability, passage_signals
-from qa_service.services.asked import is_forecast, pairs, period_years, subject_share, year_parts
+from qa_service.services.asked import is_forecast, pairs, period_years, subject_share, year_parts, year_spans
 from qa_service.services.citations import Citation, Citations, QuoteNotVerified
 from qa_service.services.entities import documents_naming
 from qa_service.services.passages import join_chunks
@@ -179,6 +179,10 @@ class Composer:
             return False
         if query.intent.result_asked and is_forecast(headed):
             return False
+        if query.intent.year_spans & year_spans(" ".join(cand.chunk.section_path) + " " + cand.text):
+            # «2016-2020 làm được gì?»: a sentence or heading of that very span («Giai đoạn 2016-2020: …») is of it,
+            # however the rest of the question is worded
+            return True
         if query.intent.asked is not None or not query.vietnamese:
             # what is asked about that year is judged with the kind (subject_share); an English question's words are
             # not the document's, so only the year is checked
