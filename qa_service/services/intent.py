@@ -10,7 +10,16 @@ from dataclasses import dataclass, field
 from qa_service.components.intents import ExampleClassifier, IntentClassifier, IntentKind, IntentReading
 from qa_service.labels import Block
 from qa_service.services.asked import (
-    AskedKind, Side, asked_kind, asked_years, contrast_asked, pairs, result_asked, unit_asked, year_parts, year_spans,
+    AskedKind,
+    Side,
+    asked_kind,
+    asked_years,
+    contrast_asked,
+    pairs,
+    result_asked,
+    unit_asked,
+    year_parts,
+    year_spans,
 )
 from qa_service.services.entities import NamedEntity, named_entities
 from qa_service.text import fold

@@ -4,12 +4,10 @@ question's words (the `basis_line` sentence feature; its ablation leads with the
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
-from fastapi.testclient import TestClient
 
 from tests.conftest import ingested
+from tests.fixtures.answers import ask_weighted
 from tests.fixtures.documents import write_markdown
 
 pytestmark = pytest.mark.slow
@@ -45,13 +43,7 @@ def components(tmp_path_factory: pytest.TempPathFactory, real_embedder):  # type
 
 
 def _ask(components, weights: dict[str, float] | None = None) -> dict:  # type: ignore[no-untyped-def,type-arg]
-    from qa_service.app import create_app
-
-    settings = components.settings
-    if weights is not None:
-        settings = settings.model_copy(update={"answer": settings.answer.model_copy(update={"sentence_weights": weights})})
-    with TestClient(create_app(settings, dataclasses.replace(components, settings=settings))) as client:
-        return client.post("/ask", json={"question": QUESTION}).json()  # type: ignore[no-any-return]
+    return ask_weighted(components, QUESTION, weights)
 
 
 def test_the_effective_date_leads_not_the_basis(components) -> None:  # type: ignore[no-untyped-def]

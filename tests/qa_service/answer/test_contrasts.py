@@ -3,12 +3,10 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
-from fastapi.testclient import TestClient
 
 from qa_service.services.asked import contrast_asked, names_other_side, turns_to_asked_side
+from tests.fixtures.answers import ask_weighted
 
 CHU_QUAN = ((("chủ quan", "chủ yếu"), ("khách quan",)),)
 
@@ -50,13 +48,7 @@ QUESTION = "Chương trình nêu những nguyên nhân chủ quan nào của cá
 
 
 def _ask(components, weights: dict[str, float] | None = None) -> dict:  # type: ignore[no-untyped-def,type-arg]
-    from qa_service.app import create_app
-
-    settings = components.settings
-    if weights is not None:
-        settings = settings.model_copy(update={"answer": settings.answer.model_copy(update={"sentence_weights": weights})})
-    with TestClient(create_app(settings, dataclasses.replace(components, settings=settings))) as client:
-        return client.post("/ask", json={"question": QUESTION}).json()  # type: ignore[no-any-return]
+    return ask_weighted(components, QUESTION, weights)
 
 
 @pytest.mark.slow

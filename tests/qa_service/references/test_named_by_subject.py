@@ -3,8 +3,6 @@ biến nông sản» is the loaded Nghị quyết «về phát triển công ngh
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from tests.conftest import ingested
