@@ -11,6 +11,7 @@ from functools import cache
 
 import yaml
 
+from qa_service.ingestion.figure_words import periods
 from qa_service.resources import RESOURCES, asked, stopwords
 from qa_service.text import fold
 
@@ -159,12 +160,10 @@ def is_forecast(passage: str) -> bool:
     return bool(_FORECAST.search(passage))
 
 
-_SPAN = re.compile(r"\b((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)\b")
-
-
 def year_spans(text: str) -> set[str]:
-    """The spans of years a text names, normalised: «giai đoạn 2016 – 2020» -> «2016-2020»."""
-    return {f"{a}-{b}" for a, b in _SPAN.findall(text)}
+    """The spans of years a text names, normalised by the ingest step's period reader: «giai đoạn 2016 – 2020» ->
+    «2016-2020»; a span compared with («so với giai đoạn 2016-2020») is not the text's own."""
+    return {p.label for p in periods(text, names=False) if p.spans and "-" in p.label}
 
 
 def years_in(text: str) -> set[str]:
