@@ -183,11 +183,18 @@ class EvidenceSettings(BaseModel):
 class SectionSettings(BaseModel):
     """Questions that name a section are answered from the whole section (eval/README.md)."""
 
-    min_title_share: float = Field(0.45, ge=0.0, le=1.0, description="share of the heading's words the question must hold")
-    min_question_share: float = Field(0.5, ge=0.0, le=1.0, description="share of the question's words the heading must hold")
-    min_match: float = Field(0.6, ge=0.0, le=1.0, description="harmonic mean of the two shares")
+    # overrides of resources/section_naming.yaml's weights by feature name (an ablation: {"meaning_margin": 0})
+    naming_weights: dict[str, float] = Field(default_factory=dict, max_length=8)
     item_chars: int = Field(600, ge=50, le=5000, description="an item longer than this is quoted up to its sentence end past it")
     max_items: int = Field(12, ge=1, le=50)
+
+    @field_validator("naming_weights")
+    @classmethod
+    def _known_naming_features(cls, value: dict[str, float]) -> dict[str, float]:
+        from qa_service.services.section_naming import load_section_naming
+
+        load_section_naming().with_weights(value)  # raises for a name the table does not have
+        return value
 
 
 class AnswerSettings(BaseModel):

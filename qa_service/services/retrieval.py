@@ -149,7 +149,9 @@ class HybridRetriever:
     def _named_section(self, query: Query, hits: list[ScoredChunk]) -> Section | None:
         if (query.article and query.doc_ids and len(query.doc_ids) == 1) or query.block:
             return None  # an article or a block named: that is what is placed first
-        return asked_section(self.sections, query, hits, self.c.settings.answer, leaning(self.c, query))
+        if query.cited_ref or query.not_loaded:
+            return None  # about a document not loaded: no section of the loaded ones is what was asked
+        return asked_section(self.sections, query, hits, self.c.settings.answer, self.c.embedder, leaning(self.c, query))
 
     def _named_first(self, query: Query, hits: list[ScoredChunk], section: Section | None, unranked: pins.Unranked) -> list[ScoredChunk]:
         if query.article and query.doc_ids and len(query.doc_ids) == 1:

@@ -12,13 +12,23 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from qa_service.components.protocols import DocumentReader
 from qa_service.labels import Block
 from qa_service.models import Chunk, OutlineEntry, ScoredChunk, Unit
 from qa_service.resources import stopwords
+from qa_service.services.section_naming import (
+    AskedAs,
+    HeadingCandidate,
+    SectionNamingTable,
+    load_section_naming,
+    naming_features,
+)
 from qa_service.text import fold, split_sentences
 
 if TYPE_CHECKING:
+    from qa_service.components.embedder import Embedder
     from qa_service.services.query import Query
     from qa_service.settings import AnswerSettings
 
@@ -27,6 +37,7 @@ _ENUMERATOR = re.compile(r"^\s*(?:[IVXLC]+|\d{1,3}|[a-zđ])\s*[.)\-–]\s*", re.
 # (a consolidated text's footnote mark may be glued to an article's full stop: «Điều 5.3 (được bãi bỏ)»)
 _LEGAL_UNIT = re.compile(r"^(?:Điều\s+\d{1,3}[a-zđ]?\.(?:\d{1,3}(?=\s))?|(?:Chương|Mục|Phần)\s+(?:\d{1,3}[a-zđ]?|[IVXLC]+)\.)\s*")
 _SYLLABLE = re.compile(r"\w+", re.UNICODE)
+_CLAUSE_BREAK = re.compile(r"[,;:]|\s+và\s+")
 _LABEL_IN_QUESTION = re.compile(r"\b(?:mục|phần)\s+([IVXLC]+(?:\.\d{1,2})?(?:\.[a-zđ])?)\b|\b(điều)\s+(\d{1,3}[a-zđ]?)\b", re.IGNORECASE)
 # headings that are not content sections; the masthead, «Nơi nhận» and the signature have their own questions
 _NOT_CONTENT = {"Tiêu đề", *Block}
@@ -53,6 +64,14 @@ class Section:
 class _Outline:
     sections: list[Section]
     tokens: dict[str, frozenset[str]] = field(default_factory=dict)  # label -> content syllables of the title
+    headings: dict[bool, list[HeadingCandidate]] = field(default_factory=dict)  # folded? -> headings for naming
+
+
+def title_clauses(title: str) -> tuple[frozenset[str], ...]:
+    """The content syllables of each clause of a heading («Tăng cường công tác quản lý bảo vệ môi trường, bảo đảm an
+    ninh trật tự, …»): a question may name a long heading by one of them. Clauses of one syllable say too little."""
+    clauses = (content_syllables(part) for part in _CLAUSE_BREAK.split(title))
+    return tuple(c for c in clauses if len(c) >= 2)
 
 
 def section_title(heading: str) -> str:
@@ -138,47 +157,63 @@ class SectionIndex:
         children = tuple(s.label for s in content if s.level == top)
         return Section(doc_id, title, title, top - 1, 0, 0, max(s.stop for s in content), children) if len(children) > 1 else None
 
-    def named(
-        self,
-        label: str | None,
-        asked: frozenset[str],
-        doc_ids: list[str],
-        min_title_share: float,
-        min_question_share: float,
-        min_match: float,
-    ) -> Section | None:
-        """The section the question is about, named by label («Mục III») or by its title.
+    def _content(self, doc_id: str) -> list[Section]:
+        outline = self._outline(doc_id)
+        return [s for s in outline.sections if s.label not in _NOT_CONTENT] if outline else []
 
-        By title: enough of the title's words are in the question (`min_title_share`), the title's words are a
-        fair share of the question's (`min_question_share`), and the two shares together (their harmonic mean)
-        reach `min_match`: «Quan điểm chỉ đạo của Chương trình là gì?» names Mục II.2; «Mục tiêu tỷ trọng công
-        nghiệp trong GRDP?» does not name «Mục tiêu». `label` and `asked`: `Query.section_label` and
-        `Query.subject_words`."""
-        if label:
+    def headings(self, doc_id: str, embedder: Embedder, folded: bool = False) -> list[HeadingCandidate]:
+        """The content sections' headings as naming candidates, in `_content` order; titles embedded once per
+        registry version (as passages: a heading is the document's own words). `folded`: the titles typed without
+        diacritics, what a question typed so is compared with (the model reads like with like far better)."""
+        outline = self._outline(doc_id)
+        if outline is None:
+            return []
+        if folded not in outline.headings:
+            content = self._content(doc_id)
+            titles = [fold(s.title) if folded else s.title for s in content]
+            vectors = embedder.embed_batch(titles) if titles else np.zeros((0, 1))
+            vectors = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+            outline.headings[folded] = [
+                HeadingCandidate(outline.tokens[s.label], title_clauses(s.title), v) for s, v in zip(content, vectors, strict=True)
+            ]
+        return outline.headings[folded]
+
+    def _contents(self, doc_id: str) -> list[str]:
+        """The content sections' texts (heading excluded), in `_content` order: read only when a kind is asked."""
+        found = self._registry.document_text(doc_id)
+        return [found[0][s.end : s.stop] if found else "" for s in self._content(doc_id)]
+
+    def candidates(
+        self, asked: AskedAs, question: np.ndarray, doc_ids: list[str], embedder: Embedder
+    ) -> list[tuple[Section, int, dict[str, float]]]:
+        """Every content section of `doc_ids` with its document's rank and its naming features."""
+        sections = [(s, rank) for rank, doc_id in enumerate(doc_ids) for s in self._content(doc_id)]
+        headings = [h for doc_id in doc_ids for h in self.headings(doc_id, embedder, folded=asked.unaccented)]
+        contents = [self._contents(doc_id) for doc_id in doc_ids] if asked.kind is not None else []
+        texts = [t for part in contents for t in part] if contents else [""] * len(sections)
+        features = naming_features(asked, question / max(float(np.linalg.norm(question)), 1e-12), headings, texts)
+        return [(s, rank, f) for (s, rank), f in zip(sections, features, strict=True)]
+
+    def named(
+        self, query: Query, doc_ids: list[str], embedder: Embedder, table: SectionNamingTable | None = None
+    ) -> Section | None:
+        """The section the question is about: named by its label («Mục III», `Query.section_label`), else the
+        candidate whose naming probability is highest and reaches the table's threshold (section_naming.py)."""
+        if query.section_label:
             for doc_id in doc_ids:
-                found = self.section(doc_id, label)
+                found = self.section(doc_id, query.section_label)
                 if found is not None:
                     return found
-        if not asked:
+        if not query.subject_words:
             return None
+        table = table or load_section_naming()
+        question = embedder.embed_query(query.expanded)
         # ties go to the earlier document (the one leaned to, else the better ranked), then to the deeper section
         best: tuple[float, int, int, Section] | None = None
-        for doc_rank, doc_id in enumerate(doc_ids):
-            outline = self._outline(doc_id)
-            for section in outline.sections if outline else []:
-                title = outline.tokens[section.label] if outline else frozenset()
-                shared = len(title & asked)
-                if section.label in _NOT_CONTENT or shared < 2:
-                    continue
-                title_share, question_share = shared / len(title), shared / len(asked)
-                if title_share < min_title_share or question_share < min_question_share:
-                    continue
-                # both shares at once: a long heading half-named by a question that is all about it still counts
-                score = 2 * title_share * question_share / (title_share + question_share)
-                if score < min_match:
-                    continue
-                if best is None or (score, -doc_rank, section.level) > best[:3]:
-                    best = (score, -doc_rank, section.level, section)
+        for section, doc_rank, values in self.candidates(asked_as(query), question, doc_ids, embedder):
+            p, _ = table.probability(values)
+            if p >= table.threshold and (best is None or (p, -doc_rank, section.level) > best[:3]):
+                best = (p, -doc_rank, section.level, section)
         return best[3] if best else None
 
     def child_headings(self, section: Section, limit: int) -> list[Chunk]:
@@ -226,16 +261,24 @@ class SectionIndex:
         return spans
 
 
+def asked_as(query: Query) -> AskedAs:
+    i = query.intent
+    return AskedAs(query.subject_words, i.figure, i.asked, i.asked_unit, query.unaccented_vietnamese)
+
+
 def asked_section(
-    index: SectionIndex, query: Query, hits: list[ScoredChunk], settings: AnswerSettings, leaning: frozenset[str] = frozenset()
+    index: SectionIndex,
+    query: Query,
+    hits: list[ScoredChunk],
+    settings: AnswerSettings,
+    embedder: Embedder,
+    leaning: frozenset[str] = frozenset(),
 ) -> Section | None:
     """The section a question names, in the documents of its best passages (or the ones it was asked of): the
-    retriever puts its passages first and the answer quotes it whole. Not for «bao nhiêu?»: a figure is answered by
-    the sentence that holds it, not by its whole section. The documents retrieval leans to (the province's own) are
-    read too, and first, so of two sections named alike («Phần tổ chức thực hiện …»: the programme's Mục IV, a
-    decree's Chương IV) theirs is the one; a better-named section elsewhere still wins."""
-    if query.intent.figure:
-        return None
+    retriever puts its passages first and the answer quotes it whole. A figure asked for («bao nhiêu?») weighs against
+    naming one (it is answered by the sentence that holds it): a feature of the fitted table, not a rule. The
+    documents retrieval leans to (the province's own) are read too, and first, so of two sections named alike («Phần
+    tổ chức thực hiện …»: the programme's Mục IV, a decree's Chương IV) theirs is the one."""
     docs = query.doc_ids or list(dict.fromkeys([*sorted(leaning), *(h.chunk.doc_id for h in hits[: settings.evidence.passages])]))
-    s = settings.sections
-    return index.named(query.section_label, query.subject_words, docs, s.min_title_share, s.min_question_share, s.min_match)
+    table = load_section_naming().with_weights(settings.sections.naming_weights)
+    return index.named(query, docs, embedder, table)

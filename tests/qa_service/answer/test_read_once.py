@@ -45,25 +45,25 @@ def calls(corpus_components: Any, monkeypatch: pytest.MonkeyPatch) -> Counter[st
     return counted
 
 
-def _once(calls: Counter[str], section_named: bool, turns_read: int = 0) -> None:
+def _once(calls: Counter[str], turns_read: int = 0) -> None:
     """`turns_read`: texts read by meaning besides the standalone question — a follow-up as typed (does it follow
     up?) and its focus (does it ask a question of its own?); the service's embedder computes each once (its cache)."""
     assert (calls["segment"], calls["rank"]) == (1, 1)
     assert calls["texts_embedded"] <= 1 + turns_read
-    # a figure question names no section (a figure is answered by its sentence): no look-up at all
-    assert calls["named"] == (1 if section_named else 0)
+    # one section look-up whatever is asked (a figure asked weighs against naming one inside it: section_naming.py)
+    assert calls["named"] == 1
 
 
 def test_a_question_is_read_once(client: TestClient, calls: Counter[str]) -> None:
     assert client.post("/ask", json={"question": "Quan điểm chỉ đạo của Chương trình là gì?"}).status_code == 200
-    _once(calls, section_named=True)
+    _once(calls)
 
 
 def test_a_follow_up_with_its_history_is_read_once(client: TestClient, calls: Counter[str]) -> None:
     history = [{"role": "user", "content": FIRST}, {"role": "assistant", "content": "…"}]
     body = client.post("/ask", json={"question": "Còn cụm công nghiệp thì sao?", "history": history}).json()
     assert "cụm công nghiệp" in body["standalone_question"]
-    _once(calls, section_named=False, turns_read=2)
+    _once(calls, turns_read=2)
 
 
 def test_a_follow_up_in_a_conversation_is_read_once(client: TestClient, calls: Counter[str]) -> None:
@@ -72,4 +72,4 @@ def test_a_follow_up_in_a_conversation_is_read_once(client: TestClient, calls: C
     calls.clear()
     body = client.post("/ask", json={"question": "Còn đến năm 2030?", "conversation_id": conversation}).json()
     assert "2030" in body["standalone_question"]
-    _once(calls, section_named=False, turns_read=2)
+    _once(calls, turns_read=2)
