@@ -55,6 +55,7 @@ class Named:
     missing: str | None = None  # a law named but not loaded («Luật Đất đai»)
     excluded: tuple[str, ...] = ()  # documents named as what is not asked about («ngoài Luật Đầu tư»), all versions
     cited_number: str | None = None  # a number named, not loaded (the programme may cite it)
+    span: tuple[int, int] | None = None  # the question's characters that named it by its type and subject words
 
 
 def _year(meta: DocumentMeta) -> int:
@@ -81,15 +82,15 @@ def _excluding(question: str, start: int) -> bool:
     return bool(_EXCLUDING.search(question[:start]))
 
 
-def _title_start(question: str, title: str) -> int:
-    """Where a folded title begins in the question as typed (the question's words folded one by one)."""
+def _title_span(question: str, title: str) -> tuple[int, int]:
+    """Where a folded title is in the question as typed (the question's words folded one by one)."""
     words = list(_WORD.finditer(question))
     folded = [fold(w.group(0)).lower() for w in words]
     wanted = title.split()
     for i in range(len(folded) - len(wanted) + 1):
         if folded[i : i + len(wanted)] == wanted:
-            return words[i].start()
-    return len(question)
+            return words[i].start(), words[i + len(wanted) - 1].end()
+    return len(question), len(question)
 
 
 def _by_title(question: str, titled: list[tuple[DocumentMeta, str]]) -> tuple[list[DocumentMeta], str]:
@@ -116,40 +117,41 @@ def _typed_titles(registry: DocumentReader) -> list[tuple[DocumentMeta, list[str
     ]
 
 
-def _title_run(after: list[str], title: frozenset[str]) -> int:
+def _title_run(after: list[str], title: frozenset[str]) -> tuple[int, int]:
     """How many of the question's syllable pairs, from the first word after a document type on, the title holds in a
-    row (a pair with a function word, «về», «và», neither counts nor breaks the run)."""
+    row (a pair with a function word, «về», «và», neither counts nor breaks the run); with how many words of `after`
+    the run takes."""
     stop = stopwords("section_question")
-    run = 0
-    for a, b in zip(after, after[1:], strict=False):
+    run = taken = 0
+    for i, (a, b) in enumerate(zip(after, after[1:], strict=False)):
         if a in stop or b in stop or any(c.isdigit() for c in a + b):
             continue
         if f"{a}_{b}" not in title:
             break
-        run += 1
-    return run
+        run, taken = run + 1, i + 2
+    return run, taken
 
 
-def _by_type_and_subject(question: str, registry: DocumentReader) -> tuple[list[DocumentMeta], int]:
+def _by_type_and_subject(question: str, registry: DocumentReader) -> tuple[list[DocumentMeta], tuple[int, int]]:
     """The loaded documents a question names by their type and the words of their subject, not their whole title
     («thực hiện nghị quyết về công nghiệp chế biến nông sản», «quyết định về khuyến công địa phương»): the ones of that
-    type whose title runs longest with the words after the type, at least MIN_TITLE_RUN pairs; with where in the
-    question (a character offset) the type's words begin."""
+    type whose title runs longest with the words after the type, at least MIN_TITLE_RUN pairs; with the span of the
+    question (character offsets) from the type's first word to the run's last."""
     found = list(_WORD.finditer(question))
     words = [fold(w.group(0)).lower() for w in found]
-    runs: dict[str, tuple[int, DocumentMeta, int]] = {}
+    runs: dict[str, tuple[int, DocumentMeta, tuple[int, int]]] = {}
     for meta, type_words, title in registry.memo("typed_titles", _typed_titles):
         n = len(type_words)
         for i in range(len(words) - n + 1):
             if words[i : i + n] == type_words:
-                run = _title_run(words[i + n : i + n + 12], title)
+                run, taken = _title_run(words[i + n : i + n + 12], title)
                 if run >= MIN_TITLE_RUN and run > runs.get(meta.doc_id, (0,))[0]:
-                    runs[meta.doc_id] = (run, meta, found[i].start())
+                    runs[meta.doc_id] = (run, meta, (found[i].start(), found[i + n + taken - 1].end()))
     if not runs:
-        return [], len(question)
+        return [], (len(question), len(question))
     best = max(r[0] for r in runs.values())
     top = [r for r in runs.values() if r[0] == best]
-    return [meta for _, meta, _ in top], min(start for _, _, start in top)
+    return [meta for _, meta, _ in top], min(span for _, _, span in top)
 
 
 def _pick_version(candidates: list[DocumentMeta], question: str) -> DocumentMeta:
@@ -194,15 +196,16 @@ def resolve(question: str, registry: DocumentReader, doc_ids: list[str] | None =
             return Named(loaded, m.group(0), article, clause)
         return Named(designator=m.group(0), article=article, clause=clause, cited_number=m.group(1))
     candidates, title = _by_title(question, registry.memo("nameable_titles", _nameable_titles))
-    if candidates and _excluding(question, _title_start(question, title)):
+    span = _title_span(question, title) if candidates else None
+    if candidates and span and _excluding(question, span[0]):
         return Named(excluded=tuple(m.doc_id for m in candidates))
     if candidates:
-        return Named(_pick_version(candidates, question).doc_id, title, article, clause)
-    typed, start = _by_type_and_subject(question, registry)
-    if typed and _excluding(question, start):
+        return Named(_pick_version(candidates, question).doc_id, title, article, clause, span=span)
+    typed, span = _by_type_and_subject(question, registry)
+    if typed and _excluding(question, span[0]):
         return Named(excluded=tuple(m.doc_id for m in typed))
     if len(typed) == 1:
-        return Named(typed[0].doc_id, typed[0].title, article, clause)
+        return Named(typed[0].doc_id, typed[0].title, article, clause, span=span)
     for ref in find_refs(question):
         if ref.kind in ("Luật", "Bộ luật") and ref.title and not _excluding(question, max(question.find(ref.raw), 0)):
             words, n = ref.title.split(), len(ref.kind.split())

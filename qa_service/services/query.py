@@ -62,6 +62,9 @@ class Query:
     not_loaded: str | None = None  # a document named that is neither loaded nor cited: refused, saying so
     topic_doc_ids: list[str] | None = None  # a follow-up: the document the conversation is about, preferred
     excluded_doc_ids: tuple[str, ...] = ()  # «… ngoài Luật Đầu tư?»: documents the question leaves out
+    # where in `text` the words that named the document by its title or type and subject are («Quyết định quy định mức
+    # hỗ trợ khuyến công địa phương …»): they name the document, not what is asked of it (nor one of its sections)
+    document_span: tuple[int, int] | None = None
     intent: Intent = field(default_factory=Intent)  # what is asked for, read once from the question's meaning
     tokens: tuple[str, ...] = ()  # the lexical tokens of `search_words`: the one segmentation of the question
     search_words: str = field(init=False)  # `expanded` without the frame of how it is asked: what BM25 matches
@@ -75,6 +78,8 @@ class Query:
         object.__setattr__(self, "section_label", label_in_question(self.text))
         # an English question's content words are its glossary terms (the document's own words)
         subject = self.text if self.vietnamese else self.expanded[len(self.text) :]
+        if self.vietnamese and self.document_span:
+            subject = f"{subject[: self.document_span[0]]} {subject[self.document_span[1] :]}"
         object.__setattr__(self, "subject_words", content_syllables(subject))
         words, mapped = english_terms(self.text) if not self.vietnamese else ([], {})
         object.__setattr__(self, "glossary", tuple(mapped.get(w) for w in words))
@@ -237,4 +242,5 @@ def parse_question(
         intent=read_intent(text, intents, expanded, vietnamese, readers.asked if readers is not None else None),
         tokens=_tokens(expanded, segmenter),
         excluded_doc_ids=named.excluded,
+        document_span=named.span if text == standalone else None,
     )

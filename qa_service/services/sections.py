@@ -204,13 +204,14 @@ class SectionIndex:
                 found = self.section(doc_id, query.section_label)
                 if found is not None:
                     return found
-        if not query.subject_words:
+        asked = asked_as(query)
+        if not asked.words:
             return None
         table = table or load_section_naming()
         question = embedder.embed_query(query.expanded)
         # ties go to the earlier document (the one leaned to, else the better ranked), then to the deeper section
         best: tuple[float, int, int, Section] | None = None
-        for section, doc_rank, values in self.candidates(asked_as(query), question, doc_ids, embedder):
+        for section, doc_rank, values in self.candidates(asked, question, doc_ids, embedder):
             p, _ = table.probability(values)
             if p >= table.threshold and (best is None or (p, -doc_rank, section.level) > best[:3]):
                 best = (p, -doc_rank, section.level, section)
