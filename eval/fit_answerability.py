@@ -4,7 +4,7 @@
     python -m eval.fit_answerability --ship     # write the fitted table to qa_service/resources/answerability.yaml
 
 Dev: the programme questions of eval/questions.jsonl (its held-out twins are questions_heldout/fresh.jsonl) and the
-dev split of eval/meaning/paraphrases.jsonl and generated.jsonl. Each question is answered by the real answerer on the
+dev split of eval/meaning/paraphrases.jsonl, generated.jsonl and near_misses.jsonl. Each question is answered by the real answerer on the
 programme's index; the signals it computed at its decision (`AnswerResult.answerability`) are the features, whether
 the question is answerable is the label. Questions decided before (a document or body not mentioned, a year the text
 does not name, a named section) carry no signals and are left out. scikit-learn's logistic regression (balanced
@@ -26,6 +26,7 @@ import yaml
 from sklearn.linear_model import LogisticRegression
 
 from eval.run_eval import HERE, ROOT, _open, load_questions
+from eval.run_meaning import ITEM_FILES
 from qa_service.services.answer.strength import SIGNALS, load_answerability
 
 TABLE = ROOT / "qa_service" / "resources" / "answerability.yaml"
@@ -37,7 +38,7 @@ HEADER = """\
 
 def dev_items() -> list[dict[str, Any]]:
     items = [i for i in load_questions(HERE / "questions.jsonl") if i["corpus"] == "programme"]
-    for name in ("paraphrases.jsonl", "generated.jsonl"):
+    for name in ITEM_FILES:
         path = HERE / "meaning" / name
         items += [i for i in load_questions(path) if i["split"] == "dev"] if path.exists() else []
     return items

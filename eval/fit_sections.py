@@ -4,7 +4,7 @@
     python -m eval.fit_sections --ship     # write the fitted table to qa_service/resources/section_naming.yaml
 
 Dev: the programme's questions of eval/questions.jsonl (follow-ups left out; its held-out twins are
-questions_heldout/fresh.jsonl) and the dev split of eval/meaning/generated.jsonl and paraphrases.jsonl (their held-out
+questions_heldout/fresh.jsonl) and the dev split of eval/meaning/generated.jsonl, paraphrases.jsonl and near_misses.jsonl (their held-out
 halves are reported by `python -m eval.run_meaning --split heldout`, run after shipping). Every content section of the programme is a
 candidate for every question; its features are the service's own (services/section_naming.py). The label comes from
 the question's gold, never from its wording:
@@ -31,6 +31,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from eval.run_eval import HERE, ROOT, _open, load_questions
+from eval.run_meaning import ITEM_FILES
 from qa_service.services.section_naming import FEATURES, load_section_naming
 from qa_service.text import normalize_for_match
 
@@ -45,7 +46,7 @@ GRID_C = (0.1, 1.0, 10.0)
 
 def dev_items() -> list[dict[str, Any]]:
     items = [i for i in load_questions(HERE / "questions.jsonl") if i["corpus"] == "programme" and "question" in i and not i.get("history")]
-    for name in ("generated.jsonl", "paraphrases.jsonl"):
+    for name in ITEM_FILES:
         path = HERE / "meaning" / name
         items += [i for i in load_questions(path) if i["split"] == "dev" and "question" in i] if path.exists() else []
     return items

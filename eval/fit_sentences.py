@@ -22,6 +22,7 @@ from typing import Any
 
 from eval.fit_ranking import fit_table
 from eval.run_eval import HERE, load_questions, norm
+from eval.run_meaning import ITEM_FILES
 from qa_service.resources import RESOURCES
 from qa_service.services.answer.sentences import SENTENCE_FUSION, SENTENCE_PRIORS, load_sentence_table
 from qa_service.services.ranking.table import RankingTable
@@ -37,7 +38,7 @@ def dev_items() -> list[dict[str, Any]]:
     programme = [i for i in load_questions(HERE / "questions.jsonl") if i["corpus"] == "programme"]
     added = [i for i in load_items() if i["split"] == "dev" and i["corpus"] == "added"]
     # the dev wordings of eval/meaning (paraphrases in several styles, questions generated from structure)
-    meaning = [i for name in ("paraphrases.jsonl", "generated.jsonl") if (HERE / "meaning" / name).exists()
+    meaning = [i for name in ITEM_FILES if (HERE / "meaning" / name).exists()
                for i in load_questions(HERE / "meaning" / name) if i["split"] == "dev"]
     return [i for i in programme + added + meaning if i["answerable"] and i.get("must") and not i.get("history")]
 

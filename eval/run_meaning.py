@@ -30,6 +30,8 @@ from qa_service.text import normalize_for_match as norm
 
 MEANING = HERE / "meaning"
 ACCENTED = ("original", "formal", "spoken")
+# the sets of single questions (chains.jsonl holds the follow-up chains): every script that reads eval/meaning reads these
+ITEM_FILES = ("paraphrases.jsonl", "generated.jsonl", "near_misses.jsonl")
 
 
 def load(name: str) -> list[dict[str, Any]]:
@@ -120,8 +122,7 @@ def run(splits: list[str]) -> dict[str, Any]:
 
     from qa_service.app import create_app
 
-    items = [{**i, "source": "paraphrases"} for i in load("paraphrases.jsonl")]
-    items += [{**i, "source": "generated"} for i in load("generated.jsonl")]
+    items = [{**i, "source": name.removesuffix(".jsonl")} for name in ITEM_FILES for i in load(name)]
     chains = load("chains.jsonl")
     components = _open(HERE / "out" / "programme", ROOT / "corpus")
     report: dict[str, Any] = {}
