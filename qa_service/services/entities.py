@@ -27,6 +27,9 @@ class NamedEntity:
 @dataclass(frozen=True)
 class _Vocabulary:
     body_heads: tuple[tuple[str, ...], ...]  # longest first
+    lower_heads: tuple[tuple[str, ...], ...]  # body heads also read in lower case, lower case
+    lower_head_after: frozenset[str]  # the words after which a lower-case head may begin a name
+    not_a_name_start: frozenset[str]  # lower case: a title-case run beginning with one of these is no name
     place_heads: tuple[tuple[str, ...], ...]  # lower case
     name_end: frozenset[str]
 
@@ -39,7 +42,14 @@ def _vocabulary() -> _Vocabulary:
         found = [tuple((h.lower() if lower else h).split()) for h in text.split("|")]
         return tuple(sorted(found, key=len, reverse=True))
 
-    return _Vocabulary(heads(data["body_heads"], False), heads(data["place_heads"], True), frozenset(str(data["name_end"]).split()))
+    return _Vocabulary(
+        heads(data["body_heads"], False),
+        heads(data["body_heads_any_case"], True),
+        frozenset(str(data["lower_head_after"]).split()),
+        frozenset(str(data["not_a_name_start"]).split()),
+        heads(data["place_heads"], True),
+        frozenset(str(data["name_end"]).split()),
+    )
 
 
 def _capital(word: str) -> bool:
@@ -96,15 +106,36 @@ def _needed(text: str) -> tuple[str, ...]:
     return pairs or tuple(tokens)
 
 
+def _body_head(words: list[str], i: int, vocab: _Vocabulary) -> int:
+    """A body's head at words[i]: in its own case, or one of the lower-case heads at the question's start or after a
+    function word."""
+    if h := _head(words, i, vocab.body_heads, lower=False):
+        return h
+    after_function_word = i == 0 or words[i - 1].lower() in vocab.lower_head_after or not words[i - 1].isalpha()
+    return _head(words, i, vocab.lower_heads, lower=True) if after_function_word else 0
+
+
+def _proper_name(words: list[str], i: int, vocab: _Vocabulary) -> int:
+    """Two or more title-case syllables in a row at words[i] («Kiên Lương», «Hà Tiên»): a place or a name said
+    without its head (resources/entities.yaml, `not_a_name_start`). Not at the question's start, nor after another
+    capitalised word (it would be part of that name)."""
+    if i == 0 or words[i - 1][:1].isupper() or words[i].lower() in vocab.not_a_name_start:
+        return 0
+    j = i
+    while j < len(words) and words[j].isalpha() and words[j][:1].isupper() and words[j][1:].islower():
+        j += 1
+    return j - i if j - i >= 2 else 0
+
+
 def named_entities(question: str) -> tuple[NamedEntity, ...]:
-    """Bodies (head and name: «Sở Công Thương») and places (the name after its head: «huyện Phú Quốc» -> «Phú
-    Quốc» must be found) the question names, in order."""
+    """Bodies (head and name: «Sở Công Thương»), places (the name after its head: «huyện Phú Quốc» -> «Phú Quốc» must
+    be found) and names said without a head («ở Kiên Lương») the question names, in order."""
     vocab = _vocabulary()
     words = _WORD.findall(question)
     found: dict[str, NamedEntity] = {}
     i = 0
     while i < len(words):
-        if (h := _head(words, i, vocab.body_heads, lower=False)) and (n := _name(words, i + h, vocab.name_end, True)):
+        if (h := _body_head(words, i, vocab)) and (n := _name(words, i + h, vocab.name_end, True)):
             strict = " ".join(words[i : i + h + n])
             said = " ".join(words[i : i + h + n + _said(words, i + h + n, vocab.name_end)])
             found.setdefault(strict, NamedEntity(said, _needed(strict)))
@@ -114,6 +145,10 @@ def named_entities(question: str) -> tuple[NamedEntity, ...]:
             if not name.isupper():  # «KCN», «CCN» after a head are abbreviations, not names
                 found.setdefault(" ".join(words[i : i + h + n]), NamedEntity(" ".join(words[i : i + h + n]), _needed(name)))
             i += h + n
+        elif n := _proper_name(words, i, vocab):
+            name = " ".join(words[i : i + n])
+            found.setdefault(name, NamedEntity(name, _needed(name)))
+            i += n
         else:
             i += 1
     for m in _ACRONYM.finditer(question):

@@ -116,3 +116,22 @@ def test_an_acronym_is_a_name(question: str, names: list[str]) -> None:
     from qa_service.services.entities import named_entities
 
     assert [e.surface for e in named_entities(question)] == names
+
+
+@pytest.mark.parametrize(
+    ("question", "names"),
+    [
+        ("trường Cao đẳng Nghề tỉnh có vai trò gì?", ["trường Cao đẳng Nghề tỉnh"]),  # a head typed in lower case, first
+        ("Vai trò của ngân hàng Chính sách xã hội?", ["ngân hàng Chính sách xã hội"]),  # after a function word
+        ("Thị trường Trung Quốc ảnh hưởng thế nào?", ["Trung Quốc"]),  # «thị trường» is no head; the name is a name
+        ("Cụm công nghiệp nào ở Kiên Lương?", ["Kiên Lương"]),  # a place said without its head
+        ("Kiên Lương có cụm công nghiệp nào?", []),  # at the start the first capital is the sentence's
+        ("Theo Chương trình, nguyên nhân chủ yếu là gì?", []),
+        ("Luật Đầu tư quy định những ưu đãi nào?", []),  # a document's type, not a name
+        ("Vai trò của Đảng và Nhà nước?", []),  # words capitalised for emphasis
+    ],
+)
+def test_a_name_in_lower_case_head_or_without_one(question: str, names: list[str]) -> None:
+    from qa_service.services.entities import named_entities
+
+    assert [e.surface for e in named_entities(question)] == names
