@@ -50,6 +50,18 @@ def require_shared() -> None:
         pytest.fail(f"../shared dataset missing at {DATASET}: tests read it in place")
 
 
+def ingested_markdown(root: Path, embedder: Embedder, documents: list[tuple[str, str, dict[str, str]]], programme: bool = False) -> Any:
+    """Components over made-up Markdown documents — (slug, body, front matter) each, written under root/docs — and
+    the programme when asked: the index a test of a few documents of its own asks questions of."""
+    from tests.fixtures.documents import write_markdown
+
+    folder = root / "docs"
+    for slug, body, front in documents:
+        write_markdown(folder, slug, body, **front)
+    components, _ = ingested(root / "index", embedder, [folder, *([CORPUS] if programme else [])])
+    return components
+
+
 def ingested(data_dir: Path, embedder: Embedder, paths: list[Path]) -> tuple[Any, Any]:
     """(components, ingest report) of an index in `data_dir` holding `paths`, BM25 built: the service's view."""
     from qa_service.components.bundle import open_components

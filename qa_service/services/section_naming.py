@@ -11,48 +11,26 @@ only the first clause of its long heading; «Mục tiêu tỷ trọng công nghi
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import ClassVar
 
 import numpy as np
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
 
 from qa_service.resources import RESOURCES
 from qa_service.services.asked import AskedKind
-from qa_service.services.ranking.table import Fit, Row
+from qa_service.services.ranking.table import LogisticTable, Row
 
 FEATURES = ("clause_share", "title_share", "question_share", "meaning_margin", "meaning_top", "figure_asked", "kind_missing")
 # cosines of a question to headings differ by hundredths: the margin is read in hundredths
 MARGIN_SCALE = 100.0
 
 
-class SectionNamingTable(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    fit: Fit
-    intercept: float = Field(ge=-100.0, le=100.0)
-    threshold: float = Field(ge=0.0, le=1.0)
+class SectionNamingTable(LogisticTable):
+    ROWS: ClassVar[str] = "features"
+    NAMES: ClassVar[tuple[str, ...]] = FEATURES
     features: tuple[Row, ...]
-
-    def model_post_init(self, _context: object) -> None:
-        names = sorted(r.name for r in self.features)
-        if names != sorted(FEATURES):
-            raise ValueError(f"section naming table must list {sorted(FEATURES)}, has {names}")
-
-    def with_weights(self, overrides: dict[str, float]) -> SectionNamingTable:
-        """The table with some features' weights replaced (an ablation)."""
-        unknown = set(overrides) - set(FEATURES)
-        if unknown:
-            raise ValueError(f"section naming table has no feature {sorted(unknown)}")
-        rows = tuple(r.model_copy(update={"weight": float(overrides.get(r.name, r.weight))}) for r in self.features)
-        return self.model_copy(update={"features": rows})
-
-    def probability(self, values: dict[str, float]) -> tuple[float, dict[str, float]]:
-        """(probability, contributions: weight × value per feature, the intercept under «intercept»)."""
-        contributions = {"intercept": self.intercept} | {r.name: r.weight * values.get(r.name, 0.0) for r in self.features}
-        z = sum(contributions.values())
-        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z)))), contributions
 
 
 @lru_cache(maxsize=1)

@@ -4,17 +4,16 @@ threshold and the run that fitted them), so the decision explains itself and its
 
 from __future__ import annotations
 
-import math
 from functools import lru_cache
+from typing import ClassVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
 
 from qa_service.models import ScoredChunk
 from qa_service.resources import RESOURCES
 from qa_service.services.answer.sentences import coverage
 from qa_service.services.query import Query
-from qa_service.services.ranking.table import Fit, Row
+from qa_service.services.ranking.table import LogisticTable, Row
 from qa_service.settings import EvidenceSettings
 from qa_service.text import fold
 
@@ -26,31 +25,10 @@ SIGNALS = (
 )
 
 
-class AnswerabilityTable(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    fit: Fit
-    intercept: float = Field(ge=-100.0, le=100.0)
-    threshold: float = Field(ge=0.0, le=1.0)  # answered when the probability reaches it
+class AnswerabilityTable(LogisticTable):
+    ROWS: ClassVar[str] = "signals"
+    NAMES: ClassVar[tuple[str, ...]] = SIGNALS
     signals: tuple[Row, ...]
-
-    def model_post_init(self, _context: object) -> None:
-        names = sorted(r.name for r in self.signals)
-        if names != sorted(SIGNALS):
-            raise ValueError(f"answerability table must list {sorted(SIGNALS)}, has {names}")
-
-    def with_weights(self, overrides: dict[str, float]) -> AnswerabilityTable:
-        """The table with some signals' weights replaced (an ablation)."""
-        unknown = set(overrides) - set(SIGNALS)
-        if unknown:
-            raise ValueError(f"answerability table has no signal {sorted(unknown)}")
-        rows = tuple(r.model_copy(update={"weight": float(overrides.get(r.name, r.weight))}) for r in self.signals)
-        return self.model_copy(update={"signals": rows})
-
-    def probability(self, values: dict[str, float]) -> tuple[float, dict[str, float]]:
-        """(probability, contributions: weight × value per signal, the intercept under «intercept»)."""
-        contributions = {"intercept": self.intercept} | {r.name: r.weight * values.get(r.name, 0.0) for r in self.signals}
-        z = sum(contributions.values())
-        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z)))), contributions
 
 
 @lru_cache(maxsize=1)

@@ -39,6 +39,43 @@ class Fit(BaseModel):
     note: str = ""
 
 
+Logistic = TypeVar("Logistic", bound="LogisticTable")
+
+
+class LogisticTable(BaseModel):
+    """A fitted yes/no decision: p = 1 / (1 + exp(-(intercept + Σ weight × value))), yes when p reaches `threshold`.
+    A subclass names its rows' field (`ROWS`) and the names the code computes (`NAMES`), both checked at load."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    ROWS: ClassVar[str]
+    NAMES: ClassVar[tuple[str, ...]]
+    fit: Fit
+    intercept: float = Field(ge=-100.0, le=100.0)
+    threshold: float = Field(ge=0.0, le=1.0)
+
+    def rows(self) -> tuple[Row, ...]:
+        return tuple(getattr(self, self.ROWS))
+
+    def model_post_init(self, _context: object) -> None:
+        names = sorted(r.name for r in self.rows())
+        if names != sorted(self.NAMES):
+            raise ValueError(f"{type(self).__name__} must list {sorted(self.NAMES)}, has {names}")
+
+    def with_weights(self: Logistic, overrides: Mapping[str, float]) -> Logistic:
+        """The table with some rows' weights replaced (an ablation)."""
+        unknown = set(overrides) - set(self.NAMES)
+        if unknown:
+            raise ValueError(f"{type(self).__name__} has no {self.ROWS.removesuffix('s')} {sorted(unknown)}")
+        rows = tuple(r.model_copy(update={"weight": float(overrides.get(r.name, r.weight))}) for r in self.rows())
+        return self.model_copy(update={self.ROWS: rows})
+
+    def probability(self, values: Mapping[str, float]) -> tuple[float, dict[str, float]]:
+        """(probability, contributions: weight × value per row, the intercept under «intercept»)."""
+        contributions = {"intercept": self.intercept} | {r.name: r.weight * values.get(r.name, 0.0) for r in self.rows()}
+        z = sum(contributions.values())
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z)))), contributions
+
+
 Table = TypeVar("Table", bound="RankingTable")
 
 

@@ -11,8 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from qa_service.services.asked import period_years, subject_share, year_parts
-from tests.conftest import ingested
-from tests.fixtures.documents import write_markdown
+from tests.conftest import ingested_markdown
 
 
 @pytest.mark.parametrize(
@@ -77,16 +76,12 @@ Tổng kinh phí thực hiện kế hoạch là 940 triệu đồng từ ngân s
 @pytest.fixture(scope="module")
 def district_components(tmp_path_factory: pytest.TempPathFactory, real_embedder):  # type: ignore[no-untyped-def]
     """The programme and two made-up district documents, indexed with the real model."""
-    from tests.conftest import CORPUS
-
-    tmp = tmp_path_factory.mktemp("periods")
-    folder = tmp / "docs"
-    write_markdown(folder, "bao-cao-so-ket-huyen-an-minh", REPORT, doc_type="Báo cáo", issuer="Ủy ban nhân dân huyện An Minh",
-                   title="Báo cáo sơ kết 6 tháng đầu năm 2025 thực hiện kế hoạch phát triển tiểu thủ công nghiệp huyện An Minh")
-    write_markdown(folder, "ke-hoach-nghe-coi-an-bien", PLAN, doc_type="Kế hoạch", issuer="Ủy ban nhân dân huyện An Biên",
-                   title="Kế hoạch bảo tồn và phát triển nghề đan giỏ cói huyện An Biên năm 2025")
-    components, _ = ingested(tmp / "index", real_embedder, [folder, CORPUS])
-    return components
+    report = {"doc_type": "Báo cáo", "issuer": "Ủy ban nhân dân huyện An Minh",
+              "title": "Báo cáo sơ kết 6 tháng đầu năm 2025 thực hiện kế hoạch phát triển tiểu thủ công nghiệp huyện An Minh"}
+    plan = {"doc_type": "Kế hoạch", "issuer": "Ủy ban nhân dân huyện An Biên",
+            "title": "Kế hoạch bảo tồn và phát triển nghề đan giỏ cói huyện An Biên năm 2025"}
+    documents = [("bao-cao-so-ket-huyen-an-minh", REPORT, report), ("ke-hoach-nghe-coi-an-bien", PLAN, plan)]
+    return ingested_markdown(tmp_path_factory.mktemp("periods"), real_embedder, documents, programme=True)
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import ingested
-from tests.fixtures.documents import write_markdown
+from tests.conftest import ingested_markdown
 
 PLAN = """## I. KẾT QUẢ NĂM 2023 VÀ CHỈ TIÊU NĂM 2024
 
@@ -29,13 +28,9 @@ Năm 2023, ngành nghề nông thôn của huyện tiếp tục phát triển; n
 @pytest.fixture(scope="module")
 def plan(tmp_path_factory: pytest.TempPathFactory, real_embedder):  # type: ignore[no-untyped-def]
     from qa_service.app import create_app
-    from tests.conftest import CORPUS
-
-    tmp = tmp_path_factory.mktemp("units")
-    folder = tmp / "docs"
-    write_markdown(folder, "ke-hoach-nganh-nghe-hon-dat", PLAN, doc_type="Kế hoạch", issuer="Ủy ban nhân dân huyện Hòn Đất",
-                   title="Kế hoạch phát triển ngành nghề nông thôn huyện Hòn Đất năm 2024")
-    components, _ = ingested(tmp / "index", real_embedder, [folder, CORPUS])
+    meta = {"doc_type": "Kế hoạch", "issuer": "Ủy ban nhân dân huyện Hòn Đất",
+            "title": "Kế hoạch phát triển ngành nghề nông thôn huyện Hòn Đất năm 2024"}
+    components = ingested_markdown(tmp_path_factory.mktemp("units"), real_embedder, [("ke-hoach-nganh-nghe-hon-dat", PLAN, meta)], programme=True)
     with TestClient(create_app(components.settings, components)) as client:
         yield client
 

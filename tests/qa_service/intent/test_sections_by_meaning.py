@@ -7,8 +7,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import ingested
-from tests.fixtures.documents import write_markdown
+from tests.conftest import ingested_markdown
 
 PLAN = """## I. MỤC TIÊU
 
@@ -36,11 +35,9 @@ DATE = "Nâng cao năng lực quản lý chất thải rắn phải hoàn thành
 def plan(tmp_path_factory: pytest.TempPathFactory, real_embedder):  # type: ignore[no-untyped-def]
     from qa_service.app import create_app
 
-    tmp = tmp_path_factory.mktemp("sections")
-    folder = tmp / "docs"
-    write_markdown(folder, "ke-hoach-moi-truong-che-bien", PLAN, doc_type="Kế hoạch", issuer="Ủy ban nhân dân huyện An Minh",
-                   title="Kế hoạch bảo vệ môi trường trong chế biến thủy sản huyện An Minh năm 2024")
-    components, _ = ingested(tmp / "index", real_embedder, [folder])
+    meta = {"doc_type": "Kế hoạch", "issuer": "Ủy ban nhân dân huyện An Minh",
+            "title": "Kế hoạch bảo vệ môi trường trong chế biến thủy sản huyện An Minh năm 2024"}
+    components = ingested_markdown(tmp_path_factory.mktemp("sections"), real_embedder, [("ke-hoach-moi-truong-che-bien", PLAN, meta)])
     with TestClient(create_app(components.settings, components)) as client:
         yield client
 
