@@ -65,6 +65,7 @@ class _Outline:
     sections: list[Section]
     tokens: dict[str, frozenset[str]] = field(default_factory=dict)  # label -> content syllables of the title
     headings: dict[bool, list[HeadingCandidate]] = field(default_factory=dict)  # folded? -> headings for naming
+    contents: list[str] | None = None  # the content sections' texts, read once when a kind is first asked
 
 
 def title_clauses(title: str) -> tuple[frozenset[str], ...]:
@@ -179,9 +180,15 @@ class SectionIndex:
         return outline.headings[folded]
 
     def _contents(self, doc_id: str) -> list[str]:
-        """The content sections' texts (heading excluded), in `_content` order: read only when a kind is asked."""
-        found = self._registry.document_text(doc_id)
-        return [found[0][s.end : s.stop] if found else "" for s in self._content(doc_id)]
+        """The content sections' texts (heading excluded), in `_content` order: read when a kind is first asked, then
+        kept with the outline (until the registry's version changes)."""
+        outline = self._outline(doc_id)
+        if outline is None:
+            return []
+        if outline.contents is None:
+            found = self._registry.document_text(doc_id)
+            outline.contents = [found[0][s.end : s.stop] if found else "" for s in self._content(doc_id)]
+        return outline.contents
 
     def candidates(
         self, asked: AskedAs, question: np.ndarray, doc_ids: list[str], embedder: Embedder
