@@ -80,7 +80,14 @@ class Composer:
 
     def _found(self, query: Query, hits: list[ScoredChunk], idf: dict[str, float], special: bool) -> list[SentenceCandidate]:
         evidence = hits[:1] if special else [h for h in hits[: self.ev.passages] if h.chunk.citation_label not in META_BLOCKS]
-        return candidates(query, [self._continued(h) for h in evidence], idf, self.settings)
+        return candidates(query, [self._continued(h) for h in evidence], idf, self.settings, self._title_words(query, evidence))
+
+    def _title_words(self, query: Query, evidence: list[ScoredChunk]) -> dict[str, frozenset[str]]:
+        """Per document the question names by its title, the question's words (folded; a year too: «kế hoạch … năm
+        2024» names the plan, it is not a period) that title holds."""
+        words = self.registry.memo("title_words", lambda r: {d.doc_id: frozenset(folded_tokens(d.title)) for d in r.documents()})
+        asked = frozenset(t for t in query.tokens if not t.startswith("w:") and "_" not in t)
+        return {doc: asked & words.get(doc, frozenset()) for doc in self._named_titles(query, {h.chunk.doc_id for h in evidence})}
 
     def sentences(self, query: Query, hits: list[ScoredChunk]) -> list[SentenceCandidate]:
         """The scored sentences an ordinary question may quote, of its period (what eval/fit_sentences.py fits the
@@ -120,12 +127,12 @@ class Composer:
             return plain
         return found
 
-    def _named_titles(self, query: Query, found: list[SentenceCandidate]) -> dict[str, frozenset[str]]:
-        """The syllable pairs the question shares with the title of a document it names by that title («… cho kế
-        hoạch phát triển ngành nghề nông thôn và làng nghề năm 2024?»): that document's sentences hold them through
-        their document, as they say «kế hoạch», not its whole name."""
+    def _named_titles(self, query: Query, docs: set[str]) -> dict[str, frozenset[str]]:
+        """The syllable pairs the question shares with the title of a document of `docs` it names by that title («…
+        cho kế hoạch phát triển ngành nghề nông thôn và làng nghề năm 2024?»): that document's sentences hold them
+        through their document, as they say «kế hoạch», not its whole name."""
         titled = self.registry.memo("title_pairs", lambda r: {d.doc_id: frozenset(pairs(d.title)) for d in r.documents()})
-        shared = {doc: query.intent.subject_pairs & titled.get(doc, frozenset()) for doc in {c.chunk.doc_id for c in found}}
+        shared = {doc: query.intent.subject_pairs & titled.get(doc, frozenset()) for doc in docs}
         return {doc: pairs_ for doc, pairs_ in shared.items() if len(pairs_) >= self.ev.title_naming_pairs}
 
     def _sentence_signals(
@@ -137,7 +144,7 @@ class Composer:
         kind = query.intent.asked
         missing = float(kind is not None and not held)
         asked = query.intent.subject_pairs - placed
-        named = self._named_titles(query, (held or found)[:5])
+        named = self._named_titles(query, {c.chunk.doc_id for c in (held or found)[:5]})
         # the subject may be restated in the sentence before, in the same item: a task's lead body is often named in
         # the item's next sentence («… Phòng Nông nghiệp … chủ trì, phối hợp … thực hiện.»)
         subject = max((subject_share(asked, c.with_previous, named.get(c.chunk.doc_id)) for c in (held or found)[:5]), default=0.0)

@@ -83,21 +83,24 @@ class SentenceCandidate:
         return self.chunk.text[start + before[-1] : self.end] if before and start < self.start else self.text
 
 
-def coverage(idf: dict[str, float], text: str) -> float:
-    """Share of the question's idf mass whose (folded) tokens occur in `text`."""
+def coverage(idf: dict[str, float], text: str, held: frozenset[str] = frozenset()) -> float:
+    """Share of the question's idf mass whose (folded) tokens occur in `text` or are `held` by it (through the title
+    of its document, when the question names the document by that title)."""
     total = sum(idf.values())
     if not total:
         return 0.0
-    present = {fold(w).lower() for w in _WORD.findall(text)}
+    present = {fold(w).lower() for w in _WORD.findall(text)} | held
     return sum(v for t, v in idf.items() if t in present) / total
 
 
-def sentence_features(query: Query, sentence: str, rank: int, idf: dict[str, float], previous: str = "") -> dict[str, float]:
-    """The features of one sentence of the passage ranked `rank` (`previous`: the sentence before it in its item), on
-    the table's scales."""
+def sentence_features(
+    query: Query, sentence: str, rank: int, idf: dict[str, float], previous: str = "", held: frozenset[str] = frozenset()
+) -> dict[str, float]:
+    """The features of one sentence of the passage ranked `rank` (`previous`: the sentence before it in its item;
+    `held`: the question's words its document's title holds for it), on the table's scales."""
     contrast = query.intent.contrast
     return {
-        "coverage": coverage(idf, sentence),
+        "coverage": coverage(idf, sentence, held),
         "passage_rank": 1.0 / (1 + rank),
         "place_names": float(query.intent.names and len(PLACE_NAME.findall(sentence)) >= 2),
         "figure_missing": float(query.intent.figure and not DIGIT.search(sentence)),
@@ -109,9 +112,13 @@ def sentence_features(query: Query, sentence: str, rank: int, idf: dict[str, flo
     }
 
 
-def candidates(query: Query, hits: list[ScoredChunk], idf: dict[str, float], settings: AnswerSettings) -> list[SentenceCandidate]:
+def candidates(
+    query: Query, hits: list[ScoredChunk], idf: dict[str, float], settings: AnswerSettings, titled: dict[str, frozenset[str]] | None = None
+) -> list[SentenceCandidate]:
     """Every sentence of the passages' units, scored; the best first (equal scores: the longer quote first, so an
-    item quoted whole beats its first sentence)."""
+    item quoted whole beats its first sentence). `titled`: per document the question names by its title, the
+    question's words that title holds — they say which document, so every sentence of it holds them and they do not
+    choose between its sentences («… bao nhiêu kinh phí cho kế hoạch phát triển ngành nghề nông thôn năm 2024?»)."""
     table = load_sentence_table().with_weights(settings.sentence_weights)
     min_chars = settings.evidence.min_sentence_chars
     out: list[SentenceCandidate] = []
@@ -130,7 +137,7 @@ def candidates(query: Query, hits: list[ScoredChunk], idf: dict[str, float], set
                 # a later sentence of such an item is quoted from the item's start, so it keeps its subject
                 if actor_item and s > sentences[0][0] and not BODY_START.match(unit_text[s:e]):
                     s = sentences[0][0]
-                values = sentence_features(query, unit_text[s:e], rank, idf, previous)
+                values = sentence_features(query, unit_text[s:e], rank, idf, previous, (titled or {}).get(chunk.doc_id, frozenset()))
                 total, contributions, _ = score(values, table)
                 out.append(
                     SentenceCandidate(rank, chunk, u_start + s, u_start + e, math.exp(total), values["coverage"], contributions, values)
