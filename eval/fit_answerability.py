@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ import numpy as np
 import yaml
 from sklearn.linear_model import LogisticRegression
 
-from eval.run_eval import HERE, ROOT, _open, load_questions
+from eval.run_eval import HERE, ROOT, load_questions
 from eval.run_meaning import ITEM_FILES
 from qa_service.services.answer.strength import SIGNALS, load_answerability
 
@@ -37,31 +38,46 @@ HEADER = """\
 
 
 def dev_items() -> list[dict[str, Any]]:
+    """The programme's questions, the dev wordings of eval/meaning and the questions of eval/added's dev documents."""
+    from eval.run_added import load_items
+
     items = [i for i in load_questions(HERE / "questions.jsonl") if i["corpus"] == "programme"]
     for name in ITEM_FILES:
         path = HERE / "meaning" / name
         items += [i for i in load_questions(path) if i["split"] == "dev"] if path.exists() else []
-    return items
+    return items + [i for i in load_items() if i["split"] == "dev" and i["corpus"] == "added"]
 
 
 def collect(items: list[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray, int]:
-    """(features, labels, questions decided before the signals) from the real answerer."""
-    from fastapi.testclient import TestClient
+    """(features, labels, questions decided before the signals) from the real answerer over the programme and the
+    dev documents of eval/added (eval/fit_sentences.py's index)."""
+    from eval.fit_sentences import open_index
+    from qa_service.services.answer import ExtractiveAnswerer
+    from qa_service.services.retrieval import HybridRetriever
 
-    from qa_service.app import create_app
-
-    components = _open(HERE / "out" / "programme", ROOT / "corpus")
     rows, labels, skipped = [], [], 0
-    with TestClient(create_app(components.settings, components)) as client:
-        answerer = client.app.state.services.answerer  # type: ignore[attr-defined]
+    with tempfile.TemporaryDirectory(prefix="fit-answerability-") as tmp:
+        components = open_index(Path(tmp))
+        answerer = ExtractiveAnswerer(components, HybridRetriever(components))
         for item in items:
-            result = answerer.answer(item["question"], history=item.get("history"))
+            history = item.get("history")
+            if item["corpus"] == "added" and history:  # eval/added keeps the user turns: answered live, as run_added asks
+                history = _answered_turns(answerer, history)
+            result = answerer.answer(item["question"], history=history)
             if not result.answerability:
                 skipped += 1
                 continue
             rows.append([result.answerability.get(name, 0.0) for name in SIGNALS])
             labels.append(int(item["answerable"]))
     return np.asarray(rows), np.asarray(labels), skipped
+
+
+def _answered_turns(answerer: Any, turns: list[dict[str, str]]) -> list[dict[str, str]]:
+    history: list[dict[str, str]] = []
+    for turn in turns:
+        result = answerer.answer(turn["content"], history=history or None)
+        history += [{"role": "user", "content": turn["content"]}, {"role": "assistant", "content": result.answer}]
+    return history
 
 
 def balanced_accuracy(p: np.ndarray, y: np.ndarray, threshold: float) -> float:
@@ -74,6 +90,7 @@ def main() -> None:
     parser.add_argument("--ship", action="store_true", help="write the fitted table when it is no worse than the shipped one on dev")
     args = parser.parse_args()
     x, y, skipped = collect(dev_items())
+    np.savez(HERE / "out" / "answerability_dev.npz", x=x, y=y, names=np.asarray(SIGNALS))  # for trying variants offline
     model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000, random_state=0).fit(x, y)
     p = model.predict_proba(x)[:, 1]
     grid = [round(float(t), 2) for t in np.arange(0.05, 0.96, 0.05)]
