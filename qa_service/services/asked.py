@@ -111,6 +111,29 @@ def unit_asked(question: str) -> tuple[str, str] | None:
     return named[0] if len(named) == 1 else None
 
 
+# the figures a «số X» names the count of, when the reading is unsure which figure is asked
+FIGURES = frozenset({"count", "money", "rate"})
+
+
+@cache
+def _number_of(folded: bool) -> re.Pattern[str]:
+    """«số doanh nghiệp», «tổng số lao động», «số lượng học viên»: the number of a thing a count is in — not «một số
+    doanh nghiệp» (some of them). `folded`: for a question typed without diacritics (read folded; otherwise the
+    accented units, so «hồ sơ công nhận» is not «số công nhân»)."""
+    units = [fold(u).lower() if folded else u.lower() for u in asked()["count"].get("units", [])]
+    alternatives = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
+    lead = r"tong so|so luong|so" if folded else r"tổng số|số lượng|số"
+    one = "mot" if folded else "một"
+    return re.compile(rf"(?<!\b{one} )(?<!\w)(?:{lead})\s+({alternatives})(?![\w])", re.IGNORECASE)
+
+
+def number_of(question: str) -> str | None:
+    """The unit of «số X» in a question, folded; None when it names none."""
+    folded = fold(question) == question
+    found = _number_of(folded).search(question.lower())
+    return fold(found.group(1)).lower() if found else None
+
+
 def asked_kind(label: str) -> AskedKind | None:
     """The kind the classifier read («none», or a kind without evidence to check: None)."""
     return kinds().get(label)

@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 from qa_service.components.intents import ExampleClassifier, IntentClassifier, IntentKind, IntentReading
 from qa_service.labels import Block
 from qa_service.services.asked import (
+    FIGURES,
     AskedKind,
     Side,
     asked_kind,
     asked_years,
     contrast_asked,
+    number_of,
     pairs,
     result_asked,
     unit_asked,
@@ -110,6 +112,9 @@ def read_intent(
     asked = asked_kind(kind.label) if kind is not None else None
     confidence = kind.confidence if kind is not None and asked is not None else 0.0
     unit = unit_asked(text) if asked_reader is not None else None
+    if unit is None and asked is not None and asked.name in FIGURES and (counted := number_of(text)):
+        # a figure asked for of «số doanh nghiệp …» is a count of them, however unsure the reading of which figure
+        unit = ("count", counted)
     if unit is not None:
         # the unit the question names is an exact token: «bao nhiêu phần trăm diện tích?» asks a rate for sure
         asked, confidence = asked_kind(unit[0]), 1.0

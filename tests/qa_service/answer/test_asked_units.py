@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from qa_service.services.asked import kinds, unit_asked, with_units
+from qa_service.components.intents import Reading
+from qa_service.services.asked import kinds, number_of, unit_asked, with_units
+from qa_service.services.intent import read_intent
 
 ROW = "Chỉ tiêu: Số cơ sở ngành nghề nông thôn | Đơn vị tính: cơ sở | Thực hiện năm 2023: 412 | Kế hoạch năm 2024: 430"
 
@@ -43,3 +45,36 @@ def test_a_row_holds_its_kind_and_a_count_holds_only_its_own_unit() -> None:
     assert not count.holds(ROW.replace("Đơn vị tính: cơ sở", "Đơn vị tính: người"), "co so")  # people are no establishments
     assert count.holds("giải quyết việc làm cho 540 lao động", "nguoi")  # a person counted as labour
     assert area.holds("Tên cụm: Thạnh Trị | Diện tích (ha): 75,5")
+
+
+@pytest.mark.parametrize(
+    ("question", "unit"),
+    [
+        ("Tổng số lao động làm việc trong khu công nghiệp là bao nhiêu?", "lao dong"),
+        ("Số lượng học viên của lớp là bao nhiêu?", "hoc vien"),
+        ("muc tieu so doanh nghiep cong nghiep thanh lap moi la bao nhieu", "doanh nghiep"),  # typed without diacritics
+        ("Một số doanh nghiệp được hỗ trợ những gì?", None),  # «một số»: some of them, not their number
+        ("Cơ quan nào hoàn thiện hồ sơ công nhận làng nghề?", None),  # «hồ sơ công nhận» is no «số công nhân»
+    ],
+)
+def test_the_number_of_a_thing_names_the_unit_of_a_count(question: str, unit: str | None) -> None:
+    assert number_of(question) == unit
+
+
+class _Reads:
+    """An asked-kind reader that reads every question as one label, unsure."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+
+    def read(self, text: str) -> Reading:
+        return Reading(label=self.label, confidence=0.42, best=self.label, nearest="")
+
+
+def test_an_unsure_figure_of_the_number_of_a_thing_is_a_count_of_it() -> None:
+    question = "Mục tiêu số doanh nghiệp công nghiệp thành lập mới giai đoạn 2021-2025 là bao nhiêu?"
+    intent = read_intent(question, None, asked_reader=_Reads("rate"))  # type: ignore[arg-type]
+    assert (intent.asked.name if intent.asked else None, intent.asked_unit, intent.asked_confidence) == ("count", "doanh nghiep", 1.0)
+    # a body asked for stays a body: «số X» only says which figure when a figure is asked
+    body = read_intent("Cơ quan nào báo cáo số doanh nghiệp thành lập mới?", None, asked_reader=_Reads("body"))  # type: ignore[arg-type]
+    assert body.asked is not None and body.asked.name == "body" and body.asked_unit == ""
