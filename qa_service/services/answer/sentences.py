@@ -131,7 +131,7 @@ def candidates(
             # an item whose first sentence names the body that acts: «Ban cán sự đảng … chỉ đạo …. Chỉ đạo các sở …»
             actor_item = bool(BODY_START.match(BULLET_MARK.sub("", unit_text[sentences[0][0] :])))
             for i, (s, e) in enumerate(sentences):
-                previous = unit_text[slice(*sentences[i - 1])] if i else ""
+                previous = unit_text[slice(*sentences[i - 1])] if i else _last_sentence(chunk.text[:u_start])
                 if len(unit_text[s:e].strip()) < min_chars:
                     continue
                 # a later sentence of such an item is quoted from the item's start, so it keeps its subject
@@ -144,6 +144,13 @@ def candidates(
                 )
     out.sort(key=lambda c: (-c.score, c.start - c.end))
     return out
+
+
+def _last_sentence(text: str) -> str:
+    """The last sentence of the text before a unit in its chunk: a paragraph that opens with «Nhưng …» turns from
+    the one before it («… có nguyên nhân khách quan: …» / «Nhưng chủ yếu là do: …»)."""
+    found = split_sentences(text, semicolons=False)
+    return text[slice(*found[-1])] if found else ""
 
 
 def same_period(asked: frozenset[str], cand: SentenceCandidate) -> bool:

@@ -62,3 +62,27 @@ def test_the_subjective_causes_lead(real_corpus_components) -> None:  # type: ig
 def test_ablation_with_the_contrast_features_neutral_the_objective_causes_lead(real_corpus_components) -> None:  # type: ignore[no-untyped-def]
     body = _ask(real_corpus_components, {"contrast_other": 0.0, "contrast_turn": 0.0})
     assert "khách quan" in body["answer"].split("\n")[0]
+
+
+def test_a_paragraph_opening_with_a_turn_turns_from_the_paragraph_before_it() -> None:
+    """«Nhưng chủ yếu là do: …» opens its own paragraph (its own unit): the sentence it turns from is the last of the
+    paragraph before, in the same chunk."""
+    from qa_service.models import Chunk, ScoredChunk, Unit
+    from qa_service.services.answer.sentences import candidates
+    from qa_service.services.intent import Intent
+    from qa_service.services.query import Query
+    from qa_service.settings import AnswerSettings
+
+    first = "Những hạn chế nêu trên có nguyên nhân khách quan: hạ tầng giao thông chưa đồng bộ."
+    second = "Nhưng chủ yếu là do: một số cấp ủy chưa quan tâm lãnh đạo phát triển công nghiệp."
+    text = f"{first}\n{second}"
+    units = [Unit(label="đoạn 1", start=0, end=len(first)), Unit(label="đoạn 2", start=len(first) + 1, end=len(text))]
+    chunk = Chunk(chunk_id="c", doc_id="d", ordinal=0, text=text, citation_label="Mục I", start=0, end=len(text), units=units)
+    question = "Nguyên nhân chủ yếu là gì?"
+    query = Query(
+        question=question, standalone=question, text=question, expanded=question, vietnamese=True, diacritics=True,
+        intent=Intent(contrast=CHU_QUAN),
+    )
+    found = candidates(query, [ScoredChunk(chunk=chunk, score=1.0)], {"nguyen": 1.0, "nhan": 1.0}, AnswerSettings())
+    turning = next(c for c in found if c.text.startswith("Nhưng"))
+    assert turning.values["contrast_turn"] == 1.0 and found[0] is turning
