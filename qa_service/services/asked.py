@@ -32,6 +32,8 @@ class AskedKind:
         cơ sở | Thực hiện năm 2023: 412» holds «412 cơ sở»); with the `unit` the question counts in («bao nhiêu cơ
         sở?», folded), a figure in that unit («2.180 người» does not answer it)."""
         read = with_units(text) if "|" in text else text
+        if self.name == "date":
+            read = without_names(read)  # «tầm nhìn đến năm 2050» names a plan, «số 27/KH-UBND ngày …» dates a letter
         if not unit:
             return bool(self.evidence.search(read))
         return any(_counted(unit).match(fold(m.group(0)).lower()) for m in self.evidence.finditer(read))
@@ -211,13 +213,23 @@ def subject_share(asked: frozenset[str], sentence: str, context: frozenset[str] 
 
 
 # a year that names a thing or dates a document is not the period a sentence speaks of: «hướng dẫn 05 cơ sở lập đề án
-# khuyến công năm 2025» (in a report of 2024), «Kế hoạch số 27/KH-UBND ngày 18 tháng 01 năm 2024»
-_NAMED_YEAR = re.compile(
-    r"\b(?:đề án|kế hoạch|chương trình|dự án|hội nghị|hội chợ|lớp|cuộc thi|ngày hội|kỳ họp|báo cáo|quyết định)"
-    r"(?:\s+[\wÀ-ỹ-]+){0,6}?\s+năm\s+((?:19|20)\d\d)\b|\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+((?:19|20)\d\d)\b"
-    r"|\b\d{1,2}/\d{1,2}/((?:19|20)\d\d)\b",
-    re.IGNORECASE,
+# khuyến công năm 2025» (in a report of 2024), «Quy hoạch tỉnh thời kỳ 2021-2030, tầm nhìn đến năm 2050», «Kế hoạch số
+# 27/KH-UBND ngày 18 tháng 01 năm 2024»
+_THING_YEAR = (
+    r"\b(?:đề án|kế hoạch|chương trình|dự án|hội nghị|hội chợ|lớp|cuộc thi|ngày hội|kỳ họp|báo cáo|quyết định|quy hoạch|"
+    r"chiến lược)(?:\s+(?!ngày\b|tháng\b|trước\b|trong\b|chậm\b|từ\b)[\wÀ-ỹ-]+,?){0,8}?\s+năm\s+((?:19|20)\d\d)\b"
 )
+_WRITTEN_DATE = r"\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+((?:19|20)\d\d)\b|\b\d{1,2}/\d{1,2}/((?:19|20)\d\d)\b"
+_NAMED_YEAR = re.compile(f"{_THING_YEAR}|{_WRITTEN_DATE}", re.IGNORECASE)
+# the date a cited document was issued (its number, then its date): it dates that document, it is no deadline
+_DOCUMENT_DATE = rf"\bsố\s+\d[\w/.-]*,?\s+(?:ngày\s+)?(?:{_WRITTEN_DATE.replace('((?:19|20)', '(?:(?:19|20)')})"
+_NAMING = re.compile(f"{_THING_YEAR.replace('((?:19|20)', '(?:(?:19|20)')}|{_DOCUMENT_DATE}", re.IGNORECASE)
+
+
+def without_names(text: str) -> str:
+    """The text with the years that name a thing and the dates of cited documents blanked: what is left dates
+    what the text itself says («… trước ngày 15 tháng 12 năm 2024»)."""
+    return _NAMING.sub(lambda m: " " * len(m.group(0)), text)
 
 
 def period_years(text: str) -> set[str]:
