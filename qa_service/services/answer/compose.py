@@ -11,7 +11,7 @@ from qa_service.components.untrusted import InstructionReader, known_instruction
 from qa_service.labels import META_BLOCKS
 from qa_service.models import ScoredChunk
 from qa_service.services.answer import render
-from qa_service.services.answer.sentences import DIGIT, SentenceCandidate, candidates, choose, coverage
+from qa_service.services.answer.sentences import DIGIT, SentenceCandidate, candidates, choose, coverage, last_sentence
 from qa_service.services.answer.strength import load_answerability, passage_signals
 from qa_service.services.asked import is_forecast, pairs, period_years, subject_share, year_parts, year_spans
 from qa_service.services.citations import Citation, Citations, QuoteNotVerified
@@ -27,6 +27,8 @@ TITLE_YEAR = re.compile(r"(?<!đến )\bnăm\s+((?:19|20)\d\d)\b(?!\s*[-–]\s*\
 # a sentence written as an instruction to a model can echo the question word for word: against a plain sentence
 # its coverage counts this share
 INSTRUCTION_COVERAGE = 0.5
+# how much of the document before a chunk is read for its last sentence
+BEFORE_CHARS = 2000
 # rounds of reading the lead and first quote by meaning, each dropping what the one before found
 SCREEN_ROUNDS = 3
 
@@ -80,7 +82,21 @@ class Composer:
 
     def _found(self, query: Query, hits: list[ScoredChunk], idf: dict[str, float], special: bool) -> list[SentenceCandidate]:
         evidence = hits[:1] if special else [h for h in hits[: self.ev.passages] if h.chunk.citation_label not in META_BLOCKS]
-        return candidates(query, [self._continued(h) for h in evidence], idf, self.settings, self._title_words(query, evidence))
+        chunks = [self._continued(h) for h in evidence]
+        return candidates(query, chunks, idf, self.settings, self._title_words(query, evidence), self._before(query, chunks))
+
+    def _before(self, query: Query, hits: list[ScoredChunk]) -> dict[str, str]:
+        """For a question asking one side of a distinction: per chunk, the document's last sentence before it (a
+        paragraph opening a chunk with «Nhưng chủ yếu là do: …» turns from it). Read only then: it costs the text."""
+        if not query.intent.contrast:
+            return {}
+        texts = {doc: self.registry.document_text(doc) for doc in {h.chunk.doc_id for h in hits}}
+        out = {}
+        for hit in hits:
+            found = texts.get(hit.chunk.doc_id)
+            if found is not None and hit.chunk.start > 0:
+                out[hit.chunk.chunk_id] = last_sentence(found[0][max(0, hit.chunk.start - BEFORE_CHARS) : hit.chunk.start])
+        return out
 
     def _title_words(self, query: Query, evidence: list[ScoredChunk]) -> dict[str, frozenset[str]]:
         """Per document the question names by its title, the question's words (folded; a year too: «kế hoạch … năm

@@ -113,12 +113,19 @@ def sentence_features(
 
 
 def candidates(
-    query: Query, hits: list[ScoredChunk], idf: dict[str, float], settings: AnswerSettings, titled: dict[str, frozenset[str]] | None = None
+    query: Query,
+    hits: list[ScoredChunk],
+    idf: dict[str, float],
+    settings: AnswerSettings,
+    titled: dict[str, frozenset[str]] | None = None,
+    before: dict[str, str] | None = None,
 ) -> list[SentenceCandidate]:
     """Every sentence of the passages' units, scored; the best first (equal scores: the longer quote first, so an
     item quoted whole beats its first sentence). `titled`: per document the question names by its title, the
     question's words that title holds — they say which document, so every sentence of it holds them and they do not
-    choose between its sentences («… bao nhiêu kinh phí cho kế hoạch phát triển ngành nghề nông thôn năm 2024?»)."""
+    choose between its sentences («… bao nhiêu kinh phí cho kế hoạch phát triển ngành nghề nông thôn năm 2024?»).
+    `before`: per chunk, the document's sentence just before it (what a first paragraph opening with «Nhưng …» turns
+    from)."""
     table = load_sentence_table().with_weights(settings.sentence_weights)
     min_chars = settings.evidence.min_sentence_chars
     out: list[SentenceCandidate] = []
@@ -131,7 +138,7 @@ def candidates(
             # an item whose first sentence names the body that acts: «Ban cán sự đảng … chỉ đạo …. Chỉ đạo các sở …»
             actor_item = bool(BODY_START.match(BULLET_MARK.sub("", unit_text[sentences[0][0] :])))
             for i, (s, e) in enumerate(sentences):
-                previous = unit_text[slice(*sentences[i - 1])] if i else _last_sentence(chunk.text[:u_start])
+                previous = unit_text[slice(*sentences[i - 1])] if i else last_sentence(chunk.text[:u_start]) if u_start > 0 else (before or {}).get(chunk.chunk_id, "")
                 if len(unit_text[s:e].strip()) < min_chars:
                     continue
                 # a later sentence of such an item is quoted from the item's start, so it keeps its subject
@@ -146,7 +153,7 @@ def candidates(
     return out
 
 
-def _last_sentence(text: str) -> str:
+def last_sentence(text: str) -> str:
     """The last sentence of the text before a unit in its chunk: a paragraph that opens with «Nhưng …» turns from
     the one before it («… có nguyên nhân khách quan: …» / «Nhưng chủ yếu là do: …»)."""
     found = split_sentences(text, semicolons=False)

@@ -86,3 +86,26 @@ def test_a_paragraph_opening_with_a_turn_turns_from_the_paragraph_before_it() ->
     found = candidates(query, [ScoredChunk(chunk=chunk, score=1.0)], {"nguyen": 1.0, "nhan": 1.0}, AnswerSettings())
     turning = next(c for c in found if c.text.startswith("Nhưng"))
     assert turning.values["contrast_turn"] == 1.0 and found[0] is turning
+
+
+def test_a_chunk_opening_with_a_turn_turns_from_the_sentence_before_the_chunk() -> None:
+    """The same when «Nhưng chủ yếu là do: …» opens its chunk: the sentence it turns from is read from the document
+    (`before`), and without it the turn is not seen."""
+    from qa_service.models import Chunk, ScoredChunk, Unit
+    from qa_service.services.answer.sentences import candidates
+    from qa_service.services.intent import Intent
+    from qa_service.services.query import Query
+    from qa_service.settings import AnswerSettings
+
+    text = "Nhưng chủ yếu là do: một số cấp ủy chưa quan tâm lãnh đạo phát triển công nghiệp."
+    chunk = Chunk(chunk_id="c2", doc_id="d", ordinal=1, text=text, citation_label="Mục I, đoạn 3", start=900, end=900 + len(text),
+                  units=[Unit(label="đoạn 3", start=900, end=900 + len(text))])
+    question = "Nguyên nhân chủ yếu là gì?"
+    query = Query(
+        question=question, standalone=question, text=question, expanded=question, vietnamese=True, diacritics=True,
+        intent=Intent(contrast=CHU_QUAN),
+    )
+    before = {"c2": "Những hạn chế nêu trên có nguyên nhân khách quan: hạ tầng giao thông chưa đồng bộ."}
+    hits = [ScoredChunk(chunk=chunk, score=1.0)]
+    assert candidates(query, hits, {"nguyen": 1.0}, AnswerSettings(), before=before)[0].values["contrast_turn"] == 1.0
+    assert candidates(query, hits, {"nguyen": 1.0}, AnswerSettings())[0].values["contrast_turn"] == 0.0
