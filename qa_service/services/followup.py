@@ -35,9 +35,7 @@ _PRONOUN = re.compile(
 _PERIOD = re.compile(r"\b(?:(?:đến|tới|trong|vào)\s+)?(?:năm\s+|giai đoạn\s+)?(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?\b", re.IGNORECASE)
 # where the subject of a question ends and its predicate starts
 _PREDICATE = re.compile(r"\s+(?:của|là|có|gồm|đạt|tăng|được|phải|cần|chịu|làm)\s", re.IGNORECASE)
-# «về …» names an aspect; so does an activity named by its nominaliser («việc kiểm tra, giám sát»), which is not a
-# subject that acts
-_ASPECT = re.compile(r"^(?:về|việc)\s+", re.IGNORECASE)
+_ASPECT = re.compile(r"^về\s+", re.IGNORECASE)
 _WHICH = re.compile(r"^(?:những|các)\s+(.+?)\s+nào\b", re.IGNORECASE)
 
 
@@ -105,17 +103,16 @@ def rewrite_against(question: str, previous: str, reader: TurnReader | None = No
         cut = base.lower().rfind(" về ")
         if cut > 0 and cut > len(base) // 2:
             base = base[:cut]
-        return collapse_ws(f"{base} {'' if focus.lower().startswith('về') else 'về '}{focus}?")
+        return collapse_ws(f"{base} {focus}?")
     if REFERENCE.search(focus) and REFERENCE.search(previous):
         # «còn Chương trình hành động 01-CTr/TU?»: the same question about another document
         return collapse_ws(REFERENCE.sub(focus, previous, count=1))
     twin = _replace_twin(previous, focus)
     if twin:
         return twin
-    if (reader.asks(focus) or _own_predicate(focus)) and not _LEADS.match(question.strip()):
-        # «cơ quan nào chủ trì?», «tổng vốn bao nhiêu?», «hạn chế cụ thể là gì?»: a question of its own about what the
-        # previous one was about («còn số doanh nghiệp mới?» names another subject for the same question: the rules
-        # below)
+    if reader.asks(focus) and not _LEADS.match(question.strip()):
+        # «cơ quan nào chủ trì?», «tổng vốn bao nhiêu?»: a question of its own about what the previous one was about
+        # («còn số doanh nghiệp mới?» names another subject for the same question: the rules below)
         return collapse_ws(f"{focus[0].upper() + focus[1:]} ({topic_of(previous)})?")
     which = _WHICH.match(previous)
     if which:
@@ -129,13 +126,6 @@ def rewrite_against(question: str, previous: str, reader: TurnReader | None = No
         lead = focus[0].upper() + focus[1:]
         return collapse_ws(f"{lead}{' ' + kept.group(0).lower() if kept and not _PERIOD.search(focus) else ''}{rest}")
     return collapse_ws(f"{focus} ({previous.rstrip('?')})?")
-
-
-def _own_predicate(focus: str) -> bool:
-    """The turn says its own subject and predicate («hạn chế cụ thể là gì»): it is not a subject put into the
-    previous question's predicate."""
-    m = _PREDICATE.search(focus)
-    return m is not None and m.start() > 0
 
 
 def _replace_twin(previous: str, focus: str) -> str | None:
