@@ -26,13 +26,14 @@ class AskedKind:
     what_vi: str
     what_en: str
     wording: frozenset[str] = frozenset()  # syllable pairs that ask for the kind («tỷ lệ», «kinh phí», «chủ trì»)
+    outside_names: bool = False  # evidence inside a name or a cited document's date does not count (`without_names`)
 
     def holds(self, text: str, unit: str = "") -> bool:
         """The text holds this kind of thing: as written, or as a table row reads with its unit column («Đơn vị tính:
         cơ sở | Thực hiện năm 2023: 412» holds «412 cơ sở»); with the `unit` the question counts in («bao nhiêu cơ
         sở?», folded), a figure in that unit («2.180 người» does not answer it)."""
         read = with_units(text) if "|" in text else text
-        if self.name == "date":
+        if self.outside_names:
             read = without_names(read)  # «tầm nhìn đến năm 2050» names a plan, «số 27/KH-UBND ngày …» dates a letter
         if not unit:
             return bool(self.evidence.search(read))
@@ -93,7 +94,9 @@ def kinds() -> dict[str, AskedKind]:
         wording = frozenset(p for p, n in own.items() if n >= KIND_WORDING_MIN and n >= KIND_WORDING_SHARE * every[p])
         # a kind with a list of units gets it in its evidence: «\d… (?:{units})»
         evidence = k["evidence"].replace("{units}", "|".join(re.escape(u) for u in k.get("units", [])))
-        out[name] = AskedKind(name, re.compile(evidence, re.IGNORECASE), k["what_vi"], k["what_en"], wording)
+        out[name] = AskedKind(
+            name, re.compile(evidence, re.IGNORECASE), k["what_vi"], k["what_en"], wording, bool(k.get("outside_names"))
+        )
     return out
 
 
@@ -217,13 +220,13 @@ def subject_share(asked: frozenset[str], sentence: str, context: frozenset[str] 
 # 27/KH-UBND ngày 18 tháng 01 năm 2024»
 _THING_YEAR = (
     r"\b(?:đề án|kế hoạch|chương trình|dự án|hội nghị|hội chợ|lớp|cuộc thi|ngày hội|kỳ họp|báo cáo|quyết định|quy hoạch|"
-    r"chiến lược)(?:\s+(?!ngày\b|tháng\b|trước\b|trong\b|chậm\b|từ\b)[\wÀ-ỹ-]+,?){0,8}?\s+năm\s+((?:19|20)\d\d)\b"
+    r"chiến lược)(?:\s+(?!ngày\b|tháng\b|trước\b|trong\b|chậm\b|từ\b)[\wÀ-ỹ-]+,?){0,8}?\s+năm\s+(?:19|20)\d\d\b"
 )
-_WRITTEN_DATE = r"\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+((?:19|20)\d\d)\b|\b\d{1,2}/\d{1,2}/((?:19|20)\d\d)\b"
+_WRITTEN_DATE = r"\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+(?:19|20)\d\d\b|\b\d{1,2}/\d{1,2}/(?:19|20)\d\d\b"
 _NAMED_YEAR = re.compile(f"{_THING_YEAR}|{_WRITTEN_DATE}", re.IGNORECASE)
 # the date a cited document was issued (its number, then its date): it dates that document, it is no deadline
-_DOCUMENT_DATE = rf"\bsố\s+\d[\w/.-]*,?\s+(?:ngày\s+)?(?:{_WRITTEN_DATE.replace('((?:19|20)', '(?:(?:19|20)')})"
-_NAMING = re.compile(f"{_THING_YEAR.replace('((?:19|20)', '(?:(?:19|20)')}|{_DOCUMENT_DATE}", re.IGNORECASE)
+_DOCUMENT_DATE = rf"\bsố\s+\d[\w/.-]*,?\s+(?:ngày\s+)?(?:{_WRITTEN_DATE})"
+_NAMING = re.compile(f"{_THING_YEAR}|{_DOCUMENT_DATE}", re.IGNORECASE)
 
 
 def without_names(text: str) -> str:

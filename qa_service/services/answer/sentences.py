@@ -138,7 +138,7 @@ def candidates(
             # an item whose first sentence names the body that acts: «Ban cán sự đảng … chỉ đạo …. Chỉ đạo các sở …»
             actor_item = bool(BODY_START.match(BULLET_MARK.sub("", unit_text[sentences[0][0] :])))
             for i, (s, e) in enumerate(sentences):
-                previous = unit_text[slice(*sentences[i - 1])] if i else last_sentence(chunk.text[:u_start]) if u_start > 0 else (before or {}).get(chunk.chunk_id, "")
+                previous = unit_text[slice(*sentences[i - 1])] if i else _before_unit(chunk, u_start, before)
                 if len(unit_text[s:e].strip()) < min_chars:
                     continue
                 # a later sentence of such an item is quoted from the item's start, so it keeps its subject
@@ -151,6 +151,11 @@ def candidates(
                 )
     out.sort(key=lambda c: (-c.score, c.start - c.end))
     return out
+
+
+def _before_unit(chunk: Chunk, start: int, before: dict[str, str] | None) -> str:
+    """The sentence before the unit at `start` of the chunk: in the chunk, else the document's before the chunk."""
+    return last_sentence(chunk.text[:start]) if start > 0 else (before or {}).get(chunk.chunk_id, "")
 
 
 def last_sentence(text: str) -> str:
