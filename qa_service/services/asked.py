@@ -201,11 +201,11 @@ def years_in(text: str) -> set[str]:
 def pairs(text: str) -> set[str]:
     """Adjacent content syllables, folded: «bố trí», «ngân sách», «thực hiện» — the question's own subject. Numbers
     are not a subject (a year asked about is checked on its own)."""
-    stop = stopwords("section_question")
-    syllables = [fold(s).lower() for s in _SYLLABLE.findall(text)]
+    stop, asking = stopwords("section_question"), stopwords("question_particles")
+    syllables = ["" if s.lower() in asking else fold(s).lower() for s in _SYLLABLE.findall(text)]
     return {
         f"{a}_{b}" for a, b in zip(syllables, syllables[1:], strict=False)
-        if a not in stop and b not in stop and not any(c.isdigit() for c in a + b)
+        if a and b and a not in stop and b not in stop and not any(c.isdigit() for c in a + b)
     }
 
 

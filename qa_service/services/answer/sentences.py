@@ -139,7 +139,7 @@ def candidates(
             actor_item = bool(BODY_START.match(BULLET_MARK.sub("", unit_text[sentences[0][0] :])))
             for i, (s, e) in enumerate(sentences):
                 previous = unit_text[slice(*sentences[i - 1])] if i else _before_unit(chunk, u_start, before)
-                if len(unit_text[s:e].strip()) < min_chars:
+                if not quotable(unit_text[s:e], min_chars):
                     continue
                 # a later sentence of such an item is quoted from the item's start, so it keeps its subject
                 if actor_item and s > sentences[0][0] and not BODY_START.match(unit_text[s:e]):
@@ -151,6 +151,13 @@ def candidates(
                 )
     out.sort(key=lambda c: (-c.score, c.start - c.end))
     return out
+
+
+def quotable(sentence: str, min_chars: int) -> bool:
+    """Long enough to say something, and not a line in capitals: «QUYẾT ĐỊNH:», «CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM»
+    head or enact a text; they never say what it asks for."""
+    text = sentence.strip()
+    return len(text) >= min_chars and any(ch.islower() for ch in text)
 
 
 def _before_unit(chunk: Chunk, start: int, before: dict[str, str] | None) -> str:

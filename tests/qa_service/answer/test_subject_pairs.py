@@ -1,0 +1,22 @@
+"""The question's own subject as syllable pairs (`asked.pairs`): the words that ask («mấy», «đâu») and spoken
+particles («vậy», «giúp», «nhé») pair with nothing, so a spoken question's subject is what it is about — while the
+same syllables folded («máy», «đầu», «vay») stay words of a subject."""
+
+from __future__ import annotations
+
+from qa_service.services.asked import pairs, subject_share
+
+
+def test_asking_words_and_particles_pair_with_no_subject_word() -> None:
+    assert pairs("xuất khẩu tăng mấy % 1 năm vậy?") == {"xuat_khau", "khau_tang"}
+    assert pairs("tiền đâu làm hạ tầng giúp nhé") == {"lam_ha", "ha_tang"}
+
+
+def test_the_same_syllables_with_other_tones_stay_words_of_the_subject() -> None:
+    assert {"nha_may", "may_dau", "vay_von"} <= pairs("nhà máy đầu tư vay vốn")
+
+
+def test_a_spoken_question_is_held_whole_by_the_sentence_that_answers_it() -> None:
+    sentence = "Tổng kim ngạch xuất khẩu công nghiệp tăng bình quân 7%/năm."
+    asked = frozenset(pairs("kim ngạch xuất khẩu công nghiệp tăng bình quân mấy %?"))
+    assert subject_share(asked, sentence) == 1.0
