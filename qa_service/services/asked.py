@@ -13,7 +13,7 @@ import yaml
 
 from qa_service.ingestion.figure_words import periods
 from qa_service.resources import RESOURCES, asked, stopwords
-from qa_service.text import fold
+from qa_service.text import fold, has_diacritics
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _SYLLABLE = re.compile(r"\w+", re.UNICODE)
@@ -201,11 +201,16 @@ def years_in(text: str) -> set[str]:
 def pairs(text: str) -> set[str]:
     """Adjacent content syllables, folded: «bố trí», «ngân sách», «thực hiện» — the question's own subject. Numbers
     are not a subject (a year asked about is checked on its own)."""
-    stop, asking = stopwords("section_question"), stopwords("question_particles")
-    syllables = ["" if s.lower() in asking else fold(s).lower() for s in _SYLLABLE.findall(text)]
+    # function words as typed: folded, they would take «đăng ký», «đầu tư», «Sở» with them; a syllable typed without
+    # diacritics (an unaccented question, or its words beside an expanded «KCN») is read against the folded list
+    accented, folded, asking = (stopwords(n) for n in ("section_question_accented", "section_question", "question_particles"))
+    syllables = []
+    for typed in (s.lower() for s in _SYLLABLE.findall(text)):
+        stop = typed in asking or typed in accented if has_diacritics(typed) else typed in folded
+        syllables.append("" if stop else fold(typed))
     return {
         f"{a}_{b}" for a, b in zip(syllables, syllables[1:], strict=False)
-        if a and b and a not in stop and b not in stop and not any(c.isdigit() for c in a + b)
+        if a and b and not any(c.isdigit() for c in a + b)
     }
 
 

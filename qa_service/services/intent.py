@@ -103,16 +103,20 @@ def read_intent(
     expanded: str | None = None,
     vietnamese: bool = True,
     asked_reader: ExampleClassifier | None = None,
+    naming: tuple[int, int] | None = None,
 ) -> Intent:
     """`text`: the standalone question (follow-ups rewritten); `expanded`: with the glossary's terms for an English
-    question. Without a classifier (a search box query from code that has none) the question is read as plain, and
+    question; `naming`: where in `text` the words that name a document by its title are — they say which document,
+    not what kind of thing is asked of it («Tờ trình kinh phí khuyến công … gọi số nào?» asks a phone number, not
+    an amount). Without a classifier (a search box query from code that has none) the question is read as plain, and
     without `asked_reader` as asking for no particular kind of thing."""
     reading = classifier.read(text) if classifier is not None and text.strip() else IntentReading()
-    kind = asked_reader.read(text) if asked_reader is not None and text.strip() else None
+    asking = " ".join(f"{text[: naming[0]]} {text[naming[1] :]}".split()) if naming else text
+    kind = asked_reader.read(asking) if asked_reader is not None and asking.strip() else None
     asked = asked_kind(kind.label) if kind is not None else None
     confidence = kind.confidence if kind is not None and asked is not None else 0.0
-    unit = unit_asked(text) if asked_reader is not None else None
-    if unit is None and asked is not None and asked.name in FIGURES and (counted := number_of(text)):
+    unit = unit_asked(asking) if asked_reader is not None else None
+    if unit is None and asked is not None and asked.name in FIGURES and (counted := number_of(asking)):
         # a figure asked for of «số doanh nghiệp …» is a count of them, however unsure the reading of which figure
         unit = ("count", counted)
     if unit is not None:

@@ -239,7 +239,9 @@ def parse_question(
         article=named.article if doc_ids and len(doc_ids) == 1 else None,
         clause=named.clause,
         not_loaded=not_loaded,
-        intent=read_intent(text, intents, expanded, vietnamese, readers.asked if readers is not None else None),
+        intent=read_intent(
+            text, intents, expanded, vietnamese, readers.asked if readers is not None else None, named.span if text == standalone else None
+        ),
         tokens=_tokens(expanded, segmenter),
         excluded_doc_ids=named.excluded,
         document_span=named.span if text == standalone else None,

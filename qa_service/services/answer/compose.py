@@ -11,6 +11,7 @@ from qa_service.components.untrusted import InstructionReader, known_instruction
 from qa_service.labels import META_BLOCKS
 from qa_service.models import ScoredChunk
 from qa_service.services.answer import render
+from qa_service.services.answer.named_back import Span, named_paragraphs
 from qa_service.services.answer.sentences import DIGIT, SentenceCandidate, candidates, choose, coverage, last_sentence
 from qa_service.services.answer.strength import load_answerability, passage_signals
 from qa_service.services.asked import is_forecast, pairs, period_years, subject_share, year_parts, year_spans
@@ -83,7 +84,17 @@ class Composer:
     def _found(self, query: Query, hits: list[ScoredChunk], idf: dict[str, float], special: bool) -> list[SentenceCandidate]:
         evidence = hits[:1] if special else [h for h in hits[: self.ev.passages] if h.chunk.citation_label not in META_BLOCKS]
         chunks = [self._continued(h) for h in evidence]
-        return candidates(query, chunks, idf, self.settings, self._title_words(query, evidence), self._before(query, chunks))
+        titled, before = self._title_words(query, evidence), self._before(query, chunks)
+        return candidates(query, chunks, idf, self.settings, titled, before, self._named_back({h.chunk.doc_id for h in chunks}))
+
+    def _named_back(self, docs: set[str]) -> dict[str, list[Span]]:
+        """Per document, the paragraphs a later one names back (named_back.py), read from its text once per registry
+        version, when a question first quotes it."""
+        found: dict[str, list[Span]] = self.registry.memo("named_back", lambda _: {})
+        for doc in docs - found.keys():
+            text = self.registry.document_text(doc)
+            found[doc] = named_paragraphs(text[0]) if text else []
+        return {doc: found[doc] for doc in docs if found[doc]}
 
     def _before(self, query: Query, hits: list[ScoredChunk]) -> dict[str, str]:
         """For a question asking one side of a distinction: per chunk, the document's last sentence before it (a

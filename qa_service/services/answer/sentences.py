@@ -11,6 +11,7 @@ from typing import ClassVar
 
 from qa_service.models import Chunk, ScoredChunk
 from qa_service.resources import RESOURCES
+from qa_service.services.answer.named_back import Span, named_words
 from qa_service.services.asked import names_other_side, turns_to_asked_side
 from qa_service.services.intent import BODY_START
 from qa_service.services.query import Query
@@ -119,13 +120,15 @@ def candidates(
     settings: AnswerSettings,
     titled: dict[str, frozenset[str]] | None = None,
     before: dict[str, str] | None = None,
+    named: dict[str, list[Span]] | None = None,
 ) -> list[SentenceCandidate]:
     """Every sentence of the passages' units, scored; the best first (equal scores: the longer quote first, so an
     item quoted whole beats its first sentence). `titled`: per document the question names by its title, the
     question's words that title holds — they say which document, so every sentence of it holds them and they do not
     choose between its sentences («… bao nhiêu kinh phí cho kế hoạch phát triển ngành nghề nông thôn năm 2024?»).
     `before`: per chunk, the document's sentence just before it (what a first paragraph opening with «Nhưng …» turns
-    from)."""
+    from). `named`: per document, the paragraphs a later one names back («Những hạn chế nêu trên …»): their
+    sentences hold that name (named_back.py)."""
     table = load_sentence_table().with_weights(settings.sentence_weights)
     min_chars = settings.evidence.min_sentence_chars
     out: list[SentenceCandidate] = []
@@ -144,7 +147,8 @@ def candidates(
                 # a later sentence of such an item is quoted from the item's start, so it keeps its subject
                 if actor_item and s > sentences[0][0] and not BODY_START.match(unit_text[s:e]):
                     s = sentences[0][0]
-                values = sentence_features(query, unit_text[s:e], rank, idf, previous, (titled or {}).get(chunk.doc_id, frozenset()))
+                held = (titled or {}).get(chunk.doc_id, frozenset()) | named_words((named or {}).get(chunk.doc_id, []), chunk.start + u_start + s)
+                values = sentence_features(query, unit_text[s:e], rank, idf, previous, held)
                 total, contributions, _ = score(values, table)
                 out.append(
                     SentenceCandidate(rank, chunk, u_start + s, u_start + e, math.exp(total), values["coverage"], contributions, values)

@@ -78,3 +78,26 @@ def test_an_unsure_figure_of_the_number_of_a_thing_is_a_count_of_it() -> None:
     # a body asked for stays a body: «số X» only says which figure when a figure is asked
     body = read_intent("Cơ quan nào báo cáo số doanh nghiệp thành lập mới?", None, asked_reader=_Reads("body"))  # type: ignore[arg-type]
     assert body.asked is not None and body.asked.name == "body" and body.asked_unit == ""
+
+
+class _Records:
+    """An asked-kind reader that remembers what it was given to read."""
+
+    def __init__(self) -> None:
+        self.read_texts: list[str] = []
+
+    def read(self, text: str) -> Reading:
+        self.read_texts.append(text)
+        return Reading(label="contact", confidence=0.8, best="contact", nearest="")
+
+
+def test_the_words_naming_a_document_are_not_read_for_the_kind_asked() -> None:
+    """«Tờ trình kinh phí khuyến công năm 2025 … gọi số nào?»: «kinh phí» names the document, the question asks a phone
+    number; neither the kind reader nor the units see the naming words."""
+    question = "Theo Tờ trình kinh phí khuyến công năm 2025 thì gọi số nào để hỏi thêm?"
+    naming = (question.index("Tờ trình"), question.index(" thì"))
+    reader = _Records()
+    intent = read_intent(question, None, asked_reader=reader, naming=naming)  # type: ignore[arg-type]
+    assert reader.read_texts == ["Theo thì gọi số nào để hỏi thêm?"]
+    assert intent.asked is not None and intent.asked.name == "contact"
+    assert intent.years == frozenset({"2025"})  # the years it names are still read (the title holds them: compose.py)

@@ -20,3 +20,12 @@ def test_a_spoken_question_is_held_whole_by_the_sentence_that_answers_it() -> No
     sentence = "Tổng kim ngạch xuất khẩu công nghiệp tăng bình quân 7%/năm."
     asked = frozenset(pairs("kim ngạch xuất khẩu công nghiệp tăng bình quân mấy %?"))
     assert subject_share(asked, sentence) == 1.0
+
+
+def test_function_words_are_known_as_typed_so_content_words_that_fold_alike_stay() -> None:
+    """Folded, «đang» is «đăng», «từ» is «tư», «số» is «Sở», «trong» is «trọng»: typed with diacritics, each is
+    itself; typed without, the folded list reads it (and an expanded «KCN» beside unaccented words does not
+    switch them to the accented list)."""
+    assert {"dang_ky", "de_an", "dau_tu", "ty_trong", "so_cong"} <= pairs("Sở Công Thương nhận đề án đăng ký đầu tư, tỷ trọng bao nhiêu?")
+    assert pairs("tong cong co bao nhieu de an dang ky") == {"tong_cong"}
+    assert pairs("den 2025 cac khu công nghiệp phai lap day duoc bao nhieu") == {"khu_cong", "cong_nghiep", "nghiep_phai", "phai_lap", "lap_day"}
