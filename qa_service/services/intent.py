@@ -116,8 +116,10 @@ def read_intent(
     asked = asked_kind(kind.label) if kind is not None else None
     confidence = kind.confidence if kind is not None and asked is not None else 0.0
     unit = unit_asked(asking) if asked_reader is not None else None
-    if unit is None and asked is not None and asked.name in FIGURES and (counted := number_of(asking)):
-        # a figure asked for of «số doanh nghiệp …» is a count of them, however unsure the reading of which figure
+    # a figure asked for of «số doanh nghiệp …» is a count of them, however unsure the reading of which figure — even
+    # one too unsure to name a kind, when a figure is still its best guess («số làng nghề … phải đạt mức nào?»)
+    figure = asked.name in FIGURES if asked is not None else kind is not None and kind.best in FIGURES
+    if unit is None and figure and (counted := number_of(asking)):
         unit = ("count", counted)
     if unit is not None:
         # the unit the question names is an exact token: «bao nhiêu phần trăm diện tích?» asks a rate for sure

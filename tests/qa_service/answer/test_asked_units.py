@@ -101,3 +101,23 @@ def test_the_words_naming_a_document_are_not_read_for_the_kind_asked() -> None:
     assert reader.read_texts == ["Theo thì gọi số nào để hỏi thêm?"]
     assert intent.asked is not None and intent.asked.name == "contact"
     assert intent.years == frozenset({"2025"})  # the years it names are still read (the title holds them: compose.py)
+
+
+class _Unsure:
+    """An asked-kind reader too unsure to name a kind (label «none»), whose best guess is `best`."""
+
+    def __init__(self, best: str) -> None:
+        self.best = best
+
+    def read(self, text: str) -> Reading:
+        return Reading(label="none", confidence=0.25, best=self.best, nearest="")
+
+
+def test_the_number_of_a_thing_is_a_count_even_when_the_reading_names_no_kind() -> None:
+    """«Số làng nghề … phải đạt mức nào?»: too unsure to name a kind, but a figure is its best guess — a count of
+    làng nghề; with no figure as its best guess, it asks no kind."""
+    question = "Giai đoạn 2021-2025, số làng nghề truyền thống được khôi phục phải đạt mức nào?"
+    counted = read_intent(question, None, asked_reader=_Unsure("count"))  # type: ignore[arg-type]
+    assert (counted.asked.name if counted.asked else None, counted.asked_unit) == ("count", "lang nghe")
+    plain = read_intent(question, None, asked_reader=_Unsure("body"))  # type: ignore[arg-type]
+    assert plain.asked is None
