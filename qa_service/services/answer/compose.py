@@ -10,6 +10,7 @@ from qa_service.components.protocols import DocumentReader
 from qa_service.components.untrusted import InstructionReader, known_instruction
 from qa_service.labels import META_BLOCKS
 from qa_service.models import ScoredChunk
+from qa_service.resources import msg
 from qa_service.services.answer import render
 from qa_service.services.answer.named_back import Span, named_paragraphs
 from qa_service.services.answer.sentences import DIGIT, SentenceCandidate, candidates, choose, coverage, last_sentence
@@ -51,6 +52,10 @@ class Composer:
         # «Ai ký…?»: the signature block is the answer, whatever words it shares with the question
         found_special = bool(special and hits and hits[0].chunk.citation_label == special)
         found = self._found(query, hits, idf, found_special)
+        if found and not found_special and (unnamed := self._unnamed(query, found[0].chunk.doc_id)):
+            # «… bao nhiêu đề án cho thành phố Phú Quốc?» of a submission that never names it: its figures are not about it
+            text = msg("refusal", f"not_named_in_{render.lang(query)}").format(title=citations.title(found[0].chunk.doc_id), name=", ".join(unnamed))
+            return AnswerResult(text, False, [], suggestions=hits[: ev.suggestions], strength=0.0)
         kind, years = query.intent.asked, set(query.intent.years)
         if years and not (found_special or query.note):
             # «năm 2023?»: only a sentence (with its headings) of that year, holding what is asked about that year
@@ -86,6 +91,19 @@ class Composer:
         chunks = [self._continued(h) for h in evidence]
         titled, before = self._title_words(query, evidence), self._before(query, chunks)
         return candidates(query, chunks, idf, self.settings, titled, before, self._named_back({h.chunk.doc_id for h in chunks}))
+
+    def _unnamed(self, query: Query, doc: str) -> list[str]:
+        """The bodies and places the question names that the document never mentions, in its text, issuer or title
+        (every token of the name among the document's; its words held once per registry version)."""
+        if not query.intent.entities:
+            return []
+        held: dict[str, frozenset[str]] = self.registry.memo("document_tokens", lambda _: {})
+        if doc not in held:
+            text = self.registry.document_text(doc)
+            held[doc] = frozenset(folded_tokens(text[0])) if text else frozenset()
+        return [
+            e.surface for e in query.intent.entities if not set(e.tokens) <= held[doc] and doc not in documents_naming(self.registry, (e,))
+        ]
 
     def _named_back(self, docs: set[str]) -> dict[str, list[Span]]:
         """Per document, the paragraphs a later one names back (named_back.py), read from its text once per registry
