@@ -30,6 +30,13 @@ def named_paragraphs(text: str) -> list[Span]:
     return out
 
 
+def without_name(sentence: str) -> str:
+    """The sentence less the name it calls an earlier paragraph by: «Những hạn chế nêu trên có nguyên nhân …» says
+    what caused the shortcomings, not what they are, so its own «hạn chế» holds nothing of «Những hạn chế … là gì?»."""
+    match = _NAMED_BACK.match(sentence)
+    return sentence[: match.start(1)] + sentence[match.end(1) :] if match else sentence
+
+
 def named_words(spans: list[Span], offset: int) -> frozenset[str]:
     """The words the paragraph holding `offset` is named by (none when no paragraph names it back)."""
     return frozenset(w for start, end, words in spans if start <= offset < end for w in words)

@@ -11,7 +11,7 @@ from typing import ClassVar
 
 from qa_service.models import Chunk, ScoredChunk
 from qa_service.resources import RESOURCES
-from qa_service.services.answer.named_back import Span, named_words
+from qa_service.services.answer.named_back import Span, named_words, without_name
 from qa_service.services.asked import names_other_side, turns_to_asked_side
 from qa_service.services.intent import BODY_START
 from qa_service.services.query import Query
@@ -101,7 +101,7 @@ def sentence_features(
     `held`: the question's words its document's title holds for it), on the table's scales."""
     contrast = query.intent.contrast
     return {
-        "coverage": coverage(idf, sentence, held),
+        "coverage": coverage(idf, without_name(sentence), held),
         "passage_rank": 1.0 / (1 + rank),
         "place_names": float(query.intent.names and len(PLACE_NAME.findall(sentence)) >= 2),
         "figure_missing": float(query.intent.figure and not DIGIT.search(sentence)),
