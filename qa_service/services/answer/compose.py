@@ -132,7 +132,19 @@ class Composer:
         2024» names the plan, it is not a period) that title holds."""
         words = self.registry.memo("title_words", lambda r: {d.doc_id: frozenset(folded_tokens(d.title)) for d in r.documents()})
         asked = frozenset(t for t in query.tokens if not t.startswith("w:") and "_" not in t)
-        return {doc: asked & words.get(doc, frozenset()) for doc in self._named_titles(query, {h.chunk.doc_id for h in evidence})}
+        docs = {h.chunk.doc_id for h in evidence}
+        titled = {doc: asked & words.get(doc, frozenset()) for doc in self._named_titles(query, docs)}
+        for doc, typed in self._type_words(query, docs).items():
+            titled[doc] = titled.get(doc, frozenset()) | (asked & typed)
+        return titled
+
+    def _type_words(self, query: Query, docs: set[str]) -> dict[str, frozenset[str]]:
+        """Per document of `docs` the question calls by its type («Chương trình nói gì về năng lượng tái tạo?» of a
+        Chương trình hành động), that type's words: they say which document, like its title, so a sentence listing
+        «nghị quyết, chương trình, kế hoạch» holds nothing more of the question than any other of that document."""
+        types = self.registry.memo("type_heads", lambda r: {d.doc_id: _type_head(d.doc_type) for d in r.documents()})
+        said = frozenset(folded_tokens(query.text))
+        return {doc: frozenset(head.split("_")) for doc in docs if (head := types.get(doc)) and head in said}
 
     def sentences(self, query: Query, hits: list[ScoredChunk]) -> list[SentenceCandidate]:
         """The scored sentences an ordinary question may quote, of its period (what eval/fit_sentences.py fits the
@@ -279,3 +291,9 @@ class Composer:
         result = render.refusal(hits, query, strength, self.ev.suggestions, what)
         result.answerability = answerability
         return result
+
+
+def _type_head(doc_type: str | None) -> str:
+    """The syllable pair a question calls a document of this type by: the first two words of its type («chuong_trinh»
+    of «Chương trình hành động»), folded; none for a type of one word («Luật» alone names no document)."""
+    return next((t for t in folded_tokens(doc_type or "") if "_" in t), "")
