@@ -87,6 +87,12 @@ def glossary() -> dict[str, str]:
     return {str(k).lower(): str(v) for k, v in data.items()}
 
 
+@lru_cache(maxsize=1)
+def _phrases() -> tuple[str, ...]:
+    """The glossary's phrases (keys with a space), longest first: a longer phrase is matched before its parts."""
+    return tuple(p for p in sorted(glossary(), key=len, reverse=True) if " " in p)
+
+
 @lru_cache(maxsize=1024)
 def _english_terms(question: str) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
     words, mapped = _english_terms_uncached(question)
@@ -95,7 +101,7 @@ def _english_terms(question: str) -> tuple[tuple[str, ...], tuple[tuple[str, str
 
 def english_terms(question: str) -> tuple[list[str], dict[str, str]]:
     """Content words/phrases of an English question and their Vietnamese glossary terms (read once per question
-    text: the glossary has ~900 phrases, each a pattern)."""
+    text: the glossary has ~1,700 entries)."""
     words, mapped = _english_terms(question)
     return list(words), dict(mapped)
 
@@ -105,8 +111,9 @@ def _english_terms_uncached(question: str) -> tuple[list[str], dict[str, str]]:
 
     text = question.lower()
     mapped: dict[str, str] = {}
-    for phrase in sorted(glossary(), key=len, reverse=True):
-        if " " in phrase and re.search(rf"\b{re.escape(phrase)}\b", text):
+    for phrase in _phrases():
+        # a plain substring test first: the word-bounded pattern is built only for the few phrases present
+        if phrase in text and re.search(rf"\b{re.escape(phrase)}\b", text):
             mapped[phrase] = glossary()[phrase]
             text = re.sub(rf"\b{re.escape(phrase)}\b", " ", text)
     words = [w for w in re.findall(r"[a-z0-9]+", text) if w not in _EN_STOP and len(w) > 1]
