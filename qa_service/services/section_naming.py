@@ -46,6 +46,9 @@ class HeadingCandidate:
     title: frozenset[str]
     clauses: tuple[frozenset[str], ...]
     vector: np.ndarray
+    # the content syllables of its document's title: what the whole document is about, so a question's words among
+    # them («… quan điểm chỉ đạo về phát triển công nghiệp …» of the programme) say which document, not which section
+    document: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -74,11 +77,14 @@ def naming_features(
     for i, heading in enumerate(headings):
         others = np.delete(cosines, i)
         shared = len(heading.title & asked.words)
+        # the question's words about a section of this document: less those of its title the heading does not say
+        # (they say which document), unless that leaves none
+        own = asked.words - (heading.document - heading.title) or asked.words
         rows.append(
             {
                 "clause_share": max((len(c & asked.words) / len(c) for c in heading.clauses), default=0.0),
                 "title_share": shared / len(heading.title) if heading.title else 0.0,
-                "question_share": shared / len(asked.words) if asked.words else 0.0,
+                "question_share": len(heading.title & own) / len(own) if own else 0.0,
                 "meaning_margin": (cosines[i] - float(others.max())) * MARGIN_SCALE if len(others) else 0.0,
                 "meaning_top": float(cosines[i] >= top),
                 "figure_asked": float(asked.figure),

@@ -174,8 +174,11 @@ class SectionIndex:
             titles = [fold(s.title) if folded else s.title for s in content]
             vectors = embedder.embed_batch(titles) if titles else np.zeros((0, 1))
             vectors = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+            meta = self._registry.document(doc_id)
+            document = content_syllables(meta.title) if meta else frozenset()
             outline.headings[folded] = [
-                HeadingCandidate(outline.tokens[s.label], title_clauses(s.title), v) for s, v in zip(content, vectors, strict=True)
+                HeadingCandidate(outline.tokens[s.label], title_clauses(s.title), v, document)
+                for s, v in zip(content, vectors, strict=True)
             ]
         return outline.headings[folded]
 

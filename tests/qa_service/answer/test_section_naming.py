@@ -99,3 +99,15 @@ def test_the_shipped_table_is_a_fit() -> None:
 def test_an_unknown_feature_cannot_be_overridden() -> None:
     with pytest.raises(ValueError):
         TABLE.with_weights({"no_such_feature": 1.0})
+
+
+def test_the_document_title_words_a_heading_does_not_say_leave_the_question_share() -> None:
+    """«… quan điểm chỉ đạo về phát triển công nghiệp …» of the programme on industrial development: «phát triển công
+    nghiệp» says which document; of its heading «Quan điểm chỉ đạo» the question says all it asks."""
+    document = frozenset({"x"})
+    plain = naming_features(AskedAs(ASKED), QUESTION, [_heading(TITLE, CLAUSES, 0.9, 1)], CONTENTS[:1])[0]
+    titled = naming_features(AskedAs(ASKED), QUESTION, [HeadingCandidate(TITLE, CLAUSES, HEADINGS[0].vector, document)], CONTENTS[:1])[0]
+    assert plain["question_share"] == 0.75 and titled["question_share"] == 1.0
+    # a title word the heading says stays the question's («định hướng» of «Định hướng đến năm 2030»)
+    said = naming_features(AskedAs(ASKED), QUESTION, [HeadingCandidate(TITLE, CLAUSES, HEADINGS[0].vector, frozenset({"t0"}))], CONTENTS[:1])[0]
+    assert said["question_share"] == 0.75
