@@ -29,3 +29,14 @@ def test_function_words_are_known_as_typed_so_content_words_that_fold_alike_stay
     assert {"dang_ky", "de_an", "dau_tu", "ty_trong", "so_cong"} <= pairs("Sở Công Thương nhận đề án đăng ký đầu tư, tỷ trọng bao nhiêu?")
     assert pairs("tong cong co bao nhieu de an dang ky") == {"tong_cong"}
     assert pairs("den 2025 cac khu công nghiệp phai lap day duoc bao nhieu") == {"khu_cong", "cong_nghiep", "nghiep_phai", "phai_lap", "lap_day"}
+
+
+def test_the_words_of_a_formal_or_spoken_request_are_no_subject() -> None:
+    """«Xin cho biết …», «… được xác định trong …», «… giúp»: how it is asked, not what about — a heading is not
+    measured against them."""
+    from qa_service.services.sections import content_syllables
+
+    question = "Xin cho biết các quan điểm chỉ đạo được xác định trong Chương trình, nêu giúp"
+    assert content_syllables(question) == {"quan", "diem", "chi", "dao", "dinh"}
+    assert pairs(question) == {"quan_diem", "diem_chi", "chi_dao"}
+    assert content_syllables("xin cho biet cac quan diem chi dao, giup") == {"quan", "diem", "chi", "dao"}
