@@ -132,7 +132,7 @@ def read_intent(
         asked_confidence=confidence,
         # a count is answered by a figure of the thing counted («412 cơ sở», not «2.180 người»)
         asked_unit=unit[1] if unit is not None and unit[0] == "count" else "",
-        years=frozenset(asked_years(text)),
+        years=frozenset(asked_years(asking)),  # a year in the name of the document asked of names it: no period
         year_parts=frozenset(year_parts(text)),
         year_spans=frozenset(year_spans(text)),
         number_asked=bool(_NUMBER_ASKED.search(text)),

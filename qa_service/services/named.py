@@ -108,19 +108,25 @@ def _by_title(question: str, titled: list[tuple[DocumentMeta, str]]) -> tuple[li
     return best, best_title
 
 
-def _typed_titles(registry: DocumentReader) -> list[tuple[DocumentMeta, list[str], frozenset[str]]]:
-    """Each document with its type's words (folded) and its title's syllable pairs; built once per registry version."""
+_Titled = tuple[DocumentMeta, list[str], frozenset[str], frozenset[str]]
+
+
+def _typed_titles(registry: DocumentReader) -> list[_Titled]:
+    """Each document with its type's words (folded), its title's syllable pairs and its title's syllables (folded);
+    built once per registry version."""
     return [
-        (meta, _WORD.findall(fold(meta.doc_type).lower()), frozenset(pairs(meta.title)))
+        (meta, _WORD.findall(fold(meta.doc_type).lower()), frozenset(pairs(meta.title)), frozenset(_WORD.findall(fold(meta.title).lower())))
         for meta in registry.documents()
         if meta.doc_type and meta.title
     ]
 
 
-def _title_run(after: list[str], title: frozenset[str]) -> tuple[int, int]:
+def _title_run(after: list[str], title: frozenset[str], syllables: frozenset[str] = frozenset()) -> tuple[int, int]:
     """How many of the question's syllable pairs, from the first word after a document type on, the title holds in a
     row (a pair with a function word, «về», «và», neither counts nor breaks the run); with how many words of `after`
-    the run takes."""
+    the run takes. A name said shorter than the title («tờ trình kinh phí khuyến công năm 2025» of «Tờ trình về việc
+    phê duyệt kinh phí hỗ trợ các đề án khuyến công địa phương năm 2025») runs as far as its syllables are all the
+    title's, one of its pairs at least the title's own: one pair fewer than its syllables, less one for the gaps."""
     stop = stopwords("section_question")
     run = taken = 0
     for i, (a, b) in enumerate(zip(after, after[1:], strict=False)):
@@ -129,7 +135,16 @@ def _title_run(after: list[str], title: frozenset[str]) -> tuple[int, int]:
         if f"{a}_{b}" not in title:
             break
         run, taken = run + 1, i + 2
-    return run, taken
+    said = held = 0
+    for i, word in enumerate(after):
+        if word in stop or word.isdigit() and word in syllables:
+            held = i + 1 if word.isdigit() else held  # the title's year is part of the name said
+            continue
+        if word not in syllables:
+            break
+        said, held = said + 1, i + 1
+    shorter = said - 2 if any(f"{a}_{b}" in title for a, b in zip(after[:held], after[1:held], strict=False)) else 0
+    return (shorter, held) if shorter > run else (run, taken)
 
 
 def _by_type_and_subject(question: str, registry: DocumentReader) -> tuple[list[DocumentMeta], tuple[int, int]]:
@@ -140,11 +155,11 @@ def _by_type_and_subject(question: str, registry: DocumentReader) -> tuple[list[
     found = list(_WORD.finditer(question))
     words = [fold(w.group(0)).lower() for w in found]
     runs: dict[str, tuple[int, DocumentMeta, tuple[int, int]]] = {}
-    for meta, type_words, title in registry.memo("typed_titles", _typed_titles):
+    for meta, type_words, title, syllables in registry.memo("typed_titles", _typed_titles):
         n = len(type_words)
         for i in range(len(words) - n + 1):
             if words[i : i + n] == type_words:
-                run, taken = _title_run(words[i + n : i + n + 12], title)
+                run, taken = _title_run(words[i + n : i + n + 12], title, syllables)
                 if run >= MIN_TITLE_RUN and run > runs.get(meta.doc_id, (0,))[0]:
                     runs[meta.doc_id] = (run, meta, (found[i].start(), found[i + n + taken - 1].end()))
     if not runs:

@@ -100,7 +100,7 @@ def test_the_words_naming_a_document_are_not_read_for_the_kind_asked() -> None:
     intent = read_intent(question, None, asked_reader=reader, naming=naming)  # type: ignore[arg-type]
     assert reader.read_texts == ["Theo thì gọi số nào để hỏi thêm?"]
     assert intent.asked is not None and intent.asked.name == "contact"
-    assert intent.years == frozenset({"2025"})  # the years it names are still read (the title holds them: compose.py)
+    assert intent.years == frozenset()  # the year in the document's name names it: it is no period asked about
 
 
 class _Unsure:

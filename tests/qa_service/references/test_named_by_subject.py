@@ -64,6 +64,9 @@ Quyết định này có hiệu lực thi hành kể từ ngày 01/3/2024.
         ("Nghị quyết về chiến lược phát triển năng lượng quốc gia có mục tiêu gì?", "nq-nang-luong"),
         ("kế hoạch hỗ trợ công nghiệp chế biến nông sản giao ai chủ trì?", "kh-che-bien"),  # the type decides
         ("Công nghiệp chế biến nông sản được hỗ trợ thế nào?", None),  # no type named: a subject, not a document
+        # said shorter than its title: every word the title's, one pair of it in a row
+        ("kế hoạch hỗ trợ chế biến năm 2024 giao ai chủ trì?", "kh-che-bien"),
+        ("Nghị quyết về phát triển nông sản có gì mới?", None),  # four of its words: too few to name it
     ],
 )
 def test_a_type_and_its_subject_words_name_the_document(registry, question: str, doc_id: str | None) -> None:  # type: ignore[no-untyped-def]
