@@ -89,8 +89,9 @@ class Intent:
 
 
 def named_body(question: str) -> str | None:
-    """«Ban Tuyên giáo Tỉnh ủy có nhiệm vụ gì?» -> «ban tuyen giao tinh uy» (folded), when the question starts with one."""
-    if not BODY_START.match(question):
+    """«Ban Tuyên giáo Tỉnh ủy có nhiệm vụ gì?» -> «ban tuyen giao tinh uy» (folded), when the question starts with one
+    (typed in lower case too: «văn phòng tỉnh ủy được giao việc gì?»)."""
+    if not BODY_START.match(question[:1].upper() + question[1:]):
         return None
     m = _BODY_PREDICATE.search(question)
     name = question[: m.start()] if m else ""

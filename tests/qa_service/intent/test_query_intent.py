@@ -135,3 +135,10 @@ def test_a_name_in_lower_case_head_or_without_one(question: str, names: list[str
     from qa_service.services.entities import named_entities
 
     assert [e.surface for e in named_entities(question)] == names
+
+
+def test_a_body_typed_in_lower_case_is_still_the_body_asked_about() -> None:
+    from qa_service.services.intent import named_body
+
+    assert named_body("văn phòng tỉnh ủy được giao việc gì vậy?") == named_body("Văn phòng Tỉnh ủy được giao việc gì?") == "van phong tinh uy"
+    assert named_body("nhà đầu tư được hỗ trợ gì?") is None
