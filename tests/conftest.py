@@ -62,6 +62,23 @@ def ingested_markdown(root: Path, embedder: Embedder, documents: list[tuple[str,
     return components
 
 
+def answerer_over(root: Path, embedder: Embedder, documents: list[tuple[str, str, dict[str, str]]]) -> Any:
+    """The extractive answerer over `ingested_markdown`'s index of these documents."""
+    from qa_service.services.answer import ExtractiveAnswerer
+    from qa_service.services.retrieval import HybridRetriever
+
+    components = ingested_markdown(root, embedder, documents)
+    return ExtractiveAnswerer(components, HybridRetriever(components))
+
+
+def sentence_coverages(answerer: Any, question: str, marks: dict[str, str]) -> dict[str, float]:
+    """Per name, the share of the question held by the first sentence that holds the name's mark, as the sentence
+    table reads it."""
+    query = answerer.read(question)
+    found = answerer.composer.sentences(query, answerer.retriever.rank(query, 10).hits)
+    return {name: next(c.coverage for c in found if mark in c.text) for name, mark in marks.items()}
+
+
 def ingested(data_dir: Path, embedder: Embedder, paths: list[Path]) -> tuple[Any, Any]:
     """(components, ingest report) of an index in `data_dir` holding `paths`, BM25 built: the service's view."""
     from qa_service.components.bundle import open_components

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ingested_markdown
+from tests.conftest import answerer_over, sentence_coverages
 
 PLAN = """## I. KẾT QUẢ NĂM 2023 VÀ CHỈ TIÊU NĂM 2024
 
@@ -33,20 +33,13 @@ QUESTION = "Bố trí bao nhiêu kinh phí cho kế hoạch phát triển ngành
 
 @pytest.fixture(scope="module")
 def answerer(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Any:
-    from qa_service.services.answer import ExtractiveAnswerer
-    from qa_service.services.retrieval import HybridRetriever
-
-    components = ingested_markdown(tmp_path_factory.mktemp("titled"), embedder, [("ke-hoach-lang-nghe-hon-dat", PLAN, META)])
-    return ExtractiveAnswerer(components, HybridRetriever(components))
+    return answerer_over(tmp_path_factory.mktemp("titled"), embedder, [("ke-hoach-lang-nghe-hon-dat", PLAN, META)])
 
 
 def _coverages(answerer: Any) -> tuple[float, float]:
     """(budget sentence, target row): the share of the question each holds, as the sentence table reads it."""
-    query = answerer.read(QUESTION)
-    found = answerer.composer.sentences(query, answerer.retriever.rank(query, 10).hits)
-    budget = next(c.coverage for c in found if "640 triệu đồng" in c.text)
-    row = next(c.coverage for c in found if "Giá trị sản xuất" in c.text)
-    return budget, row
+    found = sentence_coverages(answerer, QUESTION, {"budget": "640 triệu đồng", "row": "Giá trị sản xuất"})
+    return found["budget"], found["row"]
 
 
 def test_the_words_naming_the_document_leave_the_choice_to_the_rest(answerer: Any) -> None:

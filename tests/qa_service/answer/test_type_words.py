@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ingested_markdown
+from tests.conftest import answerer_over, sentence_coverages
 
 PROGRAMME = """## III. NHIỆM VỤ VÀ GIẢI PHÁP
 
@@ -24,19 +24,12 @@ QUESTION = "Chương trình nói gì về năng lượng tái tạo?"
 
 @pytest.fixture(scope="module")
 def answerer(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Any:
-    from qa_service.services.answer import ExtractiveAnswerer
-    from qa_service.services.retrieval import HybridRetriever
-
-    components = ingested_markdown(tmp_path_factory.mktemp("typed"), embedder, [("chuong-trinh-cong-nghiep", PROGRAMME, META)])
-    return ExtractiveAnswerer(components, HybridRetriever(components))
+    return answerer_over(tmp_path_factory.mktemp("typed"), embedder, [("chuong-trinh-cong-nghiep", PROGRAMME, META)])
 
 
 def _coverages(answerer: Any) -> dict[str, float]:
-    """The share of the question each sentence holds, as the sentence table reads it."""
-    query = answerer.read(QUESTION)
-    found = answerer.composer.sentences(query, answerer.retriever.rank(query, 10).hits)
-    return {name: next(c.coverage for c in found if word in c.text) for name, word in
-            (("listing", "nghị quyết, chương trình"), ("renewable", "năng lượng tái tạo"), ("other", "cải cách hành chính"))}
+    marks = {"listing": "nghị quyết, chương trình", "renewable": "năng lượng tái tạo", "other": "cải cách hành chính"}
+    return sentence_coverages(answerer, QUESTION, marks)
 
 
 def test_the_type_word_naming_the_document_chooses_no_sentence(answerer: Any) -> None:
