@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import ingested
+from tests.conftest import ingested_markdown
 from tests.fixtures.answers import ask_weighted
-from tests.fixtures.documents import write_markdown
 
 pytestmark = pytest.mark.slow
 
@@ -32,14 +31,12 @@ QUESTION = "Quyết định về mức hỗ trợ phát triển nghề đan đá
 
 @pytest.fixture(scope="module")
 def components(tmp_path_factory: pytest.TempPathFactory, real_embedder):  # type: ignore[no-untyped-def]
-    from tests.conftest import CORPUS
-
-    tmp = tmp_path_factory.mktemp("basis")
-    write_markdown(tmp / "docs", "quyet-dinh-nghe-dan-dat-go-quao", DECISION, doc_type="Quyết định",
-                   issuer="Ủy ban nhân dân huyện Gò Quao", doc_number="07/2025/QĐ-UBND",
-                   title="Quyết định ban hành mức hỗ trợ phát triển nghề đan đát trên địa bàn huyện Gò Quao")
-    built, _ = ingested(tmp / "index", real_embedder, [tmp / "docs", CORPUS])
-    return built
+    front = {
+        "doc_type": "Quyết định", "issuer": "Ủy ban nhân dân huyện Gò Quao", "doc_number": "07/2025/QĐ-UBND",
+        "title": "Quyết định ban hành mức hỗ trợ phát triển nghề đan đát trên địa bàn huyện Gò Quao",
+    }
+    root = tmp_path_factory.mktemp("basis")
+    return ingested_markdown(root, real_embedder, [("quyet-dinh-nghe-dan-dat-go-quao", DECISION, front)], programme=True)
 
 
 def _ask(components, weights: dict[str, float] | None = None) -> dict:  # type: ignore[no-untyped-def,type-arg]

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import ingested
+from tests.conftest import ingested_markdown
 from tests.fixtures.answers import ask_weighted
-from tests.fixtures.documents import write_markdown
 
 pytestmark = pytest.mark.slow
 
@@ -25,14 +24,12 @@ Kính đề nghị Ủy ban nhân dân tỉnh phê duyệt kinh phí hỗ trợ 
 
 @pytest.fixture(scope="module")
 def components(tmp_path_factory: pytest.TempPathFactory, real_embedder):  # type: ignore[no-untyped-def]
-    from tests.conftest import CORPUS
-
-    tmp = tmp_path_factory.mktemp("named-in")
-    write_markdown(tmp / "docs", "to-trinh-de-an-khuyen-cong-2025", SUBMISSION, doc_type="Tờ trình",
-                   issuer="Sở Công Thương", doc_number="2315/TTr-SCT",
-                   title="Tờ trình về việc phê duyệt kinh phí hỗ trợ các đề án khuyến công địa phương năm 2025")
-    built, _ = ingested(tmp / "index", real_embedder, [tmp / "docs", CORPUS])
-    return built
+    front = {
+        "doc_type": "Tờ trình", "issuer": "Sở Công Thương", "doc_number": "2315/TTr-SCT",
+        "title": "Tờ trình về việc phê duyệt kinh phí hỗ trợ các đề án khuyến công địa phương năm 2025",
+    }
+    root = tmp_path_factory.mktemp("named-in")
+    return ingested_markdown(root, real_embedder, [("to-trinh-de-an-khuyen-cong-2025", SUBMISSION, front)], programme=True)
 
 
 def test_a_place_the_quoted_document_never_names_is_refused_as_such(components) -> None:  # type: ignore[no-untyped-def]
